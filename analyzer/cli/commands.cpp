@@ -1,0 +1,141 @@
+#include "analyzer/cli/commands.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <memory>
+
+#include "analyzer/engine/audit.h"
+#include "analyzer/load/loaders.h"
+#include "analyzer/load/snapshot_loader.h"
+#include "analyzer/report/reporters.h"
+
+namespace fleetaudit {
+
+namespace {
+
+void print_error(std::FILE* errors, const std::string& message) {
+  fmt::print(errors, "fleetaudit: error: {}\n", message);
+}
+
+std::optional<EpochMillis> parse_clock(const std::string& text) {
+  if (auto iso = parse_iso8601(text)) return iso;
+  double seconds = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (error == std::errc() && end == text.data() + text.size()) return epoch_seconds_to_millis(seconds);
+  return std::nullopt;
+}
+
+// Reads a --config file (the body of update-account-audit-configuration) and validates it.
+std::optional<AuditConfiguration> read_configuration(const std::string& path, std::FILE* errors) {
+  std::string error;
+  auto bytes = MappedFile::open(path, error);
+  if (!bytes) {
+    print_error(errors, fmt::format("cannot read --config {}: {}", path, error));
+    return std::nullopt;
+  }
+  Snapshot scratch;
+  Diagnostics diagnostics;
+  load::FileReader reader(path, *bytes, diagnostics);
+  load::ondemand::parser parser;
+  bool ok = load::load_audit_configuration(reader, parser, scratch);
+  for (const Diagnostic& diagnostic : diagnostics.items()) print_error(errors, diagnostic.render());
+  if (!ok || diagnostics.has_errors() || !scratch.audit_configuration) return std::nullopt;
+  std::vector<std::string> notes;
+  std::vector<std::string> problems = validate_configuration(*scratch.audit_configuration, true, notes);
+  for (const std::string& problem : problems) print_error(errors, fmt::format("{}: {}", path, problem));
+  if (!problems.empty()) return std::nullopt;
+  return std::move(scratch.audit_configuration);
+}
+
+}  // namespace
+
+int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
+  if (options.format != "sarif" && options.format != "json" && options.format != "text") {
+    print_error(errors, fmt::format("unknown --format {}; use sarif, json or text", options.format));
+    return kUsageOrInputError;
+  }
+  AuditOptions audit_options;
+  if (!options.now.empty()) {
+    audit_options.now = parse_clock(options.now);
+    if (!audit_options.now) {
+      print_error(errors, fmt::format("--now {}: expected an ISO 8601 time with an offset "
+                                      "(2026-06-01T00:00:00Z) or epoch seconds",
+                                      options.now));
+      return kUsageOrInputError;
+    }
+  }
+  if (!options.config_path.empty()) {
+    audit_options.configuration = read_configuration(options.config_path, errors);
+    if (!audit_options.configuration) return kUsageOrInputError;
+    audit_options.configuration_source = options.config_path;
+  }
+
+  auto snapshot = std::make_unique<Snapshot>();
+  Diagnostics diagnostics;
+  if (auto usage = load_snapshot(options.snapshot_directory, *snapshot, diagnostics)) {
+    print_error(errors, *usage);
+    return kUsageOrInputError;
+  }
+  AuditReport report = run_audit(*snapshot, audit_options, std::move(diagnostics));
+
+  std::FILE* out = standard_output;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
+  if (!options.output_path.empty()) {
+    file.reset(std::fopen(options.output_path.c_str(), "wb"));
+    if (!file) {
+      print_error(errors, fmt::format("cannot write --output {}", options.output_path));
+      return kUsageOrInputError;
+    }
+    out = file.get();
+  }
+  ReportContext context{report, options.snapshot_directory};
+  if (options.format == "sarif") write_sarif(context, out);
+  else if (options.format == "json") write_aws_findings(context, out);
+  else write_text(context, out);
+  std::fflush(out);
+  if (std::ferror(out)) {
+    print_error(errors, "could not write the report");
+    return kUsageOrInputError;
+  }
+
+  for (const Diagnostic& diagnostic : report.diagnostics.items())
+    fmt::print(errors, "fleetaudit: {}: {}\n", diagnostic.severity == DiagnosticSeverity::error ? "error" : "warning",
+               diagnostic.render());
+  if (report.input_problems()) return kUsageOrInputError;
+  return report.unsuppressed_findings() > 0 ? kNonCompliant : kCompliant;
+}
+
+int run_checks_command(const ChecksCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
+  std::optional<AuditConfiguration> configuration;
+  if (!options.config_path.empty()) {
+    configuration = read_configuration(options.config_path, errors);
+    if (!configuration) return kUsageOrInputError;
+  }
+  std::string text = fmt::format("{:<52} {:<8} {:<20} {}\n", "CHECK", "SEVERITY", "RESOURCE", "ENABLED");
+  for (const CheckInfo& check : CheckRegistry::instance().checks()) {
+    bool enabled = true;
+    const CheckConfigurationEntry* entry = nullptr;
+    if (configuration) {
+      enabled = false;
+      for (const CheckConfigurationEntry& candidate : configuration->checks)
+        if (CheckRegistry::instance().find(candidate.check_name) == &check) entry = &candidate;
+      enabled = entry != nullptr && entry->enabled;
+    }
+    text += fmt::format("{:<52} {:<8} {:<20} {}\n", check.name, to_string(check.severity),
+                        to_string(check.resource_type), enabled ? "yes" : "no");
+    for (const CheckParameter& parameter : check.parameters) {
+      std::string value = std::to_string(parameter.default_value);
+      if (entry)
+        for (const auto& [name, given] : entry->parameters)
+          if (name == parameter.name) value = given;
+      text += fmt::format("    {} = {} ({}..{}; default {}): {}\n", parameter.name, value, parameter.minimum,
+                          parameter.maximum, parameter.default_value, parameter.description);
+    }
+    text += fmt::format("    {}\n", check.short_description);
+  }
+  fwrite(text.data(), 1, text.size(), standard_output);
+  return kCompliant;
+}
+
+}  // namespace fleetaudit

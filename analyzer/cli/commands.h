@@ -1,0 +1,27 @@
+#pragma once
+// The CLI's commands as library calls: tests run them without a process.
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace fleetaudit {
+
+enum ExitStatus : int { kCompliant = 0, kNonCompliant = 1, kUsageOrInputError = 2 };
+
+struct AuditCommandOptions {
+  std::string snapshot_directory;
+  std::string format = "sarif";  // sarif | json | text
+  std::string output_path;       // empty: standard output
+  std::string config_path;       // empty: the snapshot's audit-configuration.json, if any
+  std::string now;               // empty: manifest.exportedAt
+};
+
+// Runs `fleetaudit audit`; writes the report to the output and problems to `errors`.
+int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors);
+
+struct ChecksCommandOptions {
+  std::string config_path;
+};
+int run_checks_command(const ChecksCommandOptions& options, std::FILE* standard_output, std::FILE* errors);
+
+}  // namespace fleetaudit

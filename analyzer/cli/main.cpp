@@ -1,0 +1,40 @@
+// fleetaudit: an offline AWS IoT Device Defender audit of an exported fleet snapshot.
+#include <CLI/CLI.hpp>
+
+#include "analyzer/cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace fleetaudit;
+  CLI::App app{"fleetaudit: audit an exported AWS IoT fleet snapshot offline, as AWS IoT Device Defender would"};
+  app.set_version_flag("--version", std::string("fleetaudit ") + FLEETAUDIT_VERSION);
+  app.require_subcommand(1);
+
+  AuditCommandOptions audit;
+  CLI::App* audit_command = app.add_subcommand("audit", "Run every enabled check on a snapshot and write a report");
+  audit_command->add_option("SNAPSHOT_DIR", audit.snapshot_directory, "Directory of the exported snapshot")->required();
+  audit_command->add_option("--format", audit.format, "Report format: sarif, json (list-audit-findings shape) or text")
+      ->check(CLI::IsMember({"sarif", "json", "text"}))
+      ->capture_default_str();
+  audit_command->add_option("--output", audit.output_path, "Write the report to FILE instead of standard output");
+  audit_command->add_option("--config", audit.config_path,
+                            "Audit configuration (body of update-account-audit-configuration); replaces the "
+                            "snapshot's audit-configuration.json");
+  audit_command->add_option("--now", audit.now,
+                            "Audit clock (ISO 8601 or epoch seconds); default: manifest.exportedAt");
+  audit_command->footer(
+      "Exit status: 0 every check that ran is compliant; 1 non-compliant findings; 2 usage error or input that "
+      "could not be read (the report is still written).");
+
+  ChecksCommandOptions checks;
+  CLI::App* checks_command = app.add_subcommand("checks", "List the check catalogue: name, severity, resource, parameters");
+  checks_command->add_option("--config", checks.config_path, "Show which checks this audit configuration enables");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    return code == 0 ? 0 : kUsageOrInputError;
+  }
+  if (*audit_command) return run_audit_command(audit, stdout, stderr);
+  return run_checks_command(checks, stdout, stderr);
+}

@@ -1,0 +1,180 @@
+#include "analyzer/engine/audit.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+
+#include "analyzer/util/digest.h"
+
+namespace fleetaudit {
+
+const char* to_string(CheckStatus status) {
+  switch (status) {
+    case CheckStatus::compliant: return "compliant";
+    case CheckStatus::non_compliant: return "non-compliant";
+    case CheckStatus::not_run: return "not run";
+    case CheckStatus::disabled: return "disabled";
+  }
+  return "";
+}
+
+size_t AuditReport::unsuppressed_findings() const {
+  size_t count = 0;
+  for (const CheckRun& run : runs)
+    for (const Finding& finding : run.findings) count += finding.suppressed ? 0 : 1;
+  return count;
+}
+
+std::string finding_id(const CheckInfo& check, const Finding& finding) {
+  return sha256_hex(std::string(check.name) + "\n" + finding.resource.key()).substr(0, 32);
+}
+
+namespace {
+
+std::optional<int64_t> parse_integer(std::string_view text) {
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::string valid_check_names() {
+  std::string names;
+  for (const CheckInfo& check : CheckRegistry::instance().checks()) names += fmt::format("\n  {}", check.name);
+  return names;
+}
+
+const CheckConfigurationEntry* entry_for(const AuditConfiguration& configuration, const CheckInfo& check) {
+  for (const CheckConfigurationEntry& entry : configuration.checks)
+    if (CheckRegistry::instance().find(entry.check_name) == &check) return &entry;
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<std::string> validate_configuration(const AuditConfiguration& configuration, bool strict,
+                                                std::vector<std::string>& notes) {
+  std::vector<std::string> errors;
+  std::string unimplemented;
+  for (const CheckConfigurationEntry& entry : configuration.checks) {
+    const CheckInfo* check = CheckRegistry::instance().find(entry.check_name);
+    if (check == nullptr) {
+      if (strict)
+        errors.push_back(fmt::format("unknown check {}; valid check names:{}", entry.check_name, valid_check_names()));
+      else if (entry.enabled)  // a disabled check the account does not run either is no news
+        unimplemented += (unimplemented.empty() ? "" : ", ") + entry.check_name;
+      continue;
+    }
+    for (const auto& [name, value] : entry.parameters) {
+      auto declared = std::find_if(check->parameters.begin(), check->parameters.end(),
+                                   [&](const CheckParameter& parameter) { return parameter.name == name; });
+      if (declared == check->parameters.end()) {
+        errors.push_back(fmt::format("{}: unknown parameter {} (this check takes {})", check->name, name,
+                                     check->parameters.empty() ? std::string("no parameters")
+                                                               : std::string(check->parameters.front().name)));
+        continue;
+      }
+      auto number = parse_integer(value);
+      if (!number || *number < declared->minimum || *number > declared->maximum)
+        errors.push_back(fmt::format("{}: {} must be a whole number from {} to {}, got \"{}\"", check->name, name,
+                                     declared->minimum, declared->maximum, value));
+    }
+  }
+  if (!unimplemented.empty())
+    notes.push_back("the audit configuration enables checks fleetaudit does not implement: " + unimplemented);
+  return errors;
+}
+
+AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Diagnostics diagnostics) {
+  AuditReport report;
+  report.diagnostics = std::move(diagnostics);
+  if (options.now) {
+    report.clock = *options.now;
+    report.clock_source = "--now";
+  } else if (snapshot.manifest.exported_at) {
+    report.clock = *snapshot.manifest.exported_at;
+    report.clock_source = "manifest.exportedAt";
+  } else {
+    report.clock = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+    report.clock_source = "the current time (the snapshot has no manifest.exportedAt)";
+  }
+  report.account_id = std::string(snapshot.text(snapshot.manifest.account_id));
+  report.region = std::string(snapshot.text(snapshot.manifest.region));
+
+  // The active configuration: --config, else the account's own, else every check with defaults.
+  const AuditConfiguration* configuration = nullptr;
+  std::string configuration_source;
+  if (options.configuration) {
+    configuration = &*options.configuration;
+    configuration_source = options.configuration_source;
+  } else if (snapshot.audit_configuration) {
+    configuration = &*snapshot.audit_configuration;
+    configuration_source = file_name(SnapshotFile::audit_configuration);
+    std::vector<std::string> notes;
+    for (const std::string& error : validate_configuration(*configuration, false, notes))
+      report.diagnostics.error(configuration_source, error);
+    for (const std::string& note : notes) report.diagnostics.warning(configuration_source, note);
+  }
+
+  for (const CheckInfo& check : CheckRegistry::instance().checks()) {
+    CheckRun run;
+    run.check = &check;
+    const CheckConfigurationEntry* entry = configuration ? entry_for(*configuration, check) : nullptr;
+    for (const CheckParameter& parameter : check.parameters) {
+      int64_t value = parameter.default_value;
+      if (entry)
+        for (const auto& [name, text] : entry->parameters)
+          if (name == parameter.name) {
+            auto number = parse_integer(text);
+            if (number && *number >= parameter.minimum && *number <= parameter.maximum) value = *number;
+          }
+      run.parameters.emplace_back(parameter.name, value);
+    }
+    if (configuration && (entry == nullptr || !entry->enabled)) {
+      run.status = CheckStatus::disabled;
+      run.not_run_reason = fmt::format("disabled in {}", configuration_source);
+      report.runs.push_back(std::move(run));
+      continue;
+    }
+    std::vector<std::string> missing;
+    for (const auto& group : check.required_inputs) {
+      bool satisfied = std::any_of(group.begin(), group.end(), [&](SnapshotFile file) { return snapshot.has(file); });
+      if (!satisfied) {
+        std::string names;
+        for (SnapshotFile file : group) names += (names.empty() ? "" : " or ") + std::string(file_name(file));
+        missing.push_back(names);
+      }
+    }
+    if (!missing.empty()) {
+      run.status = CheckStatus::not_run;
+      std::string list;
+      for (const std::string& name : missing) list += (list.empty() ? "" : ", ") + name;
+      run.not_run_reason = fmt::format("the snapshot has no {}", list);
+      report.runs.push_back(std::move(run));
+      continue;
+    }
+    CheckContext context{snapshot, report.clock, run.parameters};
+    CheckResult result = check.run(context);
+    run.resources_evaluated = result.resources_evaluated;
+    if (result.not_run_reason) {
+      run.status = CheckStatus::not_run;
+      run.not_run_reason = *result.not_run_reason;
+    } else {
+      std::sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
+        return std::make_pair(a.resource.key(), a.reason_code) < std::make_pair(b.resource.key(), b.reason_code);
+      });
+      run.findings = std::move(result.findings);
+      bool open = std::any_of(run.findings.begin(), run.findings.end(), [](const Finding& f) { return !f.suppressed; });
+      run.status = open ? CheckStatus::non_compliant : CheckStatus::compliant;
+    }
+    report.runs.push_back(std::move(run));
+  }
+  report.diagnostics.sort();
+  return report;
+}
+
+}  // namespace fleetaudit

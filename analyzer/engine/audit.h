@@ -1,0 +1,54 @@
+#pragma once
+// Running the checks over a loaded snapshot.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyzer/engine/check.h"
+#include "analyzer/util/diagnostics.h"
+
+namespace fleetaudit {
+
+enum class CheckStatus : uint8_t { compliant, non_compliant, not_run, disabled };
+const char* to_string(CheckStatus status);
+
+struct CheckRun {
+  const CheckInfo* check = nullptr;
+  CheckStatus status = CheckStatus::not_run;
+  std::string not_run_reason;
+  std::vector<Finding> findings;  // sorted by resource key
+  uint64_t resources_evaluated = 0;
+  std::vector<std::pair<std::string_view, int64_t>> parameters;
+};
+
+struct AuditOptions {
+  std::optional<EpochMillis> now;                // --now
+  std::optional<AuditConfiguration> configuration;  // --config; replaces the snapshot's
+  std::string configuration_source;              // file name, for messages
+};
+
+struct AuditReport {
+  EpochMillis clock = 0;
+  std::string clock_source;  // "--now", "manifest.exportedAt" or "the current time"
+  std::string account_id;
+  std::string region;
+  std::vector<CheckRun> runs;  // one per registered check, sorted by name
+  Diagnostics diagnostics;     // input problems, and notes about the configuration
+
+  size_t unsuppressed_findings() const;
+  bool input_problems() const { return diagnostics.has_errors(); }
+};
+
+// Validates a configuration against the registry: unknown check names and parameter values out
+// of range are errors. Returns the messages (empty when valid). `strict`: unknown names are
+// errors (a user's --config) rather than notes (an account's own configuration).
+std::vector<std::string> validate_configuration(const AuditConfiguration& configuration, bool strict,
+                                                std::vector<std::string>& notes);
+
+// Runs every registered check. `diagnostics` (from loading) are carried into the report.
+AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Diagnostics diagnostics);
+
+// A stable id for a finding: the same check and resource give the same id in every run.
+std::string finding_id(const CheckInfo& check, const Finding& finding);
+
+}  // namespace fleetaudit

@@ -1,0 +1,76 @@
+#pragma once
+// What a check is: its metadata (as Device Defender names it) and one function that sweeps the tables.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "analyzer/engine/finding.h"
+#include "analyzer/tables/snapshot.h"
+
+namespace fleetaudit {
+
+struct CheckParameter {
+  std::string_view name;  // as in auditCheckConfigurations[check].configuration
+  int64_t default_value;
+  int64_t minimum;
+  int64_t maximum;
+  std::string_view description;
+};
+
+struct CheckContext {
+  const Snapshot& snapshot;
+  EpochMillis now;                                          // the audit clock
+  std::vector<std::pair<std::string_view, int64_t>> parameters;  // every declared parameter, resolved
+
+  int64_t parameter(std::string_view name) const {
+    for (const auto& [parameter_name, value] : parameters)
+      if (parameter_name == name) return value;
+    return 0;
+  }
+};
+
+struct CheckResult {
+  std::vector<Finding> findings;
+  uint64_t resources_evaluated = 0;
+  // Set when the check could not be decided from this snapshot (said as "not run: why").
+  std::optional<std::string> not_run_reason;
+};
+
+struct CheckInfo {
+  std::string_view name;                  // the AWS check name (or FLEETAUDIT_… for our own)
+  std::vector<std::string_view> aliases;  // other spellings accepted where a check name is read
+  Severity severity;
+  ResourceType resource_type;
+  std::vector<std::string_view> reason_codes;
+  std::string_view short_description;
+  std::string_view full_description;
+  std::string_view help;  // how to fix, in Markdown
+  std::string_view help_uri;
+  std::vector<CheckParameter> parameters;
+  // Each group names files of which at least one must be in the snapshot, else "not run".
+  std::vector<std::vector<SnapshotFile>> required_inputs;
+  CheckResult (*run)(const CheckContext&);
+};
+
+// All checks, sorted by name. Filled by RegisterCheck objects in rules/.
+class CheckRegistry {
+public:
+  static CheckRegistry& instance();
+  void add(CheckInfo info);
+  const std::vector<CheckInfo>& checks() const { return checks_; }
+  // By name or alias; nullptr when unknown.
+  const CheckInfo* find(std::string_view name) const;
+  size_t index_of(const CheckInfo& check) const { return static_cast<size_t>(&check - checks_.data()); }
+
+private:
+  std::vector<CheckInfo> checks_;
+};
+
+struct RegisterCheck {
+  explicit RegisterCheck(CheckInfo info) { CheckRegistry::instance().add(std::move(info)); }
+};
+
+}  // namespace fleetaudit

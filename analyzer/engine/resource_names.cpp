@@ -1,0 +1,24 @@
+#include "analyzer/engine/resource_names.h"
+
+#include <fmt/format.h>
+
+namespace fleetaudit {
+
+std::string certificate_arn(const Snapshot& snapshot, std::string_view certificate_id) {
+  std::string_view region = snapshot.text(snapshot.manifest.region);
+  std::string_view account = snapshot.text(snapshot.manifest.account_id);
+  if (region.empty() || account.empty()) return std::string(certificate_id);
+  return fmt::format("arn:aws:iot:{}:{}:cert/{}", region, account, certificate_id);
+}
+
+std::string join_names(const std::vector<std::string_view>& names, size_t limit) {
+  std::string out;
+  for (size_t i = 0; i < names.size() && i < limit; ++i) {
+    if (i > 0) out += ", ";
+    out += names[i];
+  }
+  if (names.size() > limit) out += fmt::format(" and {} more", names.size() - limit);
+  return out;
+}
+
+}  // namespace fleetaudit

@@ -1,0 +1,21 @@
+#pragma once
+// One loader per snapshot file. Each fills its table in `snapshot`, reports problems to
+// `file`, and returns false when the file could not be read to its end.
+#include "analyzer/load/record_reader.h"
+#include "analyzer/tables/snapshot.h"
+
+namespace fleetaudit::load {
+
+bool load_manifest(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_things(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_thing_principals(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_certificates(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_ca_certificates(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_policies(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_policy_targets(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_thing_groups(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_logging_v1(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_logging_v2(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_audit_configuration(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+
+}  // namespace fleetaudit::load

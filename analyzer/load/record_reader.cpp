@@ -1,0 +1,248 @@
+#include "analyzer/load/record_reader.h"
+
+#include <fmt/format.h>
+
+#include "analyzer/load/json_syntax.h"
+
+namespace fleetaudit::load {
+
+namespace {
+// Deeper than any AWS shape; guards the recursive consume against hostile nesting.
+constexpr int kMaxDepth = 64;
+}  // namespace
+
+std::string JsonPath::render() const {
+  std::string out(array);
+  if (index >= 0) out += fmt::format("[{}]", index);
+  if (!field.empty()) {
+    if (!out.empty()) out += '.';
+    out += field;
+  }
+  if (field_index >= 0) out += fmt::format("[{}]", field_index);
+  if (!subfield.empty()) {
+    out += '.';
+    out += subfield;
+  }
+  return out;
+}
+
+uint64_t FileReader::offset_of(const char* at) const {
+  if (at == nullptr || at < bytes_.data() || at > bytes_.data() + bytes_.size()) return 0;
+  return static_cast<uint64_t>(at - bytes_.data());
+}
+
+void FileReader::report(const char* at, const JsonPath& path, std::string message, DiagnosticSeverity severity) {
+  TextPosition position = position_of(bytes_.data(), offset_of(at));
+  diagnostics_.add({severity, file_name_, position.line, position.column, path.render(), std::move(message)});
+}
+
+void FileReader::report_malformed(simdjson::error_code code) {
+  if (malformed_reported_) return;
+  malformed_reported_ = true;
+  std::optional<SyntaxError> syntax = find_syntax_error(std::string_view(bytes_.data(), bytes_.size()));
+  if (syntax) {
+    report(bytes_.data() + syntax->offset, JsonPath{}, "malformed JSON: " + syntax->message);
+  } else if (code == simdjson::CAPACITY) {
+    report(bytes_.data(), JsonPath{}, "file too large for one JSON document");
+  } else {
+    report(bytes_.data(), JsonPath{}, std::string("malformed JSON: ") + simdjson::error_message(code));
+  }
+}
+
+bool is_value_error(simdjson::error_code code) {
+  switch (code) {
+    case simdjson::INCORRECT_TYPE:
+    case simdjson::NUMBER_ERROR:
+    case simdjson::NUMBER_OUT_OF_RANGE:
+    case simdjson::STRING_ERROR:
+    case simdjson::T_ATOM_ERROR:
+    case simdjson::F_ATOM_ERROR:
+    case simdjson::N_ATOM_ERROR:
+    case simdjson::NO_SUCH_FIELD:
+      return true;
+    default:
+      return false;
+  }
+}
+
+const char* location_of(ondemand::value& value) {
+  return value.raw_json_token().data();
+}
+
+void RecordReader::fail_at(const char* at, const JsonPath& path, std::string message) {
+  ok_ = false;
+  file_.report(at != nullptr ? at : start_, path, std::move(message));
+}
+
+void RecordReader::warn_at(const char* at, const JsonPath& path, std::string message) {
+  file_.report(at != nullptr ? at : start_, path, std::move(message), DiagnosticSeverity::warning);
+}
+
+bool RecordReader::error(simdjson::error_code code, const char* at, const JsonPath& path, std::string_view expected) {
+  ok_ = false;
+  if (is_value_error(code)) {
+    std::string message = code == simdjson::INCORRECT_TYPE ? fmt::format("expected {}", expected)
+                          : code == simdjson::T_ATOM_ERROR || code == simdjson::F_ATOM_ERROR ||
+                                  code == simdjson::N_ATOM_ERROR
+                              ? "malformed JSON: invalid literal"
+                          : code == simdjson::STRING_ERROR ? "malformed JSON: invalid string escape"
+                              : fmt::format("malformed JSON: invalid number (expected {})", expected);
+    file_.report(at != nullptr ? at : start_, path, std::move(message));
+    return false;
+  }
+  broken_ = true;
+  return true;
+}
+
+std::optional<std::string_view> RecordReader::string(ondemand::value value, const JsonPath& path) {
+  const char* at = location_of(value);
+  std::string_view text;
+  if (auto code = value.get_string().get(text); code) {
+    error(code, at, path, "a string");
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<bool> RecordReader::boolean(ondemand::value value, const JsonPath& path) {
+  const char* at = location_of(value);
+  bool flag;
+  if (auto code = value.get_bool().get(flag); code) {
+    error(code, at, path, "true or false");
+    return std::nullopt;
+  }
+  return flag;
+}
+
+std::optional<int64_t> RecordReader::integer(ondemand::value value, const JsonPath& path) {
+  const char* at = location_of(value);
+  int64_t number;
+  if (auto code = value.get_int64().get(number); code) {
+    error(code, at, path, "an integer");
+    return std::nullopt;
+  }
+  return number;
+}
+
+std::optional<ondemand::object> RecordReader::object(ondemand::value value, const JsonPath& path) {
+  const char* at = location_of(value);
+  ondemand::object result;
+  if (auto code = value.get_object().get(result); code) {
+    error(code, at, path, "an object");
+    return std::nullopt;
+  }
+  return result;
+}
+
+std::optional<ondemand::array> RecordReader::array(ondemand::value value, const JsonPath& path) {
+  const char* at = location_of(value);
+  ondemand::array result;
+  if (auto code = value.get_array().get(result); code) {
+    error(code, at, path, "an array");
+    return std::nullopt;
+  }
+  return result;
+}
+
+std::optional<EpochMillis> RecordReader::time(ondemand::value value, const JsonPath& path) {
+  const char* at = location_of(value);
+  ondemand::json_type type;
+  if (auto code = value.type().get(type); code) {
+    error(code, at, path, "a time");
+    return std::nullopt;
+  }
+  if (type == ondemand::json_type::number) {
+    double seconds;
+    if (auto code = value.get_double().get(seconds); code) {
+      error(code, at, path, "a time in epoch seconds");
+      return std::nullopt;
+    }
+    if (auto millis = epoch_seconds_to_millis(seconds)) return millis;
+    fail_at(at, path, "time out of range");
+    return std::nullopt;
+  }
+  if (type == ondemand::json_type::string) {
+    std::string_view text;
+    if (auto code = value.get_string().get(text); code) {
+      error(code, at, path, "a time");
+      return std::nullopt;
+    }
+    if (auto millis = parse_iso8601(text)) return millis;
+    fail_at(at, path, fmt::format("expected an ISO 8601 time with an offset, got \"{}\"", text));
+    return std::nullopt;
+  }
+  fail_at(at, path, "expected a time (epoch seconds or an ISO 8601 string)");
+  consume(value, path);
+  return std::nullopt;
+}
+
+void RecordReader::consume(ondemand::value value, const JsonPath& path) { consume_depth(value, path, 0); }
+
+bool RecordReader::consume_depth(ondemand::value value, const JsonPath& path, int depth) {
+  const char* at = location_of(value);
+  if (depth > kMaxDepth) {
+    fail_at(at, path, "nesting too deep");
+    broken_ = true;  // the rest of this value cannot be walked safely
+    return false;
+  }
+  ondemand::json_type type;
+  if (auto code = value.type().get(type); code) return !error(code, at, path, "a value");
+  switch (type) {
+    case ondemand::json_type::object: {
+      ondemand::object object;
+      if (auto code = value.get_object().get(object); code) return !error(code, at, path, "an object");
+      for (auto field_result : object) {
+        ondemand::field field;
+        if (auto code = std::move(field_result).get(field); code) return !error(code, at, path, "an object member");
+        std::string_view key;
+        if (auto code = field.unescaped_key().get(key); code) return !error(code, at, path, "a string key");
+        if (!consume_depth(field.value(), path, depth + 1) && broken_) return false;
+      }
+      return true;
+    }
+    case ondemand::json_type::array: {
+      ondemand::array array;
+      if (auto code = value.get_array().get(array); code) return !error(code, at, path, "an array");
+      for (auto element_result : array) {
+        ondemand::value element;
+        if (auto code = std::move(element_result).get(element); code) return !error(code, at, path, "an array element");
+        if (!consume_depth(element, path, depth + 1) && broken_) return false;
+      }
+      return true;
+    }
+    case ondemand::json_type::number: {
+      ondemand::number number;
+      if (auto code = value.get_number().get(number); code) {
+        if (!is_value_error(code)) return !error(code, at, path, "");
+        fail_at(at, path, "malformed JSON: invalid number");
+        return false;
+      }
+      return true;
+    }
+    case ondemand::json_type::string: {
+      std::string_view text;
+      if (auto code = value.get_string().get(text); code) return !error(code, at, path, "a string");
+      return true;
+    }
+    case ondemand::json_type::boolean: {
+      bool flag;
+      if (auto code = value.get_bool().get(flag); code) {
+        if (!is_value_error(code)) return !error(code, at, path, "");
+        fail_at(at, path, "malformed JSON: invalid literal");
+        return false;
+      }
+      return true;
+    }
+    case ondemand::json_type::null: {
+      bool is_null;
+      if (auto code = value.is_null().get(is_null); code || !is_null) {
+        fail_at(at, path, "malformed JSON: invalid literal");
+        return false;
+      }
+      return true;
+    }
+  }
+  return true;
+}
+
+}  // namespace fleetaudit::load

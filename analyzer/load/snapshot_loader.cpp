@@ -1,0 +1,138 @@
+#include "analyzer/load/snapshot_loader.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "analyzer/load/loaders.h"
+
+namespace fleetaudit {
+
+namespace {
+
+using Loader = bool (*)(load::FileReader&, load::ondemand::parser&, Snapshot&);
+
+Loader loader_for(SnapshotFile file) {
+  switch (file) {
+    case SnapshotFile::manifest: return load::load_manifest;
+    case SnapshotFile::things: return load::load_things;
+    case SnapshotFile::thing_principals: return load::load_thing_principals;
+    case SnapshotFile::certificates: return load::load_certificates;
+    case SnapshotFile::ca_certificates: return load::load_ca_certificates;
+    case SnapshotFile::policies: return load::load_policies;
+    case SnapshotFile::policy_targets: return load::load_policy_targets;
+    case SnapshotFile::thing_groups: return load::load_thing_groups;
+    case SnapshotFile::logging_v1: return load::load_logging_v1;
+    case SnapshotFile::logging_v2: return load::load_logging_v2;
+    case SnapshotFile::audit_configuration: return load::load_audit_configuration;
+    case SnapshotFile::count: break;
+  }
+  return nullptr;
+}
+
+bool exists(const std::string& path) {
+  struct stat info {};
+  return stat(path.c_str(), &info) == 0;
+}
+
+// "arn:aws:iot:REGION:ACCOUNT:cert/ID" -> ID; empty for any other principal.
+std::string_view certificate_id_of(std::string_view principal) {
+  size_t at = principal.find(":cert/");
+  if (at == std::string_view::npos || principal.substr(0, 4) != "arn:") return {};
+  return principal.substr(at + 6);
+}
+
+}  // namespace
+
+std::optional<std::string> load_snapshot(const std::string& directory, Snapshot& snapshot, Diagnostics& diagnostics) {
+  struct stat info {};
+  if (stat(directory.c_str(), &info) != 0) return fmt::format("snapshot directory {} does not exist", directory);
+  if (!S_ISDIR(info.st_mode)) return fmt::format("{} is not a directory; give the snapshot directory", directory);
+  snapshot.directory = directory;
+
+  bool any = false;
+  load::ondemand::parser parser;  // reused for every file: its first use allocates
+  for (size_t i = 0; i < kSnapshotFileCount; ++i) {
+    const SnapshotFile kind = static_cast<SnapshotFile>(i);
+    const std::string path = directory + "/" + file_name(kind);
+    if (!exists(path)) continue;
+    any = true;
+    std::string error;
+    std::optional<MappedFile> bytes = MappedFile::open(path, error);
+    if (!bytes) {
+      diagnostics.error(file_name(kind), "cannot read: " + error);
+      continue;
+    }
+    load::FileReader reader(file_name(kind), *bytes, diagnostics);
+    loader_for(kind)(reader, parser, snapshot);
+    // A file that was found counts as present even if some records were bad: the checks run
+    // on what could be read, and the run reports the problems (exit status 2).
+    snapshot.present[i] = true;
+  }
+  if (!any)
+    return fmt::format("{} holds no snapshot file (expected files such as things.json, certificates.json, "
+                       "policies.json; see the README for how to export them)",
+                       directory);
+  build_indexes(snapshot, diagnostics);
+  diagnostics.sort();
+  return std::nullopt;
+}
+
+void build_indexes(Snapshot& snapshot, Diagnostics& diagnostics) {
+  CertificateTable& certificates = snapshot.certificates;
+  snapshot.certificate_row_by_id.assign(snapshot.strings.size(), kNoRow);
+  for (uint32_t row = 0; row < certificates.size(); ++row) {
+    uint32_t& slot = snapshot.certificate_row_by_id[certificates.certificate_id[row]];
+    if (slot != kNoRow) {
+      diagnostics.warning(file_name(SnapshotFile::certificates),
+                          fmt::format("certificate {} is described twice; the first description is used",
+                                      snapshot.text(certificates.certificate_id[row])));
+      continue;
+    }
+    slot = row;
+  }
+
+  ThingPrincipalTable& attachments = snapshot.thing_principals;
+  attachments.certificate_row.assign(attachments.size(), kNoRow);
+  std::vector<std::pair<uint32_t, uint32_t>> edges;
+  edges.reserve(attachments.size());
+  size_t unknown = 0;
+  std::string_view first_unknown;
+  for (size_t i = 0; i < attachments.size(); ++i) {
+    std::string_view id = certificate_id_of(snapshot.text(attachments.principal[i]));
+    if (id.empty()) continue;  // a Cognito identity or another kind of principal
+    StringId id_string = snapshot.strings.find(id);
+    uint32_t row = id_string == kNoString || id_string >= snapshot.certificate_row_by_id.size()
+                       ? kNoRow
+                       : snapshot.certificate_row_by_id[id_string];
+    if (row == kNoRow) {
+      if (unknown++ == 0) first_unknown = id;
+      continue;
+    }
+    attachments.certificate_row[i] = row;
+    edges.emplace_back(row, attachments.thing_name[i]);
+  }
+  if (unknown > 0 && snapshot.has(SnapshotFile::certificates))
+    diagnostics.error(file_name(SnapshotFile::thing_principals),
+                      fmt::format("{} attachment(s) name a certificate that certificates.json does not describe "
+                                  "(first: {}); those certificates could not be evaluated",
+                                  unknown, first_unknown));
+
+  Adjacency things = Adjacency::from_edges(certificates.size(), edges);
+  // A thing listed twice with one certificate is still one thing: keep each name once per row.
+  Adjacency distinct;
+  distinct.offsets.assign(1, 0);
+  distinct.targets.reserve(things.targets.size());
+  for (size_t row = 0; row < things.rows(); ++row) {
+    auto begin = things.targets.begin() + things.offsets[row];
+    auto end = things.targets.begin() + things.offsets[row + 1];
+    if (end - begin > 1) std::sort(begin, end);
+    auto last = std::unique(begin, end);
+    distinct.targets.insert(distinct.targets.end(), begin, last);
+    distinct.offsets.push_back(static_cast<uint32_t>(distinct.targets.size()));
+  }
+  snapshot.things_by_certificate = std::move(distinct);
+}
+
+}  // namespace fleetaudit

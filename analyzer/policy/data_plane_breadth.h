@@ -1,0 +1,111 @@
+#pragma once
+// Which IoT data-plane actions a policy version grants broadly: on a resource of another device or
+// of the whole account (IOT_POLICY_OVERLY_PERMISSIVE_CHECK).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "analyzer/policy/glob.h"
+#include "analyzer/policy/statement_table.h"
+
+namespace fleetaudit::policy {
+
+// The catalogue, in the order a finding lists the actions. The four job actions exist under both
+// prefixes because AWS documents both spellings; iot:Receive is never broad (a device only
+// receives on topics it may subscribe to), so it is not here.
+enum class DataPlaneAction : uint8_t {
+  connect,               // resource type client
+  publish,               // topic
+  subscribe,             // topicfilter
+  get_retained_message,  // topic
+  // The rest act on things.
+  get_thing_shadow,
+  update_thing_shadow,
+  delete_thing_shadow,
+  describe_job_execution,
+  get_pending_job_executions,
+  start_next_pending_job_execution,
+  update_job_execution,
+  jobsdata_describe_job_execution,
+  jobsdata_get_pending_job_executions,
+  jobsdata_start_next_pending_job_execution,
+  jobsdata_update_job_execution,
+};
+inline constexpr size_t kDataPlaneActionCount = 15;
+
+using DataPlaneActionSet = uint32_t;  // bit i = DataPlaneAction i
+constexpr DataPlaneActionSet action_bit(DataPlaneAction action) {
+  return DataPlaneActionSet{1} << static_cast<unsigned>(action);
+}
+inline constexpr DataPlaneActionSet kAllDataPlaneActions = (DataPlaneActionSet{1} << kDataPlaneActionCount) - 1;
+
+// "iot:Connect", "iotjobsdata:UpdateJobExecution", ...
+std::string_view action_name(DataPlaneAction action);
+// The catalogue actions an action pattern names (a glob, compared case-insensitively).
+DataPlaneActionSet actions_matching(std::string_view action_pattern);
+
+// Where a policy lives: foreign probe ARNs are built in the policy's own partition, region and
+// account, so a resource elsewhere is never broad.
+struct ArnContext {
+  std::string partition, region, account;
+
+  // From arn:PARTITION:iot:REGION:ACCOUNT:policy/NAME; nullopt when that is not an IoT ARN.
+  static std::optional<ArnContext> from_arn(std::string_view policy_arn);
+  bool operator==(const ArnContext&) const = default;
+};
+
+// Answers per policy version from caches: each distinct action pattern is compiled once, each
+// distinct resource pattern once per ArnContext. Not thread-safe: use one evaluator per thread.
+class BreadthEvaluator {
+public:
+  explicit BreadthEvaluator(const PolicyStatementTable& statements);
+  ~BreadthEvaluator();
+  BreadthEvaluator(const BreadthEvaluator&) = delete;
+  BreadthEvaluator& operator=(const BreadthEvaluator&) = delete;
+
+  // The broad actions of the version whose statements are [first_statement, end_statement).
+  DataPlaneActionSet broad_actions(uint32_t first_statement, uint32_t end_statement, const ArnContext& context);
+  // "[iot:Connect, iot:Publish]", in catalogue order.
+  static std::string describe(DataPlaneActionSet actions);
+
+private:
+  // Which foreign probes a pattern matches (one bit each), with ${iot:ClientId} standing for any
+  // client id (free) or for the device's own (pinned).
+  struct ProbeReach {
+    uint64_t free = 0;
+    uint64_t pinned = 0;
+  };
+  struct Context;
+  struct SubscribeGrant {
+    StringId pattern;
+    bool broad_free;
+    bool broad_pinned;
+  };
+
+  Context& context_for(const ArnContext& arn);
+  const ProbeReach& pattern_reach(Context& context, StringId pattern);
+  ProbeReach statement_reach(Context& context, uint32_t statement);
+  DataPlaneActionSet statement_actions(uint32_t statement);
+  const Glob& glob(StringId pattern);
+  bool deny_covers(uint32_t deny_statement, StringId allow_pattern);
+
+  const PolicyStatementTable& statements_;
+  std::vector<DataPlaneActionSet> action_sets_;  // by pattern id; kUnknownActions until computed
+  std::vector<std::unique_ptr<Context>> contexts_;
+  Context* last_context_ = nullptr;
+  // Only for Subscribe Deny statements, which compare patterns with each other.
+  std::unordered_map<StringId, Glob> globs_;
+  std::unordered_map<uint64_t, bool> covers_;    // (deny pattern << 32 | allow pattern)
+  std::unordered_map<uint64_t, bool> overlaps_;  // (not-resource pattern << 32 | allow pattern)
+  // Per-version scratch.
+  std::vector<SubscribeGrant> subscribe_grants_;
+  std::vector<uint32_t> subscribe_denies_;
+};
+
+}  // namespace fleetaudit::policy

@@ -1,0 +1,210 @@
+#include <fmt/format.h>
+
+#include "analyzer/report/reporters.h"
+#include "analyzer/report/source_positions.h"
+#include "analyzer/util/digest.h"
+#include "analyzer/util/json_writer.h"
+
+namespace fleetaudit {
+
+namespace {
+
+// GitHub code scanning ranks alerts by this number (its thresholds: >9 critical, >=7 high, >=4 medium).
+const char* security_severity(Severity severity) {
+  switch (severity) {
+    case Severity::critical: return "9.5";
+    case Severity::high: return "8.0";
+    case Severity::medium: return "5.5";
+    case Severity::low: return "2.0";
+  }
+  return "0.0";
+}
+
+const char* sarif_level(Severity severity) {
+  switch (severity) {
+    case Severity::critical:
+    case Severity::high: return "error";
+    case Severity::medium: return "warning";
+    case Severity::low: return "note";
+  }
+  return "none";
+}
+
+// The SNAPSHOT base: relative to the checkout root when the user gave a relative directory.
+void write_snapshot_base(JsonWriter& json, std::string directory) {
+  if (directory.empty()) directory = ".";
+  if (directory.back() != '/') directory += '/';
+  json.key("originalUriBaseIds").begin_object();
+  json.key("SNAPSHOT").begin_object();
+  if (directory.front() == '/') {
+    json.key("uri").value("file://" + directory);
+  } else {
+    if (directory.rfind("./", 0) == 0) directory.erase(0, 2);
+    if (directory.empty() || directory == "/") directory = "./";
+    json.key("uri").value(directory);
+    json.key("uriBaseId").value("%SRCROOT%");
+  }
+  json.key("description").begin_object().key("text").value("The fleet snapshot directory that was audited.").end_object();
+  json.end_object();
+  json.end_object();
+}
+
+void write_rule(JsonWriter& json, const CheckInfo& check) {
+  json.begin_object();
+  json.key("id").value(check.name);
+  json.key("shortDescription").begin_object().key("text").value(check.short_description).end_object();
+  json.key("fullDescription").begin_object().key("text").value(check.full_description).end_object();
+  json.key("help").begin_object();
+  json.key("text").value(check.help);
+  json.key("markdown").value(check.help);
+  json.end_object();
+  if (!check.help_uri.empty()) json.key("helpUri").value(check.help_uri);
+  json.key("defaultConfiguration").begin_object().key("level").value(sarif_level(check.severity)).end_object();
+  json.key("properties").begin_object();
+  json.key("security-severity").value(security_severity(check.severity));
+  json.key("severity").value(to_string(check.severity));
+  json.key("resourceType").value(to_string(check.resource_type));
+  json.key("tags").begin_array().value("security").value("aws-iot").value("device-defender").end_array();
+  json.key("reasonCodes").begin_array();
+  for (std::string_view code : check.reason_codes) json.value(code);
+  json.end_array();
+  json.end_object();
+  json.end_object();
+}
+
+void write_notification(JsonWriter& json, const char* level, const std::string& text, const Diagnostic* where,
+                        std::string_view rule_id, std::optional<size_t> rule_index) {
+  json.begin_object();
+  json.key("level").value(level);
+  json.key("message").begin_object().key("text").value(text).end_object();
+  if (where != nullptr && !where->file.empty()) {
+    json.key("locations").begin_array().begin_object();
+    json.key("physicalLocation").begin_object();
+    json.key("artifactLocation").begin_object().key("uri").value(where->file).key("uriBaseId").value("SNAPSHOT").end_object();
+    if (where->line > 0) {
+      json.key("region").begin_object().key("startLine").value(where->line).key("startColumn").value(where->column).end_object();
+    }
+    json.end_object();
+    json.end_object().end_array();
+  }
+  if (!rule_id.empty()) {
+    json.key("associatedRule").begin_object().key("id").value(rule_id);
+    if (rule_index) json.key("index").value(*rule_index);
+    json.end_object();
+  }
+  json.end_object();
+}
+
+}  // namespace
+
+void write_sarif(const ReportContext& context, std::FILE* out) {
+  const AuditReport& report = context.report;
+  const SourcePositions positions = locate_findings(context.snapshot_directory, report);
+  JsonWriter json(out);
+  json.begin_object();
+  json.key("$schema").value("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
+  json.key("version").value("2.1.0");
+  json.key("runs").begin_array().begin_object();
+
+  json.key("tool").begin_object().key("driver").begin_object();
+  json.key("name").value("fleetaudit");
+  json.key("semanticVersion").value(FLEETAUDIT_VERSION);
+  json.key("version").value(FLEETAUDIT_VERSION);
+  json.key("informationUri").value("https://github.com/fleetaudit/fleetaudit");
+  json.key("rules").begin_array();
+  for (const CheckRun& run : report.runs) write_rule(json, *run.check);
+  json.end_array();
+  json.end_object().end_object();
+
+  json.key("invocations").begin_array().begin_object();
+  json.key("executionSuccessful").value(!report.input_problems());
+  json.key("toolExecutionNotifications").begin_array();
+  for (size_t i = 0; i < report.runs.size(); ++i) {
+    const CheckRun& run = report.runs[i];
+    if (run.status == CheckStatus::not_run || run.status == CheckStatus::disabled)
+      write_notification(json, "note", fmt::format("{} {}: {}", run.check->name, to_string(run.status), run.not_run_reason),
+                         nullptr, run.check->name, i);
+  }
+  for (const Diagnostic& diagnostic : report.diagnostics.items())
+    write_notification(json, diagnostic.severity == DiagnosticSeverity::error ? "error" : "warning", diagnostic.render(),
+                       &diagnostic, {}, std::nullopt);
+  json.end_array();
+  json.key("properties").begin_object();
+  json.key("auditClock").value(format_iso8601(report.clock));
+  json.key("auditClockSource").value(report.clock_source);
+  json.end_object();
+  json.end_object().end_array();
+
+  write_snapshot_base(json, context.snapshot_directory);
+  json.key("columnKind").value("unicodeCodePoints");
+
+  json.key("results").begin_array();
+  for (size_t rule_index = 0; rule_index < report.runs.size(); ++rule_index) {
+    const CheckRun& run = report.runs[rule_index];
+    for (const Finding& finding : run.findings) {
+      json.begin_object();
+      json.key("ruleId").value(run.check->name);
+      json.key("ruleIndex").value(rule_index);
+      json.key("level").value(sarif_level(run.check->severity));
+      json.key("kind").value("fail");
+      json.key("message").begin_object().key("text").value(finding.message).end_object();
+      json.key("locations").begin_array().begin_object();
+      if (finding.location.file != SnapshotFile::count) {
+        json.key("physicalLocation").begin_object();
+        json.key("artifactLocation").begin_object();
+        json.key("uri").value(file_name(finding.location.file));
+        json.key("uriBaseId").value("SNAPSHOT");
+        json.end_object();
+        auto position = positions.find({finding.location.file, finding.location.offset});
+        if (position != positions.end()) {
+          json.key("region").begin_object();
+          json.key("startLine").value(position->second.line);
+          json.key("startColumn").value(position->second.column);
+          json.end_object();
+        }
+        json.end_object();
+      }
+      json.key("logicalLocations").begin_array().begin_object();
+      json.key("name").value(finding.resource.version_id.empty() ? finding.resource.value
+                                                                  : finding.resource.value + "@" + finding.resource.version_id);
+      json.key("fullyQualifiedName").value(finding.logical_name);
+      json.key("kind").value("resource");
+      json.end_object().end_array();
+      json.end_object().end_array();
+      // Identity from the check and the resource, never the line: a re-exported snapshot keeps its alerts.
+      json.key("partialFingerprints").begin_object();
+      json.key("primaryLocationLineHash")
+          .value(sha256_hex(std::string(run.check->name) + "\n" + finding.resource.key()).substr(0, 16) + ":1");
+      json.end_object();
+      json.key("properties").begin_object();
+      json.key("findingId").value(finding_id(*run.check, finding));
+      json.key("resourceType").value(to_string(finding.resource_type));
+      json.key("resourceIdentifier").value(finding.resource.key());
+      json.key("reasonForNonComplianceCode").value(finding.reason_code);
+      json.key("severity").value(to_string(run.check->severity));
+      json.end_object();
+      json.end_object();
+    }
+  }
+  json.end_array();
+
+  json.key("properties").begin_object();
+  json.key("checks").begin_array();
+  for (const CheckRun& run : report.runs) {
+    json.begin_object();
+    json.key("checkName").value(run.check->name);
+    json.key("status").value(to_string(run.status));
+    if (!run.not_run_reason.empty()) json.key("reason").value(run.not_run_reason);
+    json.key("resourcesEvaluated").value(static_cast<int64_t>(run.resources_evaluated));
+    json.key("nonCompliantResources").value(run.findings.size());
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+
+  json.end_object().end_array();
+  json.end_object();
+  json.flush();
+}
+
+}  // namespace fleetaudit

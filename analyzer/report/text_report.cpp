@@ -1,0 +1,98 @@
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "analyzer/report/reporters.h"
+
+namespace fleetaudit {
+
+namespace {
+
+constexpr size_t kWidth = 80;
+
+// Word-wraps `text` to kWidth columns; the first line starts with `first`, the others with
+// `indent` (same width).
+std::string wrap(std::string_view text, std::string_view indent, std::string_view first = {}) {
+  std::string out, line(first.empty() ? indent : first);
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find(' ', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(pos, end - pos);
+    if (line.size() > indent.size() && line.size() + 1 + word.size() > kWidth) {
+      out += line + "\n";
+      line.assign(indent);
+    }
+    if (line.size() > indent.size()) line += ' ';
+    // A word wider than the page (an ARN, say) is cut at the margin.
+    while (line.size() + word.size() > kWidth && line.size() < kWidth) {
+      size_t room = kWidth - line.size();
+      out += line + std::string(word.substr(0, room)) + "\n";
+      word.remove_prefix(room);
+      line.assign(indent);
+    }
+    line += word;
+    pos = end + 1;
+  }
+  if (line.size() > indent.size()) out += line + "\n";
+  return out;
+}
+
+std::string status_label(const CheckRun& run) {
+  switch (run.status) {
+    case CheckStatus::compliant: return "compliant";
+    case CheckStatus::non_compliant: return "NON-COMPLIANT";
+    case CheckStatus::not_run: return "not run";
+    case CheckStatus::disabled: return "disabled";
+  }
+  return "";
+}
+
+}  // namespace
+
+void write_text(const ReportContext& context, std::FILE* out) {
+  const AuditReport& report = context.report;
+  std::string text;
+  text += fmt::format("fleetaudit {} audit of {}\n", FLEETAUDIT_VERSION, context.snapshot_directory);
+  if (!report.account_id.empty())
+    text += fmt::format("Account {}{}\n", report.account_id, report.region.empty() ? "" : ", " + report.region);
+  text += fmt::format("Audit clock {} ({})\n\n", format_iso8601(report.clock), report.clock_source);
+
+  size_t open = 0, not_run = 0;
+  text += "Checks\n";
+  for (const CheckRun& run : report.runs) {
+    std::string detail;
+    if (run.status == CheckStatus::non_compliant || run.status == CheckStatus::compliant)
+      detail = fmt::format("{} of {} non-compliant", run.findings.size(), run.resources_evaluated);
+    text += fmt::format("  {:<13} {:<8} {}\n", status_label(run), to_string(run.check->severity), run.check->name);
+    if (!detail.empty()) text += fmt::format("{:25}{}\n", "", detail);
+    if (!run.not_run_reason.empty()) text += wrap(run.not_run_reason, std::string(25, ' '));
+    open += run.findings.size();
+    not_run += run.status == CheckStatus::not_run ? 1 : 0;
+  }
+
+  for (const CheckRun& run : report.runs) {
+    if (run.findings.empty()) continue;
+    text += fmt::format("\n{} ({}, {} finding{})\n", run.check->name, to_string(run.check->severity),
+                        run.findings.size(), run.findings.size() == 1 ? "" : "s");
+    for (const Finding& finding : run.findings) {
+      text += wrap(std::string(finding.resource.member_name()) + " " + finding.resource.key().substr(
+                                                                     std::strlen(finding.resource.member_name()) + 1),
+                   "    ", "  - ");
+      text += wrap(finding.message, "    ");
+    }
+    if (fwrite(text.data(), 1, text.size(), out) != text.size()) return;
+    text.clear();
+  }
+
+  if (!report.diagnostics.items().empty()) {
+    text += fmt::format("\nInput problems ({})\n", report.diagnostics.items().size());
+    for (const Diagnostic& diagnostic : report.diagnostics.items()) text += wrap(diagnostic.render(), "  ");
+  }
+  text += fmt::format("\nSummary: {} finding{} in {} check{}; {} check{} not run{}.\n", open, open == 1 ? "" : "s",
+                      report.runs.size(), report.runs.size() == 1 ? "" : "s", not_run, not_run == 1 ? "" : "s",
+                      report.input_problems() ? "; some input could not be read (see above)" : "");
+  fwrite(text.data(), 1, text.size(), out);
+}
+
+}  // namespace fleetaudit

@@ -1,0 +1,52 @@
+#include "analyzer/tables/snapshot.h"
+
+namespace fleetaudit {
+
+const char* file_name(SnapshotFile file) {
+  switch (file) {
+    case SnapshotFile::manifest: return "manifest.json";
+    case SnapshotFile::things: return "things.json";
+    case SnapshotFile::thing_principals: return "thing-principals.json";
+    case SnapshotFile::certificates: return "certificates.json";
+    case SnapshotFile::ca_certificates: return "ca-certificates.json";
+    case SnapshotFile::policies: return "policies.json";
+    case SnapshotFile::policy_targets: return "policy-targets.json";
+    case SnapshotFile::thing_groups: return "thing-groups.json";
+    case SnapshotFile::logging_v1: return "logging-v1.json";
+    case SnapshotFile::logging_v2: return "logging-v2.json";
+    case SnapshotFile::audit_configuration: return "audit-configuration.json";
+    case SnapshotFile::count: break;
+  }
+  return "";
+}
+
+const char* to_string(CertificateStatus status) {
+  switch (status) {
+    case CertificateStatus::active: return "ACTIVE";
+    case CertificateStatus::inactive: return "INACTIVE";
+    case CertificateStatus::revoked: return "REVOKED";
+    case CertificateStatus::pending_transfer: return "PENDING_TRANSFER";
+    case CertificateStatus::register_inactive: return "REGISTER_INACTIVE";
+    case CertificateStatus::pending_activation: return "PENDING_ACTIVATION";
+  }
+  return "";
+}
+
+std::optional<CertificateStatus> certificate_status_from(std::string_view text) {
+  for (auto status : {CertificateStatus::active, CertificateStatus::inactive, CertificateStatus::revoked,
+                      CertificateStatus::pending_transfer, CertificateStatus::register_inactive,
+                      CertificateStatus::pending_activation})
+    if (text == to_string(status)) return status;
+  return std::nullopt;
+}
+
+std::optional<LogLevel> log_level_from(std::string_view text) {
+  if (text == "DEBUG") return LogLevel::debug;
+  if (text == "INFO") return LogLevel::info;
+  if (text == "ERROR") return LogLevel::error;
+  if (text == "WARN") return LogLevel::warn;
+  if (text == "DISABLED") return LogLevel::disabled;
+  return std::nullopt;
+}
+
+}  // namespace fleetaudit

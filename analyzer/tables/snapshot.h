@@ -1,0 +1,177 @@
+#pragma once
+// The in-memory snapshot: one columnar table per kind of resource, all strings interned.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyzer/policy/statement_table.h"
+#include "analyzer/tables/adjacency.h"
+#include "analyzer/tables/string_interner.h"
+#include "analyzer/util/time.h"
+
+namespace fleetaudit {
+
+// The files a snapshot may hold; every one is optional.
+enum class SnapshotFile : uint8_t {
+  manifest,
+  things,
+  thing_principals,
+  certificates,
+  ca_certificates,
+  policies,
+  policy_targets,
+  thing_groups,
+  logging_v1,
+  logging_v2,
+  audit_configuration,
+  count
+};
+inline constexpr size_t kSnapshotFileCount = static_cast<size_t>(SnapshotFile::count);
+const char* file_name(SnapshotFile file);
+
+// Byte offset of each row's JSON object in its file, for pointing reports at the source.
+using SourceOffsets = std::vector<uint64_t>;
+
+enum class CertificateStatus : uint8_t {
+  active,
+  inactive,
+  revoked,
+  pending_transfer,
+  register_inactive,
+  pending_activation,
+};
+const char* to_string(CertificateStatus status);
+std::optional<CertificateStatus> certificate_status_from(std::string_view text);
+// The statuses AWS's certificate checks look at.
+inline bool is_in_use(CertificateStatus status) {
+  return status == CertificateStatus::active || status == CertificateStatus::pending_transfer;
+}
+
+struct Manifest {
+  int64_t format_version = 0;
+  std::optional<EpochMillis> exported_at;
+  StringId account_id = kNoString;
+  StringId region = kNoString;
+};
+
+struct ThingTable {
+  std::vector<StringId> name;
+  std::vector<StringId> thing_type;  // kNoString when the thing has no type
+  SourceOffsets source;
+  size_t size() const { return name.size(); }
+};
+
+struct CertificateTable {
+  std::vector<StringId> certificate_id;
+  std::vector<StringId> ca_certificate_id;  // kNoString when absent
+  std::vector<CertificateStatus> status;
+  std::vector<EpochMillis> creation_date;
+  std::vector<EpochMillis> not_before;  // validity; kMissingTime when absent
+  std::vector<EpochMillis> not_after;
+  SourceOffsets source;
+  size_t size() const { return certificate_id.size(); }
+};
+inline constexpr EpochMillis kMissingTime = INT64_MIN;
+
+// One row per (thing, principal) attachment, in file order.
+struct ThingPrincipalTable {
+  enum class Association : uint8_t { unspecified, exclusive_thing, non_exclusive_thing };
+  std::vector<StringId> thing_name;
+  std::vector<StringId> principal;  // certificate ARN or Cognito identity id, as exported
+  std::vector<uint32_t> certificate_row;  // row in CertificateTable, or kNoRow
+  std::vector<Association> association;
+  SourceOffsets source;  // the thing's element
+  size_t size() const { return thing_name.size(); }
+};
+inline constexpr uint32_t kNoRow = UINT32_MAX;
+
+struct PolicyTable {
+  std::vector<StringId> name;
+  std::vector<StringId> arn;
+  std::vector<StringId> default_version_id;
+  SourceOffsets source;
+  size_t size() const { return name.size(); }
+};
+
+// Every version of every policy; statements live in the statement table, contiguous per version.
+struct PolicyVersionTable {
+  std::vector<uint32_t> policy_row;
+  std::vector<StringId> version_id;
+  std::vector<uint8_t> is_default;
+  std::vector<uint32_t> first_statement;
+  std::vector<uint32_t> end_statement;
+  SourceOffsets source;  // the policy element (default version) or the versions[] element
+  size_t size() const { return policy_row.size(); }
+};
+
+struct PolicyTargetTable {
+  std::vector<StringId> policy_name;
+  std::vector<StringId> target;  // certificate ARN, thing-group ARN or Cognito identity id
+  SourceOffsets source;
+  size_t size() const { return policy_name.size(); }
+};
+
+struct ThingGroupMembershipTable {
+  std::vector<StringId> thing_name;
+  std::vector<StringId> group_name;
+  std::vector<StringId> group_arn;
+  SourceOffsets source;
+  size_t size() const { return thing_name.size(); }
+};
+
+enum class LogLevel : uint8_t { debug, info, error, warn, disabled };
+std::optional<LogLevel> log_level_from(std::string_view text);
+
+struct LoggingV1 {
+  StringId role_arn = kNoString;
+  std::optional<LogLevel> level;
+};
+
+struct LoggingV2 {
+  bool configured = false;  // false: the file holds {} (NotConfiguredException)
+  StringId role_arn = kNoString;
+  std::optional<LogLevel> default_level;
+  bool disable_all_logs = false;
+};
+
+struct CheckConfigurationEntry {
+  std::string check_name;
+  bool enabled = false;
+  std::vector<std::pair<std::string, std::string>> parameters;
+  uint64_t source = 0;
+};
+
+struct AuditConfiguration {
+  std::vector<CheckConfigurationEntry> checks;
+};
+
+struct Snapshot {
+  std::string directory;
+  std::array<bool, kSnapshotFileCount> present{};  // file existed and could be read
+
+  StringInterner strings;
+  Manifest manifest;
+  ThingTable things;
+  CertificateTable certificates;
+  CertificateTable ca_certificates;
+  ThingPrincipalTable thing_principals;
+  PolicyTable policies;
+  PolicyVersionTable policy_versions;
+  policy::PolicyStatementTable policy_statements;
+  PolicyTargetTable policy_targets;
+  ThingGroupMembershipTable thing_groups;
+  std::optional<LoggingV1> logging_v1;
+  std::optional<LoggingV2> logging_v2;
+  std::optional<AuditConfiguration> audit_configuration;
+
+  // Indexes, built once after loading.
+  std::vector<uint32_t> certificate_row_by_id;  // indexed by StringId of the certificate id
+  Adjacency things_by_certificate;             // certificate row -> thing-name StringIds (distinct)
+
+  bool has(SnapshotFile file) const { return present[static_cast<size_t>(file)]; }
+  std::string_view text(StringId id) const { return id == kNoString ? std::string_view{} : strings.view(id); }
+};
+
+}  // namespace fleetaudit

@@ -1,0 +1,42 @@
+#pragma once
+// Every string the tables hold is stored once and named by a dense 32-bit id.
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace fleetaudit {
+
+using StringId = uint32_t;
+inline constexpr StringId kNoString = UINT32_MAX;
+
+class StringInterner {
+public:
+  StringInterner();
+  StringInterner(StringInterner&&) noexcept = default;
+  StringInterner& operator=(StringInterner&&) noexcept = default;
+
+  StringId intern(std::string_view text);
+  // kNoString when the text was never interned.
+  StringId find(std::string_view text) const;
+  std::string_view view(StringId id) const { return strings_[id]; }
+  size_t size() const { return strings_.size(); }
+  size_t bytes_used() const;
+
+private:
+  const char* store(std::string_view text);
+  void grow();
+
+  // Arena: strings never move, so string_views into it stay valid.
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t block_used_ = 0;
+  size_t block_capacity_ = 0;
+  std::vector<std::string_view> strings_;
+  std::vector<uint32_t> hashes_;
+  // Open addressing, linear probing; slots hold id + 1 (0 = empty).
+  std::vector<uint32_t> slots_;
+};
+
+uint32_t hash_string(std::string_view text);
+
+}  // namespace fleetaudit

@@ -1,0 +1,130 @@
+#include "analyzer/util/json_writer.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace fleetaudit {
+
+void append_json_escaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 15]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void JsonWriter::newline() {
+  if (indent_ <= 0) return;
+  buffer_.push_back('\n');
+  buffer_.append(has_elements_.size() * static_cast<size_t>(indent_), ' ');
+}
+
+void JsonWriter::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!has_elements_.empty()) {
+    if (has_elements_.back()) buffer_.push_back(',');
+    has_elements_.back() = true;
+    newline();
+  }
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  before_value();
+  buffer_.push_back('{');
+  has_elements_.push_back(false);
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+  bool had = has_elements_.back();
+  has_elements_.pop_back();
+  if (had) newline();
+  buffer_.push_back('}');
+  if (has_elements_.empty()) buffer_.push_back('\n');
+  if (buffer_.size() > (1u << 20)) flush();
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+  before_value();
+  buffer_.push_back('[');
+  has_elements_.push_back(false);
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+  bool had = has_elements_.back();
+  has_elements_.pop_back();
+  if (had) newline();
+  buffer_.push_back(']');
+  if (has_elements_.empty()) buffer_.push_back('\n');
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  before_value();
+  append_json_escaped(buffer_, name);
+  buffer_ += indent_ > 0 ? ": " : ":";
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view text) {
+  before_value();
+  append_json_escaped(buffer_, text);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(int64_t number) {
+  before_value();
+  buffer_ += std::to_string(number);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(double number) {
+  before_value();
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", std::isfinite(number) ? number : 0.0);
+  buffer_ += text;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(bool flag) {
+  before_value();
+  buffer_ += flag ? "true" : "false";
+  return *this;
+}
+
+JsonWriter& JsonWriter::raw_number(std::string_view digits) {
+  before_value();
+  buffer_ += digits;
+  return *this;
+}
+
+void JsonWriter::flush() {
+  if (sink_ == nullptr || buffer_.empty()) return;
+  std::fwrite(buffer_.data(), 1, buffer_.size(), sink_);
+  buffer_.clear();
+}
+
+}  // namespace fleetaudit

@@ -1,0 +1,78 @@
+// IOT_POLICY_OVERLY_PERMISSIVE_CHECK: a policy version grants data-plane access beyond one device.
+#include <fmt/format.h>
+
+#include "analyzer/engine/check.h"
+#include "analyzer/policy/data_plane_breadth.h"
+
+namespace fleetaudit {
+namespace {
+
+// The account the policy's resources are matched in: its own ARN's, else the manifest's.
+policy::ArnContext context_for(const Snapshot& snapshot, uint32_t policy_row) {
+  if (auto context = policy::ArnContext::from_arn(snapshot.text(snapshot.policies.arn[policy_row])))
+    return *context;
+  return policy::ArnContext{"aws", std::string(snapshot.text(snapshot.manifest.region)),
+                            std::string(snapshot.text(snapshot.manifest.account_id))};
+}
+
+CheckResult run(const CheckContext& context) {
+  const Snapshot& snapshot = context.snapshot;
+  const PolicyVersionTable& versions = snapshot.policy_versions;
+  policy::BreadthEvaluator evaluator(snapshot.policy_statements);
+  CheckResult result;
+  result.resources_evaluated = versions.size();
+  for (uint32_t row = 0; row < versions.size(); ++row) {
+    const uint32_t policy_row = versions.policy_row[row];
+    policy::DataPlaneActionSet broad =
+        evaluator.broad_actions(versions.first_statement[row], versions.end_statement[row], context_for(snapshot, policy_row));
+    if (broad == 0) continue;
+    std::string_view name = snapshot.text(snapshot.policies.name[policy_row]);
+    std::string_view version = snapshot.text(versions.version_id[row]);
+    Finding finding;
+    finding.resource_type = ResourceType::iot_policy;
+    finding.resource = {ResourceIdentifier::Kind::policy_version, std::string(name), std::string(version)};
+    finding.reason_code = "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS";
+    finding.message = fmt::format("Policy {} version {}{} allows broad access to IoT data plane actions: {}.", name,
+                                  version, versions.is_default[row] ? " (default)" : "", evaluator.describe(broad));
+    finding.additional_info = {{"IS_DEFAULT_VERSION", versions.is_default[row] ? "true" : "false"}};
+    finding.location = {SnapshotFile::policies, versions.source[row]};
+    std::string_view arn = snapshot.text(snapshot.policies.arn[policy_row]);
+    finding.logical_name = arn.empty() ? std::string(name) : fmt::format("{}/{}", arn, version);
+    result.findings.push_back(std::move(finding));
+  }
+  return result;
+}
+
+const RegisterCheck registration({
+    .name = "IOT_POLICY_OVERLY_PERMISSIVE_CHECK",
+    .aliases = {},
+    .severity = Severity::critical,
+    .resource_type = ResourceType::iot_policy,
+    .reason_codes = {"ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS"},
+    .short_description = "An IoT policy version grants data-plane access beyond the device that uses it.",
+    .full_description =
+        "A version of an AWS IoT policy lets a device connect with any client id, publish or subscribe to other "
+        "devices' reserved topics ($aws/things/…), or read and change other things' shadows and jobs. A device "
+        "holding such a policy that is compromised can impersonate, spy on or control the rest of the fleet. "
+        "Every version is checked, not only the default: any version can be made the default in one call.",
+    .help =
+        "fleetaudit evaluates the policy as AWS IoT does: Action and Resource as strings or lists, `*` and `?` "
+        "wildcards (actions case-insensitive), NotAction/NotResource, policy variables, and Deny statements that "
+        "take a grant back. A grant is broad when its resource reaches another device: `*`, `client/*`, "
+        "`topic/$aws/things/*/…`, `topicfilter/$aws/things/#` or `+`, `thing/*`. "
+        "`client/${iot:ClientId}` counts as broad unless the statement has the condition "
+        "`iot:Connection.Thing.IsAttached` = true. iot:Receive is not reported: a device only receives what it "
+        "may subscribe to.\n\n"
+        "Fix: scope each statement to the connecting thing, e.g. `iot:Connect` on "
+        "`arn:aws:iot:REGION:ACCOUNT:client/${iot:Connection.Thing.ThingName}` and `iot:Publish` on "
+        "`…:topic/$aws/things/${iot:Connection.Thing.ThingName}/*`, then publish it with "
+        "`aws iot create-policy-version --policy-name NAME --policy-document file://policy.json --set-as-default` "
+        "and delete the broad versions.",
+    .help_uri = "https://docs.aws.amazon.com/iot-device-defender/latest/devguide/audit-chk-iot-policy-permissive.html",
+    .parameters = {},
+    .required_inputs = {{SnapshotFile::policies}},
+    .run = run,
+});
+
+}  // namespace
+}  // namespace fleetaudit

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds fleetaudit and runs the whole test suite with ctest. Extra arguments go to CMake
+# (e.g. -DFLEETAUDIT_SANITIZE=ON with BUILD_DIR=build-asan).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/build.sh -DFLEETAUDIT_WERROR=ON "$@"
+ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure --parallel "$(nproc)"

@@ -1,0 +1,64 @@
+#pragma once
+// Helpers shared by the tests: temporary snapshot directories and running the CLI.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace fleetaudit::testing {
+
+inline std::string source_dir() { return FLEETAUDIT_SOURCE_DIR; }
+
+// A fresh directory under the system temp dir, removed when the object dies.
+class TempDir {
+public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "fleetaudit-test-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+  void write(const std::string& name, const std::string& content) const {
+    std::ofstream(file(name), std::ios::binary) << content;
+  }
+
+private:
+  std::string path_;
+};
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+struct CommandResult {
+  int exit_status = -1;
+  std::string output;  // standard output
+};
+
+// Runs a shell command line; standard error goes to `stderr_path` when given.
+inline CommandResult run_command(const std::string& command) {
+  CommandResult result;
+  std::FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[65536];
+  size_t got;
+  while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, got);
+  int status = pclose(pipe);
+  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+inline std::string fleetaudit_binary() { return FLEETAUDIT_BINARY; }
+
+}  // namespace fleetaudit::testing
