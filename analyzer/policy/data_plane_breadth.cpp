@@ -201,11 +201,13 @@ BreadthEvaluator::ProbeReach BreadthEvaluator::statement_reach(Context& context,
 }
 
 DataPlaneActionSet BreadthEvaluator::statement_actions(uint32_t statement) {
-  if (action_sets_.size() < statements_.pattern_count()) action_sets_.resize(statements_.pattern_count(), kUnknownActions);
+  if (action_sets_.size() < statements_.pattern_count())
+    action_sets_.resize(statements_.pattern_count(), kUnknownActions);
   DataPlaneActionSet actions = 0;
   for (StringId pattern : statements_.actions(statement)) {
-    if (action_sets_[pattern] == kUnknownActions) action_sets_[pattern] = actions_matching(statements_.pattern(pattern));
-    actions |= action_sets_[pattern];
+    DataPlaneActionSet& named = action_sets_[pattern];
+    if (named == kUnknownActions) named = actions_matching(statements_.pattern(pattern));
+    actions |= named;
   }
   return statements_.has(statement, kStatementNotAction) ? kAllDataPlaneActions & ~actions : actions;
 }
@@ -258,7 +260,9 @@ DataPlaneActionSet BreadthEvaluator::broad_actions(uint32_t first_statement, uin
     if (flags & kStatementDeny) {
       // In a Deny, ${iot:ClientId} is the connecting client's id: for Connect that is the very
       // client probed, for anything else an id the device picks so as to dodge the Deny.
-      for_each_action(actions, [&](unsigned action) { denied[action] |= action == kConnect ? reach.free : reach.pinned; });
+      for_each_action(actions, [&](unsigned action) {
+        denied[action] |= action == kConnect ? reach.free : reach.pinned;
+      });
       if (actions & action_bit(DataPlaneAction::subscribe)) subscribe_denies_.push_back(statement);
       continue;
     }

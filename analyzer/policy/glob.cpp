@@ -76,7 +76,8 @@ LevelWildcard level_wildcard(const std::vector<GlobToken>& tokens, size_t j) {
 bool reaches(const Glob& glob, std::string_view subject, bool topic_filter, size_t filter_start) {
   // Most patterns name one device's resource: their literal head already disagrees.
   const std::string_view head = glob.literal_head();
-  if (subject.compare(0, head.size(), head.substr(0, std::min(head.size(), subject.size()))) != 0) return false;
+  const size_t shared = std::min(head.size(), subject.size());
+  if (subject.substr(0, shared) != head.substr(0, shared)) return false;
 
   const std::vector<GlobToken>& tokens = glob.tokens();
   const size_t n = subject.size();

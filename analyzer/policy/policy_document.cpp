@@ -74,8 +74,8 @@ std::string describe(error_code code) {
 // simdjson refuses some valid JSON numbers (out of double range, huge integers); the grammar
 // decides whether the text is a number at all.
 bool is_json_number(std::string_view token) {
-  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' || token.back() == '\r'))
-    token.remove_suffix(1);
+  // The raw token runs up to the next structural character, whitespace included.
+  while (!token.empty() && std::strchr(" \t\r\n", token.back()) != nullptr) token.remove_suffix(1);
   size_t i = 0;
   auto digits = [&] {
     size_t start = i;
@@ -442,7 +442,8 @@ bool DocumentReader::consume(ondemand::value& value, int depth) {
     case ondemand::json_type::object: {
       ondemand::object object;
       if (error_code code = value.get_object().get(object)) return fail_at(at, describe(code));
-      return for_each_field(object, [&](std::string_view, ondemand::value& field) { return consume(field, depth + 1); });
+      return for_each_field(object,
+                            [&](std::string_view, ondemand::value& field) { return consume(field, depth + 1); });
     }
     case ondemand::json_type::array: {
       ondemand::array array;

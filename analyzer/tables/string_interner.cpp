@@ -27,6 +27,7 @@ uint32_t hash_string(std::string_view text) {
 StringInterner::StringInterner() : slots_(1024, 0) {}
 
 const char* StringInterner::store(std::string_view text) {
+  if (text.empty()) return "";  // nothing to copy, and the arena may have no block yet
   if (text.size() > block_capacity_ - block_used_) {
     size_t capacity = text.size() > kBlockSize ? text.size() : kBlockSize;
     blocks_.push_back(std::make_unique<char[]>(capacity));

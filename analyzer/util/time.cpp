@@ -1,7 +1,8 @@
 #include "analyzer/util/time.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
-#include <cstdio>
 
 namespace fleetaudit {
 
@@ -114,12 +115,8 @@ std::string format_iso8601(EpochMillis millis) {
   const unsigned day = day_of_year - (153 * mp + 2) / 5 + 1;
   const unsigned month = mp < 10 ? mp + 3 : mp - 9;
   year += month <= 2;
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(year),
-                month, day, static_cast<long long>(second_of_day / 3600),
-                static_cast<long long>(second_of_day / 60 % 60), static_cast<long long>(second_of_day % 60),
-                static_cast<long long>(milli_part));
-  return buffer;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, month, day, second_of_day / 3600,
+                     second_of_day / 60 % 60, second_of_day % 60, milli_part);
 }
 
 }  // namespace fleetaudit

@@ -71,16 +71,16 @@ TEST(PolicyDocument, DistinctPatternsAreStoredOnce) {
 
 TEST(PolicyDocument, EmptyPatternsAreKept) {
   PolicyStatementTable table;
-  ASSERT_FALSE(append_policy_document(R"({"Statement":{"Effect":"Allow","Action":["iot:Connect",""],"Resource":[]}})", 0,
-                                      table));
+  const std::string document = R"({"Statement":{"Effect":"Allow","Action":["iot:Connect",""],"Resource":[]}})";
+  ASSERT_FALSE(append_policy_document(document, 0, table));
   EXPECT_EQ(patterns(table, table.actions(0)), (std::vector<std::string>{"iot:Connect", ""}));
   EXPECT_TRUE(table.resources(0).empty());
 }
 
 TEST(PolicyDocument, StringEscapesAreDecoded) {
   PolicyStatementTable table;
-  ASSERT_FALSE(append_policy_document(R"({"Statement":{"Effect":"Allow","Action":"iot:\u0043onnect","Resource":"a\/b"}})",
-                                      0, table));
+  const std::string document = R"({"Statement":{"Effect":"Allow","Action":"iot:\u0043onnect","Resource":"a\/b"}})";
+  ASSERT_FALSE(append_policy_document(document, 0, table));
   EXPECT_EQ(table.pattern(table.actions(0)[0]), "iot:Connect");
   EXPECT_EQ(table.pattern(table.resources(0)[0]), "a/b");
 }
@@ -236,7 +236,8 @@ TEST(PolicyDocument, NumbersOutsideDoubleRangeAreStillJson) {
 }
 
 TEST(PolicyDocumentError, ConditionMustBeObjects) {
-  PolicyParseError error = parse_error(R"({"Statement":{"Effect":"Allow","Action":"a","Resource":"r","Condition":[]}})");
+  PolicyParseError error =
+      parse_error(R"({"Statement":{"Effect":"Allow","Action":"a","Resource":"r","Condition":[]}})");
   EXPECT_EQ(error.json_path, "Statement.Condition");
   EXPECT_EQ(error.message, "expected an object of condition operators");
   error = parse_error(R"({"Statement":{"Effect":"Allow","Action":"a","Resource":"r","Condition":{"Bool":"x"}}})");

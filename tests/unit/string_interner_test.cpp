@@ -29,6 +29,14 @@ TEST(StringInterner, ViewsStayValidWhileGrowing) {
   EXPECT_EQ(strings.view(strings.find("name-199999")), "name-199999");
 }
 
+TEST(StringInterner, EmptyStringFirst) {
+  StringInterner strings;  // no arena block exists yet
+  StringId empty = strings.intern("");
+  EXPECT_EQ(strings.view(empty), "");
+  EXPECT_EQ(strings.intern(""), empty);
+  EXPECT_NE(strings.intern("x"), empty);
+}
+
 TEST(StringInterner, EmptyAndLongStrings) {
   StringInterner strings;
   StringId empty = strings.intern("");
