@@ -29,7 +29,7 @@ std::optional<EpochMillis> parse_clock(const std::string& text) {
 // Reads a --config file (the body of update-account-audit-configuration) and validates it.
 std::optional<AuditConfiguration> read_configuration(const std::string& path, std::FILE* errors) {
   std::string error;
-  auto bytes = MappedFile::open(path, error);
+  auto bytes = ByteSource::open_file(path, error);
   if (!bytes) {
     print_error(errors, fmt::format("cannot read --config {}: {}", path, error));
     return std::nullopt;

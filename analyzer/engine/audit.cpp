@@ -67,7 +67,9 @@ std::vector<std::string> validate_configuration(const AuditConfiguration& config
         unimplemented += (unimplemented.empty() ? "" : ", ") + entry.check_name;
       continue;
     }
-    for (const auto& [name, value] : entry.parameters) {
+    for (const auto& parameter_setting : entry.parameters) {
+      const std::string& name = parameter_setting.first;
+      const std::string& value = parameter_setting.second;
       auto declared = std::find_if(check->parameters.begin(), check->parameters.end(),
                                    [&](const CheckParameter& parameter) { return parameter.name == name; });
       if (declared == check->parameters.end()) {

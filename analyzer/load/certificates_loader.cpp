@@ -11,7 +11,9 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
   return for_each_record(file, parser, "certificateDescriptions", [&](RecordReader& record, ondemand::object object) {
     StringId certificate_id = kNoString;
     StringId ca_certificate_id = kNoString;
-    std::optional<CertificateStatus> status;
+    // A plain value and a flag, not std::optional: GCC 12 warns on optional<enum> here.
+    CertificateStatus status = CertificateStatus::inactive;
+    bool has_status = false;
     EpochMillis creation = kMissingTime, not_before = kMissingTime, not_after = kMissingTime;
     for_each_field(record, object, record.path({}), [&](std::string_view key, ondemand::value value) {
       if (key == "certificateId") {
@@ -24,10 +26,10 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
         const char* at = location_of(value);
         auto text = record.string(value, record.path("status"));
         if (!text) return;
-        status = certificate_status_from(*text);
-        if (is_ca && status && *status != CertificateStatus::active && *status != CertificateStatus::inactive)
-          status.reset();
-        if (!status)
+        auto parsed = certificate_status_from(*text);
+        has_status = parsed && (!is_ca || *parsed == CertificateStatus::active || *parsed == CertificateStatus::inactive);
+        if (has_status) status = *parsed;
+        if (!has_status)
           record.fail_at(at, record.path("status"),
                          is_ca ? "expected one of ACTIVE, INACTIVE"
                                : "expected one of ACTIVE, INACTIVE, REVOKED, PENDING_TRANSFER, REGISTER_INACTIVE, "
@@ -53,11 +55,11 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
     if (record.broken()) return;
     if (record.ok() && certificate_id == kNoString)
       record.fail(record.path("certificateId"), "missing required field certificateId");
-    if (record.ok() && !status) record.fail(record.path("status"), "missing required field status");
+    if (record.ok() && !has_status) record.fail(record.path("status"), "missing required field status");
     if (!record.ok()) return;
     table.certificate_id.push_back(certificate_id);
     table.ca_certificate_id.push_back(ca_certificate_id);
-    table.status.push_back(*status);
+    table.status.push_back(status);
     table.creation_date.push_back(creation);
     table.not_before.push_back(not_before);
     table.not_after.push_back(not_after);

@@ -3,12 +3,17 @@
 #include <fmt/format.h>
 
 #include "analyzer/load/json_syntax.h"
+#include "analyzer/load/mapped_file.h"
+
+#include <algorithm>
+#include <cstring>
 
 namespace fleetaudit::load {
 
 namespace {
 // Deeper than any AWS shape; guards the recursive consume against hostile nesting.
 constexpr int kMaxDepth = 64;
+constexpr size_t kClosingRoom = 8;
 }  // namespace
 
 std::string JsonPath::render() const {
@@ -27,25 +32,73 @@ std::string JsonPath::render() const {
 }
 
 uint64_t FileReader::offset_of(const char* at) const {
-  if (at == nullptr || at < bytes_.data() || at > bytes_.data() + bytes_.size()) return 0;
-  return static_cast<uint64_t>(at - bytes_.data());
+  if (at == nullptr || buffer_file_start_ == nullptr || at < buffer_.get()) return buffer_offset_;
+  if (at < buffer_file_start_) return buffer_offset_;  // inside a synthetic prefix
+  return buffer_offset_ + static_cast<uint64_t>(at - buffer_file_start_);
 }
 
-void FileReader::report(const char* at, const JsonPath& path, std::string message, DiagnosticSeverity severity) {
-  TextPosition position = position_of(bytes_.data(), offset_of(at));
-  diagnostics_.add({severity, file_name_, position.line, position.column, path.render(), std::move(message)});
+std::string_view FileReader::fill(std::string_view prefix, uint64_t offset, size_t length) {
+  // Room for the brackets a cut window is closed with, then simdjson's padding.
+  const size_t needed = prefix.size() + length + kClosingRoom + simdjson::SIMDJSON_PADDING;
+  if (needed > buffer_capacity_) {
+    buffer_ = std::make_unique<char[]>(needed);
+    buffer_capacity_ = needed;
+  }
+  if (!prefix.empty()) std::memcpy(buffer_.get(), prefix.data(), prefix.size());
+  size_t got = source_.read(offset, buffer_.get() + prefix.size(), length);
+  std::memset(buffer_.get() + prefix.size() + got, 0, kClosingRoom + simdjson::SIMDJSON_PADDING);
+  buffer_file_start_ = buffer_.get() + prefix.size();
+  buffer_offset_ = offset;
+  return {buffer_.get(), prefix.size() + got};
+}
+
+TextPosition FileReader::position_at(uint64_t offset) {
+  if (offset < counted_offset_) {
+    counted_offset_ = 0;
+    counted_position_ = TextPosition{};
+  }
+  // Count newlines from the last position asked for, reading the file in blocks.
+  char block[1 << 16];
+  while (counted_offset_ < offset) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(sizeof block, offset - counted_offset_));
+    size_t got = source_.read(counted_offset_, block, want);
+    if (got == 0) break;
+    for (size_t i = 0; i < got; ++i) {
+      if (block[i] == '\n') {
+        ++counted_position_.line;
+        counted_position_.column = 1;
+      } else {
+        ++counted_position_.column;
+      }
+    }
+    counted_offset_ += got;
+  }
+  return counted_position_;
+}
+
+void FileReader::report_rendered(uint64_t offset, std::string path, std::string message, DiagnosticSeverity severity) {
+  TextPosition position = position_at(offset);
+  diagnostics_.add({severity, file_name_, position.line, position.column, std::move(path), std::move(message)});
 }
 
 void FileReader::report_malformed(simdjson::error_code code) {
   if (malformed_reported_) return;
   malformed_reported_ = true;
-  std::optional<SyntaxError> syntax = find_syntax_error(std::string_view(bytes_.data(), bytes_.size()));
+  // The exact position needs the whole text: map the file (only on this error path).
+  std::optional<MappedFile> mapped;
+  std::string_view text = source_.memory();
+  if (!source_.path().empty()) {
+    std::string error;
+    mapped = MappedFile::open(source_.path(), error);
+    if (mapped) text = std::string_view(mapped->data(), mapped->size());
+  }
+  std::optional<SyntaxError> syntax = find_syntax_error(text);
   if (syntax) {
-    report(bytes_.data() + syntax->offset, JsonPath{}, "malformed JSON: " + syntax->message);
+    report_at(syntax->offset, JsonPath{}, "malformed JSON: " + syntax->message);
   } else if (code == simdjson::CAPACITY) {
-    report(bytes_.data(), JsonPath{}, "file too large for one JSON document");
+    report_at(0, JsonPath{}, "a single record is too large to parse");
   } else {
-    report(bytes_.data(), JsonPath{}, std::string("malformed JSON: ") + simdjson::error_message(code));
+    report_at(0, JsonPath{}, std::string("malformed JSON: ") + simdjson::error_message(code));
   }
 }
 
@@ -71,11 +124,29 @@ const char* location_of(ondemand::value& value) {
 
 void RecordReader::fail_at(const char* at, const JsonPath& path, std::string message) {
   ok_ = false;
-  file_.report(at != nullptr ? at : start_, path, std::move(message));
+  pending_.push_back(
+      {file_.offset_of(at != nullptr ? at : start_), path.render(), std::move(message), DiagnosticSeverity::error});
 }
 
 void RecordReader::warn_at(const char* at, const JsonPath& path, std::string message) {
-  file_.report(at != nullptr ? at : start_, path, std::move(message), DiagnosticSeverity::warning);
+  pending_.push_back(
+      {file_.offset_of(at != nullptr ? at : start_), path.render(), std::move(message), DiagnosticSeverity::warning});
+}
+
+void RecordReader::check_not_cut() {
+  if (appended_ == nullptr || broken_) return;
+  const char* next = nullptr;
+  // Past the first appended byte, or at the very end: a closing bracket came from the cut.
+  if (document_->current_location().get(next) != simdjson::SUCCESS || next > appended_) {
+    broken_ = true;
+    ok_ = false;
+  }
+}
+
+void RecordReader::commit() {
+  for (PendingProblem& problem : pending_)
+    file_.report_rendered(problem.offset, std::move(problem.path), std::move(problem.message), problem.severity);
+  pending_.clear();
 }
 
 bool RecordReader::error(simdjson::error_code code, const char* at, const JsonPath& path, std::string_view expected) {
@@ -87,7 +158,7 @@ bool RecordReader::error(simdjson::error_code code, const char* at, const JsonPa
                               ? "malformed JSON: invalid literal"
                           : code == simdjson::STRING_ERROR ? "malformed JSON: invalid string escape"
                               : fmt::format("malformed JSON: invalid number (expected {})", expected);
-    file_.report(at != nullptr ? at : start_, path, std::move(message));
+    fail_at(at, path, std::move(message));
     return false;
   }
   broken_ = true;

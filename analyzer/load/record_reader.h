@@ -2,12 +2,14 @@
 // Reading snapshot records with simdjson On Demand, reporting every problem with file, line,
 // column and JSON path. A bad field spoils only its record; broken JSON stops only its file.
 #include <cstdint>
+#include <memory>
+#include <vector>
 #include <optional>
 #include <simdjson.h>
 #include <string>
 #include <string_view>
 
-#include "analyzer/load/mapped_file.h"
+#include "analyzer/load/byte_source.h"
 #include "analyzer/util/diagnostics.h"
 #include "analyzer/util/time.h"
 
@@ -31,25 +33,56 @@ struct JsonPath {
   std::string render() const;
 };
 
+// The bytes of a file as one loader sees them, through a reused padded buffer: the whole file
+// for small files, a window of records at a time for large ones.
 class FileReader {
 public:
-  FileReader(std::string file_name, const MappedFile& bytes, Diagnostics& diagnostics)
-      : file_name_(std::move(file_name)), bytes_(bytes), diagnostics_(diagnostics) {}
+  // Files larger than this are read a window of whole records at a time: memory stays bounded
+  // and simdjson's 4 GiB document limit never applies.
+  static constexpr size_t kDefaultWindowBytes = size_t{1} << 20;
+
+  FileReader(std::string file_name, const ByteSource& source, Diagnostics& diagnostics,
+             size_t window_bytes = kDefaultWindowBytes)
+      : file_name_(std::move(file_name)), source_(source), diagnostics_(diagnostics), window_bytes_(window_bytes) {}
 
   const std::string& file_name() const { return file_name_; }
-  const MappedFile& bytes() const { return bytes_; }
+  const ByteSource& source() const { return source_; }
+  size_t window_bytes() const { return window_bytes_; }
+
+  // The file offset of a pointer into the current buffer.
   uint64_t offset_of(const char* at) const;
+  void report_at(uint64_t offset, const JsonPath& path, std::string message,
+                 DiagnosticSeverity severity = DiagnosticSeverity::error) {
+    report_rendered(offset, path.render(), std::move(message), severity);
+  }
+  void report_rendered(uint64_t offset, std::string path, std::string message, DiagnosticSeverity severity);
   void report(const char* at, const JsonPath& path, std::string message,
-              DiagnosticSeverity severity = DiagnosticSeverity::error);
+              DiagnosticSeverity severity = DiagnosticSeverity::error) {
+    report_at(offset_of(at), path, std::move(message), severity);
+  }
   // The file is not well-formed JSON: find the first syntax error exactly and report it.
   void report_malformed(simdjson::error_code code);
   bool malformed_reported() const { return malformed_reported_; }
 
+  // Fills the padded buffer with `prefix` then the file's bytes [offset, offset + length);
+  // returns the buffer and sets the mapping used by offset_of.
+  std::string_view fill(std::string_view prefix, uint64_t offset, size_t length);
+
 private:
+  TextPosition position_at(uint64_t offset);
+
   std::string file_name_;
-  const MappedFile& bytes_;
+  const ByteSource& source_;
   Diagnostics& diagnostics_;
+  size_t window_bytes_;
   bool malformed_reported_ = false;
+  std::unique_ptr<char[]> buffer_;
+  size_t buffer_capacity_ = 0;
+  const char* buffer_file_start_ = nullptr;  // where file byte `buffer_offset_` lies in the buffer
+  uint64_t buffer_offset_ = 0;
+  // Line counting resumes from the last position asked for: reports come in file order.
+  uint64_t counted_offset_ = 0;
+  TextPosition counted_position_;
 };
 
 // Errors after which On Demand can carry on with the next value.
@@ -64,6 +97,17 @@ public:
 
   bool ok() const { return ok_; }
   bool broken() const { return broken_; }
+  // Problems are held until the record is known to be whole: a record cut by the end of a
+  // window is read again from the next window, and must not be reported twice.
+  void commit();
+  // A cut window is closed with brackets appended after the cut. An object or array that
+  // those brackets closed was cut: the record is marked broken before the loader keeps it.
+  void set_cut(ondemand::document* document, const char* appended) {
+    document_ = document;
+    appended_ = appended;
+  }
+  void check_not_cut();
+  void discard() { pending_.clear(); }
   const char* start() const { return start_; }
   JsonPath path(std::string_view field, int64_t field_index = -1, std::string_view subfield = {}) const {
     return {array_, index_, field, field_index, subfield};
@@ -89,24 +133,35 @@ public:
 private:
   bool consume_depth(ondemand::value value, const JsonPath& path, int depth);
 
+  struct PendingProblem {
+    uint64_t offset;
+    std::string path;  // rendered at once: the views a JsonPath holds die with the window
+    std::string message;
+    DiagnosticSeverity severity;
+  };
+
   FileReader& file_;
   std::string_view array_;
   int64_t index_;
   const char* start_;
   bool ok_ = true;
   bool broken_ = false;
+  std::vector<PendingProblem> pending_;
+  ondemand::document* document_ = nullptr;
+  const char* appended_ = nullptr;
 };
 
 // The location of a value in the buffer (its first token).
 const char* location_of(ondemand::value& value);
 
 // Walks the array under `array_key` in the file's top-level object and calls
-// visit(RecordReader&, ondemand::object) for every element. Unknown top-level keys are
-// validated and ignored. Returns false when the file could not be read to its end.
+// visit(RecordReader&, ondemand::object) for every element, a window of whole records at a
+// time. Unknown top-level keys are validated and ignored. Returns false when the file could
+// not be read to its end.
 template <class Visit>
 bool for_each_record(FileReader& file, ondemand::parser& parser, std::string_view array_key, Visit&& visit);
 
-// Parses a whole small file (manifest, logging options…) as one top-level object.
+// Parses a whole file (manifest, logging options…) as one top-level object.
 template <class Visit>
 bool with_top_object(FileReader& file, ondemand::parser& parser, Visit&& visit);
 

@@ -1,12 +1,15 @@
 #pragma once
 // Template bodies of record_reader.h.
+#include <algorithm>
+#include <cstring>
+#include <optional>
 
 namespace fleetaudit::load {
 
+// Iterates the whole of `text` (already in the reader's buffer) as one top-level object.
 template <class Visit>
-bool with_top_object(FileReader& file, ondemand::parser& parser, Visit&& visit) {
-  const MappedFile& bytes = file.bytes();
-  auto document_result = parser.iterate(bytes.data(), bytes.size(), bytes.capacity());
+bool parse_top_object(FileReader& file, ondemand::parser& parser, std::string_view text, Visit&& visit) {
+  auto document_result = parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING);
   if (document_result.error()) {
     file.report_malformed(document_result.error());
     return false;
@@ -14,19 +17,21 @@ bool with_top_object(FileReader& file, ondemand::parser& parser, Visit&& visit) 
   ondemand::document& document = document_result.value_unsafe();
   ondemand::object top;
   if (auto error = document.get_object().get(top); error) {
-    if (is_value_error(error) || error == simdjson::INCORRECT_TYPE) {
-      file.report(bytes.data(), JsonPath{}, "expected a JSON object at the top level");
+    if (is_value_error(error)) {
+      file.report_at(0, JsonPath{}, "expected a JSON object at the top level");
       return false;
     }
     file.report_malformed(error);
     return false;
   }
-  RecordReader record(file, {}, -1, bytes.data());
+  RecordReader record(file, {}, -1, text.data());
   visit(record, top);
   if (record.broken()) {
+    record.discard();
     file.report_malformed(simdjson::TAPE_ERROR);
     return false;
   }
+  record.commit();
   const char* trailing = nullptr;
   if (document.current_location().get(trailing) != simdjson::OUT_OF_BOUNDS) {
     file.report_malformed(simdjson::TRAILING_CONTENT);
@@ -36,65 +41,230 @@ bool with_top_object(FileReader& file, ondemand::parser& parser, Visit&& visit) 
 }
 
 template <class Visit>
-bool for_each_record(FileReader& file, ondemand::parser& parser, std::string_view array_key, Visit&& visit) {
-  bool found = false;
-  bool read_to_end = with_top_object(file, parser, [&](RecordReader& top_reader, ondemand::object top) {
-    for (auto field_result : top) {
-      ondemand::field field;
-      if (auto error = std::move(field_result).get(field); error) {
-        top_reader.error(error, nullptr, JsonPath{}, "an object member");
-        return;
+bool with_top_object(FileReader& file, ondemand::parser& parser, Visit&& visit) {
+  std::string_view text = file.fill({}, 0, static_cast<size_t>(file.source().size()));
+  return parse_top_object(file, parser, text, visit);
+}
+
+namespace detail {
+
+// What reading one window of a record file led to.
+struct WindowOutcome {
+  enum Kind { finished, next_window, grow_window, tail, malformed } kind;
+  uint64_t offset = 0;  // next_window: where the next window starts; tail: where the tail starts
+  bool ok = true;       // finished: no problem at the top level
+  simdjson::error_code error = simdjson::SUCCESS;
+};
+
+// Reads the records of one window. `in_array`: the text is "[" followed by records (every
+// window but the first); otherwise it is the file's beginning, with the top-level object.
+template <class Visit>
+WindowOutcome read_window(FileReader& file, ondemand::parser& parser, std::string_view text, bool in_array,
+                          bool final_window, uint64_t window_start, const char* suffix, std::string_view array_key,
+                          int64_t& index, bool& found, Visit& visit) {
+  using Outcome = WindowOutcome;
+  auto document_result = parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING);
+  if (document_result.error()) return {Outcome::malformed, 0, false, document_result.error()};
+  ondemand::document& document = document_result.value_unsafe();
+  // Where the last whole record ended: a cut after it resumes there.
+  uint64_t resume_at = window_start;
+  // The array was closed by the brackets appended to a cut window, not by the file.
+  auto closed_by_suffix = [&](const char* after) { return suffix != nullptr && (after == nullptr || after >= suffix); };
+  auto resume = [&]() {
+    return resume_at > window_start ? Outcome{Outcome::next_window, resume_at} : Outcome{Outcome::grow_window};
+  };
+
+  // Walks the elements of the records array; returns an outcome when the window is done.
+  auto read_records = [&](ondemand::array array) -> std::optional<Outcome> {
+    for (auto element_result : array) {
+      ondemand::value element;
+      if (auto error = std::move(element_result).get(element); error) {
+        if (final_window) return Outcome{Outcome::malformed, 0, false, error};
+        return resume();
       }
-      std::string_view key;
-      if (auto error = field.unescaped_key().get(key); error) {
-        top_reader.error(error, nullptr, JsonPath{}, "a string key");
-        return;
+      const char* start = location_of(element);
+      if (suffix != nullptr && start >= suffix) {  // the closing bracket appended to a cut window
+        if (final_window) return Outcome{Outcome::malformed, 0, false, simdjson::INCOMPLETE_ARRAY_OR_OBJECT};
+        return resume();
       }
-      ondemand::value value = field.value();
-      if (key != array_key) {
-        top_reader.consume(value, JsonPath{key});
-        if (top_reader.broken()) return;
-        continue;
+      const uint64_t record_offset = file.offset_of(start);
+      RecordReader record(file, array_key, index, start);
+      record.set_cut(&document, suffix);
+      ondemand::object object;
+      if (auto error = element.get_object().get(object); error) {
+        record.error(error, start, record.path({}), "an object");
+      } else {
+        visit(record, object);
       }
-      found = true;
-      const char* array_at = location_of(value);
-      ondemand::array array;
-      if (auto error = value.get_array().get(array); error) {
-        if (top_reader.error(error, array_at, JsonPath{array_key}, "an array")) return;
-        continue;
+      const char* after = nullptr;
+      if (document.current_location().get(after) != simdjson::SUCCESS) after = nullptr;
+      // A record that reached into the appended brackets was cut too, though they closed it.
+      const bool cut = suffix != nullptr && (after == nullptr || after > suffix);
+      if (record.broken() || cut) {
+        record.discard();
+        if (final_window && !cut) return Outcome{Outcome::malformed, 0, false, simdjson::TAPE_ERROR};
+        if (final_window) return Outcome{Outcome::malformed, 0, false, simdjson::INCOMPLETE_ARRAY_OR_OBJECT};
+        // The window cut this record (or it is broken): read it again at the start of the next one.
+        return record_offset > window_start ? Outcome{Outcome::next_window, record_offset} : Outcome{Outcome::grow_window};
       }
-      int64_t index = 0;
-      for (auto element_result : array) {
-        ondemand::value element;
-        if (auto error = std::move(element_result).get(element); error) {
-          top_reader.error(error, nullptr, JsonPath{array_key, index}, "an array element");
-          return;
-        }
-        const char* start = location_of(element);
-        RecordReader record(file, array_key, index, start);
-        ondemand::object object;
-        if (auto error = element.get_object().get(object); error) {
-          if (record.error(error, start, record.path({}), "an object")) {
-            top_reader.error(simdjson::TAPE_ERROR, nullptr, JsonPath{}, "");
-            return;
-          }
-        } else {
-          visit(record, object);
-        }
-        if (record.broken()) {
-          top_reader.error(simdjson::TAPE_ERROR, nullptr, JsonPath{}, "");
-          return;
-        }
-        ++index;
-      }
+      record.commit();
+      ++index;
+      if (after != nullptr) resume_at = file.offset_of(after);
     }
-  });
-  if (read_to_end && !found) {
-    file.report(file.bytes().data(), JsonPath{},
-                "expected the top-level object to hold the key \"" + std::string(array_key) + "\"");
-    return false;
+    return std::nullopt;
+  };
+
+  if (in_array) {
+    ondemand::array array;
+    if (auto error = document.get_array().get(array); error) return {Outcome::malformed, 0, false, error};
+    if (auto outcome = read_records(array)) return *outcome;
+    const char* after = nullptr;
+    if (document.current_location().get(after) != simdjson::SUCCESS) after = nullptr;
+    if (closed_by_suffix(after)) {
+      if (final_window) return {Outcome::malformed, 0, false, simdjson::INCOMPLETE_ARRAY_OR_OBJECT};
+      return resume();
+    }
+    return {Outcome::tail, file.offset_of(after)};
   }
-  return read_to_end || !file.malformed_reported() ? read_to_end : false;
+
+  ondemand::object top;
+  if (auto error = document.get_object().get(top); error) {
+    if (is_value_error(error)) {
+      file.report_at(0, JsonPath{}, "expected a JSON object at the top level");
+      found = true;  // said already: no second message about the missing key
+      return {Outcome::finished, 0, false};
+    }
+    return final_window ? Outcome{Outcome::malformed, 0, false, error} : Outcome{Outcome::grow_window};
+  }
+  RecordReader top_reader(file, {}, -1, text.data());
+  auto top_broken = [&]() {
+    top_reader.discard();
+    return final_window ? Outcome{Outcome::malformed, 0, false, simdjson::TAPE_ERROR} : Outcome{Outcome::grow_window};
+  };
+  for (auto field_result : top) {
+    ondemand::field field;
+    std::string_view key;
+    if (std::move(field_result).get(field) || field.unescaped_key().get(key)) return top_broken();
+    ondemand::value value = field.value();
+    if (key != array_key || found) {
+      top_reader.consume(value, JsonPath{key});
+      if (top_reader.broken()) return top_broken();
+      continue;
+    }
+    found = true;
+    const char* array_at = location_of(value);
+    ondemand::array array;
+    if (auto error = value.get_array().get(array); error) {
+      if (top_reader.error(error, array_at, JsonPath{array_key}, "an array")) return top_broken();
+      continue;
+    }
+    if (auto outcome = read_records(array)) {
+      if (outcome->kind == Outcome::grow_window || outcome->kind == Outcome::malformed) top_reader.discard();
+      else top_reader.commit();
+      return *outcome;
+    }
+    if (!final_window) {
+      // The array ended before the window did: check what follows it on its own.
+      const char* after = nullptr;
+      if (document.current_location().get(after) != simdjson::SUCCESS) after = nullptr;
+      if (closed_by_suffix(after)) {
+        top_reader.discard();
+        return resume_at > window_start ? Outcome{Outcome::next_window, resume_at} : Outcome{Outcome::grow_window};
+      }
+      top_reader.commit();
+      return {Outcome::tail, file.offset_of(after)};
+    }
+  }
+  if (!final_window) return top_broken();  // the top level went on past the window: read more
+  top_reader.commit();
+  const char* trailing = nullptr;
+  if (document.current_location().get(trailing) != simdjson::OUT_OF_BOUNDS)
+    return {Outcome::malformed, 0, false, simdjson::TRAILING_CONTENT};
+  return {Outcome::finished, 0, top_reader.ok()};
+}
+
+}  // namespace detail
+
+template <class Visit>
+bool for_each_record(FileReader& file, ondemand::parser& parser, std::string_view array_key, Visit&& visit) {
+  using Outcome = detail::WindowOutcome;
+  const uint64_t size = file.source().size();
+  uint64_t window = std::max<size_t>(file.window_bytes(), 64);
+  uint64_t position = 0;
+  bool in_array = false;
+  bool found = false;
+  int64_t index = 0;
+  for (;;) {
+    const uint64_t length = std::min<uint64_t>(window, size - position);
+    const bool final_window = position + length == size;
+    std::string_view prefix = in_array ? "[" : "";
+    std::string_view text = file.fill(prefix, position, static_cast<size_t>(length));
+    const char* suffix = nullptr;
+    if (in_array) {
+      // A window that resumes after a record starts at its separating comma: blank it out.
+      size_t first = text.find_first_not_of(" \t\r\n", 1);
+      if (first != std::string_view::npos && text[first] == ',') const_cast<char&>(text[first]) = ' ';
+    }
+    size_t kept = text.size();
+    if (!final_window) {
+      // Cut after the last newline: a JSON string holds no raw newline, so the cut is
+      // outside every string, and simdjson sees whole tokens.
+      size_t cut = text.rfind('\n');
+      if (cut == std::string_view::npos || cut < prefix.size()) {
+        window *= 2;  // no newline at all (minified JSON): read a larger window
+        continue;
+      }
+      kept = cut + 1;
+    }
+    if (in_array || !final_window) {
+      // Close what the window leaves open, so that simdjson accepts it as a document: in a cut
+      // window the record the cut went through fails to parse and is read again from the next
+      // window; in the last one, the records array ends before these brackets and what follows
+      // it is checked on its own.
+      std::string_view closing = in_array ? "]" : "]}";
+      char* end = const_cast<char*>(text.data()) + kept;  // the reader's own buffer, padded
+      std::memcpy(end, closing.data(), closing.size());
+      suffix = end;
+      text = std::string_view(text.data(), kept + closing.size());
+    }
+    Outcome outcome = detail::read_window(file, parser, text, in_array, final_window, position, suffix, array_key,
+                                          index, found, visit);
+    switch (outcome.kind) {
+      case Outcome::finished:
+        if (!found) {
+          file.report_at(0, JsonPath{}, "expected the top-level object to hold the key \"" + std::string(array_key) + "\"");
+          return false;
+        }
+        return outcome.ok;
+      case Outcome::next_window:
+        position = outcome.offset;
+        in_array = true;
+        window = std::max<size_t>(file.window_bytes(), 64);
+        break;
+      case Outcome::grow_window:
+        window *= 2;
+        break;
+      case Outcome::tail: {
+        // What follows the records array: the rest of the top-level object.
+        std::string_view tail = file.fill("{\"\":[]", outcome.offset, static_cast<size_t>(size - outcome.offset));
+        return parse_top_object(file, parser, tail, [&](RecordReader& record, ondemand::object object) {
+          for (auto field_result : object) {
+            ondemand::field field;
+            std::string_view key;
+            if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
+              record.error(simdjson::TAPE_ERROR, nullptr, JsonPath{}, "");
+              return;
+            }
+            record.consume(field.value(), JsonPath{key});
+            if (record.broken()) return;
+          }
+        });
+      }
+      case Outcome::malformed:
+        file.report_malformed(outcome.error);
+        return false;
+    }
+  }
 }
 
 }  // namespace fleetaudit::load
@@ -118,6 +288,7 @@ void for_each_field(RecordReader& record, ondemand::object object, const JsonPat
     visit(key, field.value());
     if (record.broken()) return;
   }
+  record.check_not_cut();
 }
 
 // Calls visit(index, value) for each element of `array`; stops when the record breaks.
@@ -133,6 +304,7 @@ void for_each_element(RecordReader& record, ondemand::array array, const JsonPat
     visit(index++, element);
     if (record.broken()) return;
   }
+  record.check_not_cut();
 }
 
 }  // namespace fleetaudit::load

@@ -45,7 +45,8 @@ std::string_view certificate_id_of(std::string_view principal) {
 
 }  // namespace
 
-std::optional<std::string> load_snapshot(const std::string& directory, Snapshot& snapshot, Diagnostics& diagnostics) {
+std::optional<std::string> load_snapshot(const std::string& directory, Snapshot& snapshot, Diagnostics& diagnostics,
+                                         const LoadOptions& options) {
   struct stat info {};
   if (stat(directory.c_str(), &info) != 0) return fmt::format("snapshot directory {} does not exist", directory);
   if (!S_ISDIR(info.st_mode)) return fmt::format("{} is not a directory; give the snapshot directory", directory);
@@ -59,12 +60,12 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
     if (!exists(path)) continue;
     any = true;
     std::string error;
-    std::optional<MappedFile> bytes = MappedFile::open(path, error);
+    std::optional<ByteSource> bytes = ByteSource::open_file(path, error);
     if (!bytes) {
       diagnostics.error(file_name(kind), "cannot read: " + error);
       continue;
     }
-    load::FileReader reader(file_name(kind), *bytes, diagnostics);
+    load::FileReader reader(file_name(kind), *bytes, diagnostics, options.window_bytes);
     loader_for(kind)(reader, parser, snapshot);
     // A file that was found counts as present even if some records were bad: the checks run
     // on what could be read, and the run reports the problems (exit status 2).

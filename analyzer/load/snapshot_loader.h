@@ -10,7 +10,13 @@ namespace fleetaudit {
 // Loads every snapshot file found in `directory` into `snapshot`; problems in the files go to
 // `diagnostics`. Returns a message when the directory itself is unusable (missing, not a
 // directory, holding no snapshot file): that is a usage error, not an input problem.
-std::optional<std::string> load_snapshot(const std::string& directory, Snapshot& snapshot, Diagnostics& diagnostics);
+struct LoadOptions {
+  // Record files are read this many bytes at a time (rounded to whole records).
+  size_t window_bytes = size_t{1} << 20;  // measured: smaller peaks lower, no slower than 32 MiB
+};
+
+std::optional<std::string> load_snapshot(const std::string& directory, Snapshot& snapshot, Diagnostics& diagnostics,
+                                         const LoadOptions& options = {});
 
 // Builds the indexes the rules share (certificate by id, things by certificate).
 void build_indexes(Snapshot& snapshot, Diagnostics& diagnostics);

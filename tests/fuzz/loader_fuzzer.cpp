@@ -21,10 +21,11 @@ constexpr Loader kLoaders[] = {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const Loader loader = kLoaders[data[0] % (sizeof kLoaders / sizeof kLoaders[0])];
-  MappedFile bytes = MappedFile::copy_of(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1));
+  ByteSource bytes = ByteSource::from_bytes(std::string(reinterpret_cast<const char*>(data + 1), size - 1));
   auto snapshot = std::make_unique<Snapshot>();
   Diagnostics diagnostics;
-  load::FileReader reader("fuzz.json", bytes, diagnostics);
+  // Small windows, so that the fuzzer also explores records cut across windows.
+  load::FileReader reader("fuzz.json", bytes, diagnostics, 64 + data[0] * 7);
   static load::ondemand::parser parser;
   loader(reader, parser, *snapshot);
   build_indexes(*snapshot, diagnostics);

@@ -1,0 +1,39 @@
+#pragma once
+// The bytes of one snapshot file, read by offset: a file on disk (pread, so that a multi-GB
+// file never needs to be resident) or bytes in memory (tests, fuzzing).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fleetaudit {
+
+class ByteSource {
+public:
+  // nullopt with `error` set when the file cannot be opened.
+  static std::optional<ByteSource> open_file(const std::string& path, std::string& error);
+  static ByteSource from_bytes(std::string bytes);
+
+  ByteSource(ByteSource&& other) noexcept;
+  ByteSource& operator=(ByteSource&& other) noexcept;
+  ByteSource(const ByteSource&) = delete;
+  ByteSource& operator=(const ByteSource&) = delete;
+  ~ByteSource();
+
+  uint64_t size() const { return size_; }
+  // Copies up to `length` bytes at `offset` into `out`; returns how many were copied.
+  size_t read(uint64_t offset, char* out, size_t length) const;
+  const std::string& path() const { return path_; }  // empty for bytes in memory
+  // The bytes in memory, or empty for a file.
+  std::string_view memory() const { return memory_; }
+
+private:
+  ByteSource() = default;
+
+  int fd_ = -1;
+  uint64_t size_ = 0;
+  std::string path_;
+  std::string memory_;
+};
+
+}  // namespace fleetaudit

@@ -1,0 +1,112 @@
+// Large files are read a window of whole records at a time. Whatever the window size, the
+// loaded tables and the reported problems must be exactly those of a whole-file read.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "analyzer/load/snapshot_loader.h"
+#include "tests/test_support.h"
+
+namespace fleetaudit {
+namespace {
+
+using testing::TempDir;
+
+// Everything a load produced, as text: equal text means equal loads.
+std::string dump(const std::string& directory, size_t window_bytes) {
+  auto snapshot = std::make_unique<Snapshot>();
+  Diagnostics diagnostics;
+  LoadOptions options;
+  options.window_bytes = window_bytes;
+  auto usage = load_snapshot(directory, *snapshot, diagnostics, options);
+  std::string out = usage ? "usage: " + *usage + "\n" : "";
+  const Snapshot& s = *snapshot;
+  for (size_t i = 0; i < s.things.size(); ++i)
+    out += "thing " + std::string(s.text(s.things.name[i])) + " " + std::to_string(s.things.source[i]) + "\n";
+  for (size_t i = 0; i < s.certificates.size(); ++i)
+    out += "certificate " + std::string(s.text(s.certificates.certificate_id[i])) + " " +
+           to_string(s.certificates.status[i]) + " " + std::to_string(s.certificates.not_after[i]) + " " +
+           std::to_string(s.certificates.source[i]) + "\n";
+  for (size_t i = 0; i < s.thing_principals.size(); ++i)
+    out += "attachment " + std::string(s.text(s.thing_principals.thing_name[i])) + " " +
+           std::string(s.text(s.thing_principals.principal[i])) + "\n";
+  for (size_t i = 0; i < s.policy_versions.size(); ++i)
+    out += "policy " + std::string(s.text(s.policies.name[s.policy_versions.policy_row[i]])) + "@" +
+           std::string(s.text(s.policy_versions.version_id[i])) + " statements " +
+           std::to_string(s.policy_versions.end_statement[i] - s.policy_versions.first_statement[i]) + "\n";
+  for (size_t i = 0; i < s.policy_targets.size(); ++i)
+    out += "target " + std::string(s.text(s.policy_targets.policy_name[i])) + " " +
+           std::string(s.text(s.policy_targets.target[i])) + "\n";
+  for (const Diagnostic& d : diagnostics.items()) out += "diagnostic " + d.render() + "\n";
+  return out;
+}
+
+constexpr size_t kWindows[] = {64, 97, 256, 1000, 4096};
+
+TEST(WindowedLoading, EveryFixtureLoadsTheSameWithAnyWindow) {
+  size_t compared = 0;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(testing::source_dir() + "/fixtures")) {
+    if (!entry.is_regular_file() || entry.path().filename() != "expected.txt") continue;
+    const std::string directory = entry.path().parent_path().string();
+    const std::string whole = dump(directory, size_t{1} << 30);
+    for (size_t window : kWindows) EXPECT_EQ(dump(directory, window), whole) << directory << " window " << window;
+    ++compared;
+  }
+  EXPECT_GT(compared, 20u);
+}
+
+TEST(WindowedLoading, ProblemsAreReportedOnceAcrossWindows) {
+  TempDir dir;
+  std::string records;
+  for (int i = 0; i < 200; ++i) {
+    std::string status = i % 17 == 5 ? "7" : i % 23 == 3 ? "\"RETIRED\"" : "\"ACTIVE\"";
+    std::string extra = i % 31 == 7 ? ",\n      \"ownedBy\": tru" : "";
+    records += std::string(i ? ",\n" : "") + "    {\n      \"certificateId\": \"id-" + std::to_string(i) +
+               "\",\n      \"status\": " + status + extra + "\n    }";
+  }
+  dir.write("certificates.json", "{\n  \"certificateDescriptions\": [\n" + records + "\n  ],\n  \"nextMarker\": null\n}\n");
+  const std::string whole = dump(dir.path(), size_t{1} << 30);
+  EXPECT_NE(whole.find("diagnostic certificates.json:"), std::string::npos);
+  EXPECT_NE(whole.find("certificate id-199 ACTIVE"), std::string::npos);
+  for (size_t window : kWindows) EXPECT_EQ(dump(dir.path(), window), whole) << "window " << window;
+}
+
+TEST(WindowedLoading, MinifiedFilesAndHugeRecordsGrowTheWindow) {
+  TempDir dir;
+  std::string big(5000, 'x');
+  dir.write("things.json", "{\"things\":[{\"thingName\":\"a\"},{\"thingName\":\"" + big +
+                               "\",\"attributes\":{\"k\":\"v\"}},{\"thingName\":\"c\"}]}");
+  const std::string whole = dump(dir.path(), size_t{1} << 30);
+  EXPECT_NE(whole.find("thing c"), std::string::npos);
+  for (size_t window : kWindows) EXPECT_EQ(dump(dir.path(), window), whole) << "window " << window;
+}
+
+TEST(WindowedLoading, StructuralErrorInALaterWindowIsLocatedExactly) {
+  TempDir dir;
+  std::string records;
+  for (int i = 0; i < 100; ++i) records += std::string(i ? ",\n" : "") + "  {\"thingName\": \"t" + std::to_string(i) + "\"}";
+  records += ",\n  {\"thingName\": \"bad\" \"version\": 1}\n";
+  dir.write("things.json", "{\"things\": [\n" + records + "]}\n");
+  for (size_t window : kWindows) {
+    std::string loaded = dump(dir.path(), window);
+    EXPECT_NE(loaded.find("diagnostic things.json:102:23: malformed JSON: expected ',' or '}' after an object member"),
+              std::string::npos)
+        << loaded;
+    EXPECT_NE(loaded.find("thing t99 "), std::string::npos) << "records before the error are kept";
+  }
+}
+
+TEST(WindowedLoading, MissingClosingBraceAfterTheArray) {
+  TempDir dir;
+  dir.write("things.json", "{\"things\": [\n  {\"thingName\": \"a\"},\n  {\"thingName\": \"b\"}\n]\n");
+  for (size_t window : {size_t{16}, size_t{1} << 20}) {
+    std::string loaded = dump(dir.path(), window);
+    EXPECT_NE(loaded.find("diagnostic things.json:5:1: malformed JSON: unexpected end of file inside an object"),
+              std::string::npos)
+        << loaded;
+  }
+}
+
+}  // namespace
+}  // namespace fleetaudit
