@@ -27,6 +27,7 @@ uint32_t hash_string(std::string_view text) {
 StringInterner::StringInterner() : slots_(1024, 0) {}
 
 const char* StringInterner::store(std::string_view text) {
+  if (text.empty()) return "";  // before any block exists there is nowhere to point into
   if (text.size() > block_capacity_ - block_used_) {
     size_t capacity = text.size() > kBlockSize ? text.size() : kBlockSize;
     blocks_.push_back(std::make_unique<char[]>(capacity));
@@ -34,7 +35,7 @@ const char* StringInterner::store(std::string_view text) {
     block_capacity_ = capacity;
   }
   char* destination = blocks_.back().get() + block_used_;
-  if (!text.empty()) std::memcpy(destination, text.data(), text.size());
+  std::memcpy(destination, text.data(), text.size());
   block_used_ += text.size();
   return destination;
 }
