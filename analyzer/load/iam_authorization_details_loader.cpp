@@ -15,8 +15,11 @@ namespace fleetaudit::load {
 namespace {
 
 // A policy document: a JSON object (CLI output) or a URL-encoded JSON string (SDKs). Fills
-// `text` with the JSON text; false after reporting what was wrong.
-bool read_document(RecordReader& record, ondemand::value value, const JsonPath& path, std::string& text) {
+// `text` with the JSON text and tells whether it had to be decoded; false after reporting what was
+// wrong.
+bool read_document(RecordReader& record, ondemand::value value, const JsonPath& path, std::string& text,
+                   bool& decoded) {
+  decoded = false;
   const char* at = location_of(value);
   ondemand::json_type type;
   if (auto code = value.type().get(type); code) {
@@ -26,12 +29,13 @@ bool read_document(RecordReader& record, ondemand::value value, const JsonPath& 
   if (type == ondemand::json_type::string) {
     auto encoded = record.string(value, path);
     if (!encoded) return false;
-    auto decoded = iam::document_text_from_string(*encoded);
-    if (!decoded) {
+    auto decoded_text = iam::document_text_from_string(*encoded);
+    if (!decoded_text) {
       record.fail_at(at, path, "the policy document string is neither JSON nor valid URL encoding");
       return false;
     }
-    text = std::move(*decoded);
+    decoded = *decoded_text != *encoded;
+    text = std::move(*decoded_text);
     return true;
   }
   if (type == ondemand::json_type::object) {
@@ -55,12 +59,13 @@ bool read_document(RecordReader& record, ondemand::value value, const JsonPath& 
 
 // Parses `text` into `table` as statements of `owner_row`; reports a bad document at `at`.
 bool parse_document(RecordReader& record, const char* at, const JsonPath& path, std::string_view what,
-                    const std::string& text, uint32_t owner_row, policy::PolicyStatementTable& table) {
+                    const std::string& text, bool decoded, uint32_t owner_row, policy::PolicyStatementTable& table) {
   auto problem = policy::append_policy_document(text, owner_row, table);
   if (!problem) return true;
   record.fail_at(at, path,
-                 fmt::format("{}: the policy document is not valid: {}{}{} (at character {})", what, problem->json_path,
-                             problem->json_path.empty() ? "" : ": ", problem->message, problem->offset + 1));
+                 fmt::format("{}: the policy document is not valid: {}{}{} (at character {}{})", what, problem->json_path,
+                             problem->json_path.empty() ? "" : ": ", problem->message, problem->offset + 1,
+                             decoded ? " of the URL-decoded document" : ""));
   return false;
 }
 
@@ -119,21 +124,21 @@ bool load_iam_authorization_details(FileReader& file, ondemand::parser& parser, 
                 if (!entry) return;
                 std::string policy_name;
                 const char* document_at = nullptr;
-                bool has_document = false;
+                bool has_document = false, decoded = false;
                 const JsonPath document_path = record.path("RolePolicyList", index, "PolicyDocument");
                 for_each_field(record, *entry, record.path("RolePolicyList", index), [&](std::string_view inner, ondemand::value v) {
                   if (inner == "PolicyName") {
                     if (auto name = record.string(v, record.path("RolePolicyList", index, "PolicyName"))) policy_name.assign(*name);
                   } else if (inner == "PolicyDocument") {
                     document_at = location_of(v);
-                    has_document = read_document(record, v, document_path, text);
+                    has_document = read_document(record, v, document_path, text, decoded);
                   } else {
                     record.consume(v, record.path("RolePolicyList", index, inner));
                   }
                 });
                 if (record.broken() || !has_document) return;
                 parse_document(record, document_at, document_path, fmt::format("inline policy {}", policy_name), text,
-                               role_index, inline_statements);
+                               decoded, role_index, inline_statements);
               });
             } else if (key == "AttachedManagedPolicies") {
               auto list = record.array(value, record.path("AttachedManagedPolicies"));
@@ -180,7 +185,7 @@ bool load_iam_authorization_details(FileReader& file, ondemand::parser& parser, 
             for_each_element(record, *list, record.path("PolicyVersionList"), [&](int64_t index, ondemand::value element) {
               auto entry = record.object(element, record.path("PolicyVersionList", index));
               if (!entry) return;
-              bool is_default = false, has_document = false;
+              bool is_default = false, has_document = false, decoded = false;
               const char* document_at = nullptr;
               std::string version_id;
               std::string document;
@@ -192,7 +197,7 @@ bool load_iam_authorization_details(FileReader& file, ondemand::parser& parser, 
                   if (auto id = record.string(v, record.path("PolicyVersionList", index, "VersionId"))) version_id.assign(*id);
                 } else if (inner == "Document") {
                   document_at = location_of(v);
-                  has_document = read_document(record, v, document_path, document);
+                  has_document = read_document(record, v, document_path, document, decoded);
                 } else {
                   record.consume(v, record.path("PolicyVersionList", index, inner));
                 }
@@ -204,7 +209,7 @@ bool load_iam_authorization_details(FileReader& file, ondemand::parser& parser, 
               }
               has_default = true;
               parse_document(record, document_at, document_path, fmt::format("managed policy version {}", version_id),
-                             document, policy_index, managed_statements);
+                             document, decoded, policy_index, managed_statements);
             });
           } else {
             record.consume(value, record.path(key));
