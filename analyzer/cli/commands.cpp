@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <memory>
 
@@ -112,7 +113,12 @@ int run_checks_command(const ChecksCommandOptions& options, std::FILE* standard_
     configuration = read_configuration(options.config_path, errors);
     if (!configuration) return kUsageOrInputError;
   }
-  std::string text = fmt::format("{:<52} {:<8} {:<20} {}\n", "CHECK", "SEVERITY", "RESOURCE", "ENABLED");
+  size_t name_width = 5;  // the columns fit the longest check name and resource type
+  for (const CheckInfo& check : CheckRegistry::instance().checks())
+    name_width = std::max(name_width, check.name.size());
+  constexpr size_t kResourceWidth = 21;  // COGNITO_IDENTITY_POOL
+  std::string text = fmt::format("{:<{}} {:<8} {:<{}} {}\n", "CHECK", name_width, "SEVERITY", "RESOURCE",
+                                 kResourceWidth, "ENABLED");
   for (const CheckInfo& check : CheckRegistry::instance().checks()) {
     bool enabled = true;
     const CheckConfigurationEntry* entry = nullptr;
@@ -122,8 +128,8 @@ int run_checks_command(const ChecksCommandOptions& options, std::FILE* standard_
         if (CheckRegistry::instance().find(candidate.check_name) == &check) entry = &candidate;
       enabled = entry != nullptr && entry->enabled;
     }
-    text += fmt::format("{:<52} {:<8} {:<20} {}\n", check.name, to_string(check.severity),
-                        to_string(check.resource_type), enabled ? "yes" : "no");
+    text += fmt::format("{:<{}} {:<8} {:<{}} {}\n", check.name, name_width, to_string(check.severity),
+                        to_string(check.resource_type), kResourceWidth, enabled ? "yes" : "no");
     for (const CheckParameter& parameter : check.parameters) {
       std::string value = std::to_string(parameter.default_value);
       if (entry)

@@ -27,6 +27,14 @@ size_t AuditReport::unsuppressed_findings() const {
   return count;
 }
 
+size_t CheckRun::non_compliant_resources() const {
+  size_t distinct = 0;
+  // Findings are sorted by resource key, so equal resources are adjacent.
+  for (size_t i = 0; i < findings.size(); ++i)
+    if (i == 0 || findings[i].resource.key() != findings[i - 1].resource.key()) ++distinct;
+  return distinct;
+}
+
 std::string finding_id(const CheckInfo& check, const Finding& finding) {
   return sha256_hex(std::string(check.name) + "\n" + finding.resource.key()).substr(0, 32);
 }
@@ -161,6 +169,7 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
     }
     CheckContext context{snapshot, report.clock, run.parameters};
     CheckResult result = check.run(context);
+    for (const std::string& note : result.notes) report.diagnostics.warning("", fmt::format("{}: {}", check.name, note));
     run.resources_evaluated = result.resources_evaluated;
     if (result.not_run_reason) {
       run.status = CheckStatus::not_run;

@@ -19,6 +19,9 @@ struct CheckRun {
   std::vector<Finding> findings;  // sorted by resource key
   uint64_t resources_evaluated = 0;
   std::vector<std::pair<std::string_view, int64_t>> parameters;
+
+  // Distinct resources among the findings: a resource may fail for several reason codes.
+  size_t non_compliant_resources() const;
 };
 
 struct AuditOptions {

@@ -37,6 +37,9 @@ struct CheckResult {
   uint64_t resources_evaluated = 0;
   // Set when the check could not be decided from this snapshot (said as "not run: why").
   std::optional<std::string> not_run_reason;
+  // What the run could not judge (e.g. a part that needs data the snapshot lacks), reported as
+  // warnings under the check's name.
+  std::vector<std::string> notes;
 };
 
 struct CheckInfo {

@@ -17,5 +17,13 @@ bool load_thing_groups(FileReader& file, ondemand::parser& parser, Snapshot& sna
 bool load_logging_v1(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
 bool load_logging_v2(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
 bool load_audit_configuration(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_role_aliases(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_iam_authorization_details(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_cognito_identity_pool_roles(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_iam_service_last_accessed(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+
+// After every file is loaded: resolves the role ARNs of identity pools and role aliases to IAM
+// roles, reporting each one the IAM details do not describe.
+void link_iam_roles(Snapshot& snapshot, Diagnostics& diagnostics);
 
 }  // namespace fleetaudit::load

@@ -26,6 +26,10 @@ Loader loader_for(SnapshotFile file) {
     case SnapshotFile::logging_v1: return load::load_logging_v1;
     case SnapshotFile::logging_v2: return load::load_logging_v2;
     case SnapshotFile::audit_configuration: return load::load_audit_configuration;
+    case SnapshotFile::role_aliases: return load::load_role_aliases;
+    case SnapshotFile::iam_authorization_details: return load::load_iam_authorization_details;
+    case SnapshotFile::cognito_identity_pool_roles: return load::load_cognito_identity_pool_roles;
+    case SnapshotFile::iam_service_last_accessed: return load::load_iam_service_last_accessed;
     case SnapshotFile::count: break;
   }
   return nullptr;
@@ -134,6 +138,7 @@ void build_indexes(Snapshot& snapshot, Diagnostics& diagnostics) {
     distinct.offsets.push_back(static_cast<uint32_t>(distinct.targets.size()));
   }
   snapshot.things_by_certificate = std::move(distinct);
+  load::link_iam_roles(snapshot, diagnostics);
 }
 
 }  // namespace fleetaudit

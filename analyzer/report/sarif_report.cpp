@@ -196,7 +196,7 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
     json.key("status").value(to_string(run.status));
     if (!run.not_run_reason.empty()) json.key("reason").value(run.not_run_reason);
     json.key("resourcesEvaluated").value(static_cast<int64_t>(run.resources_evaluated));
-    json.key("nonCompliantResources").value(run.findings.size());
+    json.key("nonCompliantResources").value(run.non_compliant_resources());
     json.end_object();
   }
   json.end_array();

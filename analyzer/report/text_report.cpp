@@ -63,7 +63,7 @@ void write_text(const ReportContext& context, std::FILE* out) {
   for (const CheckRun& run : report.runs) {
     std::string detail;
     if (run.status == CheckStatus::non_compliant || run.status == CheckStatus::compliant)
-      detail = fmt::format("{} of {} non-compliant", run.findings.size(), run.resources_evaluated);
+      detail = fmt::format("{} of {} non-compliant", run.non_compliant_resources(), run.resources_evaluated);
     text += fmt::format("  {:<13} {:<8} {}\n", status_label(run), to_string(run.check->severity), run.check->name);
     if (!detail.empty()) text += fmt::format("{:25}{}\n", "", detail);
     if (!run.not_run_reason.empty()) text += wrap(run.not_run_reason, std::string(25, ' '));

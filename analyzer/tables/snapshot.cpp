@@ -15,6 +15,10 @@ const char* file_name(SnapshotFile file) {
     case SnapshotFile::logging_v1: return "logging-v1.json";
     case SnapshotFile::logging_v2: return "logging-v2.json";
     case SnapshotFile::audit_configuration: return "audit-configuration.json";
+    case SnapshotFile::role_aliases: return "role-aliases.json";
+    case SnapshotFile::iam_authorization_details: return "iam-authorization-details.json";
+    case SnapshotFile::cognito_identity_pool_roles: return "cognito-identity-pool-roles.json";
+    case SnapshotFile::iam_service_last_accessed: return "iam-service-last-accessed.json";
     case SnapshotFile::count: break;
   }
   return "";

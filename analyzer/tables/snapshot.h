@@ -8,6 +8,7 @@
 
 #include "analyzer/policy/statement_table.h"
 #include "analyzer/tables/adjacency.h"
+#include "analyzer/tables/iam_tables.h"
 #include "analyzer/tables/string_interner.h"
 #include "analyzer/util/time.h"
 
@@ -26,6 +27,10 @@ enum class SnapshotFile : uint8_t {
   logging_v1,
   logging_v2,
   audit_configuration,
+  role_aliases,
+  iam_authorization_details,
+  cognito_identity_pool_roles,
+  iam_service_last_accessed,
   count
 };
 inline constexpr size_t kSnapshotFileCount = static_cast<size_t>(SnapshotFile::count);
@@ -165,6 +170,7 @@ struct Snapshot {
   std::optional<LoggingV1> logging_v1;
   std::optional<LoggingV2> logging_v2;
   std::optional<AuditConfiguration> audit_configuration;
+  IamTables iam;
 
   // Indexes, built once after loading.
   std::vector<uint32_t> certificate_row_by_id;  // indexed by StringId of the certificate id
