@@ -18,6 +18,7 @@ struct CheckRun {
   std::string not_run_reason;
   std::vector<Finding> findings;  // sorted by resource key
   uint64_t resources_evaluated = 0;
+  size_t suppressed_findings = 0;
   std::vector<std::pair<std::string_view, int64_t>> parameters;
 };
 
@@ -25,6 +26,7 @@ struct AuditOptions {
   std::optional<EpochMillis> now;                // --now
   std::optional<AuditConfiguration> configuration;  // --config; replaces the snapshot's
   std::string configuration_source;              // file name, for messages
+  std::vector<AuditSuppression> suppressions;    // --suppressions; added to the snapshot's
 };
 
 struct AuditReport {

@@ -17,5 +17,8 @@ bool load_thing_groups(FileReader& file, ondemand::parser& parser, Snapshot& sna
 bool load_logging_v1(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
 bool load_logging_v2(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
 bool load_audit_configuration(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+bool load_audit_suppressions(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+// iot-logs/: every *.json ({"events": [...]}) and *.jsonl file in the folder, in name order.
+void load_iot_logs(const std::string& folder, Snapshot& snapshot, Diagnostics& diagnostics);
 
 }  // namespace fleetaudit::load

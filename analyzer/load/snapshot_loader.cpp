@@ -26,6 +26,8 @@ Loader loader_for(SnapshotFile file) {
     case SnapshotFile::logging_v1: return load::load_logging_v1;
     case SnapshotFile::logging_v2: return load::load_logging_v2;
     case SnapshotFile::audit_configuration: return load::load_audit_configuration;
+    case SnapshotFile::audit_suppressions: return load::load_audit_suppressions;
+    case SnapshotFile::iot_logs: break;  // a folder, streamed by load_iot_logs
     case SnapshotFile::count: break;
   }
   return nullptr;
@@ -58,6 +60,11 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
     const std::string path = directory + "/" + file_name(kind);
     if (!exists(path)) continue;
     any = true;
+    if (kind == SnapshotFile::iot_logs) {
+      load::load_iot_logs(path, snapshot, diagnostics);
+      snapshot.present[i] = true;
+      continue;
+    }
     std::string error;
     std::optional<MappedFile> bytes = MappedFile::open(path, error);
     if (!bytes) {

@@ -15,6 +15,8 @@ const char* file_name(SnapshotFile file) {
     case SnapshotFile::logging_v1: return "logging-v1.json";
     case SnapshotFile::logging_v2: return "logging-v2.json";
     case SnapshotFile::audit_configuration: return "audit-configuration.json";
+    case SnapshotFile::audit_suppressions: return "audit-suppressions.json";
+    case SnapshotFile::iot_logs: return "iot-logs";
     case SnapshotFile::count: break;
   }
   return "";

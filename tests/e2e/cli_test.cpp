@@ -108,7 +108,7 @@ TEST(Cli, ConfigWithUnknownCheckListsValidNames) {
   CommandResult result = fleetaudit("audit fixtures/demo --config " + dir.file("config.json"), dir.file("stderr.txt"));
   EXPECT_EQ(result.exit_status, 2);
   std::string errors = testing::read_file(dir.file("stderr.txt"));
-  EXPECT_NE(errors.find("unknown check NOT_A_CHECK; valid check names:\n  DEVICE_CERTIFICATE_SHARED_CHECK"),
+  EXPECT_NE(errors.find("unknown check NOT_A_CHECK; valid check names:\n  CONFLICTING_CLIENT_IDS_CHECK\n  DEVICE_CERTIFICATE_SHARED_CHECK"),
             std::string::npos)
       << errors;
 }
