@@ -3,9 +3,8 @@
 //   *.jsonl  one log entry (the JSON of one message) per line, read line by line: memory stays
 //            bounded however large the file.
 //   *.json   `aws logs filter-log-events` output, {"events": [{"timestamp", "message"}…]}, whose
-//            message is the entry's JSON text. Parsed as one document (simdjson On Demand over
-//            the mapped file), so these files are limited to kMaxEventsFileBytes; export bigger
-//            logs as .jsonl (`jq -c '.events[].message | fromjson'`).
+//            message is the entry's JSON text. The mapped file is scanned and each event parsed on
+//            its own, so memory is bounded by the largest event, not the file.
 // A bad line or event is reported with file and line and skipped; a truncated file keeps the
 // entries before the cut.
 #include <fmt/format.h>
@@ -19,8 +18,6 @@
 namespace fleetaudit::load {
 
 namespace {
-
-constexpr uint64_t kMaxEventsFileBytes = uint64_t{1} << 30;
 
 // IoT log timestamps: "2017-08-10 15:37:23.476" (UTC, no offset), ISO 8601, or epoch milliseconds.
 std::optional<EpochMillis> log_time(std::string_view text) {
@@ -129,44 +126,106 @@ public:
     }
   }
 
+  // Streams the "events" array element by element: a scanner finds each element's extent (strings
+  // and nesting aware, counting lines as it goes), and only that element is parsed. Memory stays
+  // bounded by the largest event, and a cut-off file keeps every event before the cut.
   void read_events(const std::filesystem::path& path, const std::string& file) {
-    std::error_code size_error;
-    if (std::filesystem::file_size(path, size_error) > kMaxEventsFileBytes) {
-      problem(file, 0, fmt::format("larger than {} MiB; export the log as .jsonl, one entry per line",
-                                   kMaxEventsFileBytes >> 20));
-      return;
-    }
     std::string error;
     std::optional<MappedFile> bytes = MappedFile::open(path.string(), error);
     if (!bytes) {
       problem(file, 0, "cannot read: " + error);
       return;
     }
-    FileReader reader(file, *bytes, diagnostics_);
-    for_each_record(reader, events_parser_, "events", [&](RecordReader& record, ondemand::object object) {
-      const uint32_t line = position_of(bytes->data(), reader.offset_of(record.start())).line;
-      std::optional<EpochMillis> time;
-      std::string message;
-      bool has_message = false;
-      for_each_field(record, object, record.path({}), [&](std::string_view key, ondemand::value value) {
-        if (key == "timestamp") {
-          if (auto millis = record.integer(value, record.path("timestamp"))) time = *millis;
-        } else if (key == "message") {
-          if (auto text = record.string(value, record.path("message"))) {
-            message = std::string(*text);
-            has_message = true;
-          }
-        } else {
-          record.consume(value, record.path(key));
+    const std::string_view text(bytes->data(), bytes->size());
+    uint32_t line = 1;
+    int depth = 0;
+    bool in_string = false, escaped = false, in_events = false, found = false;
+    std::string_view last_key;        // the last string seen at depth 1 (a top-level key)
+    size_t string_start = 0, element_start = std::string_view::npos;
+    uint32_t element_line = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (c == '\n') ++line;
+      if (in_string) {
+        if (escaped) escaped = false;
+        else if (c == '\\') escaped = true;
+        else if (c == '"') {
+          in_string = false;
+          if (depth == 1) last_key = text.substr(string_start, i - string_start);
         }
-      });
-      if (!record.ok()) return;
-      if (!has_message) {
-        record.fail(record.path("message"), "missing required field message");
+        continue;
+      }
+      if (in_events && depth == 2 && element_start == std::string_view::npos && c != ' ' && c != '\n' &&
+          c != '\r' && c != '\t' && c != ',' && c != ']') {
+        element_start = i;
+        element_line = line;
+      }
+      if (c == '"') {
+        in_string = true;
+        string_start = i + 1;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+        if (depth == 2 && c == '[' && last_key == "events") in_events = found = true;
+      } else if (c == '}' || c == ']') {
+        if (in_events && depth == 3 && c == '}' && element_start != std::string_view::npos) {
+          read_event(file, element_line, text.substr(element_start, i + 1 - element_start));
+          element_start = std::string_view::npos;
+        }
+        if (depth == 2 && in_events) in_events = false;
+        --depth;
+      } else if (c == ',' && in_events && depth == 2 && element_start != std::string_view::npos) {
+        problem(file, element_line, "expected an event object");
+        element_start = std::string_view::npos;
+      }
+    }
+    if (depth != 0 || in_string)
+      problem(file, element_start != std::string_view::npos ? element_line : line,
+              "the file is cut off or its JSON is broken here; the events before were read");
+    else if (!found)
+      problem(file, 1, "expected the top-level object to hold the key \"events\" (aws logs filter-log-events)");
+  }
+
+  // One {"timestamp": ms, "message": "<entry JSON>"} element.
+  void read_event(const std::string& file, uint32_t line, std::string_view element) {
+    event_buffer_.assign(element);
+    event_buffer_.resize(element.size() + simdjson::SIMDJSON_PADDING);
+    ondemand::document document;
+    ondemand::object object;
+    if (events_parser_.iterate(event_buffer_.data(), element.size(), event_buffer_.size()).get(document) ||
+        document.get_object().get(object)) {
+      problem(file, line, "not an event: malformed JSON");
+      return;
+    }
+    std::optional<EpochMillis> time;
+    std::optional<std::string> message;
+    for (auto field_result : object) {
+      ondemand::field field;
+      std::string_view key;
+      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
+        problem(file, line, "not an event: malformed JSON");
         return;
       }
-      read_entry(file, line, message, time);
-    });
+      if (key == "timestamp") {
+        int64_t millis = 0;
+        if (field.value().get_int64().get(millis)) {
+          problem(file, line, "timestamp: expected epoch milliseconds");
+          return;
+        }
+        time = millis;
+      } else if (key == "message") {
+        std::string_view text;
+        if (field.value().get_string().get(text)) {
+          problem(file, line, "message: expected a string holding the log entry's JSON");
+          return;
+        }
+        message = std::string(text);
+      }
+    }
+    if (!message) {
+      problem(file, line, "event without message");
+      return;
+    }
+    read_entry(file, line, *message, time);
   }
 
 private:
@@ -174,7 +233,7 @@ private:
   Diagnostics& diagnostics_;
   ondemand::parser entry_parser_;
   ondemand::parser events_parser_;
-  std::string buffer_;
+  std::string buffer_, event_buffer_;
 };
 
 }  // namespace
