@@ -14,7 +14,7 @@ using Loader = bool (*)(load::FileReader&, load::ondemand::parser&, Snapshot&);
 constexpr Loader kLoaders[] = {
     load::load_manifest,       load::load_things,      load::load_thing_principals, load::load_certificates,
     load::load_ca_certificates, load::load_policies,   load::load_policy_targets,   load::load_thing_groups,
-    load::load_logging_v1,     load::load_logging_v2,  load::load_audit_configuration,
+    load::load_logging_v1,     load::load_logging_v2,  load::load_audit_configuration, load::load_audit_suppressions,
 };
 }  // namespace
 

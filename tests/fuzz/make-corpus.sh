@@ -5,7 +5,7 @@ cd "$(dirname "$0")/../.."
 out=$1
 mkdir -p "$out"
 names=(manifest things thing-principals certificates ca-certificates policies policy-targets thing-groups
-       logging-v1 logging-v2 audit-configuration)
+       logging-v1 logging-v2 audit-configuration audit-suppressions)
 for index in "${!names[@]}"; do
   for file in $(find fixtures -name "${names[$index]}.json" -size -64k | sort); do
     { printf "\\x$(printf %02x "$index")"; cat "$file"; } > "$out/$(echo "$file" | tr '/' '_')"
