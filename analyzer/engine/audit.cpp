@@ -241,10 +241,15 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
     }
     report.runs.push_back(std::move(run));
   }
-  for (size_t i = 0; i < active.all.size(); ++i)
-    if (!active.matched[i])
-      add_suppression_note(report.diagnostics, *active.all[i],
-                           "matches no finding of this audit; remove it if the resource is gone or fixed");
+  for (size_t i = 0; i < active.all.size(); ++i) {
+    if (active.matched[i]) continue;
+    const CheckInfo* check = CheckRegistry::instance().find(active.all[i]->check_name);
+    const CheckRun& run = report.runs[CheckRegistry::instance().index_of(*check)];
+    const bool decided = run.status == CheckStatus::compliant || run.status == CheckStatus::non_compliant;
+    add_suppression_note(report.diagnostics, *active.all[i],
+                         decided ? "matches no finding of this audit; remove it if the resource is gone or fixed"
+                                 : fmt::format("matches nothing: the check is {} in this audit", to_string(run.status)));
+  }
   report.diagnostics.sort();
   return report;
 }
