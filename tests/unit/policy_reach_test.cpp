@@ -4,6 +4,9 @@
 
 #include "analyzer/engine/audit.h"
 #include "analyzer/load/snapshot_loader.h"
+#include "analyzer/policy/policy_reach.h"
+
+#include <fmt/format.h>
 #include "tests/test_support.h"
 
 namespace fleetaudit {
@@ -44,6 +47,59 @@ TEST(PolicyReach, ThingGroupDenyCoversOnlyItsMembers) {
   EXPECT_EQ(info(findings[0], "CERTIFICATES_REACHED"), "2");
   EXPECT_EQ(info(findings[0], "THINGS_REACHED"), "2");
   EXPECT_EQ(info(findings[0], "CANCELLED_BY_DENY"), "(absent)");
+}
+
+}  // namespace
+}  // namespace fleetaudit
+
+namespace fleetaudit {
+namespace {
+
+// One policy attached to 100,000 certificates and to a group of 100,000 things: counting passes,
+// so this is quick; a quadratic walk would not finish.
+TEST(PolicyReach, OnePolicyWithAHundredThousandTargetsIsLinear) {
+  constexpr uint32_t kCount = 100'000;
+  auto snapshot = std::make_unique<Snapshot>();
+  StringInterner& strings = snapshot->strings;
+  snapshot->policies.name.push_back(strings.intern("FleetPolicy"));
+  snapshot->policies.arn.push_back(strings.intern("arn:aws:iot:us-east-1:123456789012:policy/FleetPolicy"));
+  snapshot->policies.default_version_id.push_back(strings.intern("1"));
+  snapshot->policies.source.push_back(0);
+  const StringId policy = snapshot->policies.name[0];
+  const StringId group = strings.intern("fleet");
+  snapshot->policy_targets.policy_name.push_back(policy);
+  snapshot->policy_targets.target.push_back(strings.intern("arn:aws:iot:us-east-1:123456789012:thinggroup/fleet"));
+  snapshot->policy_targets.source.push_back(0);
+  for (uint32_t i = 0; i < kCount; ++i) {
+    const std::string id = fmt::format("{:064x}", i);
+    const StringId thing = strings.intern(fmt::format("thing-{}", i));
+    snapshot->certificates.certificate_id.push_back(strings.intern(id));
+    snapshot->certificates.ca_certificate_id.push_back(kNoString);
+    snapshot->certificates.status.push_back(CertificateStatus::active);
+    snapshot->certificates.creation_date.push_back(0);
+    snapshot->certificates.not_before.push_back(kMissingTime);
+    snapshot->certificates.not_after.push_back(kMissingTime);
+    snapshot->certificates.source.push_back(0);
+    const StringId arn = strings.intern("arn:aws:iot:us-east-1:123456789012:cert/" + id);
+    snapshot->thing_principals.thing_name.push_back(thing);
+    snapshot->thing_principals.principal.push_back(arn);
+    snapshot->thing_principals.association.push_back(ThingPrincipalTable::Association::unspecified);
+    snapshot->thing_principals.source.push_back(0);
+    snapshot->policy_targets.policy_name.push_back(policy);
+    snapshot->policy_targets.target.push_back(arn);
+    snapshot->policy_targets.source.push_back(0);
+    snapshot->thing_groups.thing_name.push_back(thing);
+    snapshot->thing_groups.group_name.push_back(group);
+    snapshot->thing_groups.group_arn.push_back(kNoString);
+    snapshot->thing_groups.source.push_back(0);
+  }
+  Diagnostics diagnostics;
+  build_indexes(*snapshot, diagnostics);
+  policy::PolicyReach reach = policy::compute_policy_reach(*snapshot);
+  EXPECT_EQ(reach.certificates[0], kCount);
+  EXPECT_EQ(reach.things[0], kCount);
+  ASSERT_EQ(reach.policy_sets.size(), 1u);
+  EXPECT_EQ(reach.certificates_with_set[0], kCount);
 }
 
 }  // namespace
