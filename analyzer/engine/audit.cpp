@@ -71,7 +71,8 @@ std::string suppression_where(const AuditSuppression& suppression) {
 }
 
 void add_suppression_note(Diagnostics& diagnostics, const AuditSuppression& suppression, std::string message) {
-  diagnostics.add({DiagnosticSeverity::warning, suppression.source_file, suppression.source_line, 1, {},
+  diagnostics.add({DiagnosticSeverity::warning, suppression.source_file, suppression.source_line,
+                   suppression.source_column, {},
                    suppression_where(suppression) + ": " + message});
 }
 

@@ -63,7 +63,9 @@ bool load_audit_suppressions(FileReader& file, ondemand::parser& parser, Snapsho
       record.fail(record.path("resourceIdentifier"), "missing required field resourceIdentifier");
     if (!record.ok()) return;
     suppression.source_file = file.file_name();
-    suppression.source_line = position_of(file.bytes().data(), file.offset_of(record.start())).line;
+    const TextPosition position = position_of(file.bytes().data(), file.offset_of(record.start()));
+    suppression.source_line = position.line;
+    suppression.source_column = position.column;
     snapshot.suppressions.push_back(std::move(suppression));
   });
 }

@@ -160,6 +160,7 @@ struct AuditSuppression {
   std::string description;
   std::string source_file;  // where it was read, for messages
   uint32_t source_line = 0;
+  uint32_t source_column = 0;
 };
 
 // Connection events from AWS IoT v2 logs (iot-logs/), only the ones the log checks read.
