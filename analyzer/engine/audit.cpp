@@ -28,11 +28,15 @@ size_t AuditReport::unsuppressed_findings() const {
   return count;
 }
 
-std::string finding_id(const CheckInfo& check, const Finding& finding) {
+std::string finding_identity(const CheckInfo& check, const Finding& finding) {
   std::string identity = std::string(check.name) + "\n" + finding.resource.key();
   // A check with several reason codes may report one resource once per code.
   if (check.reason_codes.size() > 1) identity += "\n" + finding.reason_code;
-  return sha256_hex(identity).substr(0, 32);
+  return identity;
+}
+
+std::string finding_id(const CheckInfo& check, const Finding& finding) {
+  return sha256_hex(finding_identity(check, finding)).substr(0, 32);
 }
 
 namespace {

@@ -50,6 +50,8 @@ std::vector<std::string> validate_configuration(const AuditConfiguration& config
 // Runs every registered check. `diagnostics` (from loading) are carried into the report.
 AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Diagnostics diagnostics);
 
+// What makes a finding itself: the check, the resource, and the reason code when the check has several.
+std::string finding_identity(const CheckInfo& check, const Finding& finding);
 // A stable id for a finding: the same check and resource give the same id in every run.
 std::string finding_id(const CheckInfo& check, const Finding& finding);
 

@@ -180,7 +180,7 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
       // Identity from the check and the resource, never the line: a re-exported snapshot keeps its alerts.
       json.key("partialFingerprints").begin_object();
       json.key("primaryLocationLineHash")
-          .value(sha256_hex(std::string(run.check->name) + "\n" + finding.resource.key()).substr(0, 16) + ":1");
+          .value(sha256_hex(finding_identity(*run.check, finding)).substr(0, 16) + ":1");
       json.end_object();
       json.key("properties").begin_object();
       json.key("findingId").value(finding_id(*run.check, finding));
