@@ -5,8 +5,7 @@ namespace fleetaudit::load {
 namespace {
 
 // resourceIdentifier: exactly one member; policyVersionIdentifier is itself an object.
-void read_resource_identifier(RecordReader& record, ondemand::object object, Snapshot& snapshot,
-                              AuditSuppression& suppression) {
+void read_resource_identifier(RecordReader& record, ondemand::object object, AuditSuppression& suppression) {
   for_each_field(record, object, record.path("resourceIdentifier"), [&](std::string_view key, ondemand::value value) {
     auto path = record.path("resourceIdentifier", -1, key);
     if (!suppression.identifier_member.empty()) {
@@ -28,7 +27,6 @@ void read_resource_identifier(RecordReader& record, ondemand::object object, Sna
       else suppression.identifier_value += std::string(field) + "=" + std::string(*text) + ";";
     });
   });
-  (void)snapshot;
 }
 
 }  // namespace
@@ -45,7 +43,7 @@ bool load_audit_suppressions(FileReader& file, ondemand::parser& parser, Snapsho
         auto inner = record.object(value, record.path("resourceIdentifier"));
         if (!inner) return;
         has_identifier = true;
-        read_resource_identifier(record, *inner, snapshot, suppression);
+        read_resource_identifier(record, *inner, suppression);
       } else if (key == "expirationDate") {
         suppression.expiration = record.time(value, record.path("expirationDate"));
       } else if (key == "suppressIndefinitely") {
