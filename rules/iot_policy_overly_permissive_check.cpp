@@ -3,17 +3,10 @@
 
 #include "analyzer/engine/check.h"
 #include "analyzer/policy/data_plane_breadth.h"
+#include "analyzer/policy/policy_reach.h"
 
 namespace fleetaudit {
 namespace {
-
-// The account the policy's resources are matched in: its own ARN's, else the manifest's.
-policy::ArnContext context_for(const Snapshot& snapshot, uint32_t policy_row) {
-  if (auto context = policy::ArnContext::from_arn(snapshot.text(snapshot.policies.arn[policy_row])))
-    return *context;
-  return policy::ArnContext{"aws", std::string(snapshot.text(snapshot.manifest.region)),
-                            std::string(snapshot.text(snapshot.manifest.account_id))};
-}
 
 CheckResult run(const CheckContext& context) {
   const Snapshot& snapshot = context.snapshot;
@@ -21,10 +14,25 @@ CheckResult run(const CheckContext& context) {
   policy::BreadthEvaluator evaluator(snapshot.policy_statements);
   CheckResult result;
   result.resources_evaluated = versions.size();
+  std::vector<policy::DataPlaneActionSet> broad_by_version(versions.size(), 0);
+  std::vector<policy::DataPlaneActionSet> broad_default(snapshot.policies.size(), 0);
   for (uint32_t row = 0; row < versions.size(); ++row) {
     const uint32_t policy_row = versions.policy_row[row];
-    policy::DataPlaneActionSet broad =
-        evaluator.broad_actions(versions.first_statement[row], versions.end_statement[row], context_for(snapshot, policy_row));
+    broad_by_version[row] = evaluator.broad_actions(versions.first_statement[row], versions.end_statement[row],
+                                                    policy::arn_context_for(snapshot, policy_row));
+    if (versions.is_default[row]) broad_default[policy_row] = broad_by_version[row];
+  }
+  // With policy-targets.json: who each policy reaches, and what Denies attached alongside take back.
+  const bool targets_known = snapshot.has(SnapshotFile::policy_targets);
+  policy::PolicyReach reach;
+  std::vector<policy::DataPlaneActionSet> effective;
+  if (targets_known) {
+    reach = policy::compute_policy_reach(snapshot);
+    effective = policy::effective_broad_actions(snapshot, reach, broad_default);
+  }
+  for (uint32_t row = 0; row < versions.size(); ++row) {
+    const uint32_t policy_row = versions.policy_row[row];
+    const policy::DataPlaneActionSet broad = broad_by_version[row];
     if (broad == 0) continue;
     std::string_view name = snapshot.text(snapshot.policies.name[policy_row]);
     std::string_view version = snapshot.text(versions.version_id[row]);
@@ -35,6 +43,19 @@ CheckResult run(const CheckContext& context) {
     finding.message = fmt::format("Policy {} version {}{} allows broad access to IoT data plane actions: {}.", name,
                                   version, versions.is_default[row] ? " (default)" : "", evaluator.describe(broad));
     finding.additional_info = {{"IS_DEFAULT_VERSION", versions.is_default[row] ? "true" : "false"}};
+    if (targets_known) {
+      finding.message += fmt::format(" The policy is {}.", policy::describe_reach(reach, policy_row));
+      finding.additional_info.emplace_back("ATTACHED", reach.attached[policy_row] ? "true" : "false");
+      finding.additional_info.emplace_back("CERTIFICATES_REACHED", std::to_string(reach.certificates[policy_row]));
+      finding.additional_info.emplace_back("THINGS_REACHED", std::to_string(reach.things[policy_row]));
+      const policy::DataPlaneActionSet cancelled = versions.is_default[row] ? broad & ~effective[policy_row] : 0;
+      if (cancelled != 0 && reach.certificates[policy_row] > 0) {
+        finding.message += fmt::format(" Deny statements in the policies attached alongside it take back {} for "
+                                       "every certificate it reaches today.",
+                                       evaluator.describe(cancelled));
+        finding.additional_info.emplace_back("CANCELLED_BY_DENY", evaluator.describe(cancelled));
+      }
+    }
     finding.location = {SnapshotFile::policies, versions.source[row]};
     std::string_view arn = snapshot.text(snapshot.policies.arn[policy_row]);
     finding.logical_name = arn.empty() ? std::string(name) : fmt::format("{}/{}", arn, version);
@@ -63,6 +84,16 @@ const RegisterCheck registration({
         "`client/${iot:ClientId}` counts as broad unless the statement has the condition "
         "`iot:Connection.Thing.IsAttached` = true. iot:Receive is not reported: a device only receives what it "
         "may subscribe to.\n\n"
+        "With policy-targets.json the finding also says whom the policy reaches: the certificates it is attached "
+        "to, the things in the thing groups it is attached to (thing-groups.json; a group's policy applies to the "
+        "things listed as its members, parent groups are not followed, and it is counted even though AWS applies "
+        "it only when the client id equals the thing name) and the things and certificates joined "
+        "to those (thing-principals.json). A policy attached to nothing is still reported: it can be attached "
+        "tomorrow. For the default version, every certificate's policies (its own and its things' groups') are "
+        "evaluated together, each distinct set of policies once: the policy's Allow statements with the Deny "
+        "statements of the other policies of the set. An action is reported as taken back (CANCELLED_BY_DENY) "
+        "only when that holds for every certificate the policy reaches; the finding stays, because the version "
+        "itself still grants the action wherever it is attached next.\n\n"
         "Fix: scope each statement to the connecting thing, e.g. `iot:Connect` on "
         "`arn:aws:iot:REGION:ACCOUNT:client/${iot:Connection.Thing.ThingName}` and `iot:Publish` on "
         "`…:topic/$aws/things/${iot:Connection.Thing.ThingName}/*`, then publish it with "

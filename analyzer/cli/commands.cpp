@@ -49,6 +49,24 @@ std::optional<AuditConfiguration> read_configuration(const std::string& path, st
   return std::move(scratch.audit_configuration);
 }
 
+// Reads a --suppressions file (the output of list-audit-suppressions).
+std::optional<std::vector<AuditSuppression>> read_suppressions(const std::string& path, std::FILE* errors) {
+  std::string error;
+  auto bytes = ByteSource::open_file(path, error);
+  if (!bytes) {
+    print_error(errors, fmt::format("cannot read --suppressions {}: {}", path, error));
+    return std::nullopt;
+  }
+  Snapshot scratch;
+  Diagnostics diagnostics;
+  load::FileReader reader(path, *bytes, diagnostics);
+  load::ondemand::parser parser;
+  bool ok = load::load_audit_suppressions(reader, parser, scratch);
+  for (const Diagnostic& diagnostic : diagnostics.items()) print_error(errors, diagnostic.render());
+  if (!ok || diagnostics.has_errors()) return std::nullopt;
+  return std::move(scratch.suppressions);
+}
+
 }  // namespace
 
 int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
@@ -72,6 +90,12 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     audit_options.configuration_source = options.config_path;
   }
 
+  if (!options.suppressions_path.empty()) {
+    auto suppressions = read_suppressions(options.suppressions_path, errors);
+    if (!suppressions) return kUsageOrInputError;
+    audit_options.suppressions = std::move(*suppressions);
+  }
+
   auto snapshot = std::make_unique<Snapshot>();
   Diagnostics diagnostics;
   if (auto usage = load_snapshot(options.snapshot_directory, *snapshot, diagnostics)) {
@@ -90,7 +114,7 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     }
     out = file.get();
   }
-  ReportContext context{report, options.snapshot_directory};
+  ReportContext context{report, options.snapshot_directory, options.sarif_omit_suppressed};
   if (options.format == "sarif") write_sarif(context, out);
   else if (options.format == "json") write_aws_findings(context, out);
   else write_text(context, out);

@@ -14,6 +14,8 @@ struct AuditCommandOptions {
   std::string output_path;       // empty: standard output
   std::string config_path;       // empty: the snapshot's audit-configuration.json, if any
   std::string now;               // empty: manifest.exportedAt
+  std::string suppressions_path;  // --suppressions: list-audit-suppressions output
+  bool sarif_omit_suppressed = false;
 };
 
 // Runs `fleetaudit audit`; writes the report to the output and problems to `errors`.

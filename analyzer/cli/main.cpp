@@ -21,8 +21,13 @@ int main(int argc, char** argv) {
                             "snapshot's audit-configuration.json");
   audit_command->add_option("--now", audit.now,
                             "Audit clock (ISO 8601 or epoch seconds); default: manifest.exportedAt");
+  audit_command->add_option("--suppressions", audit.suppressions_path,
+                            "Audit suppressions (output of list-audit-suppressions), honoured with the snapshot's "
+                            "audit-suppressions.json");
+  audit_command->add_flag("--sarif-omit-suppressed", audit.sarif_omit_suppressed,
+                          "Leave suppressed findings out of SARIF (for consumers that ignore SARIF suppressions)");
   audit_command->footer(
-      "Exit status: 0 every check that ran is compliant; 1 non-compliant findings; 2 usage error or input that "
+      "Exit status: 0 every check that ran is compliant (suppressed findings do not count); 1 non-compliant findings; 2 usage error or input that "
       "could not be read (the report is still written).");
 
   ChecksCommandOptions checks;

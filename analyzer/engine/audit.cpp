@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <unordered_map>
 
 #include "analyzer/util/digest.h"
 
@@ -35,8 +36,15 @@ size_t CheckRun::non_compliant_resources() const {
   return distinct;
 }
 
+std::string finding_identity(const CheckInfo& check, const Finding& finding) {
+  std::string identity = std::string(check.name) + "\n" + finding.resource.key();
+  // A check with several reason codes may report one resource once per code.
+  if (check.reason_codes.size() > 1) identity += "\n" + finding.reason_code;
+  return identity;
+}
+
 std::string finding_id(const CheckInfo& check, const Finding& finding) {
-  return sha256_hex(std::string(check.name) + "\n" + finding.resource.key()).substr(0, 32);
+  return sha256_hex(finding_identity(check, finding)).substr(0, 32);
 }
 
 namespace {
@@ -58,6 +66,65 @@ const CheckConfigurationEntry* entry_for(const AuditConfiguration& configuration
   for (const CheckConfigurationEntry& entry : configuration.checks)
     if (CheckRegistry::instance().find(entry.check_name) == &check) return &entry;
   return nullptr;
+}
+
+// The suppressions in force, by "CHECK\nmember=value[@version]"; expired and unknown-check ones are
+// reported here and left out.
+struct ActiveSuppressions {
+  std::unordered_map<std::string, size_t> by_key;
+  std::vector<const AuditSuppression*> all;
+  std::vector<bool> matched;
+};
+
+std::string suppression_where(const AuditSuppression& suppression) {
+  return fmt::format("suppression of {} for {}={}{}", suppression.check_name, suppression.identifier_member,
+                     suppression.identifier_value,
+                     suppression.policy_version_id.empty() ? "" : "@" + suppression.policy_version_id);
+}
+
+void add_suppression_note(Diagnostics& diagnostics, const AuditSuppression& suppression, std::string message) {
+  diagnostics.add({DiagnosticSeverity::warning, suppression.source_file, suppression.source_line,
+                   suppression.source_column, {},
+                   suppression_where(suppression) + ": " + message});
+}
+
+ActiveSuppressions activate_suppressions(const std::vector<const AuditSuppression*>& suppressions, EpochMillis clock,
+                                         Diagnostics& diagnostics) {
+  ActiveSuppressions active;
+  active.all = suppressions;
+  active.matched.assign(suppressions.size(), false);
+  for (size_t i = 0; i < suppressions.size(); ++i) {
+    const AuditSuppression& suppression = *suppressions[i];
+    const CheckInfo* check = CheckRegistry::instance().find(suppression.check_name);
+    if (check == nullptr) {
+      add_suppression_note(diagnostics, suppression, "no such check; remove it");
+      active.matched[i] = true;  // said once is enough
+      continue;
+    }
+    // Without suppressIndefinitely, a suppression lasts until its expirationDate (exclusive).
+    if (!suppression.indefinitely && suppression.expiration && *suppression.expiration <= clock) {
+      add_suppression_note(diagnostics, suppression,
+                           fmt::format("expired at {}; remove or renew it", format_iso8601(*suppression.expiration)));
+      active.matched[i] = true;
+      continue;
+    }
+    std::string key = fmt::format("{}\n{}={}", check->name, suppression.identifier_member, suppression.identifier_value);
+    if (suppression.identifier_member == "policyVersionIdentifier") key += "@" + suppression.policy_version_id;
+    active.by_key.emplace(std::move(key), i);
+  }
+  return active;
+}
+
+void apply_suppressions(ActiveSuppressions& active, CheckRun& run) {
+  if (active.by_key.empty()) return;
+  for (Finding& finding : run.findings) {
+    auto it = active.by_key.find(std::string(run.check->name) + "\n" + finding.resource.key());
+    if (it == active.by_key.end()) continue;
+    finding.suppressed = true;
+    finding.suppression_description = active.all[it->second]->description;
+    active.matched[it->second] = true;
+    ++run.suppressed_findings;
+  }
 }
 
 }  // namespace
@@ -130,6 +197,11 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
     for (const std::string& note : notes) report.diagnostics.warning(configuration_source, note);
   }
 
+  std::vector<const AuditSuppression*> suppressions;
+  for (const AuditSuppression& suppression : snapshot.suppressions) suppressions.push_back(&suppression);
+  for (const AuditSuppression& suppression : options.suppressions) suppressions.push_back(&suppression);
+  ActiveSuppressions active = activate_suppressions(suppressions, report.clock, report.diagnostics);
+
   for (const CheckInfo& check : CheckRegistry::instance().checks()) {
     CheckRun run;
     run.check = &check;
@@ -179,10 +251,20 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
         return std::make_pair(a.resource.key(), a.reason_code) < std::make_pair(b.resource.key(), b.reason_code);
       });
       run.findings = std::move(result.findings);
+      apply_suppressions(active, run);
       bool open = std::any_of(run.findings.begin(), run.findings.end(), [](const Finding& f) { return !f.suppressed; });
       run.status = open ? CheckStatus::non_compliant : CheckStatus::compliant;
     }
     report.runs.push_back(std::move(run));
+  }
+  for (size_t i = 0; i < active.all.size(); ++i) {
+    if (active.matched[i]) continue;
+    const CheckInfo* check = CheckRegistry::instance().find(active.all[i]->check_name);
+    const CheckRun& run = report.runs[CheckRegistry::instance().index_of(*check)];
+    const bool decided = run.status == CheckStatus::compliant || run.status == CheckStatus::non_compliant;
+    add_suppression_note(report.diagnostics, *active.all[i],
+                         decided ? "matches no finding of this audit; remove it if the resource is gone or fixed"
+                                 : fmt::format("matches nothing: the check is {} in this audit", to_string(run.status)));
   }
   report.diagnostics.sort();
   return report;

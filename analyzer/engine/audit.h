@@ -18,6 +18,7 @@ struct CheckRun {
   std::string not_run_reason;
   std::vector<Finding> findings;  // sorted by resource key
   uint64_t resources_evaluated = 0;
+  size_t suppressed_findings = 0;
   std::vector<std::pair<std::string_view, int64_t>> parameters;
 
   // Distinct resources among the findings: a resource may fail for several reason codes.
@@ -28,6 +29,7 @@ struct AuditOptions {
   std::optional<EpochMillis> now;                // --now
   std::optional<AuditConfiguration> configuration;  // --config; replaces the snapshot's
   std::string configuration_source;              // file name, for messages
+  std::vector<AuditSuppression> suppressions;    // --suppressions; added to the snapshot's
 };
 
 struct AuditReport {
@@ -51,6 +53,8 @@ std::vector<std::string> validate_configuration(const AuditConfiguration& config
 // Runs every registered check. `diagnostics` (from loading) are carried into the report.
 AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Diagnostics diagnostics);
 
+// What makes a finding itself: the check, the resource, and the reason code when the check has several.
+std::string finding_identity(const CheckInfo& check, const Finding& finding);
 // A stable id for a finding: the same check and resource give the same id in every run.
 std::string finding_id(const CheckInfo& check, const Finding& finding);
 

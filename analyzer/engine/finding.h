@@ -70,6 +70,7 @@ struct Finding {
   SourceLocation location;
   std::string logical_name;  // the resource's ARN or id, for SARIF logicalLocations
   bool suppressed = false;
+  std::string suppression_description;  // the matching suppression's, when suppressed
 };
 
 }  // namespace fleetaudit

@@ -68,8 +68,10 @@ public:
   // returns the buffer and sets the mapping used by offset_of.
   std::string_view fill(std::string_view prefix, uint64_t offset, size_t length);
 
-private:
+  // Line and column of a file offset (counted from the last position asked for).
   TextPosition position_at(uint64_t offset);
+
+private:
 
   std::string file_name_;
   const ByteSource& source_;

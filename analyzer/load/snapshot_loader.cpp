@@ -30,6 +30,8 @@ Loader loader_for(SnapshotFile file) {
     case SnapshotFile::iam_authorization_details: return load::load_iam_authorization_details;
     case SnapshotFile::cognito_identity_pool_roles: return load::load_cognito_identity_pool_roles;
     case SnapshotFile::iam_service_last_accessed: return load::load_iam_service_last_accessed;
+    case SnapshotFile::audit_suppressions: return load::load_audit_suppressions;
+    case SnapshotFile::iot_logs: break;  // a folder, streamed by load_iot_logs
     case SnapshotFile::count: break;
   }
   return nullptr;
@@ -63,6 +65,11 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
     const std::string path = directory + "/" + file_name(kind);
     if (!exists(path)) continue;
     any = true;
+    if (kind == SnapshotFile::iot_logs) {
+      load::load_iot_logs(path, snapshot, diagnostics);
+      snapshot.present[i] = true;
+      continue;
+    }
     std::string error;
     std::optional<ByteSource> bytes = ByteSource::open_file(path, error);
     if (!bytes) {

@@ -11,6 +11,7 @@ namespace fleetaudit {
 struct ReportContext {
   const AuditReport& report;
   std::string snapshot_directory;  // as the user gave it
+  bool sarif_omit_suppressed = false;  // leave suppressed findings out of SARIF
 };
 
 // SARIF 2.1.0, for GitHub code scanning and other CI.

@@ -138,10 +138,16 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
   write_snapshot_base(json, context.snapshot_directory);
   json.key("columnKind").value("unicodeCodePoints");
 
+  // SARIF: once one result of a run carries `suppressions`, every result of the run must.
+  bool with_suppressions = false;
+  if (!context.sarif_omit_suppressed)
+    for (const CheckRun& run : report.runs) with_suppressions |= run.suppressed_findings > 0;
+
   json.key("results").begin_array();
   for (size_t rule_index = 0; rule_index < report.runs.size(); ++rule_index) {
     const CheckRun& run = report.runs[rule_index];
     for (const Finding& finding : run.findings) {
+      if (finding.suppressed && context.sarif_omit_suppressed) continue;
       json.begin_object();
       json.key("ruleId").value(run.check->name);
       json.key("ruleIndex").value(rule_index);
@@ -174,7 +180,7 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
       // Identity from the check and the resource, never the line: a re-exported snapshot keeps its alerts.
       json.key("partialFingerprints").begin_object();
       json.key("primaryLocationLineHash")
-          .value(sha256_hex(std::string(run.check->name) + "\n" + finding.resource.key()).substr(0, 16) + ":1");
+          .value(sha256_hex(finding_identity(*run.check, finding)).substr(0, 16) + ":1");
       json.end_object();
       json.key("properties").begin_object();
       json.key("findingId").value(finding_id(*run.check, finding));
@@ -183,6 +189,16 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
       json.key("reasonForNonComplianceCode").value(finding.reason_code);
       json.key("severity").value(to_string(run.check->severity));
       json.end_object();
+      if (with_suppressions) {
+        json.key("suppressions").begin_array();
+        if (finding.suppressed) {
+          json.begin_object().key("kind").value("external").key("status").value("accepted");
+          if (!finding.suppression_description.empty())
+            json.key("justification").value(finding.suppression_description);
+          json.end_object();
+        }
+        json.end_array();
+      }
       json.end_object();
     }
   }
@@ -197,6 +213,7 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
     if (!run.not_run_reason.empty()) json.key("reason").value(run.not_run_reason);
     json.key("resourcesEvaluated").value(static_cast<int64_t>(run.resources_evaluated));
     json.key("nonCompliantResources").value(run.non_compliant_resources());
+    json.key("suppressedNonCompliantResources").value(run.suppressed_findings);
     json.end_object();
   }
   json.end_array();

@@ -58,16 +58,18 @@ void write_text(const ReportContext& context, std::FILE* out) {
     text += fmt::format("Account {}{}\n", report.account_id, report.region.empty() ? "" : ", " + report.region);
   text += fmt::format("Audit clock {} ({})\n\n", format_iso8601(report.clock), report.clock_source);
 
-  size_t open = 0, not_run = 0;
+  size_t open = 0, suppressed = 0, not_run = 0;
   text += "Checks\n";
   for (const CheckRun& run : report.runs) {
     std::string detail;
     if (run.status == CheckStatus::non_compliant || run.status == CheckStatus::compliant)
-      detail = fmt::format("{} of {} non-compliant", run.non_compliant_resources(), run.resources_evaluated);
+      detail = fmt::format("{} of {} non-compliant{}", run.non_compliant_resources(), run.resources_evaluated,
+                           run.suppressed_findings > 0 ? fmt::format(" ({} suppressed)", run.suppressed_findings) : "");
     text += fmt::format("  {:<13} {:<8} {}\n", status_label(run), to_string(run.check->severity), run.check->name);
     if (!detail.empty()) text += fmt::format("{:25}{}\n", "", detail);
     if (!run.not_run_reason.empty()) text += wrap(run.not_run_reason, std::string(25, ' '));
-    open += run.findings.size();
+    open += run.findings.size() - run.suppressed_findings;
+    suppressed += run.suppressed_findings;
     not_run += run.status == CheckStatus::not_run ? 1 : 0;
   }
 
@@ -80,6 +82,10 @@ void write_text(const ReportContext& context, std::FILE* out) {
                                                                      std::strlen(finding.resource.member_name()) + 1),
                    "    ", "  - ");
       text += wrap(finding.message, "    ");
+      if (finding.suppressed)
+        text += wrap("Suppressed" + (finding.suppression_description.empty() ? std::string(".")
+                                                                             : ": " + finding.suppression_description),
+                     "    ");
     }
     if (fwrite(text.data(), 1, text.size(), out) != text.size()) return;
     text.clear();
@@ -89,8 +95,8 @@ void write_text(const ReportContext& context, std::FILE* out) {
     text += fmt::format("\nInput problems ({})\n", report.diagnostics.items().size());
     for (const Diagnostic& diagnostic : report.diagnostics.items()) text += wrap(diagnostic.render(), "  ");
   }
-  text += fmt::format("\nSummary: {} finding{} in {} check{}; {} check{} not run{}.\n", open, open == 1 ? "" : "s",
-                      report.runs.size(), report.runs.size() == 1 ? "" : "s", not_run, not_run == 1 ? "" : "s",
+  text += fmt::format("\nSummary: {} finding{}{} in {} check{}; {} check{} not run{}.\n", open, open == 1 ? "" : "s",
+                      suppressed > 0 ? fmt::format(" (and {} suppressed)", suppressed) : "", report.runs.size(), report.runs.size() == 1 ? "" : "s", not_run, not_run == 1 ? "" : "s",
                       report.input_problems() ? "; some input could not be read (see above)" : "");
   fwrite(text.data(), 1, text.size(), out);
 }

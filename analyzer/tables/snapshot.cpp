@@ -19,6 +19,8 @@ const char* file_name(SnapshotFile file) {
     case SnapshotFile::iam_authorization_details: return "iam-authorization-details.json";
     case SnapshotFile::cognito_identity_pool_roles: return "cognito-identity-pool-roles.json";
     case SnapshotFile::iam_service_last_accessed: return "iam-service-last-accessed.json";
+    case SnapshotFile::audit_suppressions: return "audit-suppressions.json";
+    case SnapshotFile::iot_logs: return "iot-logs";
     case SnapshotFile::count: break;
   }
   return "";

@@ -31,6 +31,8 @@ enum class SnapshotFile : uint8_t {
   iam_authorization_details,
   cognito_identity_pool_roles,
   iam_service_last_accessed,
+  audit_suppressions,
+  iot_logs,  // a folder: iot-logs/
   count
 };
 inline constexpr size_t kSnapshotFileCount = static_cast<size_t>(SnapshotFile::count);
@@ -152,6 +154,32 @@ struct AuditConfiguration {
   std::vector<CheckConfigurationEntry> checks;
 };
 
+// One audit suppression (list-audit-suppressions), from the snapshot or --suppressions.
+struct AuditSuppression {
+  std::string check_name;
+  std::string identifier_member;  // the ResourceIdentifier member, e.g. "deviceCertificateId"
+  std::string identifier_value;   // its value; for policyVersionIdentifier the policy name
+  std::string policy_version_id;  // policyVersionIdentifier only
+  std::optional<EpochMillis> expiration;
+  bool indefinitely = false;
+  std::string description;
+  std::string source_file;  // where it was read, for messages
+  uint32_t source_line = 0;
+  uint32_t source_column = 0;
+};
+
+// Connection events from AWS IoT v2 logs (iot-logs/), only the ones the log checks read.
+struct ConnectionEventTable {
+  enum class Kind : uint8_t { connect, disconnect };
+  std::vector<Kind> kind;
+  std::vector<EpochMillis> time;
+  std::vector<StringId> client_id;
+  std::vector<StringId> principal;          // principalId: a certificate id for X.509 clients
+  std::vector<uint8_t> succeeded;           // status Success
+  std::vector<uint8_t> duplicate_client_id;  // disconnectReason DUPLICATE_CLIENTID
+  size_t size() const { return kind.size(); }
+};
+
 struct Snapshot {
   std::string directory;
   std::array<bool, kSnapshotFileCount> present{};  // file existed and could be read
@@ -171,6 +199,8 @@ struct Snapshot {
   std::optional<LoggingV2> logging_v2;
   std::optional<AuditConfiguration> audit_configuration;
   IamTables iam;
+  std::vector<AuditSuppression> suppressions;
+  ConnectionEventTable connection_events;
 
   // Indexes, built once after loading.
   std::vector<uint32_t> certificate_row_by_id;  // indexed by StringId of the certificate id

@@ -16,7 +16,7 @@ constexpr Loader kLoaders[] = {
     load::load_ca_certificates, load::load_policies,   load::load_policy_targets,   load::load_thing_groups,
     load::load_logging_v1,     load::load_logging_v2,  load::load_audit_configuration,
     load::load_role_aliases,   load::load_iam_authorization_details, load::load_cognito_identity_pool_roles,
-    load::load_iam_service_last_accessed,
+    load::load_iam_service_last_accessed, load::load_audit_suppressions,
 };
 }  // namespace
 

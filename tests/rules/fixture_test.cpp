@@ -69,7 +69,8 @@ TEST_P(FixtureTest, MatchesExpectedFindings) {
                                                                     : "disabled";
     actual.insert("check " + name + " " + status);
     for (const Finding& finding : run.findings)
-      actual.insert("finding " + name + " " + finding.resource.key() + " " + finding.reason_code);
+      actual.insert("finding " + name + " " + finding.resource.key() + " " + finding.reason_code +
+                    (finding.suppressed ? " suppressed" : ""));
   }
   for (const Diagnostic& diagnostic : report.diagnostics.items())
     if (diagnostic.severity == DiagnosticSeverity::error) actual.insert("diagnostic " + diagnostic.render());
