@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""Writes the certificate checks' fixtures (fixtures/<check>/<case>/) with real X.509 certificates.
+
+Each case is a snapshot plus expected.txt; the comments in expected.txt say why each certificate does or
+does not fire. Keys are fresh on every run, so certificate ids change: rerun only to add or change cases,
+and review the expected.txt diff. Needs python3-cryptography.
+Usage: scripts/make-certificate-fixtures.py [CHECK_NAME_PREFIX]
+"""
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sys
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIXTURES = os.path.join(ROOT, "fixtures")
+ACCOUNT, REGION = "123456789012", "us-east-1"
+NOW = dt.datetime(2026, 10, 2, 16, 40, 5, tzinfo=dt.timezone.utc)  # manifest.exportedAt of every case
+DAY, SECOND = dt.timedelta(days=1), dt.timedelta(seconds=1)
+
+
+def iso(t):
+    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Cert:
+    def __init__(self, cn, not_before=NOW - 400 * DAY, not_after=NOW + 400 * DAY, key=None, issuer=None,
+                 is_ca=False, hash_algorithm=None, serial=None):
+        self.key = key or ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Contoso Labs"),
+                          x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+        signer = issuer or self
+        builder = (x509.CertificateBuilder()
+                   .subject_name(name)
+                   .issuer_name(signer.name if issuer else name)
+                   .public_key(self.key.public_key())
+                   .serial_number(serial or x509.random_serial_number())
+                   .not_valid_before(not_before)
+                   .not_valid_after(not_after)
+                   .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True)
+                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(self.key.public_key()), critical=False))
+        signer_key = signer.key
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(signer_key.public_key()), critical=False)
+        self.name = name
+        self.cn = cn
+        algorithm = hash_algorithm if hash_algorithm is not None else hashes.SHA256()
+        self.cert = builder.sign(signer_key, algorithm)
+        self.der = self.cert.public_bytes(serialization.Encoding.DER)
+        self.pem = self.cert.public_bytes(serialization.Encoding.PEM).decode()
+        self.id = hashlib.sha256(self.der).hexdigest()
+        self.not_before, self.not_after = not_before, not_after
+
+    def short(self):
+        return self.id[:12] + "..."
+
+
+def description(cert, status="ACTIVE", created=None, ca=None, pem=None, **extra):
+    d = {
+        "certificateArn": f"arn:aws:iot:{REGION}:{ACCOUNT}:cert/{cert.id}",
+        "certificateId": cert.id,
+        "status": status,
+        "certificatePem": cert.pem if pem is None else pem,
+        "ownedBy": ACCOUNT,
+        "creationDate": iso(created or cert.not_before),
+        "lastModifiedDate": iso(created or cert.not_before),
+        "customerVersion": 1,
+        "validity": {"notBefore": iso(cert.not_before), "notAfter": iso(cert.not_after)},
+        "certificateMode": "DEFAULT",
+    }
+    if ca is not None:
+        d["caCertificateId"] = ca.id
+    d.update(extra)
+    return d
+
+
+def ca_description(cert, status="ACTIVE", created=None, pem=None, **extra):
+    d = {
+        "certificateArn": f"arn:aws:iot:{REGION}:{ACCOUNT}:cacert/{cert.id}",
+        "certificateId": cert.id,
+        "status": status,
+        "certificatePem": cert.pem if pem is None else pem,
+        "ownedBy": ACCOUNT,
+        "creationDate": iso(created or cert.not_before),
+        "lastModifiedDate": iso(created or cert.not_before),
+        "customerVersion": 1,
+        "autoRegistrationStatus": "DISABLE",
+        "validity": {"notBefore": iso(cert.not_before), "notAfter": iso(cert.not_after)},
+        "certificateMode": "DEFAULT",
+    }
+    d.update(extra)
+    return d
+
+
+def write_case(check, case, expected, certificates=None, ca_certificates=None, configuration=None, extra_files=None):
+    folder = os.path.join(FIXTURES, check.lower(), case)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+
+    def dump(name, value):
+        with open(os.path.join(folder, name), "w") as out:
+            json.dump(value, out, indent=2)
+            out.write("\n")
+
+    dump("manifest.json", {"formatVersion": 1, "exportedAt": iso(NOW), "accountId": ACCOUNT, "region": REGION})
+    if certificates is not None:
+        dump("certificates.json", {"certificateDescriptions": certificates})
+    if ca_certificates is not None:
+        dump("ca-certificates.json", {"certificateDescriptions": ca_certificates})
+    if configuration is not None:
+        dump("audit-configuration.json", {"auditCheckConfigurations": configuration})
+    for name, content in (extra_files or {}).items():
+        path = os.path.join(folder, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb" if isinstance(content, bytes) else "w") as out:
+            out.write(content)
+    with open(os.path.join(folder, "expected.txt"), "w") as out:
+        out.write("\n".join(expected).strip() + "\n")
+
+
+def finding(check, cert, reason, ca=False):
+    return f"finding {check} {'caCertificateId' if ca else 'deviceCertificateId'}={cert.id} {reason}"
+
+
+CASES = []
+
+
+def case(function):
+    CASES.append(function)
+    return function
+
+
+# ---------------------------------------------------------------- expiry and age
+
+@case
+def device_expiring():
+    C = "DEVICE_CERTIFICATE_EXPIRING_CHECK"
+    ca = Cert("Contoso Device CA", is_ca=True)
+    soon = Cert("sensor-soon", not_after=NOW + 10 * DAY, issuer=ca)
+    gone = Cert("sensor-expired", not_after=NOW - 5 * DAY, issuer=ca)
+    fine = Cert("sensor-fine", not_after=NOW + 31 * DAY, issuer=ca)
+    moving = Cert("sensor-moving", not_after=NOW + 3 * DAY, issuer=ca)
+    off = Cert("sensor-off", not_after=NOW - 50 * DAY, issuer=ca)
+    revoked = Cert("sensor-revoked", not_after=NOW + 2 * DAY, issuer=ca)
+    write_case(C, "approaching-and-past", [
+        f"# Audit clock {iso(NOW)} (manifest.exportedAt); default threshold 30 days.",
+        f"# {soon.short()} ACTIVE, notAfter now+10d          -> approaching",
+        f"# {gone.short()} ACTIVE, notAfter now-5d           -> past",
+        f"# {fine.short()} ACTIVE, notAfter now+31d          -> no finding",
+        f"# {moving.short()} PENDING_TRANSFER, notAfter now+3d -> approaching (in use)",
+        f"# {off.short()} INACTIVE, expired                 -> ignored",
+        f"# {revoked.short()} REVOKED, notAfter now+2d        -> ignored",
+        f"check {C} non-compliant",
+        finding(C, soon, "CERTIFICATE_APPROACHING_EXPIRATION"),
+        finding(C, gone, "CERTIFICATE_PAST_EXPIRATION"),
+        finding(C, moving, "CERTIFICATE_APPROACHING_EXPIRATION"),
+    ], certificates=[description(soon, ca=ca), description(gone, ca=ca), description(fine, ca=ca),
+                     description(moving, "PENDING_TRANSFER", ca=ca), description(off, "INACTIVE", ca=ca),
+                     description(revoked, "REVOKED", ca=ca)])
+
+    at_now = Cert("edge-now", not_after=NOW, issuer=ca)
+    before_now = Cert("edge-now-minus-1s", not_after=NOW - SECOND, issuer=ca)
+    after_now = Cert("edge-now-plus-1s", not_after=NOW + SECOND, issuer=ca)
+    at_threshold = Cert("edge-30d", not_after=NOW + 30 * DAY, issuer=ca)
+    inside = Cert("edge-30d-minus-1s", not_after=NOW + 30 * DAY - SECOND, issuer=ca)
+    outside = Cert("edge-30d-plus-1s", not_after=NOW + 30 * DAY + SECOND, issuer=ca)
+    write_case(C, "edges", [
+        "# Both bounds are inclusive: approaching when notAfter <= now + 30d, past when notAfter <= now.",
+        f"# {at_now.short()} notAfter == now        -> past",
+        f"# {before_now.short()} notAfter == now - 1s   -> past",
+        f"# {after_now.short()} notAfter == now + 1s   -> approaching",
+        f"# {at_threshold.short()} notAfter == now + 30d  -> approaching",
+        f"# {inside.short()} notAfter == now + 30d - 1s -> approaching",
+        f"# {outside.short()} notAfter == now + 30d + 1s -> no finding",
+        f"check {C} non-compliant",
+        finding(C, at_now, "CERTIFICATE_PAST_EXPIRATION"),
+        finding(C, before_now, "CERTIFICATE_PAST_EXPIRATION"),
+        finding(C, after_now, "CERTIFICATE_APPROACHING_EXPIRATION"),
+        finding(C, at_threshold, "CERTIFICATE_APPROACHING_EXPIRATION"),
+        finding(C, inside, "CERTIFICATE_APPROACHING_EXPIRATION"),
+    ], certificates=[description(c, ca=ca) for c in (at_now, before_now, after_now, at_threshold, inside, outside)])
+
+    in_90 = Cert("sensor-60d", not_after=NOW + 60 * DAY, issuer=ca)
+    out_90 = Cert("sensor-91d", not_after=NOW + 91 * DAY, issuer=ca)
+    write_case(C, "configured-threshold", [
+        "# audit-configuration.json sets CERT_EXPIRATION_THRESHOLD_IN_DAYS to 90.",
+        f"# {in_90.short()} notAfter now+60d -> approaching (would not fire with the default 30)",
+        f"# {out_90.short()} notAfter now+91d -> no finding",
+        f"check {C} non-compliant",
+        finding(C, in_90, "CERTIFICATE_APPROACHING_EXPIRATION"),
+    ], certificates=[description(in_90, ca=ca), description(out_90, ca=ca)],
+        configuration={C: {"enabled": True, "configuration": {"CERT_EXPIRATION_THRESHOLD_IN_DAYS": "90"}}})
+
+    write_case(C, "threshold-not-a-number", [
+        "# CERT_EXPIRATION_THRESHOLD_IN_DAYS is \"soon\": a configuration error naming the check and the value;",
+        f"# the check still runs with the default 30 days, so {in_90.short()} (now+60d) does not fire.",
+        f"check {C} compliant",
+        "diagnostic audit-configuration.json: DEVICE_CERTIFICATE_EXPIRING_CHECK: CERT_EXPIRATION_THRESHOLD_IN_DAYS "
+        "must be a whole number from 30 to 3652, got \"soon\"",
+    ], certificates=[description(in_90, ca=ca)],
+        configuration={C: {"enabled": True, "configuration": {"CERT_EXPIRATION_THRESHOLD_IN_DAYS": "soon"}}})
+
+    write_case(C, "threshold-out-of-range", [
+        "# CERT_EXPIRATION_THRESHOLD_IN_DAYS 3653 is above the maximum 3652: a configuration error; the default",
+        f"# 30 days is used, so {in_90.short()} (now+60d) does not fire.",
+        f"check {C} compliant",
+        "diagnostic audit-configuration.json: DEVICE_CERTIFICATE_EXPIRING_CHECK: CERT_EXPIRATION_THRESHOLD_IN_DAYS "
+        "must be a whole number from 30 to 3652, got \"3653\"",
+    ], certificates=[description(in_90, ca=ca)],
+        configuration={C: {"enabled": True, "configuration": {"CERT_EXPIRATION_THRESHOLD_IN_DAYS": "3653"}}})
+
+    write_case(C, "certificates-missing", [
+        "# No certificates.json: the check is not run.",
+        f"check {C} not-run",
+    ], ca_certificates=[ca_description(ca)])
+
+
+@case
+def ca_expiring():
+    C = "CA_CERTIFICATE_EXPIRING_CHECK"
+    soon = Cert("CA soon", not_after=NOW + 29 * DAY, is_ca=True)
+    exact = Cert("CA 30d", not_after=NOW + 30 * DAY, is_ca=True)
+    later = Cert("CA 30d+1s", not_after=NOW + 30 * DAY + SECOND, is_ca=True)
+    gone = Cert("CA expired", not_after=NOW - SECOND, is_ca=True)
+    off = Cert("CA inactive", not_after=NOW - 10 * DAY, is_ca=True)
+    write_case(C, "approaching-and-past", [
+        "# Fixed 30-day threshold, both bounds inclusive.",
+        f"# {soon.short()} ACTIVE notAfter now+29d     -> approaching",
+        f"# {exact.short()} ACTIVE notAfter now+30d     -> approaching",
+        f"# {later.short()} ACTIVE notAfter now+30d+1s  -> no finding",
+        f"# {gone.short()} ACTIVE notAfter now-1s      -> past",
+        f"# {off.short()} INACTIVE, expired           -> ignored",
+        f"check {C} non-compliant",
+        finding(C, soon, "CERTIFICATE_APPROACHING_EXPIRATION", ca=True),
+        finding(C, exact, "CERTIFICATE_APPROACHING_EXPIRATION", ca=True),
+        finding(C, gone, "CERTIFICATE_PAST_EXPIRATION", ca=True),
+    ], ca_certificates=[ca_description(soon), ca_description(exact), ca_description(later), ca_description(gone),
+                        ca_description(off, "INACTIVE")])
+    write_case(C, "all-valid", [
+        f"# {later.short()} expires in 30 days and 1 second: not within the threshold.",
+        f"check {C} compliant",
+    ], ca_certificates=[ca_description(later)])
+    write_case(C, "ca-certificates-missing", [
+        "# No ca-certificates.json: the check is not run.",
+        f"check {C} not-run",
+    ], certificates=[description(Cert("device", issuer=soon), ca=soon)])
+
+
+@case
+def device_age():
+    C = "DEVICE_CERTIFICATE_AGE_CHECK"
+    ca = Cert("Contoso Device CA", is_ca=True)
+    exact = Cert("age-365d", issuer=ca)
+    young = Cert("age-365d-minus-1s", issuer=ca)
+    old = Cert("age-365d-plus-1s", issuer=ca)
+    moving = Cert("age-old-pending", issuer=ca)
+    off = Cert("age-old-inactive", issuer=ca)
+    write_case(C, "edges", [
+        "# Default threshold 365 days, counted from creationDate; a certificate exactly 365 days old is reported.",
+        f"# {exact.short()} ACTIVE created now-365d            -> finding",
+        f"# {young.short()} ACTIVE created now-365d+1s         -> no finding",
+        f"# {old.short()} ACTIVE created now-365d-1s         -> finding",
+        f"# {moving.short()} PENDING_TRANSFER created now-900d -> finding",
+        f"# {off.short()} INACTIVE created now-900d         -> ignored",
+        f"check {C} non-compliant",
+        finding(C, exact, "CERTIFICATE_PAST_AGE_THRESHOLD"),
+        finding(C, old, "CERTIFICATE_PAST_AGE_THRESHOLD"),
+        finding(C, moving, "CERTIFICATE_PAST_AGE_THRESHOLD"),
+    ], certificates=[description(exact, ca=ca, created=NOW - 365 * DAY),
+                     description(young, ca=ca, created=NOW - 365 * DAY + SECOND),
+                     description(old, ca=ca, created=NOW - 365 * DAY - SECOND),
+                     description(moving, "PENDING_TRANSFER", ca=ca, created=NOW - 900 * DAY),
+                     description(off, "INACTIVE", ca=ca, created=NOW - 900 * DAY)])
+    new = Cert("age-40d", issuer=ca)
+    newer = Cert("age-20d", issuer=ca)
+    write_case(C, "configured-threshold", [
+        "# CERT_AGE_THRESHOLD_IN_DAYS is 30 in audit-configuration.json.",
+        f"# {new.short()} created now-40d -> finding",
+        f"# {newer.short()} created now-20d -> no finding",
+        f"check {C} non-compliant",
+        finding(C, new, "CERTIFICATE_PAST_AGE_THRESHOLD"),
+    ], certificates=[description(new, ca=ca, created=NOW - 40 * DAY), description(newer, ca=ca, created=NOW - 20 * DAY)],
+        configuration={C: {"enabled": True, "configuration": {"CERT_AGE_THRESHOLD_IN_DAYS": "30"}}})
+    write_case(C, "all-young", [
+        f"# {newer.short()} was registered 20 days ago: under the default 365 days.",
+        f"check {C} compliant",
+    ], certificates=[description(newer, ca=ca, created=NOW - 20 * DAY)])
+
+
+def main():
+    only = sys.argv[1].lower() if len(sys.argv) > 1 else ""
+    for function in CASES:
+        if function.__name__.startswith(only) or not only:
+            function()
+
+
+if __name__ == "__main__":
+    main()
