@@ -10,6 +10,7 @@
 #include "analyzer/tables/adjacency.h"
 #include "analyzer/tables/string_interner.h"
 #include "analyzer/util/time.h"
+#include "analyzer/x509/certificate_facts.h"
 
 namespace fleetaudit {
 
@@ -70,6 +71,10 @@ struct CertificateTable {
   std::vector<EpochMillis> creation_date;
   std::vector<EpochMillis> not_before;  // validity; kMissingTime when absent
   std::vector<EpochMillis> not_after;
+  // Facts read from certificatePem while loading; the PEM itself is not kept.
+  std::vector<x509::CertificateFacts> facts;
+  // The DER of each certificate: kept for CA certificates only (few, and CRLs are verified with them).
+  std::vector<std::string> der;
   SourceOffsets source;
   size_t size() const { return certificate_id.size(); }
 };
