@@ -61,6 +61,19 @@ class Cert:
         return self.id[:12] + "..."
 
 
+class PemCert(Cert):
+    """A certificate read from tests/data/x509 (a test vector) instead of made here."""
+
+    def __init__(self, file_name):
+        with open(os.path.join(ROOT, "tests", "data", "x509", file_name), "rb") as f:
+            self.cert = x509.load_pem_x509_certificate(f.read())
+        self.der = self.cert.public_bytes(serialization.Encoding.DER)
+        self.pem = self.cert.public_bytes(serialization.Encoding.PEM).decode()
+        self.id = hashlib.sha256(self.der).hexdigest()
+        self.not_before, self.not_after = self.cert.not_valid_before_utc, self.cert.not_valid_after_utc
+        self.cn = file_name
+
+
 def description(cert, status="ACTIVE", created=None, ca=None, pem=None, **extra):
     d = {
         "certificateArn": f"arn:aws:iot:{REGION}:{ACCOUNT}:cert/{cert.id}",
@@ -291,6 +304,55 @@ def device_age():
         f"# {newer.short()} was registered 20 days ago: under the default 365 days.",
         f"check {C} compliant",
     ], certificates=[description(newer, ca=ca, created=NOW - 20 * DAY)])
+
+
+# ---------------------------------------------------------------- key quality
+
+@case
+def key_quality():
+    for C, ca_check in (("DEVICE_CERTIFICATE_KEY_QUALITY_CHECK", False), ("CA_CERTIFICATE_KEY_QUALITY_CHECK", True)):
+        describe = ca_description if ca_check else description
+        files = "ca_certificates" if ca_check else "certificates"
+        roca_a = PemCert("roca-vulnerable-cert04-2050bit.pem")
+        roca_b = PemCert("roca-vulnerable-rsa2048-cert.pem")
+        safe = PemCert("roca-safe-cert06-2048bit.pem")
+        weak_a = PemCert("weak-2048-hoefling-0.9.8c-x86-selfsigned.pem")
+        weak_b = PemCert("weak-2048-pid32767-rnd-le64-selfsigned.pem")
+        ec_key = Cert("ec-device", is_ca=ca_check)
+        rsa_ok = Cert("rsa-device", key=rsa.generate_private_key(public_exponent=65537, key_size=2048), is_ca=ca_check)
+        write_case(C, "roca", [
+            "# ROCA (CVE-2017-15361), decided exactly from the modulus (test vectors from crocs-muni/roca, MIT).",
+            f"# {roca_a.short()} cert04.pem, 2050-bit Infineon key, ACTIVE            -> finding",
+            f"# {roca_b.short()} certificate around badkeys' rsa-roca.key, ACTIVE      -> finding",
+            f"# {safe.short()} cert06.pem, 2048-bit ordinary key, ACTIVE            -> no finding",
+            f"# {rsa_ok.short()} fresh RSA-2048 key, ACTIVE                          -> no finding",
+            f"# {ec_key.short()} EC P-256 key: neither test applies                  -> no finding",
+            f"check {C} non-compliant",
+            finding(C, roca_a, "CERTIFICATE_KEY_VULNERABILITY_CVE-2017-15361", ca_check),
+            finding(C, roca_b, "CERTIFICATE_KEY_VULNERABILITY_CVE-2017-15361", ca_check),
+        ], **{files: [describe(c) for c in (roca_a, roca_b, safe, rsa_ok, ec_key)]})
+        write_case(C, "debian-weak-keys", [
+            "# Debian weak keys (CVE-2008-0166), looked up in the shipped partial blocklist (1226 entries).",
+            f"# {weak_a.short()} hoefling's 0.9.8c key (PID 13, rnd, le32), in the sample     -> finding",
+            f"# {weak_b.short()} PID 32767, rnd, le64, in the sample                          -> finding",
+            f"# {rsa_ok.short()} fresh RSA-2048 key                                          -> no finding",
+            f"check {C} non-compliant",
+            finding(C, weak_a, "CERTIFICATE_KEY_VULNERABILITY_CVE-2008-0166", ca_check),
+            finding(C, weak_b, "CERTIFICATE_KEY_VULNERABILITY_CVE-2008-0166", ca_check),
+        ], **{files: [describe(weak_a), describe(weak_b), describe(rsa_ok)]})
+        write_case(C, "not-in-use-ignored", [
+            f"# The same weak keys, but INACTIVE{'' if ca_check else ' or REVOKED'}: not evaluated.",
+            f"# {roca_a.short()} ROCA, INACTIVE -> ignored",
+            f"# {weak_a.short()} Debian weak, {'INACTIVE' if ca_check else 'REVOKED'} -> ignored",
+            f"check {C} compliant",
+        ], **{files: [describe(roca_a, "INACTIVE"), describe(weak_a, "INACTIVE" if ca_check else "REVOKED")]})
+        if not ca_check:
+            moving = PemCert("roca-vulnerable-rsa2048-cert.pem")
+            write_case(C, "pending-transfer", [
+                f"# {moving.short()} ROCA key, PENDING_TRANSFER: still in use -> finding",
+                f"check {C} non-compliant",
+                finding(C, moving, "CERTIFICATE_KEY_VULNERABILITY_CVE-2017-15361"),
+            ], certificates=[description(moving, "PENDING_TRANSFER")])
 
 
 def main():

@@ -14,6 +14,7 @@ struct AuditCommandOptions {
   std::string output_path;       // empty: standard output
   std::string config_path;       // empty: the snapshot's audit-configuration.json, if any
   std::string now;               // empty: manifest.exportedAt
+  std::string weak_key_blocklists;  // empty: the shipped partial sample
 };
 
 // Runs `fleetaudit audit`; writes the report to the output and problems to `errors`.

@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
                             "snapshot's audit-configuration.json");
   audit_command->add_option("--now", audit.now,
                             "Audit clock (ISO 8601 or epoch seconds); default: manifest.exportedAt");
+  audit_command->add_option("--weak-key-blocklists", audit.weak_key_blocklists,
+                            "Directory of Debian weak-key blocklists (openssl-blacklist blacklist.RSA-<bits> "
+                            "files); default: the PARTIAL sample shipped in data/weak-keys");
   audit_command->footer(
       "Exit status: 0 every check that ran is compliant; 1 non-compliant findings; 2 usage error or input that "
       "could not be read (the report is still written).");

@@ -120,6 +120,18 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
     for (const std::string& note : notes) report.diagnostics.warning(configuration_source, note);
   }
 
+  x509::WeakKeyBlocklist weak_keys;
+  {
+    std::string directory = options.weak_key_blocklists.empty() ? x509::default_blocklist_directory()
+                                                                : options.weak_key_blocklists;
+    for (const std::string& problem : weak_keys.load(directory)) report.diagnostics.error("", problem);
+    // The shipped sample is named, not its path, so reports do not depend on where fleetaudit lives.
+    report.weak_key_blocklist_directory =
+        options.weak_key_blocklists.empty() ? "the shipped partial sample" : options.weak_key_blocklists;
+    report.weak_key_blocklist_entries = weak_keys.entries();
+    report.weak_key_blocklist_summary = weak_keys.summary();
+  }
+
   for (const CheckInfo& check : CheckRegistry::instance().checks()) {
     CheckRun run;
     run.check = &check;
@@ -157,7 +169,7 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
       report.runs.push_back(std::move(run));
       continue;
     }
-    CheckContext context{snapshot, report.clock, run.parameters};
+    CheckContext context{snapshot, report.clock, run.parameters, weak_keys};
     CheckResult result = check.run(context);
     run.resources_evaluated = result.resources_evaluated;
     if (result.not_run_reason) {

@@ -25,6 +25,7 @@ struct AuditOptions {
   std::optional<EpochMillis> now;                // --now
   std::optional<AuditConfiguration> configuration;  // --config; replaces the snapshot's
   std::string configuration_source;              // file name, for messages
+  std::string weak_key_blocklists;               // --weak-key-blocklists; empty: the shipped sample
 };
 
 struct AuditReport {
@@ -33,6 +34,10 @@ struct AuditReport {
   std::string account_id;
   std::string region;
   std::vector<CheckRun> runs;  // one per registered check, sorted by name
+  // The Debian weak-key blocklists the key-quality checks ran against, stated in every report.
+  std::string weak_key_blocklist_directory;  // --weak-key-blocklists, or "the shipped partial sample"
+  size_t weak_key_blocklist_entries = 0;
+  std::string weak_key_blocklist_summary;  // "RSA-1024: 613, RSA-2048: 613"
   Diagnostics diagnostics;     // input problems, and notes about the configuration
 
   size_t unsuppressed_findings() const;

@@ -132,6 +132,9 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
   json.key("properties").begin_object();
   json.key("auditClock").value(format_iso8601(report.clock));
   json.key("auditClockSource").value(report.clock_source);
+  json.key("weakKeyBlocklistEntries").value(report.weak_key_blocklist_entries);
+  json.key("weakKeyBlocklistSizes").value(report.weak_key_blocklist_summary);
+  json.key("weakKeyBlocklistSource").value(report.weak_key_blocklist_directory);
   json.end_object();
   json.end_object().end_array();
 

@@ -56,7 +56,9 @@ void write_text(const ReportContext& context, std::FILE* out) {
   text += fmt::format("fleetaudit {} audit of {}\n", FLEETAUDIT_VERSION, context.snapshot_directory);
   if (!report.account_id.empty())
     text += fmt::format("Account {}{}\n", report.account_id, report.region.empty() ? "" : ", " + report.region);
-  text += fmt::format("Audit clock {} ({})\n\n", format_iso8601(report.clock), report.clock_source);
+  text += fmt::format("Audit clock {} ({})\n", format_iso8601(report.clock), report.clock_source);
+  text += fmt::format("Debian weak-key blocklist: {} entries ({})\n  from {}\n\n", report.weak_key_blocklist_entries,
+                      report.weak_key_blocklist_summary, report.weak_key_blocklist_directory);
 
   size_t open = 0, not_run = 0;
   text += "Checks\n";

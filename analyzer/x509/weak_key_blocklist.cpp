@@ -95,6 +95,17 @@ std::vector<std::string> WeakKeyBlocklist::load(const std::string& directory) {
   return problems;
 }
 
+std::string default_blocklist_directory() {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::path executable = fs::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    fs::path installed = executable.parent_path().parent_path() / "share" / "fleetaudit" / "weak-keys";
+    if (fs::is_directory(installed, error)) return installed.string();
+  }
+  return FLEETAUDIT_DATA_DIR "/weak-keys";
+}
+
 bool WeakKeyBlocklist::contains(unsigned bits, const DebianFingerprint& fingerprint) const {
   auto list = by_bits_.find(bits);
   return list != by_bits_.end() && std::binary_search(list->second.begin(), list->second.end(), fingerprint);

@@ -33,4 +33,8 @@ private:
   std::string directory_;
 };
 
+// Where the shipped sample lives: <prefix>/share/fleetaudit/weak-keys beside an installed binary, else
+// data/weak-keys in the source tree this binary was built from.
+std::string default_blocklist_directory();
+
 }  // namespace fleetaudit::x509
