@@ -355,6 +355,33 @@ def key_quality():
             ], certificates=[description(moving, "PENDING_TRANSFER")])
 
 
+@case
+def key_quality_unreadable():
+    C = "DEVICE_CERTIFICATE_KEY_QUALITY_CHECK"
+    roca = PemCert("roca-vulnerable-cert04-2050bit.pem")
+    junk = Cert("trailing-junk")
+    private = Cert("private-key")
+    broken = Cert("broken-base64")
+    key_pem = private.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                        serialization.NoEncryption()).decode()
+    write_case(C, "unreadable-pem", [
+        "# Each unreadable certificatePem is an input problem (exit status 2), never a crash; the rest is evaluated.",
+        f"# [0] {roca.short()} ROCA key, readable                     -> finding",
+        f"# [1] {junk.short()} PEM followed by text                   -> input problem",
+        f"# [2] {private.short()} a PRIVATE KEY where the certificate belongs -> input problem",
+        f"# [3] {broken.short()} '*' in the base64 body                -> input problem",
+        f"check {C} non-compliant",
+        finding(C, roca, "CERTIFICATE_KEY_VULNERABILITY_CVE-2017-15361"),
+        "diagnostic certificates.json:22:25: certificateDescriptions[1].certificatePem: cannot read the certificate: "
+        "text after the -----END line",
+        "diagnostic certificates.json:37:25: certificateDescriptions[2].certificatePem: cannot read the certificate: "
+        "holds a private key (PRIVATE KEY), not a certificate; a private key in an export is compromised: replace it",
+        "diagnostic certificates.json:52:25: certificateDescriptions[3].certificatePem: cannot read the certificate: "
+        "invalid character in the base64 body",
+    ], certificates=[description(roca), description(junk, pem=junk.pem + "garbage\n"),
+                     description(private, pem=key_pem), description(broken, pem=broken.pem.replace("M", "*", 2))])
+
+
 def main():
     only = sys.argv[1].lower() if len(sys.argv) > 1 else ""
     for function in CASES:

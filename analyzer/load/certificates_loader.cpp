@@ -13,7 +13,7 @@ namespace {
 struct PendingPem {
   uint32_t row;
   int64_t record_index;
-  const char* record_start;
+  const char* at;  // the value's opening quote, for pointing problems at it
   std::string_view raw;
 };
 
@@ -68,7 +68,7 @@ void extract_certificate_facts(FileReader& file, Snapshot& snapshot, Certificate
   for (std::thread& helper : helpers) helper.join();
   for (size_t i = 0; i < pending.size(); ++i)
     if (!problems[i].empty())
-      file.report(pending[i].record_start, JsonPath("certificateDescriptions", pending[i].record_index, "certificatePem"),
+      file.report(pending[i].at, JsonPath("certificateDescriptions", pending[i].record_index, "certificatePem"),
                   "cannot read the certificate: " + problems[i]);
 }
 
@@ -82,6 +82,7 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
   bool complete = for_each_record(file, parser, "certificateDescriptions", [&](RecordReader& record, ondemand::object object) {
     ++record_index;
     std::string_view pem;
+    const char* pem_at = nullptr;
     StringId certificate_id = kNoString;
     StringId ca_certificate_id = kNoString;
     std::optional<CertificateStatus> status;
@@ -110,7 +111,7 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
         const char* at = location_of(value);
         ondemand::raw_json_string raw;
         if (value.get_raw_json_string().get(raw) == simdjson::SUCCESS && at != nullptr && *at == '"')
-          pem = raw_string_at(at, file_end);
+          pem = raw_string_at(at, file_end), pem_at = at;
         else
           record.string(value, record.path("certificatePem"));
       } else if (key == "creationDate") {
@@ -143,7 +144,7 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
     table.not_before.push_back(not_before);
     table.not_after.push_back(not_after);
     if (!pem.empty())
-      pending.push_back({static_cast<uint32_t>(table.size() - 1), record_index, record.start(), pem});
+      pending.push_back({static_cast<uint32_t>(table.size() - 1), record_index, pem_at, pem});
     table.source.push_back(file.offset_of(record.start()));
   });
   extract_certificate_facts(file, snapshot, table, is_ca, pending);
