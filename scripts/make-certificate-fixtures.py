@@ -74,6 +74,44 @@ class PemCert(Cert):
         self.cn = file_name
 
 
+class Sha1Cert(Cert):
+    """A P-256 certificate signed with SHA-1, made with the openssl CLI (python-cryptography refuses SHA-1)."""
+
+    def __init__(self, cn, issuer=None):
+        import subprocess
+        import tempfile
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        with tempfile.TemporaryDirectory() as work:
+            def path(name):
+                return os.path.join(work, name)
+            with open(path("key.pem"), "wb") as f:
+                f.write(self.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+            subject = f"/O=Contoso Labs/CN={cn}"
+            if issuer is None:
+                subprocess.run(["openssl", "req", "-x509", "-new", "-key", path("key.pem"), "-sha1", "-days", "800",
+                                "-subj", subject, "-out", path("cert.pem")], check=True, capture_output=True)
+            else:
+                with open(path("ca.pem"), "w") as f:
+                    f.write(issuer.pem)
+                with open(path("ca.key"), "wb") as f:
+                    f.write(issuer.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                     serialization.NoEncryption()))
+                subprocess.run(["openssl", "req", "-new", "-key", path("key.pem"), "-subj", subject, "-out",
+                                path("csr.pem")], check=True, capture_output=True)
+                subprocess.run(["openssl", "x509", "-req", "-in", path("csr.pem"), "-CA", path("ca.pem"), "-CAkey",
+                                path("ca.key"), "-sha1", "-days", "800", "-set_serial", "4242", "-out",
+                                path("cert.pem")], check=True, capture_output=True)
+            with open(path("cert.pem"), "rb") as f:
+                self.cert = x509.load_pem_x509_certificate(f.read())
+        self.der = self.cert.public_bytes(serialization.Encoding.DER)
+        self.pem = self.cert.public_bytes(serialization.Encoding.PEM).decode()
+        self.id = hashlib.sha256(self.der).hexdigest()
+        self.not_before, self.not_after = self.cert.not_valid_before_utc, self.cert.not_valid_after_utc
+        self.cn = cn
+        self.name = self.cert.subject
+
+
 def description(cert, status="ACTIVE", created=None, ca=None, pem=None, **extra):
     d = {
         "certificateArn": f"arn:aws:iot:{REGION}:{ACCOUNT}:cert/{cert.id}",
@@ -380,6 +418,151 @@ def key_quality_unreadable():
         "invalid character in the base64 body",
     ], certificates=[description(roca), description(junk, pem=junk.pem + "garbage\n"),
                      description(private, pem=key_pem), description(broken, pem=broken.pem.replace("M", "*", 2))])
+
+
+# ---------------------------------------------------------------- fleetaudit's own checks
+
+def arn(cert):
+    return f"arn:aws:iot:{REGION}:{ACCOUNT}:cert/{cert.id}"
+
+
+def principals(pairs):
+    return json.dumps({"thingPrincipals": [{"thingName": t, "principals": [arn(c) for c in certs]}
+                                           for t, certs in pairs]}, indent=2) + "\n"
+
+
+@case
+def fleetaudit_weak_algorithm():
+    C = "FLEETAUDIT_WEAK_CERTIFICATE_ALGORITHM_CHECK"
+    ca = Cert("Contoso Device CA", is_ca=True)
+    rsa1024 = Cert("rsa-1024", key=rsa.generate_private_key(public_exponent=65537, key_size=1024), issuer=ca)
+    rsa2048 = Cert("rsa-2048", key=rsa.generate_private_key(public_exponent=65537, key_size=2048), issuer=ca)
+    k1 = Cert("secp256k1", key=ec.generate_private_key(ec.SECP256K1()), issuer=ca)
+    p384 = Cert("p-384", key=ec.generate_private_key(ec.SECP384R1()), issuer=ca)
+    sha1 = Sha1Cert("sha1-signed", issuer=ca)
+    off = Cert("rsa-1024-inactive", key=rsa.generate_private_key(public_exponent=65537, key_size=1024), issuer=ca)
+    ca_sha1 = Sha1Cert("self-signed CA with SHA-1")
+    ca_1024 = Cert("CA with RSA-1024", is_ca=True, key=rsa.generate_private_key(public_exponent=65537, key_size=1024))
+    write_case(C, "weak-keys-and-signatures", [
+        "# fleetaudit's own check: keys and signatures AWS IoT no longer accepts at registration.",
+        f"# {rsa1024.short()} device, RSA-1024                      -> finding",
+        f"# {rsa2048.short()} device, RSA-2048                      -> no finding",
+        f"# {k1.short()} device, EC secp256k1 (not NIST)        -> finding",
+        f"# {p384.short()} device, EC P-384                      -> no finding",
+        f"# {sha1.short()} device, P-256 signed with SHA-1       -> finding",
+        f"# {off.short()} device, RSA-1024 but INACTIVE         -> ignored",
+        f"# {ca_sha1.short()} CA, self-signed with SHA-1 (P-256) -> no finding: a root's own signature is not relied on",
+        f"# {ca_1024.short()} CA, RSA-1024                          -> finding",
+        f"check {C} non-compliant",
+        finding(C, rsa1024, "FLEETAUDIT_CERTIFICATE_ALGORITHM_TOO_WEAK"),
+        finding(C, k1, "FLEETAUDIT_CERTIFICATE_ALGORITHM_TOO_WEAK"),
+        finding(C, sha1, "FLEETAUDIT_CERTIFICATE_ALGORITHM_TOO_WEAK"),
+        finding(C, ca_1024, "FLEETAUDIT_CERTIFICATE_ALGORITHM_TOO_WEAK", ca=True),
+    ], certificates=[description(c, ca=ca) for c in (rsa1024, rsa2048, k1, p384, sha1)] + [description(off, "INACTIVE", ca=ca)],
+        ca_certificates=[ca_description(ca), ca_description(ca_sha1), ca_description(ca_1024)])
+
+
+@case
+def fleetaudit_public_key():
+    C = "FLEETAUDIT_PUBLIC_KEY_SHARED_CHECK"
+    ca = Cert("Contoso Device CA", is_ca=True)
+    firmware_key = ec.generate_private_key(ec.SECP256R1())
+    clone_a = Cert("door-01", key=firmware_key, issuer=ca)
+    clone_b = Cert("door-02", key=firmware_key, issuer=ca)
+    clone_c = Cert("door-03", key=firmware_key, issuer=ca)
+    renewal_key = ec.generate_private_key(ec.SECP256R1())
+    old = Cert("pump-01 (2025)", key=renewal_key, issuer=ca)
+    new = Cert("pump-01 (2026)", key=renewal_key, issuer=ca)
+    retired_key = ec.generate_private_key(ec.SECP256R1())
+    live = Cert("fan-01", key=retired_key, issuer=ca)
+    dead = Cert("fan-02 (revoked)", key=retired_key, issuer=ca)
+    own = Cert("light-01", issuer=ca)
+    write_case(C, "cloned-and-renewed", [
+        "# fleetaudit's own check: one public key in several certificates in use.",
+        f"# {clone_a.short()}, {clone_b.short()}, {clone_c.short()}: one key, things door-01/02/03 -> one finding",
+        f"#   on the first certificate id in sort order, listing all three certificates and things",
+        f"# {old.short()} and {new.short()}: one key, both on pump-01 (a renewal)   -> no finding",
+        f"# {live.short()} ACTIVE and {dead.short()} REVOKED share a key: one in use  -> no finding",
+        f"# {own.short()} light-01's own key                                       -> no finding",
+        f"check {C} non-compliant",
+        finding(C, min((clone_a, clone_b, clone_c), key=lambda c: c.id), "FLEETAUDIT_PUBLIC_KEY_IN_SEVERAL_CERTIFICATES"),
+    ], certificates=[description(c, ca=ca) for c in (clone_a, clone_b, clone_c, old, new, live, own)]
+        + [description(dead, "REVOKED", ca=ca)],
+        extra_files={"thing-principals.json": principals([("door-01", [clone_a]), ("door-02", [clone_b]),
+                                                           ("door-03", [clone_c]), ("pump-01", [old, new]),
+                                                           ("fan-01", [live]), ("fan-02", [dead]),
+                                                           ("light-01", [own])])})
+    write_case(C, "unattached-firmware-key", [
+        f"# {clone_a.short()} and {clone_b.short()} share a key and are attached to no thing -> finding",
+        f"check {C} non-compliant",
+        finding(C, min((clone_a, clone_b), key=lambda c: c.id), "FLEETAUDIT_PUBLIC_KEY_IN_SEVERAL_CERTIFICATES"),
+    ], certificates=[description(clone_a, ca=ca), description(clone_b, "PENDING_TRANSFER", ca=ca)])
+
+
+@case
+def fleetaudit_integrity():
+    C = "FLEETAUDIT_CERTIFICATE_SNAPSHOT_INTEGRITY_CHECK"
+    ca = Cert("Contoso Device CA", is_ca=True)
+    good = Cert("good", issuer=ca)
+    swapped_a = Cert("swapped-a", issuer=ca)
+    swapped_b = Cert("swapped-b", issuer=ca)
+    edited = Cert("edited-validity", issuer=ca)
+    bad_ca = Cert("CA with edited notAfter", is_ca=True)
+    wrong = description(swapped_a, ca=ca)
+    wrong["certificatePem"] = swapped_b.pem
+    wrong["validity"] = {"notBefore": iso(swapped_b.not_before), "notAfter": iso(swapped_b.not_after)}
+    later = description(edited, "INACTIVE", ca=ca)
+    later["validity"]["notAfter"] = iso(edited.not_after + 365 * DAY)
+    ca_later = ca_description(bad_ca)
+    ca_later["validity"]["notBefore"] = iso(bad_ca.not_before - DAY)
+    write_case(C, "mismatches", [
+        "# fleetaudit's own check: the description must match the certificate's bytes (every status).",
+        f"# {good.short()} consistent                                           -> no finding",
+        f"# {swapped_a.short()} description carries the PEM of another certificate -> id mismatch",
+        f"# {edited.short()} INACTIVE, validity.notAfter moved a year later        -> validity mismatch",
+        f"# CA {bad_ca.short()} validity.notBefore moved a day earlier               -> validity mismatch",
+        f"check {C} non-compliant",
+        finding(C, swapped_a, "FLEETAUDIT_CERTIFICATE_ID_MISMATCH"),
+        finding(C, edited, "FLEETAUDIT_CERTIFICATE_VALIDITY_MISMATCH"),
+        finding(C, bad_ca, "FLEETAUDIT_CERTIFICATE_VALIDITY_MISMATCH", ca=True),
+    ], certificates=[description(good, ca=ca), wrong, later], ca_certificates=[ca_description(ca), ca_later])
+    write_case(C, "consistent", [
+        f"# {good.short()} and its CA match their PEMs -> compliant",
+        f"check {C} compliant",
+    ], certificates=[description(good, ca=ca)], ca_certificates=[ca_description(ca)])
+
+
+@case
+def fleetaudit_ca_not_active():
+    C = "FLEETAUDIT_DEVICE_CERTIFICATE_CA_NOT_ACTIVE_CHECK"
+    active_ca = Cert("Active CA", is_ca=True)
+    retired_ca = Cert("Retired CA", is_ca=True)
+    gone_ca = Cert("Deleted CA", is_ca=True)
+    fine = Cert("fine", issuer=active_ca)
+    orphan = Cert("under-retired", issuer=retired_ca)
+    orphan_off = Cert("under-retired-inactive", issuer=retired_ca)
+    lost = Cert("under-deleted", issuer=gone_ca)
+    moving = Cert("under-retired-pending", issuer=retired_ca)
+    aws_issued = Cert("aws-issued")
+    write_case(C, "inactive-and-missing", [
+        "# fleetaudit's own check: ACTIVE device certificates whose CA is INACTIVE or not registered.",
+        f"# {fine.short()} ACTIVE under an ACTIVE CA                 -> no finding",
+        f"# {orphan.short()} ACTIVE under INACTIVE CA {retired_ca.short()}  -> finding",
+        f"# {orphan_off.short()} INACTIVE under the INACTIVE CA            -> ignored",
+        f"# {moving.short()} PENDING_TRANSFER under the INACTIVE CA    -> ignored (the check is about ACTIVE)",
+        f"# {lost.short()} ACTIVE, CA {gone_ca.short()} not in ca-certificates.json -> finding",
+        f"# {aws_issued.short()} ACTIVE, no caCertificateId (AWS-issued)  -> not evaluated",
+        f"check {C} non-compliant",
+        finding(C, orphan, "FLEETAUDIT_CA_CERTIFICATE_INACTIVE"),
+        finding(C, lost, "FLEETAUDIT_CA_CERTIFICATE_NOT_REGISTERED"),
+    ], certificates=[description(fine, ca=active_ca), description(orphan, ca=retired_ca),
+                     description(orphan_off, "INACTIVE", ca=retired_ca), description(moving, "PENDING_TRANSFER", ca=retired_ca),
+                     description(lost, ca=gone_ca), description(aws_issued)],
+        ca_certificates=[ca_description(active_ca), ca_description(retired_ca, "INACTIVE")])
+    write_case(C, "ca-certificates-missing", [
+        "# Without ca-certificates.json no CA status is known: not run.",
+        f"check {C} not-run",
+    ], certificates=[description(fine, ca=active_ca)])
 
 
 def main():
