@@ -2,6 +2,7 @@
 // What the certificate checks share: naming a device or CA certificate row as a finding's resource.
 #include <fmt/format.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -107,6 +108,31 @@ inline CheckResult run_key_quality(const CheckContext& context, Kind kind) {
     }
   }
   return result;
+}
+
+// The revocation checks. nullopt when they can run; else why not (no crls/ folder).
+inline std::optional<std::string> crls_missing(const Snapshot& snapshot) {
+  if (snapshot.crls) return std::nullopt;
+  return std::string("the snapshot has no crls/ folder");
+}
+
+// An expired list is an input problem: its revocations still count (a revocation is never undone),
+// but later revocations are missing from it.
+inline void report_expired_crls(const CheckContext& context, CheckResult& result) {
+  for (const RevocationList& list : *context.snapshot.crls)
+    if (list.next_update != kMissingTime && list.next_update <= context.now)
+      result.input_problems.emplace_back(
+          list.file, fmt::format("expired: nextUpdate {} is not after the audit clock; revocations published "
+                                 "since are missing",
+                                 format_iso8601(list.next_update)));
+}
+
+// The list from this certificate's issuer that revokes it, or nullptr.
+inline const RevocationList* revoked_by(const Snapshot& snapshot, const x509::CertificateFacts& facts) {
+  if (!facts.parsed || facts.serial.truncated) return nullptr;
+  for (const RevocationList& list : *snapshot.crls)
+    if (list.covers(facts) && list.revokes(facts.serial)) return &list;
+  return nullptr;
 }
 
 }  // namespace fleetaudit::certificate_rules

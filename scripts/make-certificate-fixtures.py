@@ -565,6 +565,137 @@ def fleetaudit_ca_not_active():
     ], certificates=[description(fine, ca=active_ca)])
 
 
+# ---------------------------------------------------------------- revocation lists
+
+def crl(issuer, revoked, next_update=NOW + 7 * DAY, signer_key=None, der=False):
+    builder = (x509.CertificateRevocationListBuilder()
+               .issuer_name(issuer.name)
+               .last_update(NOW - DAY)
+               .next_update(next_update)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
+                              critical=False))
+    for cert in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(cert.cert.serial_number).revocation_date(NOW - 2 * DAY).build())
+    signed = builder.sign(signer_key or issuer.key, hashes.SHA256())
+    return signed.public_bytes(serialization.Encoding.DER if der else serialization.Encoding.PEM)
+
+
+@case
+def revoked_device():
+    C = "REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK"
+    ca = Cert("Contoso Device CA", is_ca=True)
+    other_ca = Cert("Fabrikam Device CA", is_ca=True)
+    d1 = Cert("revoked-active", issuer=ca, serial=1001)
+    d2 = Cert("not-revoked", issuer=ca, serial=1002)
+    d3 = Cert("revoked-inactive", issuer=ca, serial=1003)
+    d4 = Cert("revoked-pending", issuer=ca, serial=1004)
+    devices = [description(d1, ca=ca), description(d2, ca=ca), description(d3, "INACTIVE", ca=ca),
+               description(d4, "PENDING_TRANSFER", ca=ca)]
+    cas = [ca_description(ca), ca_description(other_ca)]
+    write_case(C, "revoked", [
+        f"# crls/contoso.crl (DER, signed by the Contoso CA) revokes serials 1001, 1003 and 1004.",
+        f"# {d1.short()} serial 1001, ACTIVE            -> finding",
+        f"# {d2.short()} serial 1002, not on the list    -> no finding",
+        f"# {d3.short()} serial 1003, INACTIVE          -> ignored",
+        f"# {d4.short()} serial 1004, PENDING_TRANSFER  -> finding",
+        f"check {C} non-compliant",
+        finding(C, d1, "CERTIFICATE_REVOKED_BY_ISSUER"),
+        finding(C, d4, "CERTIFICATE_REVOKED_BY_ISSUER"),
+    ], certificates=devices, ca_certificates=cas,
+        extra_files={"crls/contoso.crl": crl(ca, [d1, d3, d4], der=True)})
+    other_serial = Cert("fabrikam device with serial 1001", issuer=other_ca, serial=1001)
+    write_case(C, "crl-for-another-ca", [
+        "# crls/fabrikam.pem (PEM, signed by the Fabrikam CA) revokes serial 1001 of the Fabrikam CA.",
+        f"# {d1.short()} also has serial 1001, but was issued by the Contoso CA -> no finding",
+        f"check {C} compliant",
+    ], certificates=[description(d1, ca=ca)], ca_certificates=cas,
+        extra_files={"crls/fabrikam.pem": crl(other_ca, [other_serial])})
+    write_case(C, "expired-crl", [
+        "# crls/contoso.pem expired (nextUpdate one second before the audit clock): an input problem.",
+        "# Its revocations still count (a revocation is never undone), so",
+        f"# {d1.short()} serial 1001, on the expired list -> finding",
+        f"check {C} non-compliant",
+        finding(C, d1, "CERTIFICATE_REVOKED_BY_ISSUER"),
+        f"diagnostic crls/contoso.pem: expired: nextUpdate {iso(NOW - SECOND)[:-1]}.000Z is not after the audit clock; "
+        "revocations published since are missing",
+    ], certificates=[description(d1, ca=ca)], ca_certificates=cas,
+        extra_files={"crls/contoso.pem": crl(ca, [d1], next_update=NOW - SECOND)})
+    forger = ec.generate_private_key(ec.SECP256R1())
+    write_case(C, "bad-signature", [
+        "# crls/forged.pem names the Contoso CA as issuer but is signed by another key: not used, an input problem.",
+        f"# {d1.short()} is on the forged list only -> no finding",
+        f"check {C} compliant",
+        "diagnostic crls/forged.pem: the signature does not verify against the CA certificate of its issuer "
+        "/O=Contoso Labs/CN=Contoso Device CA; not used",
+    ], certificates=[description(d1, ca=ca)], ca_certificates=cas,
+        extra_files={"crls/forged.pem": crl(ca, [d1], signer_key=forger)})
+    unknown = Cert("Unregistered CA", is_ca=True)
+    write_case(C, "unreadable-and-unknown-issuer", [
+        "# crls/junk.crl is not a CRL; crls/trailing.pem has text after its END line; crls/unknown.pem is signed",
+        "# by a CA that is not in ca-certificates.json. Each is an input problem and none is used.",
+        f"# crls/contoso.crl is fine and revokes {d1.short()} -> finding",
+        f"check {C} non-compliant",
+        finding(C, d1, "CERTIFICATE_REVOKED_BY_ISSUER"),
+        "diagnostic crls/junk.crl: cannot read: not a certificate revocation list in PEM or DER; not used",
+        "diagnostic crls/trailing.pem: cannot read: not a certificate revocation list in PEM or DER; not used",
+        "diagnostic crls/unknown.pem: issuer /O=Contoso Labs/CN=Unregistered CA is no CA certificate in "
+        "ca-certificates.json, so the signature cannot be verified; not used",
+    ], certificates=[description(d1, ca=ca)], ca_certificates=cas,
+        extra_files={"crls/contoso.crl": crl(ca, [d1], der=True), "crls/junk.crl": b"\x30\x82\x01\x00garbage",
+                     "crls/trailing.pem": crl(ca, [d1]) + b"trailing junk\n",
+                     "crls/unknown.pem": crl(unknown, [d1])})
+    write_case(C, "no-crls-folder", [
+        "# No crls/ folder: revocation cannot be judged, so the check is not run.",
+        f"check {C} not-run",
+    ], certificates=[description(d1, ca=ca)], ca_certificates=cas)
+
+
+@case
+def revoked_ca_and_intermediate():
+    root = Cert("Contoso Root CA", is_ca=True)
+    good = Cert("Contoso Issuing CA 1", is_ca=True, issuer=root, serial=501)
+    bad = Cert("Contoso Issuing CA 2", is_ca=True, issuer=root, serial=502)
+    bad_inactive = Cert("Contoso Issuing CA 3", is_ca=True, issuer=root, serial=503)
+    under_good = Cert("device-under-ca1", issuer=good)
+    under_bad = Cert("device-under-ca2", issuer=bad)
+    under_bad_pending = Cert("device-under-ca2-pending", issuer=bad)
+    under_bad_off = Cert("device-under-ca2-inactive", issuer=bad)
+    cas = [ca_description(root), ca_description(good), ca_description(bad), ca_description(bad_inactive, "INACTIVE")]
+    devices = [description(under_good, ca=good), description(under_bad, ca=bad),
+               description(under_bad_pending, "PENDING_TRANSFER", ca=bad), description(under_bad_off, "INACTIVE", ca=bad)]
+    files = {"crls/root.pem": crl(root, [bad, bad_inactive])}
+    C = "REVOKED_CA_CERTIFICATE_STILL_ACTIVE_CHECK"
+    write_case(C, "revoked-intermediate", [
+        "# crls/root.pem, signed by the registered root, revokes issuing CAs 2 (serial 502) and 3 (serial 503).",
+        f"# {good.short()} CA 1, ACTIVE, not revoked -> no finding",
+        f"# {bad.short()} CA 2, ACTIVE, revoked     -> finding",
+        f"# {bad_inactive.short()} CA 3, INACTIVE, revoked   -> ignored",
+        f"# {root.short()} the root is on no list   -> no finding",
+        f"check {C} non-compliant",
+        finding(C, bad, "CERTIFICATE_REVOKED_BY_ISSUER", ca=True),
+    ], certificates=devices, ca_certificates=cas, extra_files=files)
+    write_case(C, "no-crls-folder", [
+        "# No crls/ folder: not run.",
+        f"check {C} not-run",
+    ], ca_certificates=cas)
+    C = "INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK"
+    write_case(C, "revoked-intermediate", [
+        "# crls/root.pem revokes issuing CA 2; devices issued by it and still in use are reported.",
+        f"# {under_good.short()} under CA 1, ACTIVE                -> no finding",
+        f"# {under_bad.short()} under CA 2, ACTIVE                -> finding",
+        f"# {under_bad_pending.short()} under CA 2, PENDING_TRANSFER      -> finding",
+        f"# {under_bad_off.short()} under CA 2, INACTIVE              -> ignored",
+        f"check {C} non-compliant",
+        finding(C, under_bad, "INTERMEDIATE_CA_REVOKED_BY_ISSUER"),
+        finding(C, under_bad_pending, "INTERMEDIATE_CA_REVOKED_BY_ISSUER"),
+    ], certificates=devices, ca_certificates=cas, extra_files=files)
+    write_case(C, "no-crls-folder", [
+        "# No crls/ folder: not run.",
+        f"check {C} not-run",
+    ], certificates=devices, ca_certificates=cas)
+
+
 def main():
     only = sys.argv[1].lower() if len(sys.argv) > 1 else ""
     for function in CASES:

@@ -172,6 +172,12 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
     CheckContext context{snapshot, report.clock, run.parameters, weak_keys};
     CheckResult result = check.run(context);
     run.resources_evaluated = result.resources_evaluated;
+    for (const auto& [file, message] : result.input_problems) {
+      // Several checks may meet the same problem (one expired CRL, say): say it once.
+      bool known = std::any_of(report.diagnostics.items().begin(), report.diagnostics.items().end(),
+                               [&](const Diagnostic& d) { return d.file == file && d.message == message; });
+      if (!known) report.diagnostics.error(file, message);
+    }
     if (result.not_run_reason) {
       run.status = CheckStatus::not_run;
       run.not_run_reason = *result.not_run_reason;

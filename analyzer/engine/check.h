@@ -39,6 +39,8 @@ struct CheckResult {
   uint64_t resources_evaluated = 0;
   // Set when the check could not be decided from this snapshot (said as "not run: why").
   std::optional<std::string> not_run_reason;
+  // Input problems met while evaluating (file, message): reported like loading problems (exit status 2).
+  std::vector<std::pair<std::string, std::string>> input_problems;
 };
 
 struct CheckInfo {

@@ -152,6 +152,20 @@ struct AuditConfiguration {
   std::vector<CheckConfigurationEntry> checks;
 };
 
+// One certificate revocation list from the snapshot's crls/ folder that could be read and whose signature
+// verified against a CA certificate in ca-certificates.json.
+struct RevocationList {
+  std::string file;                  // "crls/NAME"
+  x509::Digest16 issuer_digest{};    // SHA-256 of the issuer Name DER, first 16 bytes
+  x509::ShortBytes issuer_key_id;    // subject key identifier of the CA whose key verified it
+  uint32_t ca_row = UINT32_MAX;      // that CA, in ca_certificates
+  EpochMillis next_update = INT64_MIN;  // INT64_MIN when absent
+  std::vector<x509::ShortBytes> revoked_serials;  // sorted; INTEGER content octets as in certificates
+  bool revokes(const x509::ShortBytes& serial) const;
+  // True when this list is the one the issuer of a certificate with these facts publishes.
+  bool covers(const x509::CertificateFacts& facts) const;
+};
+
 struct Snapshot {
   std::string directory;
   std::array<bool, kSnapshotFileCount> present{};  // file existed and could be read
@@ -170,6 +184,7 @@ struct Snapshot {
   std::optional<LoggingV1> logging_v1;
   std::optional<LoggingV2> logging_v2;
   std::optional<AuditConfiguration> audit_configuration;
+  std::optional<std::vector<RevocationList>> crls;  // absent: the snapshot has no crls/ folder
 
   // Indexes, built once after loading.
   std::vector<uint32_t> certificate_row_by_id;  // indexed by StringId of the certificate id

@@ -30,6 +30,7 @@ struct ShortBytes {
   static ShortBytes of(std::string_view value);
   std::string_view view() const { return {reinterpret_cast<const char*>(bytes.data()), size}; }
   bool operator==(const ShortBytes&) const = default;
+  bool operator<(const ShortBytes& other) const { return view() < other.view(); }
 };
 
 struct CertificateFacts {
