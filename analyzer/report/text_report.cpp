@@ -66,7 +66,12 @@ void write_text(const ReportContext& context, std::FILE* out) {
     std::string detail;
     if (run.status == CheckStatus::non_compliant || run.status == CheckStatus::compliant)
       detail = fmt::format("{} of {} non-compliant", run.findings.size(), run.resources_evaluated);
-    text += fmt::format("  {:<13} {:<8} {}\n", status_label(run), to_string(run.check->severity), run.check->name);
+    // A name too long for the 80-column line goes on a line of its own, indented like the details.
+    if (25 + run.check->name.size() <= 80)
+      text += fmt::format("  {:<13} {:<8} {}\n", status_label(run), to_string(run.check->severity), run.check->name);
+    else
+      text += fmt::format("  {:<13} {:<8}\n{:4}{}\n", status_label(run), to_string(run.check->severity), "",
+                          run.check->name);
     if (!detail.empty()) text += fmt::format("{:25}{}\n", "", detail);
     if (!run.not_run_reason.empty()) text += wrap(run.not_run_reason, std::string(25, ' '));
     open += run.findings.size();
