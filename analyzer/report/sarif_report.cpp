@@ -132,9 +132,6 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
   json.key("properties").begin_object();
   json.key("auditClock").value(format_iso8601(report.clock));
   json.key("auditClockSource").value(report.clock_source);
-  json.key("weakKeyBlocklistEntries").value(report.weak_key_blocklist_entries);
-  json.key("weakKeyBlocklistSizes").value(report.weak_key_blocklist_summary);
-  json.key("weakKeyBlocklistSource").value(report.weak_key_blocklist_directory);
   json.end_object();
   json.end_object().end_array();
 
@@ -192,6 +189,11 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
   json.end_array();
 
   json.key("properties").begin_object();
+  // The Debian weak-key blocklist the key-quality checks ran against: a partial list must not pass
+  // for a complete one.
+  json.key("weakKeyBlocklistEntries").value(report.weak_key_blocklist_entries);
+  json.key("weakKeyBlocklistSizes").value(report.weak_key_blocklist_summary);
+  json.key("weakKeyBlocklistSource").value(report.weak_key_blocklist_directory);
   json.key("checks").begin_array();
   for (const CheckRun& run : report.runs) {
     json.begin_object();
