@@ -262,25 +262,6 @@ Digest16 digest16(std::string_view bytes) {
   return out;
 }
 
-std::string oid_to_text(std::string_view oid) {
-  std::string out;
-  uint64_t value = 0;
-  bool first = true;
-  for (char c : oid) {
-    value = value << 7 | (static_cast<uint8_t>(c) & 0x7f);
-    if (static_cast<uint8_t>(c) & 0x80) continue;
-    if (first) {
-      uint64_t top = value < 40 ? 0 : value < 80 ? 1 : 2;
-      out = std::to_string(top) + "." + std::to_string(value - top * 40);
-      first = false;
-    } else {
-      out += "." + std::to_string(value);
-    }
-    value = 0;
-  }
-  return out;
-}
-
 bool read_names(std::string_view der, CertificateNames& names) {
   DerReader certificate(DerReader(der).read(kSequence).content);
   DerReader tbs(certificate.read(kSequence).content);

@@ -64,9 +64,6 @@ struct CertificateNames {
 };
 bool read_names(std::string_view der, CertificateNames& names);
 
-// "1.2.840.113549.1.1.11" style, for messages about algorithms we do not know by name.
-std::string oid_to_text(std::string_view oid);
-
 Digest16 digest16(std::string_view bytes);
 
 }  // namespace fleetaudit::x509
