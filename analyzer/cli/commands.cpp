@@ -10,6 +10,7 @@
 #include "analyzer/load/loaders.h"
 #include "analyzer/load/snapshot_loader.h"
 #include "analyzer/report/reporters.h"
+#include "analyzer/x509/weak_key_blocklist.h"
 
 namespace fleetaudit {
 
@@ -88,6 +89,16 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     audit_options.configuration = read_configuration(options.config_path, errors);
     if (!audit_options.configuration) return kUsageOrInputError;
     audit_options.configuration_source = options.config_path;
+  }
+  if (!options.weak_key_blocklists.empty()) {
+    // Read it now: a wrong directory is a usage error, not a report that silently checked nothing.
+    x509::WeakKeyBlocklist probe;
+    std::vector<std::string> problems = probe.load(options.weak_key_blocklists);
+    if (probe.entries() == 0) {
+      print_error(errors, fmt::format("--weak-key-blocklists: {}", problems.empty() ? "no entries" : problems.front()));
+      return kUsageOrInputError;
+    }
+    audit_options.weak_key_blocklists = options.weak_key_blocklists;
   }
 
   if (!options.suppressions_path.empty()) {

@@ -16,6 +16,7 @@ struct AuditCommandOptions {
   std::string now;               // empty: manifest.exportedAt
   std::string suppressions_path;  // --suppressions: list-audit-suppressions output
   bool sarif_omit_suppressed = false;
+  std::string weak_key_blocklists;  // empty: the shipped partial sample
 };
 
 // Runs `fleetaudit audit`; writes the report to the output and problems to `errors`.

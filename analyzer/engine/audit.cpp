@@ -201,6 +201,17 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
   for (const AuditSuppression& suppression : snapshot.suppressions) suppressions.push_back(&suppression);
   for (const AuditSuppression& suppression : options.suppressions) suppressions.push_back(&suppression);
   ActiveSuppressions active = activate_suppressions(suppressions, report.clock, report.diagnostics);
+  x509::WeakKeyBlocklist weak_keys;
+  {
+    std::string directory = options.weak_key_blocklists.empty() ? x509::default_blocklist_directory()
+                                                                : options.weak_key_blocklists;
+    for (const std::string& problem : weak_keys.load(directory)) report.diagnostics.error("", problem);
+    // The shipped sample is named, not its path, so reports do not depend on where fleetaudit lives.
+    report.weak_key_blocklist_directory =
+        options.weak_key_blocklists.empty() ? "the shipped partial sample" : options.weak_key_blocklists;
+    report.weak_key_blocklist_entries = weak_keys.entries();
+    report.weak_key_blocklist_summary = weak_keys.summary();
+  }
 
   for (const CheckInfo& check : CheckRegistry::instance().checks()) {
     CheckRun run;
@@ -239,10 +250,16 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
       report.runs.push_back(std::move(run));
       continue;
     }
-    CheckContext context{snapshot, report.clock, run.parameters};
+    CheckContext context{snapshot, report.clock, run.parameters, weak_keys};
     CheckResult result = check.run(context);
     for (const std::string& note : result.notes) report.diagnostics.warning("", fmt::format("{}: {}", check.name, note));
     run.resources_evaluated = result.resources_evaluated;
+    for (const auto& [file, message] : result.input_problems) {
+      // Several checks may meet the same problem (one expired CRL, say): say it once.
+      bool known = std::any_of(report.diagnostics.items().begin(), report.diagnostics.items().end(),
+                               [&](const Diagnostic& d) { return d.file == file && d.message == message; });
+      if (!known) report.diagnostics.error(file, message);
+    }
     if (result.not_run_reason) {
       run.status = CheckStatus::not_run;
       run.not_run_reason = *result.not_run_reason;

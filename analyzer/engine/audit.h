@@ -30,6 +30,7 @@ struct AuditOptions {
   std::optional<AuditConfiguration> configuration;  // --config; replaces the snapshot's
   std::string configuration_source;              // file name, for messages
   std::vector<AuditSuppression> suppressions;    // --suppressions; added to the snapshot's
+  std::string weak_key_blocklists;               // --weak-key-blocklists; empty: the shipped sample
 };
 
 struct AuditReport {
@@ -38,6 +39,10 @@ struct AuditReport {
   std::string account_id;
   std::string region;
   std::vector<CheckRun> runs;  // one per registered check, sorted by name
+  // The Debian weak-key blocklists the key-quality checks ran against, stated in every report.
+  std::string weak_key_blocklist_directory;  // --weak-key-blocklists, or "the shipped partial sample"
+  size_t weak_key_blocklist_entries = 0;
+  std::string weak_key_blocklist_summary;  // "RSA-1024: 613, RSA-2048: 613"
   Diagnostics diagnostics;     // input problems, and notes about the configuration
 
   size_t unsuppressed_findings() const;

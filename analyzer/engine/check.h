@@ -9,6 +9,7 @@
 
 #include "analyzer/engine/finding.h"
 #include "analyzer/tables/snapshot.h"
+#include "analyzer/x509/weak_key_blocklist.h"
 
 namespace fleetaudit {
 
@@ -24,6 +25,7 @@ struct CheckContext {
   const Snapshot& snapshot;
   EpochMillis now;                                          // the audit clock
   std::vector<std::pair<std::string_view, int64_t>> parameters;  // every declared parameter, resolved
+  const x509::WeakKeyBlocklist& weak_keys;                       // Debian weak-key blocklists
 
   int64_t parameter(std::string_view name) const {
     for (const auto& [parameter_name, value] : parameters)
@@ -40,6 +42,8 @@ struct CheckResult {
   // What the run could not judge (e.g. a part that needs data the snapshot lacks), reported as
   // warnings under the check's name.
   std::vector<std::string> notes;
+  // Input problems met while evaluating (file, message): reported like loading problems (exit status 2).
+  std::vector<std::pair<std::string, std::string>> input_problems;
 };
 
 struct CheckInfo {

@@ -11,6 +11,13 @@ std::string certificate_arn(const Snapshot& snapshot, std::string_view certifica
   return fmt::format("arn:aws:iot:{}:{}:cert/{}", region, account, certificate_id);
 }
 
+std::string ca_certificate_arn(const Snapshot& snapshot, std::string_view certificate_id) {
+  std::string_view region = snapshot.text(snapshot.manifest.region);
+  std::string_view account = snapshot.text(snapshot.manifest.account_id);
+  if (region.empty() || account.empty()) return std::string(certificate_id);
+  return fmt::format("arn:aws:iot:{}:{}:cacert/{}", region, account, certificate_id);
+}
+
 std::string join_names(const std::vector<std::string_view>& names, size_t limit) {
   std::string out;
   for (size_t i = 0; i < names.size() && i < limit; ++i) {

@@ -9,6 +9,8 @@ namespace fleetaudit {
 
 // arn:aws:iot:REGION:ACCOUNT:cert/ID, or the bare id when the manifest lacks region or account.
 std::string certificate_arn(const Snapshot& snapshot, std::string_view certificate_id);
+// arn:aws:iot:REGION:ACCOUNT:cacert/ID, or the bare id when the manifest lacks region or account.
+std::string ca_certificate_arn(const Snapshot& snapshot, std::string_view certificate_id);
 
 // Up to `limit` names joined by ", ", with "and N more" when the list is longer.
 std::string join_names(const std::vector<std::string_view>& names, size_t limit);

@@ -38,6 +38,7 @@ uint64_t FileReader::offset_of(const char* at) const {
 }
 
 std::string_view FileReader::fill(std::string_view prefix, uint64_t offset, size_t length) {
+  if (before_refill_) before_refill_();
   // Room for the brackets a cut window is closed with, then simdjson's padding.
   const size_t needed = prefix.size() + length + kClosingRoom + simdjson::SIMDJSON_PADDING;
   if (needed > buffer_capacity_) {
@@ -49,6 +50,7 @@ std::string_view FileReader::fill(std::string_view prefix, uint64_t offset, size
   std::memset(buffer_.get() + prefix.size() + got, 0, kClosingRoom + simdjson::SIMDJSON_PADDING);
   buffer_file_start_ = buffer_.get() + prefix.size();
   buffer_offset_ = offset;
+  buffer_end_ = buffer_file_start_ + got;
   return {buffer_.get(), prefix.size() + got};
 }
 

@@ -2,6 +2,7 @@
 // Reading snapshot records with simdjson On Demand, reporting every problem with file, line,
 // column and JSON path. A bad field spoils only its record; broken JSON stops only its file.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 #include <optional>
@@ -65,8 +66,12 @@ public:
   bool malformed_reported() const { return malformed_reported_; }
 
   // Fills the padded buffer with `prefix` then the file's bytes [offset, offset + length);
-  // returns the buffer and sets the mapping used by offset_of.
+  // returns the buffer and sets the mapping used by offset_of. Pointers into the previous
+  // contents die here: a loader that keeps some registers `before_refill` to use them first.
   std::string_view fill(std::string_view prefix, uint64_t offset, size_t length);
+  void set_before_refill(std::function<void()> callback) { before_refill_ = std::move(callback); }
+  // One past the last byte of the current buffer's contents.
+  const char* buffer_end() const { return buffer_end_; }
 
   // Line and column of a file offset (counted from the last position asked for).
   TextPosition position_at(uint64_t offset);
@@ -81,6 +86,8 @@ private:
   std::unique_ptr<char[]> buffer_;
   size_t buffer_capacity_ = 0;
   const char* buffer_file_start_ = nullptr;  // where file byte `buffer_offset_` lies in the buffer
+  const char* buffer_end_ = nullptr;
+  std::function<void()> before_refill_;
   uint64_t buffer_offset_ = 0;
   // Line counting resumes from the last position asked for: reports come in file order.
   uint64_t counted_offset_ = 0;
@@ -99,6 +106,7 @@ public:
 
   bool ok() const { return ok_; }
   bool broken() const { return broken_; }
+  int64_t index() const { return index_; }
   // Problems are held until the record is known to be whole: a record cut by the end of a
   // window is read again from the next window, and must not be reported twice.
   void commit();

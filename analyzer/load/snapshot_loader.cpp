@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "analyzer/load/crls_loader.h"
 #include "analyzer/load/loaders.h"
 
 namespace fleetaudit {
@@ -87,6 +88,7 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
                        "policies.json; see the README for how to export them)",
                        directory);
   build_indexes(snapshot, diagnostics);
+  load_crls(directory + "/crls", snapshot, diagnostics);
   diagnostics.sort();
   return std::nullopt;
 }

@@ -205,6 +205,11 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
   json.end_array();
 
   json.key("properties").begin_object();
+  // The Debian weak-key blocklist the key-quality checks ran against: a partial list must not pass
+  // for a complete one.
+  json.key("weakKeyBlocklistEntries").value(report.weak_key_blocklist_entries);
+  json.key("weakKeyBlocklistSizes").value(report.weak_key_blocklist_summary);
+  json.key("weakKeyBlocklistSource").value(report.weak_key_blocklist_directory);
   json.key("checks").begin_array();
   for (const CheckRun& run : report.runs) {
     json.begin_object();

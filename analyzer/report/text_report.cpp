@@ -56,7 +56,9 @@ void write_text(const ReportContext& context, std::FILE* out) {
   text += fmt::format("fleetaudit {} audit of {}\n", FLEETAUDIT_VERSION, context.snapshot_directory);
   if (!report.account_id.empty())
     text += fmt::format("Account {}{}\n", report.account_id, report.region.empty() ? "" : ", " + report.region);
-  text += fmt::format("Audit clock {} ({})\n\n", format_iso8601(report.clock), report.clock_source);
+  text += fmt::format("Audit clock {} ({})\n", format_iso8601(report.clock), report.clock_source);
+  text += fmt::format("Debian weak-key blocklist: {} entries ({})\n  from {}\n\n", report.weak_key_blocklist_entries,
+                      report.weak_key_blocklist_summary, report.weak_key_blocklist_directory);
 
   size_t open = 0, suppressed = 0, not_run = 0;
   text += "Checks\n";
@@ -65,7 +67,12 @@ void write_text(const ReportContext& context, std::FILE* out) {
     if (run.status == CheckStatus::non_compliant || run.status == CheckStatus::compliant)
       detail = fmt::format("{} of {} non-compliant{}", run.non_compliant_resources(), run.resources_evaluated,
                            run.suppressed_findings > 0 ? fmt::format(" ({} suppressed)", run.suppressed_findings) : "");
-    text += fmt::format("  {:<13} {:<8} {}\n", status_label(run), to_string(run.check->severity), run.check->name);
+    // A name too long for the 80-column line goes on a line of its own, indented like the details.
+    if (25 + run.check->name.size() <= 80)
+      text += fmt::format("  {:<13} {:<8} {}\n", status_label(run), to_string(run.check->severity), run.check->name);
+    else
+      text += fmt::format("  {:<13} {:<8}\n{:4}{}\n", status_label(run), to_string(run.check->severity), "",
+                          run.check->name);
     if (!detail.empty()) text += fmt::format("{:25}{}\n", "", detail);
     if (!run.not_run_reason.empty()) text += wrap(run.not_run_reason, std::string(25, ' '));
     open += run.findings.size() - run.suppressed_findings;

@@ -11,6 +11,7 @@
 #include "analyzer/tables/iam_tables.h"
 #include "analyzer/tables/string_interner.h"
 #include "analyzer/util/time.h"
+#include "analyzer/x509/certificate_facts.h"
 
 namespace fleetaudit {
 
@@ -77,6 +78,10 @@ struct CertificateTable {
   std::vector<EpochMillis> creation_date;
   std::vector<EpochMillis> not_before;  // validity; kMissingTime when absent
   std::vector<EpochMillis> not_after;
+  // Facts read from certificatePem while loading; the PEM itself is not kept.
+  std::vector<x509::CertificateFacts> facts;
+  // The DER of each certificate: kept for CA certificates only (few, and CRLs are verified with them).
+  std::vector<std::string> der;
   SourceOffsets source;
   size_t size() const { return certificate_id.size(); }
 };
@@ -180,6 +185,20 @@ struct ConnectionEventTable {
   size_t size() const { return kind.size(); }
 };
 
+// One certificate revocation list from the snapshot's crls/ folder that could be read and whose signature
+// verified against a CA certificate in ca-certificates.json.
+struct RevocationList {
+  std::string file;                  // "crls/NAME"
+  x509::Digest16 issuer_digest{};    // SHA-256 of the issuer Name DER, first 16 bytes
+  x509::ShortBytes issuer_key_id;    // subject key identifier of the CA whose key verified it
+  uint32_t ca_row = UINT32_MAX;      // that CA, in ca_certificates
+  EpochMillis next_update = INT64_MIN;  // INT64_MIN when absent
+  std::vector<x509::ShortBytes> revoked_serials;  // sorted; INTEGER content octets as in certificates
+  bool revokes(const x509::ShortBytes& serial) const;
+  // True when this list is the one the issuer of a certificate with these facts publishes.
+  bool covers(const x509::CertificateFacts& facts) const;
+};
+
 struct Snapshot {
   std::string directory;
   std::array<bool, kSnapshotFileCount> present{};  // file existed and could be read
@@ -201,6 +220,7 @@ struct Snapshot {
   IamTables iam;
   std::vector<AuditSuppression> suppressions;
   ConnectionEventTable connection_events;
+  std::optional<std::vector<RevocationList>> crls;  // absent: the snapshot has no crls/ folder
 
   // Indexes, built once after loading.
   std::vector<uint32_t> certificate_row_by_id;  // indexed by StringId of the certificate id

@@ -136,3 +136,22 @@ TEST(Cli, ChecksListsTheCatalogue) {
 
 }  // namespace
 }  // namespace fleetaudit
+
+namespace fleetaudit {
+namespace {
+
+TEST(Cli, WeakKeyBlocklistsDirectoryIsUsedAndCounted) {
+  TempDir dir;
+  dir.write("blacklist.RSA-2048", "# one entry\n042dcb33f1f6f3ce9eee\n");
+  CommandResult result =
+      fleetaudit("audit fixtures/device_certificate_key_quality_check/debian-weak-keys --format text "
+                 "--weak-key-blocklists " + dir.path());
+  EXPECT_NE(result.output.find("Debian weak-key blocklist: 1 entries (RSA-2048: 1)"), std::string::npos)
+      << result.output;
+  // Only hoefling's key is on this one-entry list.
+  EXPECT_NE(result.output.find("1 of 3 non-compliant"), std::string::npos) << result.output;
+  EXPECT_EQ(fleetaudit("audit fixtures/demo --weak-key-blocklists /nonexistent/weak-keys").exit_status, 2);
+}
+
+}  // namespace
+}  // namespace fleetaudit

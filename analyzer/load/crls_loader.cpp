@@ -1,0 +1,150 @@
+// The snapshot's crls/ folder: certificate revocation lists in PEM or DER, one per file. A list is
+// used only when its signature verifies against a CA certificate in ca-certificates.json whose
+// subject is the list's issuer; any other list is an input problem, never "no revocations".
+#include <fmt/format.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "analyzer/load/crls_loader.h"
+#include "analyzer/x509/der.h"
+#include "analyzer/x509/pem.h"
+
+namespace fleetaudit {
+
+namespace {
+
+struct CrlDeleter {
+  void operator()(X509_CRL* crl) const { X509_CRL_free(crl); }
+};
+struct CertificateDeleter {
+  void operator()(X509* certificate) const { X509_free(certificate); }
+};
+using CrlPointer = std::unique_ptr<X509_CRL, CrlDeleter>;
+using CertificatePointer = std::unique_ptr<X509, CertificateDeleter>;
+
+// DER of a Name, as the certificates' issuer_digest was computed from.
+std::string name_der(const X509_NAME* name) {
+  unsigned char* out = nullptr;
+  int size = i2d_X509_NAME(name, &out);
+  if (size <= 0) return {};
+  std::string der(reinterpret_cast<char*>(out), static_cast<size_t>(size));
+  OPENSSL_free(out);
+  return der;
+}
+
+// The content octets of an INTEGER, as the DER walk stores certificate serials.
+x509::ShortBytes serial_of(const ASN1_INTEGER* serial) {
+  unsigned char* out = nullptr;
+  int size = i2d_ASN1_INTEGER(serial, &out);
+  if (size <= 0) return {};
+  std::string der(reinterpret_cast<char*>(out), static_cast<size_t>(size));
+  OPENSSL_free(out);
+  return x509::ShortBytes::of(x509::DerReader(der).read(x509::der_tag::kInteger).content);
+}
+
+EpochMillis to_millis(const ASN1_TIME* time) {
+  if (time == nullptr) return kMissingTime;
+  struct tm parts {};
+  if (ASN1_TIME_to_tm(time, &parts) != 1) return kMissingTime;
+  return static_cast<EpochMillis>(timegm(&parts)) * 1000;
+}
+
+CrlPointer parse_crl(const std::string& bytes) {
+  if (x509::looks_like_pem(bytes)) {
+    std::string der;
+    if (!x509::decode_pem(bytes, "X509 CRL", der).empty()) return nullptr;
+    const unsigned char* at = reinterpret_cast<const unsigned char*>(der.data());
+    CrlPointer crl(d2i_X509_CRL(nullptr, &at, static_cast<long>(der.size())));
+    if (crl && at != reinterpret_cast<const unsigned char*>(der.data() + der.size())) return nullptr;
+    return crl;
+  }
+  const unsigned char* at = reinterpret_cast<const unsigned char*>(bytes.data());
+  CrlPointer crl(d2i_X509_CRL(nullptr, &at, static_cast<long>(bytes.size())));
+  if (crl && at != reinterpret_cast<const unsigned char*>(bytes.data() + bytes.size())) return nullptr;
+  return crl;
+}
+
+}  // namespace
+
+bool RevocationList::revokes(const x509::ShortBytes& serial) const {
+  return std::binary_search(revoked_serials.begin(), revoked_serials.end(), serial);
+}
+
+bool RevocationList::covers(const x509::CertificateFacts& facts) const {
+  if (facts.issuer_digest != issuer_digest) return false;
+  // Two CAs may share a name; the authority key identifier tells them apart when both are known.
+  return facts.authority_key_id.size == 0 || issuer_key_id.size == 0 || facts.authority_key_id == issuer_key_id;
+}
+
+void load_crls(const std::string& directory, Snapshot& snapshot, Diagnostics& diagnostics) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (!fs::is_directory(directory, error)) return;
+  snapshot.crls.emplace();
+  std::vector<fs::path> files;
+  for (const fs::directory_entry& entry : fs::directory_iterator(directory, error))
+    if (entry.is_regular_file(error)) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+
+  // The CA certificates that may sign lists, parsed once.
+  const CertificateTable& cas = snapshot.ca_certificates;
+  std::vector<CertificatePointer> ca_certificates(cas.size());
+  for (uint32_t row = 0; row < cas.size() && row < cas.der.size(); ++row) {
+    const unsigned char* at = reinterpret_cast<const unsigned char*>(cas.der[row].data());
+    if (!cas.der[row].empty()) ca_certificates[row].reset(d2i_X509(nullptr, &at, static_cast<long>(cas.der[row].size())));
+  }
+
+  for (const fs::path& path : files) {
+    const std::string name = "crls/" + path.filename().string();
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    CrlPointer crl = parse_crl(buffer.str());
+    if (!crl) {
+      diagnostics.error(name, "cannot read: not a certificate revocation list in PEM or DER; not used");
+      continue;
+    }
+    const X509_NAME* issuer = X509_CRL_get_issuer(crl.get());
+    bool issuer_known = false;
+    uint32_t verified_by = UINT32_MAX;
+    for (uint32_t row = 0; row < ca_certificates.size() && verified_by == UINT32_MAX; ++row) {
+      X509* ca = ca_certificates[row].get();
+      if (ca == nullptr || X509_NAME_cmp(X509_get_subject_name(ca), issuer) != 0) continue;
+      issuer_known = true;
+      EVP_PKEY* key = X509_get0_pubkey(ca);
+      if (key != nullptr && X509_CRL_verify(crl.get(), key) == 1) verified_by = row;
+    }
+    if (verified_by == UINT32_MAX) {
+      char text[256];
+      X509_NAME_oneline(issuer, text, sizeof text);
+      diagnostics.error(name, issuer_known
+                                  ? fmt::format("the signature does not verify against the CA certificate of its "
+                                                "issuer {}; not used",
+                                                text)
+                                  : fmt::format("issuer {} is no CA certificate in ca-certificates.json, so the "
+                                                "signature cannot be verified; not used",
+                                                text));
+      continue;
+    }
+    RevocationList list;
+    list.file = name;
+    list.issuer_digest = x509::digest16(name_der(issuer));
+    list.issuer_key_id = cas.facts[verified_by].subject_key_id;
+    list.ca_row = verified_by;
+    list.next_update = to_millis(X509_CRL_get0_nextUpdate(crl.get()));
+    STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl.get());
+    for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i)
+      list.revoked_serials.push_back(serial_of(X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i))));
+    std::sort(list.revoked_serials.begin(), list.revoked_serials.end());
+    snapshot.crls->push_back(std::move(list));
+  }
+}
+
+}  // namespace fleetaudit

@@ -1,0 +1,120 @@
+#include "analyzer/x509/weak_key_blocklist.h"
+
+#include "analyzer/x509/fast_digest.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace fleetaudit::x509 {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+DebianFingerprint debian_fingerprint(std::string_view modulus) {
+  while (!modulus.empty() && modulus[0] == 0) modulus.remove_prefix(1);
+  static const char* kDigits = "0123456789ABCDEF";
+  std::string line = "Modulus=";
+  line.reserve(line.size() + modulus.size() * 2 + 1);
+  for (size_t i = 0; i < modulus.size(); ++i) {
+    uint8_t byte = static_cast<uint8_t>(modulus[i]);
+    if (i > 0 || byte >= 16) line += kDigits[byte >> 4];
+    line += kDigits[byte & 15];
+  }
+  line += '\n';
+  unsigned char digest[20];
+  sha1(line, digest);
+  DebianFingerprint out;
+  std::memcpy(out.data(), digest + sizeof digest - out.size(), out.size());
+  return out;
+}
+
+std::vector<std::string> WeakKeyBlocklist::load(const std::string& directory) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> problems;
+  directory_ = directory;
+  std::error_code error;
+  fs::directory_iterator files(directory, error);
+  if (error) return {fmt::format("cannot read weak-key blocklist directory {}: {}", directory, error.message())};
+  constexpr std::string_view kPrefix = "blacklist.RSA-";
+  for (const fs::directory_entry& entry : files) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind(kPrefix, 0) != 0) continue;
+    unsigned bits = 0;
+    std::string_view suffix = std::string_view(name).substr(kPrefix.size());
+    if (suffix.empty() || suffix.size() > 5 ||
+        !std::all_of(suffix.begin(), suffix.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      problems.push_back(fmt::format("{}: expected blacklist.RSA-<bits>", entry.path().string()));
+      continue;
+    }
+    bits = static_cast<unsigned>(std::stoul(std::string(suffix)));
+    std::ifstream in(entry.path());
+    if (!in) {
+      problems.push_back(fmt::format("cannot read {}", entry.path().string()));
+      continue;
+    }
+    std::vector<DebianFingerprint>& list = by_bits_[bits];
+    std::string line;
+    size_t line_number = 0;
+    while (std::getline(in, line)) {
+      ++line_number;
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+      if (line.empty() || line[0] == '#') continue;
+      DebianFingerprint fingerprint{};
+      bool ok = line.size() == 20;
+      for (size_t i = 0; ok && i < 10; ++i) {
+        int high = hex_value(line[2 * i]), low = hex_value(line[2 * i + 1]);
+        ok = high >= 0 && low >= 0;
+        fingerprint[i] = static_cast<uint8_t>(high << 4 | low);
+      }
+      if (!ok) {
+        problems.push_back(
+            fmt::format("{}:{}: expected 20 hex digits (openssl-blacklist format)", entry.path().string(), line_number));
+        continue;
+      }
+      list.push_back(fingerprint);
+    }
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  }
+  entries_ = 0;
+  for (const auto& [bits, list] : by_bits_) entries_ += list.size();
+  if (by_bits_.empty())
+    problems.push_back(fmt::format("weak-key blocklist directory {} holds no blacklist.RSA-<bits> file", directory));
+  return problems;
+}
+
+std::string default_blocklist_directory() {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::path executable = fs::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    fs::path installed = executable.parent_path().parent_path() / "share" / "fleetaudit" / "weak-keys";
+    if (fs::is_directory(installed, error)) return installed.string();
+  }
+  return FLEETAUDIT_DATA_DIR "/weak-keys";
+}
+
+bool WeakKeyBlocklist::contains(unsigned bits, const DebianFingerprint& fingerprint) const {
+  auto list = by_bits_.find(bits);
+  return list != by_bits_.end() && std::binary_search(list->second.begin(), list->second.end(), fingerprint);
+}
+
+std::string WeakKeyBlocklist::summary() const {
+  std::string out;
+  for (const auto& [bits, list] : by_bits_) out += fmt::format("{}RSA-{}: {}", out.empty() ? "" : ", ", bits, list.size());
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace fleetaudit::x509

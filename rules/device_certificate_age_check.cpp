@@ -1,0 +1,61 @@
+// DEVICE_CERTIFICATE_AGE_CHECK: a device certificate in use that was registered long ago.
+#include "rules/certificate_rules.h"
+
+namespace fleetaudit {
+namespace {
+
+constexpr std::string_view kThreshold = "CERT_AGE_THRESHOLD_IN_DAYS";
+
+// Age counts from creationDate (when AWS IoT registered the certificate), not validity.notBefore:
+// AWS speaks of how long the certificate "has been active", and registration is when it could be.
+// Aged when creationDate + threshold <= now (a certificate exactly the threshold old is reported).
+CheckResult run(const CheckContext& context) {
+  using namespace certificate_rules;
+  const Snapshot& snapshot = context.snapshot;
+  const CertificateTable& table = snapshot.certificates;
+  const int64_t threshold_days = context.parameter(kThreshold);
+  const EpochMillis oldest_allowed = context.now - threshold_days * kMillisPerDay;
+  CheckResult result;
+  for (uint32_t row = 0; row < table.size(); ++row) {
+    if (!is_in_use(table.status[row])) continue;
+    ++result.resources_evaluated;
+    const EpochMillis created = table.creation_date[row];
+    if (created == kMissingTime || created > oldest_allowed) continue;
+    Finding finding = finding_for(
+        snapshot, Kind::device, row, "CERTIFICATE_PAST_AGE_THRESHOLD",
+        fmt::format("Device certificate {} ({}) was registered on {}, {} day(s) before the audit (threshold {} days).",
+                    snapshot.text(table.certificate_id[row]), to_string(table.status[row]), format_iso8601(created),
+                    whole_days(context.now - created), threshold_days));
+    finding.additional_info = {{"CREATION_TIME", std::to_string(created)}};
+    result.findings.push_back(std::move(finding));
+  }
+  return result;
+}
+
+const RegisterCheck registration({
+    .name = "DEVICE_CERTIFICATE_AGE_CHECK",
+    .aliases = {},
+    .severity = Severity::low,
+    .resource_type = ResourceType::device_certificate,
+    .reason_codes = {"CERTIFICATE_PAST_AGE_THRESHOLD"},
+    .short_description = "A device certificate in use is older than the age threshold.",
+    .full_description =
+        "A certificate in status ACTIVE or PENDING_TRANSFER registered CERT_AGE_THRESHOLD_IN_DAYS or more days "
+        "before the audit clock. The longer one key is in use, the longer a leaked key stays useful; regular "
+        "rotation limits that.",
+    .help =
+        "Age is counted from the certificate's `creationDate` (when AWS IoT registered it), not from "
+        "`validity.notBefore`: AWS does not define the start of \"active\", and registration is when the "
+        "certificate could first be used. A certificate exactly the threshold old is reported. Certificates "
+        "without a creationDate are not judged.\n\n"
+        "Fix: rotate the certificate: issue a new one for the device, attach it, let the device switch over, "
+        "then deactivate the old one (`aws iot update-certificate --certificate-id ID --new-status INACTIVE`).",
+    .help_uri = "https://docs.aws.amazon.com/iot-device-defender/latest/devguide/device-certificate-age-check.html",
+    .parameters = {{kThreshold, 365, 30, 3652, "age in days, counted from creationDate, from which a certificate "
+                                               "is reported"}},
+    .required_inputs = {{SnapshotFile::certificates}},
+    .run = run,
+});
+
+}  // namespace
+}  // namespace fleetaudit

@@ -1,0 +1,53 @@
+// REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK: a device certificate its issuer revoked, still in use.
+#include "rules/certificate_rules.h"
+
+namespace fleetaudit {
+namespace {
+
+CheckResult run(const CheckContext& context) {
+  using namespace certificate_rules;
+  const Snapshot& snapshot = context.snapshot;
+  CheckResult result;
+  if ((result.not_run_reason = crls_missing(snapshot))) return result;
+  report_expired_crls(context, result);
+  const CertificateTable& table = snapshot.certificates;
+  for (uint32_t row = 0; row < table.size(); ++row) {
+    if (!is_in_use(table.status[row]) || !table.facts[row].parsed) continue;
+    ++result.resources_evaluated;
+    const RevocationList* list = revoked_by(snapshot, table.facts[row]);
+    if (list == nullptr) continue;
+    Finding finding = finding_for(
+        snapshot, Kind::device, row, "CERTIFICATE_REVOKED_BY_ISSUER",
+        fmt::format("Device certificate {} is {} in AWS IoT but its issuer revoked it ({}).",
+                    snapshot.text(table.certificate_id[row]), to_string(table.status[row]), list->file));
+    finding.additional_info = {{"CRL", list->file}};
+    result.findings.push_back(std::move(finding));
+  }
+  return result;
+}
+
+const RegisterCheck registration({
+    .name = "REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK",
+    .aliases = {},
+    .severity = Severity::medium,
+    .resource_type = ResourceType::device_certificate,
+    .reason_codes = {"CERTIFICATE_REVOKED_BY_ISSUER"},
+    .short_description = "A device certificate revoked by its CA is still ACTIVE or PENDING_TRANSFER in AWS IoT.",
+    .full_description =
+        "A device certificate in status ACTIVE or PENDING_TRANSFER whose serial number is on its issuer's "
+        "certificate revocation list. AWS IoT does not read CRLs, so a revoked certificate keeps working until "
+        "its status is changed in AWS IoT.",
+    .help =
+        "Lists come from the snapshot's crls/ folder (PEM or DER, one per file). A certificate is matched to "
+        "its issuer's list by issuer name and authority key identifier; a list is used only when its signature "
+        "verifies against the issuing CA certificate in ca-certificates.json. A list that cannot be read or "
+        "verified, or that has expired, is reported as an input problem. Without crls/ the check is not run.\n\n"
+        "Fix: `aws iot update-certificate --certificate-id ID --new-status REVOKED`.",
+    .help_uri = "https://docs.aws.amazon.com/iot-device-defender/latest/devguide/audit-chk-revoked-device-cert.html",
+    .parameters = {},
+    .required_inputs = {{SnapshotFile::certificates}, {SnapshotFile::ca_certificates}},
+    .run = run,
+});
+
+}  // namespace
+}  // namespace fleetaudit
