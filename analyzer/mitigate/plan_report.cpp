@@ -1,6 +1,7 @@
 // The plan for a reviewer (JSON) and its summary for a person (text).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "analyzer/mitigate/mitigation_outputs.h"
@@ -78,16 +79,17 @@ struct ActionSummary {
   size_t calls = 0;
 };
 
-const char* resource_unit(MitigationActionType type) {
+std::string resources_touched(MitigationActionType type, size_t count) {
+  const char* unit = "";
   switch (type) {
-    case MitigationActionType::update_device_certificate: return "certificates";
-    case MitigationActionType::update_ca_certificate: return "CA certificates";
-    case MitigationActionType::add_things_to_thing_group: return "things";
-    case MitigationActionType::replace_default_policy_version: return "policies";
-    case MitigationActionType::enable_iot_logging: return "account logging settings";
-    case MitigationActionType::publish_finding_to_sns: return "messages";
+    case MitigationActionType::update_device_certificate: unit = count == 1 ? "certificate" : "certificates"; break;
+    case MitigationActionType::update_ca_certificate: unit = count == 1 ? "CA certificate" : "CA certificates"; break;
+    case MitigationActionType::add_things_to_thing_group: unit = count == 1 ? "thing" : "things"; break;
+    case MitigationActionType::replace_default_policy_version: unit = count == 1 ? "policy" : "policies"; break;
+    case MitigationActionType::enable_iot_logging: unit = "account logging options"; break;
+    case MitigationActionType::publish_finding_to_sns: unit = count == 1 ? "message" : "messages"; break;
   }
-  return "";
+  return fmt::format("{} {}", count, unit);
 }
 
 std::vector<ActionSummary> summarise(const MitigationPlan& plan) {
@@ -168,13 +170,15 @@ void write_plan_summary(const MitigationPlan& plan, std::FILE* out) {
   if (plan.targeted_without_actions > 0)
     text += fmt::format("; {} targeted findings belong to checks the task maps to no action", plan.targeted_without_actions);
   text += "\n\n";
-  text += fmt::format("{:<24} {:<30} {:>7} {:>7}  {}\n", "ACTION", "TYPE", "PENDING", "SKIPPED", "TOUCHES");
+  size_t name_width = 6;
+  for (const MitigationAction& action : definition.actions) name_width = std::max(name_width, action.name.size());
+  text += fmt::format("{:<{}}  {:<30} {:>7} {:>7}  {}\n", "ACTION", name_width, "TYPE", "PENDING", "SKIPPED", "TOUCHES");
   for (size_t index = 0; index < definition.actions.size(); ++index) {
     const MitigationAction& action = definition.actions[index];
     const ActionSummary& summary = summaries[index];
     if (summary.pending + summary.skipped == 0) continue;
-    text += fmt::format("{:<24} {:<30} {:>7} {:>7}  {} {}\n", action.name, to_string(action.type), summary.pending,
-                        summary.skipped, summary.resources.size(), resource_unit(action.type));
+    text += fmt::format("{:<{}}  {:<30} {:>7} {:>7}  {}\n", action.name, name_width, to_string(action.type),
+                        summary.pending, summary.skipped, resources_touched(action.type, summary.resources.size()));
   }
   size_t shown = 0;
   for (const PlannedExecution& execution : plan.executions) {
