@@ -299,8 +299,9 @@ MitigationPlan build_mitigation_plan(const Snapshot& snapshot, const MitigationD
 
   // Check by check (as the task's mapping lists them), so that the script can run each action over
   // all of a check's findings in one loop and still keep every finding's actions in order.
-  std::stable_sort(plan.findings.begin(), plan.findings.end(),
-                   [](const MitigationFinding& a, const MitigationFinding& b) { return a.check_name < b.check_name; });
+  auto by_check = [](const MitigationFinding& a, const MitigationFinding& b) { return a.check_name < b.check_name; };
+  if (!std::is_sorted(plan.findings.begin(), plan.findings.end(), by_check))  // an audit's findings already are
+    std::stable_sort(plan.findings.begin(), plan.findings.end(), by_check);
 
   Planner planner(snapshot);
   for (uint32_t index = 0; index < plan.findings.size(); ++index) {

@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
+#include <unordered_set>
 
 #include "analyzer/mitigate/mitigation_outputs.h"
 #include "analyzer/util/json_writer.h"
@@ -75,7 +75,7 @@ void write_change(JsonWriter& json, const PlannedChange& change) {
 struct ActionSummary {
   size_t pending = 0;
   size_t skipped = 0;
-  std::set<std::string> resources;
+  std::unordered_set<std::string_view> resources;  // views into the plan
   size_t calls = 0;
 };
 
