@@ -1,6 +1,7 @@
 // The preview: a copy of the snapshot with the plan applied, in the snapshot's own file shapes.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -120,6 +121,12 @@ std::optional<std::string> write_mitigated_snapshot(const MitigationPlan& plan, 
     if (!fs::is_directory(output, error) || !fs::is_empty(output, error))
       return fmt::format("--apply-to {} exists and is not an empty directory", output_directory);
   }
+  // A preview inside the snapshot would copy itself into itself.
+  const fs::path input_path = fs::weakly_canonical(input, error), output_path = fs::weakly_canonical(output, error);
+  auto [input_end, inside] = std::mismatch(input_path.begin(), input_path.end(), output_path.begin(), output_path.end());
+  if (input_end == input_path.end())
+    return fmt::format("--apply-to {} is inside the snapshot {}; write the preview elsewhere", output_directory,
+                       snapshot_directory);
   fs::create_directories(output, error);
   if (error) return fmt::format("cannot create {}: {}", output_directory, error.message());
   fs::copy(input, output, fs::copy_options::recursive | fs::copy_options::overwrite_existing, error);

@@ -288,6 +288,7 @@ TEST(MitigatedSnapshot, CaCertificateDeactivationKeepsEveryOtherField) {
   // Never into the input, never over a directory that holds something.
   EXPECT_TRUE(write_mitigated_snapshot(plan, fleet.dir.path(), fleet.dir.path()).has_value());
   EXPECT_TRUE(write_mitigated_snapshot(plan, fleet.dir.path(), preview).has_value());
+  EXPECT_TRUE(write_mitigated_snapshot(plan, fleet.dir.path(), fleet.dir.file("inside")).has_value());
 }
 
 }  // namespace
