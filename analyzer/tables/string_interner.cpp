@@ -27,7 +27,7 @@ uint32_t hash_string(std::string_view text) {
 StringInterner::StringInterner() : slots_(1024, 0) {}
 
 const char* StringInterner::store(std::string_view text) {
-  if (text.size() > block_capacity_ - block_used_) {
+  if (blocks_.empty() || text.size() > block_capacity_ - block_used_) {  // the first string may be ""
     size_t capacity = text.size() > kBlockSize ? text.size() : kBlockSize;
     blocks_.push_back(std::make_unique<char[]>(capacity));
     block_used_ = 0;
