@@ -159,6 +159,8 @@ std::vector<std::string> arguments_of(const PlannedChange& change) {
 
 const char* kRowVariables[] = {"first", "second", "third"};
 
+std::string calls_text(size_t count) { return fmt::format("{} call{}", count, count == 1 ? "" : "s"); }
+
 }  // namespace
 
 void write_plan_script(const MitigationPlan& plan, const std::string& snapshot_directory, std::FILE* out) {
@@ -211,12 +213,12 @@ void write_plan_script(const MitigationPlan& plan, const std::string& snapshot_d
       }
     }
     total_calls += calls;
-    text += fmt::format("\n# {} findings: {} ({}), {} calls", comment_text(check_name), comment_text(action.name),
-                        to_string(action.type), calls);
+    text += fmt::format("\n# {} findings: {} ({}), {}", comment_text(check_name), comment_text(action.name),
+                        to_string(action.type), calls_text(calls));
     if (skipped > 0) text += fmt::format("; {} executions skipped (see the plan)", skipped);
     text += '\n';
-    text += fmt::format("step {}\n", shell_quote(fmt::format("{} ({}) on {} findings: {} calls", action.name,
-                                                             to_string(action.type), check_name, calls)));
+    text += fmt::format("step {}\n", shell_quote(fmt::format("{} ({}) on {} findings: {}", action.name,
+                                                             to_string(action.type), check_name, calls_text(calls))));
     if (!rows.empty()) {
       // Rows are: execution number (as in the plan, from 1), then the function's arguments.
       std::string variables = "execution";
@@ -230,7 +232,7 @@ void write_plan_script(const MitigationPlan& plan, const std::string& snapshot_d
     }
     text += inline_calls;
   }
-  text += fmt::format("\nstep {}\n", shell_quote(fmt::format("done: {} calls{}", total_calls, "")));
+  text += fmt::format("\nstep {}\n", shell_quote(fmt::format("done: {}", calls_text(total_calls))));
   text += "if [[ $EXECUTE == 0 ]]; then\n  echo \"dry run: nothing was changed; run again with --execute to apply\"\nfi\n";
   std::fwrite(text.data(), 1, text.size(), out);
 }

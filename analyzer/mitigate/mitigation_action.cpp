@@ -174,7 +174,6 @@ std::optional<MitigationAction> parse_action(object value, size_t index, std::ve
     return std::nullopt;
   }
   action.type = given.front();
-  FieldReader outer(value, fields.path(), errors);
   auto block = FieldReader(*params, fields.path(), errors).child(params_key(action.type), true);
   if (!block) return std::nullopt;
   FieldReader param(*block, fmt::format("{}.actionParams.{}", fields.path(), params_key(action.type)), errors);
