@@ -3,7 +3,9 @@
 // script is valid bash that quotes hostile names safely, and the input is never touched.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -40,6 +42,13 @@ std::map<std::string, std::string> directory_contents(const std::string& directo
   for (const auto& entry : std::filesystem::recursive_directory_iterator(directory))
     if (entry.is_regular_file()) contents[entry.path().string()] = testing::read_file(entry.path().string());
   return contents;
+}
+
+// Golden files are checked by eye when they change: FLEETAUDIT_UPDATE_GOLDEN=1 rewrites them.
+void expect_golden(const std::string& name, const std::string& actual) {
+  const std::string path = testing::source_dir() + "/tests/e2e/golden/" + name;
+  if (std::getenv("FLEETAUDIT_UPDATE_GOLDEN") != nullptr) std::ofstream(path, std::ios::binary) << actual;
+  EXPECT_EQ(testing::read_file(path), actual) << "golden file " << name << " differs";
 }
 
 const std::string kRole = "arn:aws:iam::123456789012:role/service-role/AWSIoTDeviceDefenderMitigation";
@@ -132,6 +141,9 @@ TEST(Mitigate, DemoStoryClosesEveryFindingAndLeavesTheInputAlone) {
                             "c72dc03049dcbbdb86b075646bacef04eef0844b2f9fa48a3a261561019ba8d6 --new-status INACTIVE"),
             std::string::npos)
       << dry.output;
+  // The plan and the script a reviewer reads, with the snapshot named as given (fixtures/demo).
+  expect_golden("demo-mitigation-plan.json", trip.plan);
+  expect_golden("demo-mitigation-fix.sh", trip.script);
   // Files the plan does not change are copied byte for byte.
   EXPECT_EQ(testing::read_file(trip.preview + "/things.json"),
             testing::read_file(testing::source_dir() + "/" + kDemo + "/things.json"));
