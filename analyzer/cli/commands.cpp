@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <memory>
 
 #include "analyzer/engine/audit.h"
 #include "analyzer/load/loaders.h"
+#include "analyzer/load/mapped_file.h"
 #include "analyzer/load/snapshot_loader.h"
+#include "analyzer/mitigate/mitigation_outputs.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/x509/weak_key_blocklist.h"
 
@@ -176,6 +179,102 @@ int run_checks_command(const ChecksCommandOptions& options, std::FILE* standard_
     text += fmt::format("    {}\n", check.short_description);
   }
   fwrite(text.data(), 1, text.size(), standard_output);
+  return kCompliant;
+}
+
+namespace {
+
+std::optional<std::string> read_text_file(const std::string& path, const char* option, std::FILE* errors) {
+  std::string error;
+  auto bytes = MappedFile::open(path, error);
+  if (!bytes) {
+    print_error(errors, fmt::format("cannot read {} {}: {}", option, path, error));
+    return std::nullopt;
+  }
+  return std::string(bytes->data(), bytes->size());
+}
+
+// Writes a file through `write`; false (with the error printed) when it cannot.
+template <typename Write>
+bool write_output_file(const std::string& path, const char* option, std::FILE* errors, Write write) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
+  if (!file) {
+    print_error(errors, fmt::format("cannot write {} {}", option, path));
+    return false;
+  }
+  write(file.get());
+  if (std::fflush(file.get()) != 0 || std::ferror(file.get())) {
+    print_error(errors, fmt::format("cannot write {} {}", option, path));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int run_mitigate_command(const MitigateCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
+  auto actions_text = read_text_file(options.actions_path, "--actions", errors);
+  if (!actions_text) return kUsageOrInputError;
+  std::vector<std::string> problems;
+  auto definition = parse_mitigation_definition(*actions_text, problems);
+  for (const std::string& problem : problems) print_error(errors, fmt::format("{}: {}", options.actions_path, problem));
+  if (!definition) return kUsageOrInputError;
+
+  auto snapshot = std::make_unique<Snapshot>();
+  Diagnostics diagnostics;
+  if (auto usage = load_snapshot(options.snapshot_directory, *snapshot, diagnostics)) {
+    print_error(errors, *usage);
+    return kUsageOrInputError;
+  }
+  // A plan (and a preview) built on records that could not be read would be wrong where it matters.
+  if (diagnostics.has_errors()) {
+    for (const Diagnostic& diagnostic : diagnostics.items()) print_error(errors, diagnostic.render());
+    print_error(errors, "the snapshot has input problems; fix them before planning mitigations");
+    return kUsageOrInputError;
+  }
+
+  std::vector<MitigationFinding> findings;
+  std::string findings_source;
+  if (!options.findings_path.empty()) {
+    auto findings_text = read_text_file(options.findings_path, "--findings", errors);
+    if (!findings_text) return kUsageOrInputError;
+    auto parsed = parse_findings(*findings_text, problems);
+    for (const std::string& problem : problems) print_error(errors, fmt::format("{}: {}", options.findings_path, problem));
+    if (!parsed) return kUsageOrInputError;
+    findings = std::move(*parsed);
+    findings_source = options.findings_path;
+  } else {
+    AuditReport report = run_audit(*snapshot, AuditOptions{}, Diagnostics{});
+    findings = findings_of(report);
+    findings_source = "an audit of " + options.snapshot_directory + " in this run";
+  }
+
+  MitigationPlan plan = build_mitigation_plan(*snapshot, *definition, std::move(findings), problems);
+  for (const std::string& problem : problems) print_error(errors, fmt::format("{}: {}", options.actions_path, problem));
+  if (!problems.empty()) return kUsageOrInputError;
+  plan.findings_source = findings_source;
+  plan.region = std::string(snapshot->text(snapshot->manifest.region));
+  plan.account_id = std::string(snapshot->text(snapshot->manifest.account_id));
+
+  if (!options.plan_path.empty() &&
+      !write_output_file(options.plan_path, "--plan", errors, [&](std::FILE* out) { write_plan_json(plan, out); }))
+    return kUsageOrInputError;
+  if (!options.script_path.empty()) {
+    if (!write_output_file(options.script_path, "--script", errors,
+                           [&](std::FILE* out) { write_plan_script(plan, options.snapshot_directory, out); }))
+      return kUsageOrInputError;
+    std::error_code ignored;
+    std::filesystem::permissions(options.script_path,
+                                 std::filesystem::perms::owner_exec | std::filesystem::perms::group_exec,
+                                 std::filesystem::perm_options::add, ignored);
+  }
+  if (!options.apply_to.empty()) {
+    if (auto problem = write_mitigated_snapshot(plan, options.snapshot_directory, options.apply_to)) {
+      print_error(errors, *problem);
+      return kUsageOrInputError;
+    }
+  }
+  write_plan_summary(plan, standard_output);
   return kCompliant;
 }
 

@@ -27,4 +27,15 @@ struct ChecksCommandOptions {
 };
 int run_checks_command(const ChecksCommandOptions& options, std::FILE* standard_output, std::FILE* errors);
 
+struct MitigateCommandOptions {
+  std::string snapshot_directory;
+  std::string actions_path;   // {"actions": [create-mitigation-action…], "task": start-audit-mitigation-actions-task}
+  std::string findings_path;  // empty: audit the snapshot in this run
+  std::string plan_path;      // empty: no plan file
+  std::string script_path;    // empty: no script
+  std::string apply_to;       // empty: no preview snapshot
+};
+// Runs `fleetaudit mitigate`: prints the plan's summary, writes the files asked for.
+int run_mitigate_command(const MitigateCommandOptions& options, std::FILE* standard_output, std::FILE* errors);
+
 }  // namespace fleetaudit

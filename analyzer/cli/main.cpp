@@ -37,6 +37,27 @@ int main(int argc, char** argv) {
   CLI::App* checks_command = app.add_subcommand("checks", "List the check catalogue: name, severity, resource, parameters");
   checks_command->add_option("--config", checks.config_path, "Show which checks this audit configuration enables");
 
+  MitigateCommandOptions mitigate;
+  CLI::App* mitigate_command = app.add_subcommand(
+      "mitigate", "Apply mitigation actions to findings: a plan to review, an AWS CLI script, a mitigated preview");
+  mitigate_command->add_option("SNAPSHOT_DIR", mitigate.snapshot_directory, "Directory of the exported snapshot")
+      ->required();
+  mitigate_command
+      ->add_option("--actions", mitigate.actions_path,
+                   "JSON: {\"actions\": [create-mitigation-action input…], \"task\": "
+                   "start-audit-mitigation-actions-task input}")
+      ->required();
+  mitigate_command->add_option("--findings", mitigate.findings_path,
+                               "Findings to mitigate (fleetaudit audit --format json); default: audit the snapshot now");
+  mitigate_command->add_option("--plan", mitigate.plan_path, "Write the plan (every execution and its changes) as JSON");
+  mitigate_command->add_option("--script", mitigate.script_path,
+                               "Write a bash script of AWS CLI calls performing the plan (dry run unless --execute)");
+  mitigate_command->add_option("--apply-to", mitigate.apply_to,
+                               "Write a copy of the snapshot with the plan applied into this new or empty directory");
+  mitigate_command->footer(
+      "Prints a summary of the plan. Exit status: 0 the plan was written; 2 usage error, invalid actions or input "
+      "that could not be read.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -44,5 +65,6 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kUsageOrInputError;
   }
   if (*audit_command) return run_audit_command(audit, stdout, stderr);
+  if (*mitigate_command) return run_mitigate_command(mitigate, stdout, stderr);
   return run_checks_command(checks, stdout, stderr);
 }

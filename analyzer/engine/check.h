@@ -60,6 +60,9 @@ struct CheckInfo {
   // Each group names files of which at least one must be in the snapshot, else "not run".
   std::vector<std::vector<SnapshotFile>> required_inputs;
   CheckResult (*run)(const CheckContext&);
+  // Mitigation action types (MitigationActionType names) this check's findings may use. Only for
+  // checks AWS does not define: AWS's own checks use AWS's table (analyzer/mitigate/allowed_actions).
+  std::vector<std::string_view> mitigation_actions = {};
 };
 
 // All checks, sorted by name. Filled by RegisterCheck objects in rules/.

@@ -1,0 +1,265 @@
+#include "analyzer/mitigate/json_tree.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+#include "analyzer/load/mapped_file.h"
+#include "analyzer/util/json_writer.h"
+
+namespace fleetaudit {
+
+namespace ondemand = simdjson::ondemand;
+
+JsonNode* JsonNode::find(std::string_view key) {
+  for (auto& [name, value] : members)
+    if (name == key) return &value;
+  return nullptr;
+}
+
+std::string_view JsonNode::string_at(std::string_view key) {
+  JsonNode* value = find(key);
+  return value != nullptr && value->kind == Kind::string ? std::string_view(value->text) : std::string_view();
+}
+
+void JsonNode::set(std::string_view key, JsonNode value) {
+  if (JsonNode* existing = find(key)) *existing = std::move(value);
+  else members.emplace_back(std::string(key), std::move(value));
+}
+
+void JsonNode::erase(std::string_view key) {
+  std::erase_if(members, [&](const auto& member) { return member.first == key; });
+}
+
+namespace {
+
+void indent(std::string& out, int depth) { out.append(static_cast<size_t>(depth) * 2, ' '); }
+
+simdjson::error_code parse_value(ondemand::value value, JsonNode& out, int depth) {
+  if (depth > 256) return simdjson::DEPTH_ERROR;
+  ondemand::json_type type;
+  if (auto error = value.type().get(type)) return error;
+  switch (type) {
+    case ondemand::json_type::object: {
+      out.kind = JsonNode::Kind::object;
+      ondemand::object object;
+      if (auto error = value.get_object().get(object)) return error;
+      for (auto field : object) {
+        std::string_view key;
+        if (auto error = field.unescaped_key().get(key)) return error;
+        JsonNode child;
+        std::string name(key);
+        if (auto error = parse_value(field.value(), child, depth + 1)) return error;
+        out.members.emplace_back(std::move(name), std::move(child));
+      }
+      return simdjson::SUCCESS;
+    }
+    case ondemand::json_type::array: {
+      out.kind = JsonNode::Kind::array;
+      ondemand::array array;
+      if (auto error = value.get_array().get(array)) return error;
+      for (auto element : array) {
+        ondemand::value item;
+        if (auto error = element.get(item)) return error;
+        JsonNode child;
+        if (auto error = parse_value(item, child, depth + 1)) return error;
+        out.items.push_back(std::move(child));
+      }
+      return simdjson::SUCCESS;
+    }
+    case ondemand::json_type::string: {
+      out.kind = JsonNode::Kind::string;
+      std::string_view text;
+      if (auto error = value.get_string().get(text)) return error;
+      out.text.assign(text);
+      return simdjson::SUCCESS;
+    }
+    default: {
+      out.kind = JsonNode::Kind::literal;
+      std::string_view raw = value.raw_json_token();
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t'))
+        raw.remove_suffix(1);
+      if (raw.empty()) return simdjson::TAPE_ERROR;
+      out.text.assign(raw);
+      return simdjson::SUCCESS;
+    }
+  }
+}
+
+// Writes to a file in large pieces; remembers whether any write failed.
+class FileSink {
+public:
+  explicit FileSink(const std::string& path) : file_(std::fopen(path.c_str(), "wb"), &std::fclose) {}
+  bool is_open() const { return file_ != nullptr; }
+  std::string& buffer() { return buffer_; }
+  void maybe_flush() {
+    if (buffer_.size() > (1u << 20)) flush();
+  }
+  bool close() {
+    flush();
+    bool ok = std::fflush(file_.get()) == 0 && !std::ferror(file_.get());
+    file_.reset();
+    return ok;
+  }
+
+private:
+  void flush() {
+    std::fwrite(buffer_.data(), 1, buffer_.size(), file_.get());
+    buffer_.clear();
+  }
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+  std::string buffer_;
+};
+
+std::string describe(simdjson::error_code error) { return simdjson::error_message(error); }
+
+}  // namespace
+
+void append_json(std::string& out, const JsonNode& node, int depth) {
+  switch (node.kind) {
+    case JsonNode::Kind::literal: out += node.text; return;
+    case JsonNode::Kind::string: append_json_escaped(out, node.text); return;
+    case JsonNode::Kind::object:
+      if (node.members.empty()) {
+        out += "{}";
+        return;
+      }
+      out += '{';
+      for (size_t i = 0; i < node.members.size(); ++i) {
+        out += i == 0 ? "\n" : ",\n";
+        indent(out, depth + 1);
+        append_json_escaped(out, node.members[i].first);
+        out += ": ";
+        append_json(out, node.members[i].second, depth + 1);
+      }
+      out += '\n';
+      indent(out, depth);
+      out += '}';
+      return;
+    case JsonNode::Kind::array:
+      if (node.items.empty()) {
+        out += "[]";
+        return;
+      }
+      out += '[';
+      for (size_t i = 0; i < node.items.size(); ++i) {
+        out += i == 0 ? "\n" : ",\n";
+        indent(out, depth + 1);
+        append_json(out, node.items[i], depth + 1);
+      }
+      out += '\n';
+      indent(out, depth);
+      out += ']';
+      return;
+  }
+}
+
+std::optional<JsonNode> read_json_file(const std::string& path, std::string& error) {
+  auto bytes = MappedFile::open(path, error);
+  if (!bytes) return std::nullopt;
+  ondemand::parser parser;
+  ondemand::document document;
+  ondemand::value root;
+  JsonNode node;
+  simdjson::padded_string_view view(bytes->data(), bytes->size(), bytes->capacity());
+  if (auto failure = parser.iterate(view).get(document)) {
+    error = describe(failure);
+    return std::nullopt;
+  }
+  if (auto failure = document.get_value().get(root)) {
+    error = describe(failure);
+    return std::nullopt;
+  }
+  if (auto failure = parse_value(root, node, 0)) {
+    error = describe(failure);
+    return std::nullopt;
+  }
+  return node;
+}
+
+std::optional<std::string> rewrite_records_file(const std::string& input, const std::string& output,
+                                                std::string_view records_key,
+                                                const std::function<void(JsonNode&)>& edit_record,
+                                                const std::function<std::vector<JsonNode>()>& extra_records) {
+  FileSink sink(output);
+  if (!sink.is_open()) return fmt::format("cannot write {}", output);
+  std::string& out = sink.buffer();
+  bool first_member = true;
+  auto begin_member = [&](std::string_view key) {
+    out += first_member ? "{\n" : ",\n";
+    first_member = false;
+    indent(out, 1);
+    append_json_escaped(out, key);
+    out += ": ";
+  };
+  size_t records_written = 0;
+  auto write_record = [&](const JsonNode& record) {
+    out += records_written++ == 0 ? "[\n" : ",\n";
+    indent(out, 2);
+    append_json(out, record, 2);
+    sink.maybe_flush();
+  };
+  auto end_records = [&] {
+    if (extra_records)
+      for (const JsonNode& record : extra_records()) write_record(record);
+    if (records_written == 0) out += "[]";
+    else {
+      out += '\n';
+      indent(out, 1);
+      out += ']';
+    }
+  };
+
+  bool records_seen = false;
+  std::string error;
+  std::optional<MappedFile> bytes;
+  if (!input.empty()) {
+    bytes = MappedFile::open(input, error);
+    if (!bytes) return fmt::format("cannot read {}: {}", input, error);
+  }
+  if (bytes) {
+    ondemand::parser parser;
+    ondemand::document document;
+    ondemand::object top;
+    simdjson::padded_string_view view(bytes->data(), bytes->size(), bytes->capacity());
+    if (auto failure = parser.iterate(view).get(document)) return fmt::format("{}: {}", input, describe(failure));
+    if (auto failure = document.get_object().get(top)) return fmt::format("{}: {}", input, describe(failure));
+    for (auto field : top) {
+      std::string_view key_view;
+      if (auto failure = field.unescaped_key().get(key_view)) return fmt::format("{}: {}", input, describe(failure));
+      std::string key(key_view);
+      ondemand::value value = field.value();
+      begin_member(key);
+      if (key != records_key) {
+        JsonNode node;
+        if (auto failure = parse_value(value, node, 1)) return fmt::format("{}: {}: {}", input, key, describe(failure));
+        append_json(out, node, 1);
+        continue;
+      }
+      records_seen = true;
+      ondemand::array records;
+      if (auto failure = value.get_array().get(records)) return fmt::format("{}: {}: {}", input, key, describe(failure));
+      for (auto element : records) {
+        ondemand::value item;
+        JsonNode record;
+        if (auto failure = element.get(item)) return fmt::format("{}: {}: {}", input, key, describe(failure));
+        if (auto failure = parse_value(item, record, 2)) return fmt::format("{}: {}: {}", input, key, describe(failure));
+        edit_record(record);
+        write_record(record);
+      }
+      end_records();
+    }
+  }
+  if (!records_seen) {
+    begin_member(records_key);
+    end_records();
+  }
+  out += "\n}\n";
+  if (!sink.close()) return fmt::format("cannot write {}", output);
+  return std::nullopt;
+}
+
+}  // namespace fleetaudit

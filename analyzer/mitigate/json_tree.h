@@ -1,0 +1,49 @@
+#pragma once
+// An editable JSON value for rewriting snapshot files: numbers and literals keep their source text
+// (epoch times such as 1706868471.208 are written back byte for byte), strings are decoded.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fleetaudit {
+
+struct JsonNode {
+  enum class Kind : unsigned char { object, array, string, literal };
+  Kind kind = Kind::literal;
+  std::string text;  // string: decoded; literal: a number, true, false or null as written
+  std::vector<std::pair<std::string, JsonNode>> members;  // object, in source order
+  std::vector<JsonNode> items;                            // array
+
+  static JsonNode string_value(std::string_view text) { return {Kind::string, std::string(text), {}, {}}; }
+  static JsonNode literal(std::string_view raw) { return {Kind::literal, std::string(raw), {}, {}}; }
+  static JsonNode object_value() { return {Kind::object, {}, {}, {}}; }
+  static JsonNode array_value() { return {Kind::array, {}, {}, {}}; }
+
+  JsonNode* find(std::string_view key);
+  // The string at `key`, or empty when absent or not a string.
+  std::string_view string_at(std::string_view key);
+  // Replaces the member in place (keeping its position), or appends it.
+  void set(std::string_view key, JsonNode value);
+  void erase(std::string_view key);
+};
+
+// Appends `node`, pretty-printed with 2-space indentation, as if it stood at nesting `depth`.
+void append_json(std::string& out, const JsonNode& node, int depth);
+
+// Reads a whole JSON file (small files only). nullopt with `error` set when it cannot.
+std::optional<JsonNode> read_json_file(const std::string& path, std::string& error);
+
+// Rewrites the snapshot file `input` (`{"KEY": [records…], …}`) into `output`, record by record so
+// that files of millions of records never sit in memory whole: each element of `records_key` passes
+// through `edit_record`, then what `extra_records` returns (called once, after the last record) is
+// appended to that array (created when absent). An empty `input` writes a new file.
+// Other members are kept as they are. Returns a message when it cannot.
+std::optional<std::string> rewrite_records_file(const std::string& input, const std::string& output,
+                                                std::string_view records_key,
+                                                const std::function<void(JsonNode&)>& edit_record,
+                                                const std::function<std::vector<JsonNode>()>& extra_records);
+
+}  // namespace fleetaudit
