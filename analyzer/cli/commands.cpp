@@ -138,8 +138,9 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     return kUsageOrInputError;
   }
 
+  // A warning's rendering says "warning:" itself, after its location.
   for (const Diagnostic& diagnostic : report.diagnostics.items())
-    fmt::print(errors, "fleetaudit: {}: {}\n", diagnostic.severity == DiagnosticSeverity::error ? "error" : "warning",
+    fmt::print(errors, "fleetaudit: {}{}\n", diagnostic.severity == DiagnosticSeverity::error ? "error: " : "",
                diagnostic.render());
   if (report.input_problems()) return kUsageOrInputError;
   return report.unsuppressed_findings() > 0 ? kNonCompliant : kCompliant;
