@@ -61,4 +61,14 @@ inline CommandResult run_command(const std::string& command) {
 
 inline std::string fleetaudit_binary() { return FLEETAUDIT_BINARY; }
 
+// Runs fleetaudit from the source directory so that snapshot paths are relative, as in CI.
+inline CommandResult run_fleetaudit(const std::string& arguments, const std::string& stderr_file = "/dev/null") {
+  return run_command("cd '" + source_dir() + "' && '" + fleetaudit_binary() + "' " + arguments + " 2>" + stderr_file);
+}
+
+// Validates a SARIF file against the OASIS schema (tests/data/validate_sarif.py).
+inline CommandResult validate_sarif(const std::string& path) {
+  return run_command("/usr/bin/python3 '" + source_dir() + "/tests/data/validate_sarif.py' '" + path + "' 2>&1");
+}
+
 }  // namespace fleetaudit::testing

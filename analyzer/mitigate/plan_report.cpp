@@ -5,24 +5,12 @@
 #include <unordered_set>
 
 #include "analyzer/mitigate/mitigation_outputs.h"
+#include "analyzer/report/resource_identifier_json.h"
 #include "analyzer/util/json_writer.h"
 
 namespace fleetaudit {
 
 namespace {
-
-void write_identifier(JsonWriter& json, const ResourceIdentifier& identifier) {
-  json.begin_object();
-  if (identifier.kind == ResourceIdentifier::Kind::policy_version) {
-    json.key("policyVersionIdentifier").begin_object();
-    json.key("policyName").value(identifier.value);
-    json.key("policyVersionId").value(identifier.version_id);
-    json.end_object();
-  } else {
-    json.key(identifier.member_name()).value(identifier.value);
-  }
-  json.end_object();
-}
 
 void write_change(JsonWriter& json, const PlannedChange& change) {
   json.begin_object();
@@ -141,7 +129,7 @@ void write_plan_json(const MitigationPlan& plan, std::FILE* out) {
     json.key("checkName").value(finding.check_name);
     json.key("resourceType").value(finding.resource_type);
     json.key("resourceIdentifier");
-    write_identifier(json, finding.resource);
+    write_resource_identifier(json, finding.resource);
     json.key("actionName").value(action.name);
     json.key("actionType").value(to_string(action.type));
     json.key("status").value(to_string(execution.status));

@@ -1,18 +1,13 @@
 #include <fmt/format.h>
 
 #include "analyzer/report/reporters.h"
+#include "analyzer/report/resource_identifier_json.h"
 #include "analyzer/util/digest.h"
 #include "analyzer/util/json_writer.h"
 
 namespace fleetaudit {
 
-std::string audit_task_id(const AuditReport& report) {
-  return "fleetaudit-" + sha256_hex(fmt::format("{}\n{}", report.account_id, report.clock)).substr(0, 24);
-}
-
-namespace {
-
-void write_identifier(JsonWriter& json, const ResourceIdentifier& identifier) {
+void write_resource_identifier(JsonWriter& json, const ResourceIdentifier& identifier) {
   json.begin_object();
   if (identifier.kind == ResourceIdentifier::Kind::policy_version) {
     json.key("policyVersionIdentifier").begin_object();
@@ -24,6 +19,12 @@ void write_identifier(JsonWriter& json, const ResourceIdentifier& identifier) {
   }
   json.end_object();
 }
+
+std::string audit_task_id(const AuditReport& report) {
+  return "fleetaudit-" + sha256_hex(fmt::format("{}\n{}", report.account_id, report.clock)).substr(0, 24);
+}
+
+namespace {
 
 void write_additional_info(JsonWriter& json, const AdditionalInfo& info) {
   if (info.empty()) return;
@@ -53,7 +54,7 @@ void write_aws_findings(const ReportContext& context, std::FILE* out) {
       json.key("nonCompliantResource").begin_object();
       json.key("resourceType").value(to_string(finding.resource_type));
       json.key("resourceIdentifier");
-      write_identifier(json, finding.resource);
+      write_resource_identifier(json, finding.resource);
       write_additional_info(json, finding.additional_info);
       json.end_object();
       if (!finding.related.empty()) {
@@ -62,7 +63,7 @@ void write_aws_findings(const ReportContext& context, std::FILE* out) {
           json.begin_object();
           json.key("resourceType").value(to_string(related.type));
           json.key("resourceIdentifier");
-          write_identifier(json, related.identifier);
+          write_resource_identifier(json, related.identifier);
           write_additional_info(json, related.additional_info);
           json.end_object();
         }

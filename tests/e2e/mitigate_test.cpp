@@ -20,8 +20,7 @@ using testing::run_command;
 using testing::TempDir;
 
 CommandResult fleetaudit(const std::string& arguments, const std::string& stderr_file = "/dev/null") {
-  return run_command("cd '" + testing::source_dir() + "' && '" + testing::fleetaudit_binary() + "' " + arguments +
-                     " 2>" + stderr_file);
+  return testing::run_fleetaudit(arguments, stderr_file);
 }
 
 // "CHECK resource-key" of every finding an audit of `directory` reports.

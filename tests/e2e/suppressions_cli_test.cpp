@@ -11,13 +11,11 @@ using testing::run_command;
 using testing::TempDir;
 
 CommandResult fleetaudit(const std::string& arguments, const std::string& stderr_file = "/dev/null") {
-  return run_command("cd '" + testing::source_dir() + "' && '" + testing::fleetaudit_binary() + "' " + arguments +
-                     " 2>" + stderr_file);
+  return testing::run_fleetaudit(arguments, stderr_file);
 }
 
 void expect_valid_sarif(const std::string& path) {
-  CommandResult validation =
-      run_command("/usr/bin/python3 '" + testing::source_dir() + "/tests/data/validate_sarif.py' '" + path + "' 2>&1");
+  CommandResult validation = testing::validate_sarif(path);
   EXPECT_EQ(validation.exit_status, 0) << validation.output;
 }
 
