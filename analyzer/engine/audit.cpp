@@ -254,7 +254,9 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
     CheckResult result = check.run(context);
     for (const std::string& note : result.notes) report.diagnostics.warning("", fmt::format("{}: {}", check.name, note));
     run.resources_evaluated = result.resources_evaluated;
-    for (const auto& [file, message] : result.input_problems) {
+    for (const auto& problem : result.input_problems) {
+      const std::string& file = problem.first;
+      const std::string& message = problem.second;
       // Several checks may meet the same problem (one expired CRL, say): say it once.
       bool known = std::any_of(report.diagnostics.items().begin(), report.diagnostics.items().end(),
                                [&](const Diagnostic& d) { return d.file == file && d.message == message; });

@@ -10,17 +10,20 @@
 
 namespace fleetaudit {
 
+struct JsonMember;
+
 struct JsonNode {
   enum class Kind : unsigned char { object, array, string, literal };
   Kind kind = Kind::literal;
   std::string text;  // string: decoded; literal: a number, true, false or null as written
-  std::vector<std::pair<std::string, JsonNode>> members;  // object, in source order
+  std::vector<JsonMember> members;  // object, in source order
   std::vector<JsonNode> items;                            // array
 
-  static JsonNode string_value(std::string_view text) { return {Kind::string, std::string(text), {}, {}}; }
-  static JsonNode literal(std::string_view raw) { return {Kind::literal, std::string(raw), {}, {}}; }
-  static JsonNode object_value() { return {Kind::object, {}, {}, {}}; }
-  static JsonNode array_value() { return {Kind::array, {}, {}, {}}; }
+  // Defined below the struct: clang needs JsonNode complete to build its members from {}.
+  static JsonNode string_value(std::string_view text);
+  static JsonNode literal(std::string_view raw);
+  static JsonNode object_value();
+  static JsonNode array_value();
 
   JsonNode* find(std::string_view key);
   // The string at `key`, or empty when absent or not a string.
@@ -29,6 +32,18 @@ struct JsonNode {
   void set(std::string_view key, JsonNode value);
   void erase(std::string_view key);
 };
+
+// One member of an object. Not std::pair: clang's pair needs JsonNode complete inside JsonNode.
+struct JsonMember {
+  JsonMember(std::string key, JsonNode value) : first(std::move(key)), second(std::move(value)) {}
+  std::string first;
+  JsonNode second;
+};
+
+inline JsonNode JsonNode::string_value(std::string_view text) { return {Kind::string, std::string(text), {}, {}}; }
+inline JsonNode JsonNode::literal(std::string_view raw) { return {Kind::literal, std::string(raw), {}, {}}; }
+inline JsonNode JsonNode::object_value() { return {Kind::object, {}, {}, {}}; }
+inline JsonNode JsonNode::array_value() { return {Kind::array, {}, {}, {}}; }
 
 // Appends `node`, pretty-printed with 2-space indentation, as if it stood at nesting `depth`.
 void append_json(std::string& out, const JsonNode& node, int depth);

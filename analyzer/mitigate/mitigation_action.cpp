@@ -161,10 +161,12 @@ std::optional<MitigationAction> parse_action(object value, size_t index, std::ve
     element block;
     if (!params->at_key(params_key(type)).get(block)) given.push_back(type);
   }
-  for (auto [key, ignored] : *params)
+  for (auto member : *params) {
+    const std::string_view key = member.key;
     if (std::none_of(std::begin(kAllMitigationActionTypes), std::end(kAllMitigationActionTypes),
                      [&](MitigationActionType type) { return key == params_key(type); }))
       fields.error("actionParams", fmt::format("unknown parameter block {}", key));
+  }
   if (given.size() != 1) {
     std::string names;
     for (MitigationActionType type : given) names += fmt::format("{}{}", names.empty() ? "" : ", ", params_key(type));
