@@ -135,4 +135,27 @@ inline const RevocationList* revoked_by(const Snapshot& snapshot, const x509::Ce
   return nullptr;
 }
 
+// The revoked-CA and revoked-device checks: every certificate in use of `kind` that its issuer's
+// list revokes. `noun` starts the message ("Device certificate", "CA certificate").
+inline CheckResult find_revoked_in_use(const CheckContext& context, Kind kind, std::string_view noun) {
+  const Snapshot& snapshot = context.snapshot;
+  CheckResult result;
+  if ((result.not_run_reason = crls_missing(snapshot))) return result;
+  report_expired_crls(context, result);
+  const CertificateTable& table = table_of(snapshot, kind);
+  for (uint32_t row = 0; row < table.size(); ++row) {
+    if (!is_in_use(table.status[row]) || !table.facts[row].parsed) continue;
+    ++result.resources_evaluated;
+    const RevocationList* list = revoked_by(snapshot, table.facts[row]);
+    if (list == nullptr) continue;
+    Finding finding = finding_for(snapshot, kind, row, "CERTIFICATE_REVOKED_BY_ISSUER",
+                                  fmt::format("{} {} is {} in AWS IoT but its issuer revoked it ({}).", noun,
+                                              snapshot.text(table.certificate_id[row]),
+                                              to_string(table.status[row]), list->file));
+    finding.additional_info = {{"CRL", list->file}};
+    result.findings.push_back(std::move(finding));
+  }
+  return result;
+}
+
 }  // namespace fleetaudit::certificate_rules

@@ -5,25 +5,7 @@ namespace fleetaudit {
 namespace {
 
 CheckResult run(const CheckContext& context) {
-  using namespace certificate_rules;
-  const Snapshot& snapshot = context.snapshot;
-  CheckResult result;
-  if ((result.not_run_reason = crls_missing(snapshot))) return result;
-  report_expired_crls(context, result);
-  const CertificateTable& table = snapshot.certificates;
-  for (uint32_t row = 0; row < table.size(); ++row) {
-    if (!is_in_use(table.status[row]) || !table.facts[row].parsed) continue;
-    ++result.resources_evaluated;
-    const RevocationList* list = revoked_by(snapshot, table.facts[row]);
-    if (list == nullptr) continue;
-    Finding finding = finding_for(
-        snapshot, Kind::device, row, "CERTIFICATE_REVOKED_BY_ISSUER",
-        fmt::format("Device certificate {} is {} in AWS IoT but its issuer revoked it ({}).",
-                    snapshot.text(table.certificate_id[row]), to_string(table.status[row]), list->file));
-    finding.additional_info = {{"CRL", list->file}};
-    result.findings.push_back(std::move(finding));
-  }
-  return result;
+  return certificate_rules::find_revoked_in_use(context, certificate_rules::Kind::device, "Device certificate");
 }
 
 const RegisterCheck registration({
