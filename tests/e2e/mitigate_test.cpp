@@ -248,6 +248,53 @@ TEST(Mitigate, ScriptQuotesHostileNamesSafely) {
             std::string::npos);
 }
 
+// UPDATE_CA_CERTIFICATE on every check that allows it, each on the fixture where that check fires:
+// the preview marks the CA INACTIVE, and the re-audit closes the findings and opens nothing.
+// Deactivating a revoked issuing CA alone would leave its ACTIVE device certificates behind (and
+// FLEETAUDIT_DEVICE_CERTIFICATE_CA_NOT_ACTIVE_CHECK says so), so that case also deactivates them.
+TEST(Mitigate, DeactivatingCaCertificatesClosesTheCaChecks) {
+  struct Case {
+    std::string fixture;
+    std::map<std::string, std::string> reason_codes_by_check;  // the task's target filter
+  };
+  const std::vector<Case> cases = {
+      {"fixtures/ca_certificate_expiring_check/approaching-and-past",
+       {{"CA_CERTIFICATE_EXPIRING_CHECK", R"("CERTIFICATE_APPROACHING_EXPIRATION", "CERTIFICATE_PAST_EXPIRATION")"}}},
+      {"fixtures/ca_certificate_key_quality_check/roca",
+       {{"CA_CERTIFICATE_KEY_QUALITY_CHECK", R"("CERTIFICATE_KEY_VULNERABILITY_CVE-2017-15361")"}}},
+      {"fixtures/revoked_ca_certificate_still_active_check/revoked-intermediate",
+       {{"REVOKED_CA_CERTIFICATE_STILL_ACTIVE_CHECK", R"("CERTIFICATE_REVOKED_BY_ISSUER")"},
+        {"INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK",
+         R"("INTERMEDIATE_CA_REVOKED_BY_ISSUER")"}}},
+  };
+  const std::string deactivate_ca = action("DeactivateCa", R"("updateCACertificateParams": {"action": "DEACTIVATE"})");
+  for (const Case& test : cases) {
+    SCOPED_TRACE(test.fixture);
+    std::string filter, mapping;
+    for (const auto& [check, reason_codes] : test.reason_codes_by_check) {
+      const bool ca_check = check.find("CA_CERTIFICATE") != std::string::npos;
+      filter += (filter.empty() ? "\"" : ", \"") + check + "\": [" + reason_codes + "]";
+      mapping += (mapping.empty() ? "\"" : ", \"") + check + "\": [\"" + (ca_check ? "DeactivateCa" : "Deactivate") +
+                 "\"]";
+    }
+    TempDir work;
+    RoundTrip trip = mitigate(test.fixture,
+                              R"({"actions": [)" + deactivate_ca + "," + kDeactivate +
+                                  R"(], "task": {"taskId": "ca", "target": {"auditCheckToReasonCodeFilter": {)" +
+                                  filter + "}}, \"auditCheckToActionsMapping\": {" + mapping + "}}}",
+                              work);
+    for (const auto& [check, reason_codes] : test.reason_codes_by_check) {
+      EXPECT_FALSE(of_check(trip.before, check).empty()) << check;
+      EXPECT_TRUE(of_check(trip.after, check).empty()) << check << " still has open findings";
+    }
+    for (const std::string& open : trip.after) EXPECT_TRUE(trip.before.count(open)) << "newly opened: " << open;
+    EXPECT_NE(testing::read_file(trip.preview + "/ca-certificates.json").find(R"("status": "INACTIVE")"),
+              std::string::npos);
+    EXPECT_NE(trip.script.find("update-ca-certificate"), std::string::npos);
+    expect_script_is_valid_bash(work.file("fix.sh"));
+  }
+}
+
 #ifdef FLEETAUDIT_FLEETGEN
 TEST(Mitigate, GeneratedFleetRoundTrip) {
   TempDir work;
