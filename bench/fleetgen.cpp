@@ -779,14 +779,17 @@ bool counts_for_device_checks(CertificateStatus status) {
   return status == CertificateStatus::Active || status == CertificateStatus::PendingTransfer;
 }
 
-enum class ExpiryClass { LongLived, ExpiresWithinThreshold, Expired };
+enum class ExpiryClass { LongLived, ExpiresWithinThreshold, Expired, RegisteredLongAgo };
 
-// One certificate in every 200 expires within the threshold, one has expired: spread
-// evenly so that even small fleets carry some.
+// The fleet rotates its certificates yearly, as the age check asks: every certificate was
+// registered within the last year except the planted ones. One certificate in every 200 expires
+// within the threshold, one has expired, two were registered more than a year ago: spread evenly
+// so that even small fleets carry some.
 ExpiryClass expiry_class(uint64_t seed, uint64_t certificate) {
   const uint64_t slot = (certificate + seed) % 200;
   if (slot == 17) return ExpiryClass::ExpiresWithinThreshold;
   if (slot == 117) return ExpiryClass::Expired;
+  if (slot == 57 || slot == 157) return ExpiryClass::RegisteredLongAgo;
   return ExpiryClass::LongLived;
 }
 
@@ -875,8 +878,14 @@ DeviceTimes device_times(ExpiryClass expiry, CertificateStatus status, Draw& dra
   const int64_t now = exported_at_seconds();
   DeviceTimes times{};
   switch (expiry) {
-    case ExpiryClass::LongLived: {
-      times.not_before = now - draw.between(2 * kSecondsPerDay, 5 * 365 * kSecondsPerDay);
+    case ExpiryClass::LongLived:
+    case ExpiryClass::RegisteredLongAgo: {
+      // Registration (below) comes at most a tenth of the time since issue after it: issued within
+      // 330 days, a certificate was registered well inside the age threshold; issued 420 days or
+      // more ago, it was registered at least 378 days ago, well past it.
+      times.not_before = expiry == ExpiryClass::LongLived
+                             ? now - draw.between(2 * kSecondsPerDay, 330 * kSecondsPerDay)
+                             : now - draw.between(420 * kSecondsPerDay, 5 * 365 * kSecondsPerDay);
       static constexpr std::array<int64_t, 4> kValidityYears = {10, 15, 20, 0};
       const int64_t years = draw.pick(kValidityYears);
       // 0: the fixed end date AWS IoT gives the certificates it issues itself.
@@ -885,11 +894,11 @@ DeviceTimes device_times(ExpiryClass expiry, CertificateStatus status, Draw& dra
     }
     case ExpiryClass::ExpiresWithinThreshold:  // well inside (now, now + 30 days]
       times.not_after = now + draw.between(kSecondsPerDay, (kExpiryThresholdDays - 1) * kSecondsPerDay);
-      times.not_before = times.not_after - draw.between(1, 3) * 365 * kSecondsPerDay;
+      times.not_before = times.not_after - draw.between(200, 360) * kSecondsPerDay;
       break;
     case ExpiryClass::Expired:
-      times.not_after = now - draw.between(kSecondsPerDay, 700 * kSecondsPerDay);
-      times.not_before = times.not_after - draw.between(1, 2) * 365 * kSecondsPerDay;
+      times.not_after = now - draw.between(kSecondsPerDay, 60 * kSecondsPerDay);
+      times.not_before = times.not_after - draw.between(200, 300) * kSecondsPerDay;
       break;
   }
   // Registered with AWS IoT some time after issue, always before the export.
@@ -1389,7 +1398,7 @@ struct ExpiryCounts {
 void write_expected_findings(const Options& options, const FleetPlan& plan, const CertificateAuthority& authority,
                              const std::vector<std::string>& planted_policies, bool logging_disabled) {
   const int64_t now = exported_at_seconds();
-  int64_t shared = 0;
+  int64_t shared = 0, registered_long_ago = 0;
   ExpiryCounts device;
   for (uint64_t certificate = 0; certificate < plan.certificate_count; ++certificate) {
     if (!counts_for_device_checks(certificate_status(options.seed, certificate))) continue;
@@ -1397,6 +1406,7 @@ void write_expected_findings(const Options& options, const FleetPlan& plan, cons
     switch (expiry_class(options.seed, certificate)) {
       case ExpiryClass::ExpiresWithinThreshold: ++device.approaching; break;
       case ExpiryClass::Expired: ++device.past; break;
+      case ExpiryClass::RegisteredLongAgo: ++registered_long_ago; break;
       case ExpiryClass::LongLived: break;
     }
   }
@@ -1422,6 +1432,14 @@ void write_expected_findings(const Options& options, const FleetPlan& plan, cons
   writer.member_bool("LOGGING_DISABLED_CHECK", logging_disabled);
   write_counts("DEVICE_CERTIFICATE_EXPIRING_CHECK", device);
   write_counts("CA_CERTIFICATE_EXPIRING_CHECK", ca);
+  writer.member("DEVICE_CERTIFICATE_AGE_CHECK", registered_long_ago);
+  // Every key is a fresh P-256 key signed with ECDSA-SHA256 by the ACTIVE CA, and every id and
+  // validity matches its certificate: the other certificate checks must stay silent.
+  for (std::string_view silent : {"DEVICE_CERTIFICATE_KEY_QUALITY_CHECK", "CA_CERTIFICATE_KEY_QUALITY_CHECK",
+                                  "FLEETAUDIT_WEAK_CERTIFICATE_ALGORITHM_CHECK", "FLEETAUDIT_PUBLIC_KEY_SHARED_CHECK",
+                                  "FLEETAUDIT_CERTIFICATE_SNAPSHOT_INTEGRITY_CHECK",
+                                  "FLEETAUDIT_DEVICE_CERTIFICATE_CA_NOT_ACTIVE_CHECK"})
+    writer.member(silent, int64_t{0});
   writer.end_object();
   file.close();
 }

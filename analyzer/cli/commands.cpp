@@ -110,9 +110,13 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     audit_options.suppressions = std::move(*suppressions);
   }
 
+  PhaseTimings timings;
+  if (options.timings) audit_options.timings = &timings;
   auto snapshot = std::make_unique<Snapshot>();
   Diagnostics diagnostics;
-  if (auto usage = load_snapshot(options.snapshot_directory, *snapshot, diagnostics)) {
+  LoadOptions load_options;
+  load_options.timings = audit_options.timings;
+  if (auto usage = load_snapshot(options.snapshot_directory, *snapshot, diagnostics, load_options)) {
     print_error(errors, *usage);
     return kUsageOrInputError;
   }
@@ -129,10 +133,15 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     out = file.get();
   }
   ReportContext context{report, options.snapshot_directory, options.sarif_omit_suppressed};
+  const auto report_started = PhaseTimings::Clock::now();
   if (options.format == "sarif") write_sarif(context, out);
   else if (options.format == "json") write_aws_findings(context, out);
   else write_text(context, out);
   std::fflush(out);
+  if (options.timings) {
+    timings.record("write the " + options.format + " report", report_started);
+    timings.print(errors);
+  }
   if (std::ferror(out)) {
     print_error(errors, "could not write the report");
     return kUsageOrInputError;

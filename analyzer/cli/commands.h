@@ -17,6 +17,7 @@ struct AuditCommandOptions {
   std::string suppressions_path;  // --suppressions: list-audit-suppressions output
   bool sarif_omit_suppressed = false;
   std::string weak_key_blocklists;  // empty: the shipped partial sample
+  bool timings = false;             // --timings: phase wall times on standard error
 };
 
 // Runs `fleetaudit audit`; writes the report to the output and problems to `errors`.

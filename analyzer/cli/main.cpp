@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   audit_command->add_option("--weak-key-blocklists", audit.weak_key_blocklists,
                             "Directory of Debian weak-key blocklists (openssl-blacklist blacklist.RSA-<bits> "
                             "files); default: the PARTIAL sample shipped in data/weak-keys");
+  audit_command->add_flag("--timings", audit.timings,
+                          "Print the wall time of each phase (each file loaded, each check, the report) to standard "
+                          "error");
   audit_command->footer(
       "Exit status: 0 every check that ran is compliant (suppressed findings do not count); 1 non-compliant findings; 2 usage error or input that "
       "could not be read (the report is still written).");

@@ -251,6 +251,7 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
       continue;
     }
     CheckContext context{snapshot, report.clock, run.parameters, weak_keys};
+    const auto started = PhaseTimings::Clock::now();
     CheckResult result = check.run(context);
     for (const std::string& note : result.notes) report.diagnostics.warning("", fmt::format("{}: {}", check.name, note));
     run.resources_evaluated = result.resources_evaluated;
@@ -271,6 +272,7 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
       });
       run.findings = std::move(result.findings);
       apply_suppressions(active, run);
+      record_phase(options.timings, fmt::format("check {} ({} findings)", check.name, run.findings.size()), started);
       bool open = std::any_of(run.findings.begin(), run.findings.end(), [](const Finding& f) { return !f.suppressed; });
       run.status = open ? CheckStatus::non_compliant : CheckStatus::compliant;
     }

@@ -6,6 +6,7 @@
 
 #include "analyzer/engine/check.h"
 #include "analyzer/util/diagnostics.h"
+#include "analyzer/util/phase_timings.h"
 
 namespace fleetaudit {
 
@@ -31,6 +32,7 @@ struct AuditOptions {
   std::string configuration_source;              // file name, for messages
   std::vector<AuditSuppression> suppressions;    // --suppressions; added to the snapshot's
   std::string weak_key_blocklists;               // --weak-key-blocklists; empty: the shipped sample
+  PhaseTimings* timings = nullptr;               // when set, each check's run time is recorded
 };
 
 struct AuditReport {

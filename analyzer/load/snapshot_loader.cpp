@@ -61,6 +61,7 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
 
   bool any = false;
   load::ondemand::parser parser;  // reused for every file: its first use allocates
+  auto started = PhaseTimings::Clock::now();
   for (size_t i = 0; i < kSnapshotFileCount; ++i) {
     const SnapshotFile kind = static_cast<SnapshotFile>(i);
     const std::string path = directory + "/" + file_name(kind);
@@ -69,6 +70,7 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
     if (kind == SnapshotFile::iot_logs) {
       load::load_iot_logs(path, snapshot, diagnostics);
       snapshot.present[i] = true;
+      started = record_phase(options.timings, std::string("load ") + file_name(kind), started);
       continue;
     }
     std::string error;
@@ -82,13 +84,16 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
     // A file that was found counts as present even if some records were bad: the checks run
     // on what could be read, and the run reports the problems (exit status 2).
     snapshot.present[i] = true;
+    started = record_phase(options.timings, std::string("load ") + file_name(kind), started);
   }
   if (!any)
     return fmt::format("{} holds no snapshot file (expected files such as things.json, certificates.json, "
                        "policies.json; see the README for how to export them)",
                        directory);
   build_indexes(snapshot, diagnostics);
+  started = record_phase(options.timings, "build indexes", started);
   load_crls(directory + "/crls", snapshot, diagnostics);
+  record_phase(options.timings, "load crls/", started);
   diagnostics.sort();
   return std::nullopt;
 }

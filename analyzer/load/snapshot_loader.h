@@ -4,6 +4,7 @@
 
 #include "analyzer/tables/snapshot.h"
 #include "analyzer/util/diagnostics.h"
+#include "analyzer/util/phase_timings.h"
 
 namespace fleetaudit {
 
@@ -13,6 +14,7 @@ namespace fleetaudit {
 struct LoadOptions {
   // Record files are read this many bytes at a time (rounded to whole records).
   size_t window_bytes = size_t{1} << 20;  // measured: smaller peaks lower, no slower than 32 MiB
+  PhaseTimings* timings = nullptr;        // when set, each file's load time is recorded
 };
 
 std::optional<std::string> load_snapshot(const std::string& directory, Snapshot& snapshot, Diagnostics& diagnostics,
