@@ -7,7 +7,7 @@ namespace fleetaudit::load {
 // policy-targets.json: `aws iot list-targets-for-policy`, once per policy.
 bool load_policy_targets(FileReader& file, ondemand::parser& parser, Snapshot& snapshot) {
   PolicyTargetTable& table = snapshot.policy_targets;
-  std::vector<StringId> targets;
+  std::vector<SplitArn> targets;
   return for_each_record(file, parser, "policyTargets", [&](RecordReader& record, ondemand::object object) {
     StringId policy = kNoString;
     bool has_targets = false;
@@ -21,7 +21,7 @@ bool load_policy_targets(FileReader& file, ondemand::parser& parser, Snapshot& s
         has_targets = true;
         for_each_element(record, *array, record.path("targets"), [&](int64_t index, ondemand::value element) {
           if (auto text = record.string(element, record.path("targets", index)))
-            targets.push_back(snapshot.strings.intern(*text));
+            targets.push_back(intern_split_arn(snapshot.strings, *text));
         });
       } else {
         record.consume(value, record.path(key));
@@ -32,7 +32,7 @@ bool load_policy_targets(FileReader& file, ondemand::parser& parser, Snapshot& s
     if (record.ok() && !has_targets) record.fail(record.path("targets"), "missing required field targets");
     if (!record.ok()) return;
     uint64_t offset = file.offset_of(record.start());
-    for (StringId target : targets) {
+    for (SplitArn target : targets) {
       table.policy_name.push_back(policy);
       table.target.push_back(target);
       table.source.push_back(offset);

@@ -43,13 +43,6 @@ bool exists(const std::string& path) {
   return stat(path.c_str(), &info) == 0;
 }
 
-// "arn:aws:iot:REGION:ACCOUNT:cert/ID" -> ID; empty for any other principal.
-std::string_view certificate_id_of(std::string_view principal) {
-  size_t at = principal.find(":cert/");
-  if (at == std::string_view::npos || principal.substr(0, 4) != "arn:") return {};
-  return principal.substr(at + 6);
-}
-
 }  // namespace
 
 std::optional<std::string> load_snapshot(const std::string& directory, Snapshot& snapshot, Diagnostics& diagnostics,
@@ -119,14 +112,11 @@ void build_indexes(Snapshot& snapshot, Diagnostics& diagnostics) {
   size_t unknown = 0;
   std::string_view first_unknown;
   for (size_t i = 0; i < attachments.size(); ++i) {
-    std::string_view id = certificate_id_of(snapshot.text(attachments.principal[i]));
-    if (id.empty()) continue;  // a Cognito identity or another kind of principal
-    StringId id_string = snapshot.strings.find(id);
-    uint32_t row = id_string == kNoString || id_string >= snapshot.certificate_row_by_id.size()
-                       ? kNoRow
-                       : snapshot.certificate_row_by_id[id_string];
+    const SplitArn principal = attachments.principal[i];
+    if (arn_resource_type(snapshot.strings, principal) != "cert") continue;  // a Cognito identity, say
+    const uint32_t row = certificate_row_of(snapshot, principal.name);
     if (row == kNoRow) {
-      if (unknown++ == 0) first_unknown = id;
+      if (unknown++ == 0) first_unknown = snapshot.text(principal.name);
       continue;
     }
     attachments.certificate_row[i] = row;

@@ -12,7 +12,7 @@ using Association = ThingPrincipalTable::Association;
 // ("thingPrincipalObjects" with the exclusive/non-exclusive association), once per thing.
 bool load_thing_principals(FileReader& file, ondemand::parser& parser, Snapshot& snapshot) {
   ThingPrincipalTable& table = snapshot.thing_principals;
-  std::vector<std::pair<StringId, Association>> principals;
+  std::vector<std::pair<SplitArn, Association>> principals;
   return for_each_record(file, parser, "thingPrincipals", [&](RecordReader& record, ondemand::object object) {
     StringId thing = kNoString;
     bool has_list = false;
@@ -26,7 +26,7 @@ bool load_thing_principals(FileReader& file, ondemand::parser& parser, Snapshot&
         has_list = true;
         for_each_element(record, *array, record.path("principals"), [&](int64_t index, ondemand::value element) {
           if (auto text = record.string(element, record.path("principals", index)))
-            principals.emplace_back(snapshot.strings.intern(*text), Association::unspecified);
+            principals.emplace_back(intern_split_arn(snapshot.strings, *text), Association::unspecified);
         });
       } else if (key == "thingPrincipalObjects") {
         auto array = record.array(value, record.path("thingPrincipalObjects"));
@@ -36,13 +36,13 @@ bool load_thing_principals(FileReader& file, ondemand::parser& parser, Snapshot&
           const char* at = location_of(element);
           auto entry = record.object(element, record.path("thingPrincipalObjects", index));
           if (!entry) return;
-          StringId principal = kNoString;
+          SplitArn principal;
           Association association = Association::unspecified;
           for_each_field(record, *entry, record.path("thingPrincipalObjects", index),
                          [&](std::string_view entry_key, ondemand::value entry_value) {
             auto path = record.path("thingPrincipalObjects", index, entry_key);
             if (entry_key == "principal") {
-              if (auto text = record.string(entry_value, path)) principal = snapshot.strings.intern(*text);
+              if (auto text = record.string(entry_value, path)) principal = intern_split_arn(snapshot.strings, *text);
             } else if (entry_key == "thingPrincipalType") {
               const char* type_at = location_of(entry_value);
               auto text = record.string(entry_value, path);
@@ -54,7 +54,7 @@ bool load_thing_principals(FileReader& file, ondemand::parser& parser, Snapshot&
               record.consume(entry_value, path);
             }
           });
-          if (principal == kNoString && !record.broken())
+          if (principal.name == kNoString && !record.broken())
             record.fail_at(at, record.path("thingPrincipalObjects", index, "principal"),
                            "missing required field principal");
           else

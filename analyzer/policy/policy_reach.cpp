@@ -7,21 +7,6 @@
 
 namespace fleetaudit::policy {
 
-namespace {
-
-// "arn:…:cert/ID" -> ID, "arn:…:thinggroup/NAME" -> NAME; empty otherwise.
-std::string_view arn_name(std::string_view arn, std::string_view type) {
-  if (arn.substr(0, 4) != "arn:") return {};
-  size_t at = arn.find(":" + std::string(type) + "/");
-  return at == std::string_view::npos ? std::string_view{} : arn.substr(at + type.size() + 2);
-}
-
-StringId find_string(const Snapshot& snapshot, std::string_view text) {
-  return text.empty() ? kNoString : snapshot.strings.find(text);
-}
-
-}  // namespace
-
 ArnContext arn_context_for(const Snapshot& snapshot, uint32_t policy_row) {
   if (auto context = ArnContext::from_arn(snapshot.text(snapshot.policies.arn[policy_row]))) return *context;
   return ArnContext{"aws", std::string(snapshot.text(snapshot.manifest.region)),
@@ -78,25 +63,18 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
     };
     for (uint32_t target_index : targets_by_policy.of(policy)) {
       reach.attached[policy] = 1;
-      std::string_view target = snapshot.text(targets.target[target_index]);
-      if (std::string_view id = arn_name(target, "cert"); !id.empty()) {
-        StringId id_string = find_string(snapshot, id);
-        uint32_t row = id_string == kNoString || id_string >= snapshot.certificate_row_by_id.size()
-                           ? kNoRow
-                           : snapshot.certificate_row_by_id[id_string];
+      const SplitArn target = targets.target[target_index];
+      const std::string_view type = arn_resource_type(snapshot.strings, target);
+      if (type == "cert") {
+        const uint32_t row = certificate_row_of(snapshot, target.name);
         if (row == kNoRow) {
           ++reach.other_targets[policy];
           continue;
         }
         add_certificate(row);
         for (StringId thing : snapshot.things_by_certificate.of(row)) add_thing(thing);
-      } else if (std::string_view group = arn_name(target, "thinggroup"); !group.empty()) {
-        StringId group_string = find_string(snapshot, group);
-        if (group_string == kNoString) {
-          ++reach.other_targets[policy];
-          continue;
-        }
-        for (StringId thing : things_by_group.of(group_string))
+      } else if (type == "thinggroup") {
+        for (StringId thing : things_by_group.of(target.name))
           if (add_thing(thing))
             for (uint32_t row : certificates_by_thing.of(thing)) add_certificate(row);
       } else {

@@ -46,6 +46,23 @@ std::optional<CertificateStatus> certificate_status_from(std::string_view text) 
   return std::nullopt;
 }
 
+SplitArn intern_split_arn(StringInterner& strings, std::string_view text) {
+  // arn:PARTITION:SERVICE:REGION:ACCOUNT:TYPE/NAME: split after the '/' that follows the fifth ':'.
+  size_t at = 0;
+  for (int colons = 0; colons < 5 && at != std::string_view::npos; ++colons) at = text.find(':', at + 1);
+  const size_t slash = at == std::string_view::npos ? at : text.find('/', at);
+  if (text.substr(0, 4) != "arn:" || slash == std::string_view::npos || slash + 1 == text.size())
+    return {kNoString, strings.intern(text)};
+  return {strings.intern(text.substr(0, slash + 1)), strings.intern(text.substr(slash + 1))};
+}
+
+std::string_view arn_resource_type(const StringInterner& strings, SplitArn arn) {
+  if (arn.prefix == kNoString) return {};
+  std::string_view prefix = strings.view(arn.prefix);  // "arn:…:ACCOUNT:TYPE/"
+  prefix.remove_suffix(1);
+  return prefix.substr(prefix.rfind(':') + 1);
+}
+
 std::optional<LogLevel> log_level_from(std::string_view text) {
   if (text == "DEBUG") return LogLevel::debug;
   if (text == "INFO") return LogLevel::info;

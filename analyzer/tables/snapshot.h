@@ -87,11 +87,25 @@ struct CertificateTable {
 };
 inline constexpr EpochMillis kMissingTime = INT64_MIN;
 
+// A principal or policy target ARN kept as two interned parts: "arn:aws:iot:REGION:ACCOUNT:cert/"
+// and the name after the first '/' of the resource. The names are the certificate ids and group
+// names other tables hold, so they are stored once and joins compare ids, not text. Anything
+// else (a Cognito identity id, an ARN without '/') keeps prefix kNoString and all of its text
+// in `name`.
+struct SplitArn {
+  StringId prefix = kNoString;
+  StringId name = kNoString;
+  bool operator==(const SplitArn&) const = default;
+};
+SplitArn intern_split_arn(StringInterner& strings, std::string_view text);
+// The resource type of a split ARN ("cert", "thinggroup"), from its prefix; empty when unsplit.
+std::string_view arn_resource_type(const StringInterner& strings, SplitArn arn);
+
 // One row per (thing, principal) attachment, in file order.
 struct ThingPrincipalTable {
   enum class Association : uint8_t { unspecified, exclusive_thing, non_exclusive_thing };
   std::vector<StringId> thing_name;
-  std::vector<StringId> principal;  // certificate ARN or Cognito identity id, as exported
+  std::vector<SplitArn> principal;  // certificate ARN or Cognito identity id, as exported
   std::vector<uint32_t> certificate_row;  // row in CertificateTable, or kNoRow
   std::vector<Association> association;
   SourceOffsets source;  // the thing's element
@@ -120,7 +134,7 @@ struct PolicyVersionTable {
 
 struct PolicyTargetTable {
   std::vector<StringId> policy_name;
-  std::vector<StringId> target;  // certificate ARN, thing-group ARN or Cognito identity id
+  std::vector<SplitArn> target;  // certificate ARN, thing-group ARN or Cognito identity id
   SourceOffsets source;
   size_t size() const { return policy_name.size(); }
 };
@@ -228,6 +242,13 @@ struct Snapshot {
 
   bool has(SnapshotFile file) const { return present[static_cast<size_t>(file)]; }
   std::string_view text(StringId id) const { return id == kNoString ? std::string_view{} : strings.view(id); }
+  std::string text(SplitArn arn) const { return std::string(text(arn.prefix)).append(text(arn.name)); }
 };
+
+// The row in snapshot.certificates of the certificate with this id, or kNoRow.
+inline uint32_t certificate_row_of(const Snapshot& snapshot, StringId certificate_id) {
+  return certificate_id < snapshot.certificate_row_by_id.size() ? snapshot.certificate_row_by_id[certificate_id]
+                                                                 : kNoRow;
+}
 
 }  // namespace fleetaudit

@@ -40,50 +40,56 @@ const char* StringInterner::store(std::string_view text) {
   return destination;
 }
 
+namespace {
+constexpr uint64_t kIdMask = 0xffffffffULL;
+uint64_t slot_entry(uint32_t hash, StringId id) { return (uint64_t{hash} << 32) | (uint64_t{id} + 1); }
+}  // namespace
+
 void StringInterner::grow() {
-  std::vector<uint32_t> bigger(slots_.size() * 2, 0);
-  size_t mask = bigger.size() - 1;
-  for (uint32_t id = 0; id < strings_.size(); ++id) {
-    size_t slot = hashes_[id] & mask;
+  std::vector<uint64_t> bigger(slots_.size() * 2, 0);
+  const size_t mask = bigger.size() - 1;
+  for (uint64_t entry : slots_) {
+    if (entry == 0) continue;
+    size_t slot = (entry >> 32) & mask;
     while (bigger[slot] != 0) slot = (slot + 1) & mask;
-    bigger[slot] = id + 1;
+    bigger[slot] = entry;
   }
   slots_.swap(bigger);
 }
 
 StringId StringInterner::find(std::string_view text) const {
-  uint32_t h = hash_string(text);
-  size_t mask = slots_.size() - 1;
+  const uint32_t h = hash_string(text);
+  const size_t mask = slots_.size() - 1;
   for (size_t slot = h & mask;; slot = (slot + 1) & mask) {
-    uint32_t entry = slots_[slot];
+    const uint64_t entry = slots_[slot];
     if (entry == 0) return kNoString;
-    StringId id = entry - 1;
-    if (hashes_[id] == h && strings_[id] == text) return id;
+    if (static_cast<uint32_t>(entry >> 32) != h) continue;
+    const StringId id = static_cast<StringId>((entry & kIdMask) - 1);
+    if (strings_[id] == text) return id;
   }
 }
 
 StringId StringInterner::intern(std::string_view text) {
-  uint32_t h = hash_string(text);
-  size_t mask = slots_.size() - 1;
+  const uint32_t h = hash_string(text);
+  const size_t mask = slots_.size() - 1;
   size_t slot = h & mask;
   for (;; slot = (slot + 1) & mask) {
-    uint32_t entry = slots_[slot];
+    const uint64_t entry = slots_[slot];
     if (entry == 0) break;
-    StringId id = entry - 1;
-    if (hashes_[id] == h && strings_[id] == text) return id;
+    if (static_cast<uint32_t>(entry >> 32) != h) continue;
+    const StringId id = static_cast<StringId>((entry & kIdMask) - 1);
+    if (strings_[id] == text) return id;
   }
-  StringId id = static_cast<StringId>(strings_.size());
+  const StringId id = static_cast<StringId>(strings_.size());
   strings_.emplace_back(store(text), text.size());
-  hashes_.push_back(h);
-  slots_[slot] = id + 1;
+  slots_[slot] = slot_entry(h, id);
   // Keep the load factor under one half so probes stay short.
   if (strings_.size() * 2 > slots_.size()) grow();
   return id;
 }
 
 size_t StringInterner::bytes_used() const {
-  size_t total = slots_.capacity() * sizeof(uint32_t) + hashes_.capacity() * sizeof(uint32_t) +
-                 strings_.capacity() * sizeof(std::string_view);
+  size_t total = slots_.capacity() * sizeof(uint64_t) + strings_.capacity() * sizeof(std::string_view);
   for (size_t i = 0; i < blocks_.size(); ++i) total += (i + 1 == blocks_.size()) ? block_capacity_ : kBlockSize;
   return total;
 }

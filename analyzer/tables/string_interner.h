@@ -32,9 +32,9 @@ private:
   size_t block_used_ = 0;
   size_t block_capacity_ = 0;
   std::vector<std::string_view> strings_;
-  std::vector<uint32_t> hashes_;
-  // Open addressing, linear probing; slots hold id + 1 (0 = empty).
-  std::vector<uint32_t> slots_;
+  // Open addressing, linear probing. A slot holds the string's hash in its high half and id + 1
+  // in its low half (0 = empty): a probe rejects other strings without touching them.
+  std::vector<uint64_t> slots_;
 };
 
 uint32_t hash_string(std::string_view text);

@@ -68,7 +68,8 @@ TEST(PolicyReach, OnePolicyWithAHundredThousandTargetsIsLinear) {
   const StringId policy = snapshot->policies.name[0];
   const StringId group = strings.intern("fleet");
   snapshot->policy_targets.policy_name.push_back(policy);
-  snapshot->policy_targets.target.push_back(strings.intern("arn:aws:iot:us-east-1:123456789012:thinggroup/fleet"));
+  snapshot->policy_targets.target.push_back(
+      intern_split_arn(strings, "arn:aws:iot:us-east-1:123456789012:thinggroup/fleet"));
   snapshot->policy_targets.source.push_back(0);
   for (uint32_t i = 0; i < kCount; ++i) {
     const std::string id = fmt::format("{:064x}", i);
@@ -80,7 +81,7 @@ TEST(PolicyReach, OnePolicyWithAHundredThousandTargetsIsLinear) {
     snapshot->certificates.not_before.push_back(kMissingTime);
     snapshot->certificates.not_after.push_back(kMissingTime);
     snapshot->certificates.source.push_back(0);
-    const StringId arn = strings.intern("arn:aws:iot:us-east-1:123456789012:cert/" + id);
+    const SplitArn arn = intern_split_arn(strings, "arn:aws:iot:us-east-1:123456789012:cert/" + id);
     snapshot->thing_principals.thing_name.push_back(thing);
     snapshot->thing_principals.principal.push_back(arn);
     snapshot->thing_principals.association.push_back(ThingPrincipalTable::Association::unspecified);

@@ -29,14 +29,14 @@ std::string dump(const std::string& directory, size_t window_bytes) {
            std::to_string(s.certificates.source[i]) + "\n";
   for (size_t i = 0; i < s.thing_principals.size(); ++i)
     out += "attachment " + std::string(s.text(s.thing_principals.thing_name[i])) + " " +
-           std::string(s.text(s.thing_principals.principal[i])) + "\n";
+           s.text(s.thing_principals.principal[i]) + "\n";
   for (size_t i = 0; i < s.policy_versions.size(); ++i)
     out += "policy " + std::string(s.text(s.policies.name[s.policy_versions.policy_row[i]])) + "@" +
            std::string(s.text(s.policy_versions.version_id[i])) + " statements " +
            std::to_string(s.policy_versions.end_statement[i] - s.policy_versions.first_statement[i]) + "\n";
   for (size_t i = 0; i < s.policy_targets.size(); ++i)
     out += "target " + std::string(s.text(s.policy_targets.policy_name[i])) + " " +
-           std::string(s.text(s.policy_targets.target[i])) + "\n";
+           s.text(s.policy_targets.target[i]) + "\n";
   for (const Diagnostic& d : diagnostics.items()) out += "diagnostic " + d.render() + "\n";
   return out;
 }
