@@ -32,7 +32,7 @@ size_t CheckRun::non_compliant_resources() const {
   size_t distinct = 0;
   // Findings are sorted by resource key, so equal resources are adjacent.
   for (size_t i = 0; i < findings.size(); ++i)
-    if (i == 0 || findings[i].resource.key() != findings[i - 1].resource.key()) ++distinct;
+    if (i == 0 || compare_keys(findings[i].resource, findings[i - 1].resource) != 0) ++distinct;
   return distinct;
 }
 
@@ -113,6 +113,20 @@ ActiveSuppressions activate_suppressions(const std::vector<const AuditSuppressio
     active.by_key.emplace(std::move(key), i);
   }
   return active;
+}
+
+// By resource key, then reason code. An order of indexes is sorted, then the findings moved once.
+std::vector<Finding> sorted_by_resource(std::vector<Finding> findings) {
+  std::vector<uint32_t> order(findings.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const int c = compare_keys(findings[a].resource, findings[b].resource);
+    return c != 0 ? c < 0 : findings[a].reason_code < findings[b].reason_code;
+  });
+  std::vector<Finding> sorted;
+  sorted.reserve(findings.size());
+  for (uint32_t i : order) sorted.push_back(std::move(findings[i]));
+  return sorted;
 }
 
 void apply_suppressions(ActiveSuppressions& active, CheckRun& run) {
@@ -267,10 +281,7 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
       run.status = CheckStatus::not_run;
       run.not_run_reason = *result.not_run_reason;
     } else {
-      std::sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
-        return std::make_pair(a.resource.key(), a.reason_code) < std::make_pair(b.resource.key(), b.reason_code);
-      });
-      run.findings = std::move(result.findings);
+      run.findings = sorted_by_resource(std::move(result.findings));
       apply_suppressions(active, run);
       record_phase(options.timings, fmt::format("check {} ({} findings)", check.name, run.findings.size()), started);
       bool open = std::any_of(run.findings.begin(), run.findings.end(), [](const Finding& f) { return !f.suppressed; });

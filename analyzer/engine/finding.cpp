@@ -1,5 +1,7 @@
 #include "analyzer/engine/finding.h"
 
+#include <algorithm>
+
 namespace fleetaudit {
 
 const char* to_string(Severity severity) {
@@ -39,6 +41,32 @@ const char* ResourceIdentifier::member_name() const {
     case Kind::role_alias_arn: return "roleAliasArn";
   }
   return "";
+}
+
+namespace {
+// The pieces key() joins.
+struct KeyPieces {
+  std::string_view pieces[5];
+  size_t count;
+  explicit KeyPieces(const ResourceIdentifier& id)
+      : pieces{id.member_name(), "=", id.value, "@", id.version_id},
+        count(id.kind == ResourceIdentifier::Kind::policy_version ? 5 : 3) {}
+};
+}  // namespace
+
+int compare_keys(const ResourceIdentifier& a, const ResourceIdentifier& b) {
+  const KeyPieces left(a), right(b);
+  size_t i = 0, j = 0;            // piece
+  size_t at_i = 0, at_j = 0;      // offset within it
+  for (;;) {
+    while (i < left.count && at_i == left.pieces[i].size()) ++i, at_i = 0;
+    while (j < right.count && at_j == right.pieces[j].size()) ++j, at_j = 0;
+    if (i == left.count || j == right.count) return (i == left.count ? 0 : 1) - (j == right.count ? 0 : 1);
+    const size_t span = std::min(left.pieces[i].size() - at_i, right.pieces[j].size() - at_j);
+    if (int c = left.pieces[i].substr(at_i, span).compare(right.pieces[j].substr(at_j, span)); c != 0) return c;
+    at_i += span;
+    at_j += span;
+  }
 }
 
 std::string ResourceIdentifier::key() const {

@@ -46,6 +46,8 @@ struct ResourceIdentifier {
   std::string key() const;
   const char* member_name() const;  // e.g. "deviceCertificateId"
 };
+// Orders identifiers as their key() strings would order, without building them (<0, 0, >0).
+int compare_keys(const ResourceIdentifier& a, const ResourceIdentifier& b);
 
 using AdditionalInfo = std::vector<std::pair<std::string, std::string>>;
 

@@ -1,6 +1,5 @@
-#include <atomic>
 #include <cstring>
-#include <thread>
+#include <future>
 
 #include "analyzer/load/loaders.h"
 #include "analyzer/x509/pem.h"
@@ -13,9 +12,27 @@ namespace {
 struct PendingPem {
   uint32_t row;
   int64_t record_index;
-  const char* at;  // the value's opening quote, for pointing problems at it
+  uint64_t offset;                  // of the value's opening quote, for pointing problems at it
+  std::string_view certificate_id;  // in the interner's arena, which never moves
   std::string_view raw;
 };
+
+// What extracting the facts of one window's PEMs found wrong, reported by the reading thread.
+struct PemProblem {
+  uint64_t offset;
+  int64_t record_index;
+  std::string message;
+};
+
+// The raw content of the JSON string whose opening quote is at `quote`, when `next` is where the
+// token after it starts: simdjson has found the string's end already, so only the whitespace
+// between them is skipped rather than the (kilobyte-long) string searched.
+std::string_view raw_string_before(const char* quote, const char* next) {
+  const char* close = next - 1;
+  while (close > quote && (*close == ' ' || *close == '\n' || *close == '\r' || *close == '\t')) --close;
+  if (close <= quote || *close != '"') return {};
+  return {quote + 1, static_cast<size_t>(close - quote - 1)};
+}
 
 // The raw content of the JSON string whose opening quote is at `quote`: up to the closing quote.
 std::string_view raw_string_at(const char* quote, const char* end) {
@@ -31,58 +48,76 @@ std::string_view raw_string_at(const char* quote, const char* end) {
   return {};
 }
 
-// Decodes and parses the pending PEMs on all cores: the work is independent per certificate, and
-// certificates dominate a snapshot. Runs before the reader refills its buffer (the PEMs point into
-// it), so once per window. Problems are reported afterwards, in file order.
-void extract_certificate_facts(FileReader& file, Snapshot& snapshot, CertificateTable& table, bool keep_der,
-                               const std::vector<PendingPem>& pending) {
-  table.facts.resize(table.size());
-  if (keep_der) table.der.resize(table.size());
-  if (pending.empty()) return;
-  std::vector<std::string> problems(pending.size());
-  std::atomic<size_t> next{0};
-  constexpr size_t kBatch = 256;
-  auto work = [&] {
-    std::string der;
-    for (;;) {
-      size_t begin = next.fetch_add(kBatch);
-      if (begin >= pending.size()) return;
-      size_t end = std::min(begin + kBatch, pending.size());
-      for (size_t i = begin; i < end; ++i) {
-        const PendingPem& pem = pending[i];
-        std::string problem = x509::decode_pem(pem.raw, "CERTIFICATE", der);
-        if (problem.empty())
-          problem = x509::extract_facts(der, snapshot.text(table.certificate_id[pem.row]), table.facts[pem.row]);
-        if (!problem.empty()) {
-          table.facts[pem.row] = {};
-          problems[i] = std::move(problem);
-        } else if (keep_der) {
-          table.der[pem.row] = der;
-        }
-      }
+// Decodes and parses the PEMs of one window. Writes only the facts (and DER) of those rows.
+std::vector<PemProblem> extract_certificate_facts(CertificateTable& table, bool keep_der,
+                                                  const std::vector<PendingPem>& pending) {
+  std::vector<PemProblem> problems;
+  std::string der;
+  for (const PendingPem& pem : pending) {
+    std::string problem = x509::decode_pem(pem.raw, "CERTIFICATE", der);
+    if (problem.empty()) problem = x509::extract_facts(der, pem.certificate_id, table.facts[pem.row]);
+    if (!problem.empty()) {
+      table.facts[pem.row] = {};
+      problems.push_back({pem.offset, pem.record_index, std::move(problem)});
+    } else if (keep_der) {
+      table.der[pem.row] = der;
     }
-  };
-  unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()),
-                                        static_cast<unsigned>(pending.size() / kBatch + 1));
-  std::vector<std::thread> helpers;
-  for (unsigned i = 1; i < threads; ++i) helpers.emplace_back(work);
-  work();
-  for (std::thread& helper : helpers) helper.join();
-  for (size_t i = 0; i < pending.size(); ++i)
-    if (!problems[i].empty())
-      file.report(pending[i].at, JsonPath("certificateDescriptions", pending[i].record_index, "certificatePem"),
-                  "cannot read the certificate: " + problems[i]);
+  }
+  return problems;
 }
+
+// Certificates dominate a snapshot, and their PEMs cost more than the JSON around them: each
+// window's PEMs are decoded on a worker thread while this thread reads the next window (the
+// reader keeps the previous window's bytes until the fill after next).
+class PemPipeline {
+ public:
+  PemPipeline(FileReader& file, CertificateTable& table, bool keep_der) : file_(file), table_(table), keep_der_(keep_der) {}
+  ~PemPipeline() { finish(); }
+
+  void add(PendingPem pem) { pending_.push_back(pem); }
+
+  // Before the reader refills: the previous window's job is done with its buffer, then this
+  // window's PEMs go to a new job.
+  void hand_over() {
+    wait();
+    if (pending_.empty()) return;
+    table_.facts.resize(table_.size());
+    if (keep_der_) table_.der.resize(table_.size());
+    running_ = std::async(std::launch::async, [this, pending = std::move(pending_)] {
+      return extract_certificate_facts(table_, keep_der_, pending);
+    });
+    pending_.clear();
+  }
+
+  // After the last window: everything extracted and reported.
+  void finish() {
+    hand_over();
+    wait();
+    table_.facts.resize(table_.size());
+    if (keep_der_) table_.der.resize(table_.size());
+  }
+
+ private:
+  void wait() {
+    if (!running_.valid()) return;
+    for (const PemProblem& problem : running_.get())
+      file_.report_at(problem.offset, JsonPath("certificateDescriptions", problem.record_index, "certificatePem"),
+                      "cannot read the certificate: " + problem.message);
+  }
+
+  FileReader& file_;
+  CertificateTable& table_;
+  bool keep_der_;
+  std::vector<PendingPem> pending_;
+  std::future<std::vector<PemProblem>> running_;
+};
 
 // Both files hold `describe-certificate` / `describe-ca-certificate` outputs; only the status
 // enum differs (a CA is ACTIVE or INACTIVE).
 bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, Snapshot& snapshot,
                                    CertificateTable& table, bool is_ca) {
-  std::vector<PendingPem> pending;
-  file.set_before_refill([&] {
-    extract_certificate_facts(file, snapshot, table, is_ca, pending);
-    pending.clear();
-  });
+  PemPipeline pipeline(file, table, is_ca);
+  file.set_before_refill([&] { pipeline.hand_over(); });
   bool complete = for_each_record(file, parser, "certificateDescriptions", [&](RecordReader& record, ondemand::object object) {
     const int64_t record_index = record.index();
     std::string_view pem;
@@ -116,9 +151,12 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
         // Not unescaped: the raw JSON string is decoded later, in place, escapes and all.
         const char* at = location_of(value);
         ondemand::raw_json_string raw;
-        if (value.get_raw_json_string().get(raw) == simdjson::SUCCESS && at != nullptr && *at == '"')
-          pem = raw_string_at(at, file.buffer_end()), pem_at = at;
-        else
+        if (value.get_raw_json_string().get(raw) == simdjson::SUCCESS && at != nullptr && *at == '"') {
+          const char* next = record.next_token();
+          pem = next != nullptr && next > at ? raw_string_before(at, next) : std::string_view{};
+          if (pem.empty()) pem = raw_string_at(at, file.buffer_end());
+          pem_at = at;
+        } else
           record.string(value, record.path("certificatePem"));
       } else if (key == "creationDate") {
         if (auto time = record.time(value, record.path("creationDate"))) creation = *time;
@@ -150,10 +188,11 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
     table.not_before.push_back(not_before);
     table.not_after.push_back(not_after);
     if (!pem.empty())
-      pending.push_back({static_cast<uint32_t>(table.size() - 1), record_index, pem_at, pem});
+      pipeline.add({static_cast<uint32_t>(table.size() - 1), record_index, file.offset_of(pem_at),
+                    snapshot.text(certificate_id), pem});
     table.source.push_back(file.offset_of(record.start()));
   });
-  extract_certificate_facts(file, snapshot, table, is_ca, pending);
+  pipeline.finish();
   file.set_before_refill(nullptr);
   return complete;
 }

@@ -32,26 +32,28 @@ std::string JsonPath::render() const {
 }
 
 uint64_t FileReader::offset_of(const char* at) const {
-  if (at == nullptr || buffer_file_start_ == nullptr || at < buffer_.get()) return buffer_offset_;
+  if (at == nullptr || buffer_file_start_ == nullptr || at < buffers_[current_].get()) return buffer_offset_;
   if (at < buffer_file_start_) return buffer_offset_;  // inside a synthetic prefix
   return buffer_offset_ + static_cast<uint64_t>(at - buffer_file_start_);
 }
 
 std::string_view FileReader::fill(std::string_view prefix, uint64_t offset, size_t length) {
   if (before_refill_) before_refill_();
+  current_ ^= 1;  // the other buffer: the one filled before stays readable until the next fill
+  std::unique_ptr<char[]>& buffer = buffers_[current_];
   // Room for the brackets a cut window is closed with, then simdjson's padding.
   const size_t needed = prefix.size() + length + kClosingRoom + simdjson::SIMDJSON_PADDING;
-  if (needed > buffer_capacity_) {
-    buffer_ = std::make_unique<char[]>(needed);
-    buffer_capacity_ = needed;
+  if (needed > capacities_[current_]) {
+    buffer = std::make_unique<char[]>(needed);
+    capacities_[current_] = needed;
   }
-  if (!prefix.empty()) std::memcpy(buffer_.get(), prefix.data(), prefix.size());
-  size_t got = source_.read(offset, buffer_.get() + prefix.size(), length);
-  std::memset(buffer_.get() + prefix.size() + got, 0, kClosingRoom + simdjson::SIMDJSON_PADDING);
-  buffer_file_start_ = buffer_.get() + prefix.size();
+  if (!prefix.empty()) std::memcpy(buffer.get(), prefix.data(), prefix.size());
+  size_t got = source_.read(offset, buffer.get() + prefix.size(), length);
+  std::memset(buffer.get() + prefix.size() + got, 0, kClosingRoom + simdjson::SIMDJSON_PADDING);
+  buffer_file_start_ = buffer.get() + prefix.size();
   buffer_offset_ = offset;
   buffer_end_ = buffer_file_start_ + got;
-  return {buffer_.get(), prefix.size() + got};
+  return {buffer.get(), prefix.size() + got};
 }
 
 TextPosition FileReader::position_at(uint64_t offset) {

@@ -65,9 +65,11 @@ public:
   void report_malformed(simdjson::error_code code);
   bool malformed_reported() const { return malformed_reported_; }
 
-  // Fills the padded buffer with `prefix` then the file's bytes [offset, offset + length);
-  // returns the buffer and sets the mapping used by offset_of. Pointers into the previous
-  // contents die here: a loader that keeps some registers `before_refill` to use them first.
+  // Fills a padded buffer with `prefix` then the file's bytes [offset, offset + length);
+  // returns the buffer and sets the mapping used by offset_of. Two buffers take turns: the
+  // contents of the previous fill stay readable until the next one, so that a loader can hand
+  // them to another thread while this one reads on. A loader that keeps pointers registers
+  // `before_refill` to finish with the older buffer first.
   std::string_view fill(std::string_view prefix, uint64_t offset, size_t length);
   void set_before_refill(std::function<void()> callback) { before_refill_ = std::move(callback); }
   // One past the last byte of the current buffer's contents.
@@ -83,8 +85,9 @@ private:
   Diagnostics& diagnostics_;
   size_t window_bytes_;
   bool malformed_reported_ = false;
-  std::unique_ptr<char[]> buffer_;
-  size_t buffer_capacity_ = 0;
+  std::unique_ptr<char[]> buffers_[2];
+  size_t capacities_[2] = {0, 0};
+  int current_ = 0;
   const char* buffer_file_start_ = nullptr;  // where file byte `buffer_offset_` lies in the buffer
   const char* buffer_end_ = nullptr;
   std::function<void()> before_refill_;
@@ -117,6 +120,12 @@ public:
     appended_ = appended;
   }
   void check_not_cut();
+  // Where the document's next token starts (just after the value read last), or nullptr.
+  const char* next_token() const {
+    const char* at = nullptr;
+    if (document_ == nullptr || document_->current_location().get(at) != simdjson::SUCCESS) return nullptr;
+    return at;
+  }
   void discard() { pending_.clear(); }
   const char* start() const { return start_; }
   JsonPath path(std::string_view field, int64_t field_index = -1, std::string_view subfield = {}) const {

@@ -18,6 +18,10 @@ class PhaseTimings {
     phases_.push_back({std::move(phase), std::chrono::duration<double, std::milli>(now - start).count()});
     return now;
   }
+  // A phase that ran alongside the others: listed in parentheses, and left out of the total.
+  void add_concurrent(std::string phase, double milliseconds) {
+    phases_.push_back({std::move(phase), milliseconds, true});
+  }
   // One line per phase, in the order they ran, then the total.
   void print(std::FILE* out) const;
 
@@ -25,6 +29,7 @@ class PhaseTimings {
   struct Phase {
     std::string name;
     double milliseconds;
+    bool concurrent = false;
   };
   std::vector<Phase> phases_;
 };
