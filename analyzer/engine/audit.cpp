@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <charconv>
 #include <chrono>
 #include <unordered_map>
@@ -227,6 +229,16 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
     report.weak_key_blocklist_summary = weak_keys.summary();
   }
 
+  // First what runs (configuration, inputs), then the checks themselves on every core (they only
+  // read the snapshot), then their results in registry order, so the report does not depend on
+  // which thread ran what.
+  struct Pending {
+    size_t run_index;
+    CheckResult result;
+    std::vector<Finding> sorted_findings;
+    double milliseconds = 0;
+  };
+  std::vector<Pending> pending;
   for (const CheckInfo& check : CheckRegistry::instance().checks()) {
     CheckRun run;
     run.check = &check;
@@ -264,9 +276,36 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
       report.runs.push_back(std::move(run));
       continue;
     }
-    CheckContext context{snapshot, report.clock, run.parameters, weak_keys};
+    pending.push_back({report.runs.size(), {}, {}});
+    report.runs.push_back(std::move(run));
+  }
+
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < pending.size(); i = next++) {
+      Pending& job = pending[i];
+      const CheckRun& run = report.runs[job.run_index];
+      const auto started = PhaseTimings::Clock::now();
+      CheckContext context{snapshot, report.clock, run.parameters, weak_keys};
+      job.result = run.check->run(context);
+      if (!job.result.not_run_reason) job.sorted_findings = sorted_by_resource(std::move(job.result.findings));
+      job.milliseconds = std::chrono::duration<double, std::milli>(PhaseTimings::Clock::now() - started).count();
+    }
+  };
+  {
     const auto started = PhaseTimings::Clock::now();
-    CheckResult result = check.run(context);
+    const size_t threads = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), pending.size()));
+    std::vector<std::thread> helpers;
+    for (size_t i = 1; i < threads; ++i) helpers.emplace_back(work);
+    work();
+    for (std::thread& helper : helpers) helper.join();
+    record_phase(options.timings, fmt::format("run {} checks on {} thread(s)", pending.size(), threads), started);
+  }
+
+  for (Pending& job : pending) {
+    CheckRun& run = report.runs[job.run_index];
+    const CheckInfo& check = *run.check;
+    CheckResult& result = job.result;
     for (const std::string& note : result.notes) report.diagnostics.warning("", fmt::format("{}: {}", check.name, note));
     run.resources_evaluated = result.resources_evaluated;
     for (const auto& problem : result.input_problems) {
@@ -281,13 +320,14 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
       run.status = CheckStatus::not_run;
       run.not_run_reason = *result.not_run_reason;
     } else {
-      run.findings = sorted_by_resource(std::move(result.findings));
+      run.findings = std::move(job.sorted_findings);
       apply_suppressions(active, run);
-      record_phase(options.timings, fmt::format("check {} ({} findings)", check.name, run.findings.size()), started);
       bool open = std::any_of(run.findings.begin(), run.findings.end(), [](const Finding& f) { return !f.suppressed; });
       run.status = open ? CheckStatus::non_compliant : CheckStatus::compliant;
     }
-    report.runs.push_back(std::move(run));
+    if (options.timings)
+      options.timings->add_concurrent(fmt::format("check {} ({} findings)", check.name, run.findings.size()),
+                                      job.milliseconds);
   }
   for (size_t i = 0; i < active.all.size(); ++i) {
     if (active.matched[i]) continue;
