@@ -304,7 +304,14 @@ std::string extract_facts(std::string_view der, std::string_view certificate_id,
   if (!read_time(not_before, facts.not_before) || !read_time(not_after, facts.not_after))
     return "malformed validity time";
   facts.serial = ShortBytes::of(serial.content);
-  facts.issuer_digest = digest16(issuer.whole);
+  // A fleet's certificates share a handful of issuers: the last issuer's digest is kept per thread.
+  thread_local std::string last_issuer;
+  thread_local Digest16 last_issuer_digest{};
+  if (issuer.whole != last_issuer) {
+    last_issuer.assign(issuer.whole);
+    last_issuer_digest = digest16(issuer.whole);
+  }
+  facts.issuer_digest = last_issuer_digest;
   facts.subject_digest = digest16(subject.whole);
   facts.self_signed_name = issuer.whole == subject.whole;
   if (std::string problem = read_public_key(spki.content, facts); !problem.empty()) return problem;
