@@ -2,6 +2,7 @@
 #include <future>
 
 #include "analyzer/load/loaders.h"
+#include "analyzer/load/window_interner.h"
 #include "analyzer/x509/pem.h"
 
 namespace fleetaudit::load {
@@ -76,6 +77,11 @@ class PemPipeline {
 
   void add(PendingPem pem) { pending_.push_back(pem); }
 
+  // The ids of the pending rows, once interned (their text then lives in the interner's arena).
+  void name_certificates(const Snapshot& snapshot) {
+    for (PendingPem& pem : pending_) pem.certificate_id = snapshot.text(table_.certificate_id[pem.row]);
+  }
+
   // Before the reader refills: the previous window's job is done with its buffer, then this
   // window's PEMs go to a new job.
   void hand_over() {
@@ -117,12 +123,17 @@ class PemPipeline {
 bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, Snapshot& snapshot,
                                    CertificateTable& table, bool is_ca) {
   PemPipeline pipeline(file, table, is_ca);
-  file.set_before_refill([&] { pipeline.hand_over(); });
+  WindowInterner interner(snapshot.strings);
+  file.set_before_refill([&] {
+    interner.flush();
+    pipeline.name_certificates(snapshot);
+    pipeline.hand_over();
+  });
   bool complete = for_each_record(file, parser, "certificateDescriptions", [&](RecordReader& record, ondemand::object object) {
     const int64_t record_index = record.index();
     std::string_view pem;
     const char* pem_at = nullptr;
-    StringId certificate_id = kNoString;
+    std::optional<std::string_view> certificate_id;
     StringId ca_certificate_id = kNoString;
     // A plain value and a flag, not std::optional: GCC 12 warns on optional<enum> here.
     CertificateStatus status = CertificateStatus::inactive;
@@ -130,8 +141,7 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
     EpochMillis creation = kMissingTime, not_before = kMissingTime, not_after = kMissingTime;
     for_each_field(record, object, record.path({}), [&](std::string_view key, ondemand::value value) {
       if (key == "certificateId") {
-        if (auto text = record.string(value, record.path("certificateId")))
-          certificate_id = snapshot.strings.intern(*text);
+        certificate_id = record.string(value, record.path("certificateId"));
       } else if (key == "caCertificateId" && !is_ca) {
         if (auto text = record.string(value, record.path("caCertificateId")))
           ca_certificate_id = snapshot.strings.intern(*text);
@@ -177,21 +187,23 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
       }
     });
     if (record.broken()) return;
-    if (record.ok() && certificate_id == kNoString)
+    if (record.ok() && !certificate_id)
       record.fail(record.path("certificateId"), "missing required field certificateId");
     if (record.ok() && !has_status) record.fail(record.path("status"), "missing required field status");
     if (!record.ok()) return;
-    table.certificate_id.push_back(certificate_id);
+    interner.add(*certificate_id, table.certificate_id, table.size());
+    table.certificate_id.push_back(kNoString);
     table.ca_certificate_id.push_back(ca_certificate_id);
     table.status.push_back(status);
     table.creation_date.push_back(creation);
     table.not_before.push_back(not_before);
     table.not_after.push_back(not_after);
     if (!pem.empty())
-      pipeline.add({static_cast<uint32_t>(table.size() - 1), record_index, file.offset_of(pem_at),
-                    snapshot.text(certificate_id), pem});
+      pipeline.add({static_cast<uint32_t>(table.size() - 1), record_index, file.offset_of(pem_at), {}, pem});
     table.source.push_back(file.offset_of(record.start()));
   });
+  interner.flush();
+  pipeline.name_certificates(snapshot);
   pipeline.finish();
   file.set_before_refill(nullptr);
   return complete;

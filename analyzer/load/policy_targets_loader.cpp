@@ -1,4 +1,5 @@
 #include "analyzer/load/loaders.h"
+#include "analyzer/load/window_interner.h"
 
 #include <vector>
 
@@ -7,8 +8,10 @@ namespace fleetaudit::load {
 // policy-targets.json: `aws iot list-targets-for-policy`, once per policy.
 bool load_policy_targets(FileReader& file, ondemand::parser& parser, Snapshot& snapshot) {
   PolicyTargetTable& table = snapshot.policy_targets;
-  std::vector<SplitArn> targets;
-  return for_each_record(file, parser, "policyTargets", [&](RecordReader& record, ondemand::object object) {
+  std::vector<std::string_view> targets;
+  WindowInterner interner(snapshot.strings);
+  file.set_before_refill([&] { interner.flush(); });
+  const bool complete = for_each_record(file, parser, "policyTargets", [&](RecordReader& record, ondemand::object object) {
     StringId policy = kNoString;
     bool has_targets = false;
     targets.clear();
@@ -21,7 +24,7 @@ bool load_policy_targets(FileReader& file, ondemand::parser& parser, Snapshot& s
         has_targets = true;
         for_each_element(record, *array, record.path("targets"), [&](int64_t index, ondemand::value element) {
           if (auto text = record.string(element, record.path("targets", index)))
-            targets.push_back(intern_split_arn(snapshot.strings, *text));
+            targets.push_back(*text);
         });
       } else {
         record.consume(value, record.path(key));
@@ -32,12 +35,17 @@ bool load_policy_targets(FileReader& file, ondemand::parser& parser, Snapshot& s
     if (record.ok() && !has_targets) record.fail(record.path("targets"), "missing required field targets");
     if (!record.ok()) return;
     uint64_t offset = file.offset_of(record.start());
-    for (SplitArn target : targets) {
+    for (std::string_view target : targets) {
+      const size_t row = table.size();
       table.policy_name.push_back(policy);
-      table.target.push_back(target);
+      table.target.push_back({});
       table.source.push_back(offset);
+      interner.add_split_arn(target, table.target, row);
     }
   });
+  interner.flush();
+  file.set_before_refill(nullptr);
+  return complete;
 }
 
 }  // namespace fleetaudit::load

@@ -66,16 +66,11 @@ bool loads_on_certificate_thread(SnapshotFile kind) {
   return kind == SnapshotFile::certificates || kind == SnapshotFile::ca_certificates;
 }
 
-// Moves a certificate table loaded into a scratch snapshot over, re-interning its strings.
-void adopt_certificates(CertificateTable&& table, const Snapshot& scratch, std::vector<StringId>& remap,
-                        Snapshot& snapshot, CertificateTable& destination) {
-  auto adopt = [&](StringId id) {
-    if (id == kNoString) return id;
-    if (remap[id] == kNoString) remap[id] = snapshot.strings.intern(scratch.strings.view(id));
-    return remap[id];
-  };
-  for (StringId& id : table.certificate_id) id = adopt(id);
-  for (StringId& id : table.ca_certificate_id) id = adopt(id);
+// Moves a certificate table loaded into a scratch snapshot over; `remap` takes scratch string ids
+// to the snapshot's.
+void adopt_certificates(CertificateTable&& table, const std::vector<StringId>& remap, CertificateTable& destination) {
+  for (StringId& id : table.certificate_id) id = id == kNoString ? id : remap[id];
+  for (StringId& id : table.ca_certificate_id) id = id == kNoString ? id : remap[id];
   destination = std::move(table);
 }
 
@@ -132,9 +127,13 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
     if (options.timings)
       options.timings->add_concurrent("load certificates.json, ca-certificates.json (on a second thread)",
                                       certificate_thread_milliseconds);
-    std::vector<StringId> remap(scratch->strings.size(), kNoString);
-    adopt_certificates(std::move(scratch->certificates), *scratch, remap, snapshot, snapshot.certificates);
-    adopt_certificates(std::move(scratch->ca_certificates), *scratch, remap, snapshot, snapshot.ca_certificates);
+    // The scratch interner holds only the certificate files' strings: all of them move over.
+    std::vector<std::string_view> texts(scratch->strings.size());
+    for (StringId id = 0; id < texts.size(); ++id) texts[id] = scratch->strings.view(id);
+    std::vector<StringId> remap(texts.size());
+    snapshot.strings.intern_batch(texts.data(), texts.size(), remap.data());
+    adopt_certificates(std::move(scratch->certificates), remap, snapshot.certificates);
+    adopt_certificates(std::move(scratch->ca_certificates), remap, snapshot.ca_certificates);
     for (SnapshotFile kind : {SnapshotFile::certificates, SnapshotFile::ca_certificates})
       snapshot.present[static_cast<size_t>(kind)] = scratch->has(kind);
     diagnostics.append(scratch_diagnostics);

@@ -1,4 +1,5 @@
 #include "analyzer/load/loaders.h"
+#include "analyzer/load/window_interner.h"
 
 #include <vector>
 
@@ -12,21 +13,23 @@ using Association = ThingPrincipalTable::Association;
 // ("thingPrincipalObjects" with the exclusive/non-exclusive association), once per thing.
 bool load_thing_principals(FileReader& file, ondemand::parser& parser, Snapshot& snapshot) {
   ThingPrincipalTable& table = snapshot.thing_principals;
-  std::vector<std::pair<SplitArn, Association>> principals;
-  return for_each_record(file, parser, "thingPrincipals", [&](RecordReader& record, ondemand::object object) {
-    StringId thing = kNoString;
+  std::vector<std::pair<std::string_view, Association>> principals;
+  WindowInterner interner(snapshot.strings);
+  file.set_before_refill([&] { interner.flush(); });
+  const bool complete = for_each_record(file, parser, "thingPrincipals", [&](RecordReader& record, ondemand::object object) {
+    std::optional<std::string_view> thing;
     bool has_list = false;
     principals.clear();
     for_each_field(record, object, record.path({}), [&](std::string_view key, ondemand::value value) {
       if (key == "thingName") {
-        if (auto text = record.string(value, record.path("thingName"))) thing = snapshot.strings.intern(*text);
+        thing = record.string(value, record.path("thingName"));
       } else if (key == "principals") {
         auto array = record.array(value, record.path("principals"));
         if (!array) return;
         has_list = true;
         for_each_element(record, *array, record.path("principals"), [&](int64_t index, ondemand::value element) {
           if (auto text = record.string(element, record.path("principals", index)))
-            principals.emplace_back(intern_split_arn(snapshot.strings, *text), Association::unspecified);
+            principals.emplace_back(*text, Association::unspecified);
         });
       } else if (key == "thingPrincipalObjects") {
         auto array = record.array(value, record.path("thingPrincipalObjects"));
@@ -36,13 +39,13 @@ bool load_thing_principals(FileReader& file, ondemand::parser& parser, Snapshot&
           const char* at = location_of(element);
           auto entry = record.object(element, record.path("thingPrincipalObjects", index));
           if (!entry) return;
-          SplitArn principal;
+          std::optional<std::string_view> principal;
           Association association = Association::unspecified;
           for_each_field(record, *entry, record.path("thingPrincipalObjects", index),
                          [&](std::string_view entry_key, ondemand::value entry_value) {
             auto path = record.path("thingPrincipalObjects", index, entry_key);
             if (entry_key == "principal") {
-              if (auto text = record.string(entry_value, path)) principal = intern_split_arn(snapshot.strings, *text);
+              principal = record.string(entry_value, path);
             } else if (entry_key == "thingPrincipalType") {
               const char* type_at = location_of(entry_value);
               auto text = record.string(entry_value, path);
@@ -54,29 +57,35 @@ bool load_thing_principals(FileReader& file, ondemand::parser& parser, Snapshot&
               record.consume(entry_value, path);
             }
           });
-          if (principal.name == kNoString && !record.broken())
+          if (!principal && !record.broken())
             record.fail_at(at, record.path("thingPrincipalObjects", index, "principal"),
                            "missing required field principal");
-          else
-            principals.emplace_back(principal, association);
+          else if (principal)
+            principals.emplace_back(*principal, association);
         });
       } else {
         record.consume(value, record.path(key));
       }
     });
     if (record.broken()) return;
-    if (thing == kNoString && record.ok()) record.fail(record.path("thingName"), "missing required field thingName");
+    if (!thing && record.ok()) record.fail(record.path("thingName"), "missing required field thingName");
     if (!has_list && record.ok())
       record.fail(record.path("principals"), "missing required field principals (or thingPrincipalObjects)");
     if (!record.ok()) return;
     uint64_t offset = file.offset_of(record.start());
     for (const auto& [principal, association] : principals) {
-      table.thing_name.push_back(thing);
-      table.principal.push_back(principal);
+      const size_t row = table.size();
+      table.thing_name.push_back(kNoString);
+      table.principal.push_back({});
       table.association.push_back(association);
       table.source.push_back(offset);
+      interner.add(*thing, table.thing_name, row);
+      interner.add_split_arn(principal, table.principal, row);
     }
   });
+  interner.flush();
+  file.set_before_refill(nullptr);
+  return complete;
 }
 
 }  // namespace fleetaudit::load

@@ -46,14 +46,18 @@ std::optional<CertificateStatus> certificate_status_from(std::string_view text) 
   return std::nullopt;
 }
 
-SplitArn intern_split_arn(StringInterner& strings, std::string_view text) {
+std::pair<std::string_view, std::string_view> split_arn_text(std::string_view text) {
   // arn:PARTITION:SERVICE:REGION:ACCOUNT:TYPE/NAME: split after the '/' that follows the fifth ':'.
   size_t at = 0;
   for (int colons = 0; colons < 5 && at != std::string_view::npos; ++colons) at = text.find(':', at + 1);
   const size_t slash = at == std::string_view::npos ? at : text.find('/', at);
-  if (text.substr(0, 4) != "arn:" || slash == std::string_view::npos || slash + 1 == text.size())
-    return {kNoString, strings.intern(text)};
-  return {strings.intern(text.substr(0, slash + 1)), strings.intern(text.substr(slash + 1))};
+  if (text.substr(0, 4) != "arn:" || slash == std::string_view::npos || slash + 1 == text.size()) return {{}, text};
+  return {text.substr(0, slash + 1), text.substr(slash + 1)};
+}
+
+SplitArn intern_split_arn(StringInterner& strings, std::string_view text) {
+  const auto [prefix, name] = split_arn_text(text);
+  return {prefix.empty() ? kNoString : strings.intern(prefix), strings.intern(name)};
 }
 
 std::string_view arn_resource_type(const StringInterner& strings, SplitArn arn) {

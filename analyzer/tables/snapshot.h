@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzer/policy/statement_table.h"
@@ -98,6 +99,8 @@ struct SplitArn {
   bool operator==(const SplitArn&) const = default;
 };
 SplitArn intern_split_arn(StringInterner& strings, std::string_view text);
+// The two texts intern_split_arn interns: (prefix, name); the prefix is empty when unsplit.
+std::pair<std::string_view, std::string_view> split_arn_text(std::string_view text);
 // The resource type of a split ARN ("cert", "thinggroup"), from its prefix; empty when unsplit.
 std::string_view arn_resource_type(const StringInterner& strings, SplitArn arn);
 

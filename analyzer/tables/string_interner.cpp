@@ -1,5 +1,6 @@
 #include "analyzer/tables/string_interner.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace fleetaudit {
@@ -69,8 +70,9 @@ StringId StringInterner::find(std::string_view text) const {
   }
 }
 
-StringId StringInterner::intern(std::string_view text) {
-  const uint32_t h = hash_string(text);
+StringId StringInterner::intern(std::string_view text) { return intern_hashed(text, hash_string(text)); }
+
+StringId StringInterner::intern_hashed(std::string_view text, uint32_t h) {
   const size_t mask = slots_.size() - 1;
   size_t slot = h & mask;
   for (;; slot = (slot + 1) & mask) {
@@ -86,6 +88,35 @@ StringId StringInterner::intern(std::string_view text) {
   // Keep the load factor under one half so probes stay short.
   if (strings_.size() * 2 > slots_.size()) grow();
   return id;
+}
+
+void StringInterner::intern_batch(const std::string_view* texts, size_t count, StringId* ids) {
+  constexpr size_t kAhead = 32;  // lookups in flight: enough to cover a memory latency
+  uint32_t hashes[kAhead];
+  for (size_t begin = 0; begin < count; begin += kAhead) {
+    const size_t end = std::min(count, begin + kAhead);
+    const size_t mask = slots_.size() - 1;
+    // Stage 1: hash, and fetch each first slot.
+    for (size_t i = begin; i < end; ++i) {
+      hashes[i - begin] = hash_string(texts[i]);
+      __builtin_prefetch(&slots_[hashes[i - begin] & mask]);
+    }
+    // Stage 2: the entry a matching slot names, and its bytes.
+    for (size_t i = begin; i < end; ++i) {
+      const uint64_t entry = slots_[hashes[i - begin] & mask];
+      if (entry != 0 && static_cast<uint32_t>(entry >> 32) == hashes[i - begin]) {
+        const std::string_view& candidate = strings_[static_cast<StringId>((entry & kIdMask) - 1)];
+        __builtin_prefetch(&candidate);
+      }
+    }
+    for (size_t i = begin; i < end; ++i) {
+      const uint64_t entry = slots_[hashes[i - begin] & mask];
+      if (entry != 0 && static_cast<uint32_t>(entry >> 32) == hashes[i - begin])
+        __builtin_prefetch(strings_[static_cast<StringId>((entry & kIdMask) - 1)].data());
+    }
+    // Stage 3: the lookups themselves, now mostly in cache, in order.
+    for (size_t i = begin; i < end; ++i) ids[i] = intern_hashed(texts[i], hashes[i - begin]);
+  }
 }
 
 size_t StringInterner::bytes_used() const {

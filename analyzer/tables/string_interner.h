@@ -17,6 +17,10 @@ public:
   StringInterner& operator=(StringInterner&&) noexcept = default;
 
   StringId intern(std::string_view text);
+  // Interns texts[i] into ids[i], in order (the same ids as one intern() call each). In a table
+  // far larger than the cache every lookup misses two or three times; here the slots, entries
+  // and bytes of a whole batch are fetched ahead, so that the misses overlap.
+  void intern_batch(const std::string_view* texts, size_t count, StringId* ids);
   // kNoString when the text was never interned.
   StringId find(std::string_view text) const;
   std::string_view view(StringId id) const { return strings_[id]; }
@@ -24,6 +28,7 @@ public:
   size_t bytes_used() const;
 
 private:
+  StringId intern_hashed(std::string_view text, uint32_t hash);
   const char* store(std::string_view text);
   void grow();
 
