@@ -39,7 +39,8 @@ uint64_t FileReader::offset_of(const char* at) const {
 
 std::string_view FileReader::fill(std::string_view prefix, uint64_t offset, size_t length) {
   if (before_refill_) before_refill_();
-  current_ ^= 1;  // the other buffer: the one filled before stays readable until the next fill
+  current_ = (current_ + 1) % kBuffers;  // the earlier fills stay readable for a while
+  ++fills_;
   std::unique_ptr<char[]>& buffer = buffers_[current_];
   // Room for the brackets a cut window is closed with, then simdjson's padding.
   const size_t needed = prefix.size() + length + kClosingRoom + simdjson::SIMDJSON_PADDING;

@@ -41,6 +41,7 @@ public:
   // Files larger than this are read a window of whole records at a time: memory stays bounded
   // and simdjson's 4 GiB document limit never applies.
   static constexpr size_t kDefaultWindowBytes = size_t{1} << 20;
+  static constexpr size_t kBuffers = 4;
 
   FileReader(std::string file_name, const ByteSource& source, Diagnostics& diagnostics,
              size_t window_bytes = kDefaultWindowBytes)
@@ -66,12 +67,15 @@ public:
   bool malformed_reported() const { return malformed_reported_; }
 
   // Fills a padded buffer with `prefix` then the file's bytes [offset, offset + length);
-  // returns the buffer and sets the mapping used by offset_of. Two buffers take turns: the
-  // contents of the previous fill stay readable until the next one, so that a loader can hand
-  // them to another thread while this one reads on. A loader that keeps pointers registers
-  // `before_refill` to finish with the older buffer first.
+  // returns the buffer and sets the mapping used by offset_of. kBuffers buffers take turns: the
+  // contents of a fill stay readable for the next kBuffers - 1 fills, so that a loader can hand
+  // them to other threads while this one reads on. A loader that keeps pointers registers
+  // `before_refill` to finish with the buffer about to be reused first.
   std::string_view fill(std::string_view prefix, uint64_t offset, size_t length);
   void set_before_refill(std::function<void()> callback) { before_refill_ = std::move(callback); }
+  // How many fills there have been: the current buffer holds fill number fills(), and the next
+  // fill overwrites the buffer of fill number fills() + 1 - kBuffers.
+  uint64_t fills() const { return fills_; }
   // One past the last byte of the current buffer's contents.
   const char* buffer_end() const { return buffer_end_; }
 
@@ -85,9 +89,10 @@ private:
   Diagnostics& diagnostics_;
   size_t window_bytes_;
   bool malformed_reported_ = false;
-  std::unique_ptr<char[]> buffers_[2];
-  size_t capacities_[2] = {0, 0};
-  int current_ = 0;
+  std::unique_ptr<char[]> buffers_[kBuffers];
+  size_t capacities_[kBuffers] = {};
+  size_t current_ = 0;
+  uint64_t fills_ = 0;
   const char* buffer_file_start_ = nullptr;  // where file byte `buffer_offset_` lies in the buffer
   const char* buffer_end_ = nullptr;
   std::function<void()> before_refill_;
