@@ -8,6 +8,7 @@
 
 #include "analyzer/engine/check.h"
 #include "analyzer/load/snapshot_loader.h"
+#include "tests/table_builders.h"
 
 namespace fleetaudit {
 namespace {
@@ -15,24 +16,11 @@ namespace {
 TEST(SharedCertificateScale, OneCertificateOnAHundredThousandThings) {
   constexpr uint32_t kThings = 100'000;
   auto snapshot = std::make_unique<Snapshot>();
-  StringInterner& strings = snapshot->strings;
   const std::string id(64, 'a');
-  CertificateTable& certificates = snapshot->certificates;
-  certificates.certificate_id.push_back(strings.intern(id));
-  certificates.ca_certificate_id.push_back(kNoString);
-  certificates.status.push_back(CertificateStatus::active);
-  certificates.creation_date.push_back(0);
-  certificates.not_before.push_back(kMissingTime);
-  certificates.not_after.push_back(kMissingTime);
-  certificates.facts.emplace_back();
-  certificates.source.push_back(0);
-  const SplitArn arn = intern_split_arn(strings, "arn:aws:iot:us-east-1:123456789012:cert/" + id);
-  for (uint32_t i = 0; i < kThings; ++i) {
-    snapshot->thing_principals.thing_name.push_back(strings.intern(fmt::format("thing-{}", i)));
-    snapshot->thing_principals.principal.push_back(arn);
-    snapshot->thing_principals.association.push_back(ThingPrincipalTable::Association::unspecified);
-    snapshot->thing_principals.source.push_back(0);
-  }
+  testing::add_certificate(*snapshot, id);
+  const SplitArn arn = testing::certificate_arn(*snapshot, id);
+  for (uint32_t i = 0; i < kThings; ++i)
+    testing::add_attachment(*snapshot, snapshot->strings.intern(fmt::format("thing-{}", i)), arn);
   for (SnapshotFile file : {SnapshotFile::certificates, SnapshotFile::thing_principals})
     snapshot->present[static_cast<size_t>(file)] = true;
   Diagnostics diagnostics;

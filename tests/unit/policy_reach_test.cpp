@@ -7,6 +7,7 @@
 #include "analyzer/policy/policy_reach.h"
 
 #include <fmt/format.h>
+#include "tests/table_builders.h"
 #include "tests/test_support.h"
 
 namespace fleetaudit {
@@ -74,18 +75,9 @@ TEST(PolicyReach, OnePolicyWithAHundredThousandTargetsIsLinear) {
   for (uint32_t i = 0; i < kCount; ++i) {
     const std::string id = fmt::format("{:064x}", i);
     const StringId thing = strings.intern(fmt::format("thing-{}", i));
-    snapshot->certificates.certificate_id.push_back(strings.intern(id));
-    snapshot->certificates.ca_certificate_id.push_back(kNoString);
-    snapshot->certificates.status.push_back(CertificateStatus::active);
-    snapshot->certificates.creation_date.push_back(0);
-    snapshot->certificates.not_before.push_back(kMissingTime);
-    snapshot->certificates.not_after.push_back(kMissingTime);
-    snapshot->certificates.source.push_back(0);
-    const SplitArn arn = intern_split_arn(strings, "arn:aws:iot:us-east-1:123456789012:cert/" + id);
-    snapshot->thing_principals.thing_name.push_back(thing);
-    snapshot->thing_principals.principal.push_back(arn);
-    snapshot->thing_principals.association.push_back(ThingPrincipalTable::Association::unspecified);
-    snapshot->thing_principals.source.push_back(0);
+    testing::add_certificate(*snapshot, id);
+    const SplitArn arn = testing::certificate_arn(*snapshot, id);
+    testing::add_attachment(*snapshot, thing, arn);
     snapshot->policy_targets.policy_name.push_back(policy);
     snapshot->policy_targets.target.push_back(arn);
     snapshot->policy_targets.source.push_back(0);
