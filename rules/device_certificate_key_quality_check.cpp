@@ -32,6 +32,7 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::certificates}},
     .run = run,
+    .reads_device_certificate_pems = true,
 });
 
 }  // namespace

@@ -67,6 +67,7 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::certificates}, {SnapshotFile::ca_certificates}},
     .run = run,
+    .reads_device_certificate_pems = true,
 });
 
 }  // namespace

@@ -71,6 +71,22 @@ std::optional<std::vector<AuditSuppression>> read_suppressions(const std::string
   return std::move(scratch.suppressions);
 }
 
+// Whether some check this audit runs reads device certificates' PEMs, decided before loading:
+// from --config, else from the snapshot's own audit-configuration.json (small, so read twice;
+// when it cannot be read, the PEMs are decoded and the real load reports the problem).
+bool audit_reads_pems(const AuditOptions& options, const std::string& directory) {
+  if (options.configuration) return pems_needed(&*options.configuration);
+  std::string error;
+  auto bytes = ByteSource::open_file(directory + "/" + file_name(SnapshotFile::audit_configuration), error);
+  if (!bytes) return pems_needed(nullptr);
+  Snapshot scratch;
+  Diagnostics ignored;
+  load::FileReader reader("", *bytes, ignored);
+  load::ondemand::parser parser;
+  if (!load::load_audit_configuration(reader, parser, scratch) || !scratch.audit_configuration) return true;
+  return pems_needed(&*scratch.audit_configuration);
+}
+
 }  // namespace
 
 int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
@@ -116,6 +132,7 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
   Diagnostics diagnostics;
   LoadOptions load_options;
   load_options.timings = audit_options.timings;
+  load_options.device_certificate_pems = audit_reads_pems(audit_options, options.snapshot_directory);
   if (auto usage = load_snapshot(options.snapshot_directory, *snapshot, diagnostics, load_options)) {
     print_error(errors, *usage);
     return kUsageOrInputError;

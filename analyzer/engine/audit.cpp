@@ -145,6 +145,18 @@ void apply_suppressions(ActiveSuppressions& active, CheckRun& run) {
 
 }  // namespace
 
+bool check_enabled(const AuditConfiguration* configuration, const CheckInfo& check) {
+  if (configuration == nullptr) return true;
+  const CheckConfigurationEntry* entry = entry_for(*configuration, check);
+  return entry != nullptr && entry->enabled;
+}
+
+bool pems_needed(const AuditConfiguration* configuration) {
+  for (const CheckInfo& check : CheckRegistry::instance().checks())
+    if (check.reads_device_certificate_pems && check_enabled(configuration, check)) return true;
+  return false;
+}
+
 std::vector<std::string> validate_configuration(const AuditConfiguration& configuration, bool strict,
                                                 std::vector<std::string>& notes) {
   std::vector<std::string> errors;
@@ -253,7 +265,7 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
           }
       run.parameters.emplace_back(parameter.name, value);
     }
-    if (configuration && (entry == nullptr || !entry->enabled)) {
+    if (!check_enabled(configuration, check)) {
       run.status = CheckStatus::disabled;
       run.not_run_reason = fmt::format("disabled in {}", configuration_source);
       report.runs.push_back(std::move(run));

@@ -57,6 +57,11 @@ struct AuditReport {
 std::vector<std::string> validate_configuration(const AuditConfiguration& configuration, bool strict,
                                                 std::vector<std::string>& notes);
 
+// Whether a check runs under this configuration (none: every check runs).
+bool check_enabled(const AuditConfiguration* configuration, const CheckInfo& check);
+// Whether some check enabled under this configuration reads device certificates' PEMs.
+bool pems_needed(const AuditConfiguration* configuration);
+
 // Runs every registered check. `diagnostics` (from loading) are carried into the report.
 AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Diagnostics diagnostics);
 

@@ -63,6 +63,9 @@ struct CheckInfo {
   // Mitigation action types (MitigationActionType names) this check's findings may use. Only for
   // checks AWS does not define: AWS's own checks use AWS's table (analyzer/mitigate/allowed_actions).
   std::vector<std::string_view> mitigation_actions = {};
+  // Reads the facts extracted from device certificates' PEMs (key, issuer, serial, digests).
+  // When no enabled check does, the loader skips that work, most of a snapshot's cost.
+  bool reads_device_certificate_pems = false;
 };
 
 // All checks, sorted by name. Filled by RegisterCheck objects in rules/.

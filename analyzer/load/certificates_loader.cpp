@@ -168,7 +168,7 @@ class PemPipeline {
 // Both files hold `describe-certificate` / `describe-ca-certificate` outputs; only the status
 // enum differs (a CA is ACTIVE or INACTIVE).
 bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, Snapshot& snapshot,
-                                   CertificateTable& table, bool is_ca) {
+                                   CertificateTable& table, bool is_ca, bool decode_pems = true) {
   PemPipeline pipeline(file, table, is_ca);
   WindowInterner interner(snapshot.strings);
   file.set_before_refill([&] {
@@ -245,7 +245,11 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
     table.creation_date.push_back(creation);
     table.not_before.push_back(not_before);
     table.not_after.push_back(not_after);
-    if (!pem.empty())
+    if (!pem.empty() && !decode_pems) {
+      if (std::string problem = x509::check_pem_label(pem, "CERTIFICATE"); !problem.empty())
+        file.report(pem_at, JsonPath("certificateDescriptions", record_index, "certificatePem"),
+                    "cannot read the certificate: " + problem);
+    } else if (!pem.empty())
       pipeline.add({static_cast<uint32_t>(table.size() - 1), record_index, file.offset_of(pem_at), {}, pem});
     table.source.push_back(file.offset_of(record.start()));
   });
@@ -261,6 +265,10 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
 // certificates.json: `aws iot describe-certificate`, once per certificate.
 bool load_certificates(FileReader& file, ondemand::parser& parser, Snapshot& snapshot) {
   return load_certificate_descriptions(file, parser, snapshot, snapshot.certificates, false);
+}
+
+bool load_certificates_without_pems(FileReader& file, ondemand::parser& parser, Snapshot& snapshot) {
+  return load_certificate_descriptions(file, parser, snapshot, snapshot.certificates, false, false);
 }
 
 // ca-certificates.json: `aws iot describe-ca-certificate`, once per CA.

@@ -10,6 +10,8 @@ bool load_manifest(FileReader& file, ondemand::parser& parser, Snapshot& snapsho
 bool load_things(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
 bool load_thing_principals(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
 bool load_certificates(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
+// certificates.json without decoding the PEMs: for audits where no check reads them.
+bool load_certificates_without_pems(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
 bool load_ca_certificates(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
 bool load_policies(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
 bool load_policy_targets(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);

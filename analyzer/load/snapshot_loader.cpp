@@ -56,7 +56,9 @@ void load_file(const std::string& directory, SnapshotFile kind, load::ondemand::
     return;
   }
   load::FileReader reader(file_name(kind), *bytes, diagnostics, options.window_bytes);
-  loader_for(kind)(reader, parser, snapshot);
+  Loader loader = loader_for(kind);
+  if (kind == SnapshotFile::certificates && !options.device_certificate_pems) loader = load::load_certificates_without_pems;
+  loader(reader, parser, snapshot);
   // A file that was found counts as present even if some records were bad: the checks run
   // on what could be read, and the run reports the problems (exit status 2).
   snapshot.present[static_cast<size_t>(kind)] = true;

@@ -15,6 +15,9 @@ struct LoadOptions {
   // Record files are read this many bytes at a time (rounded to whole records).
   size_t window_bytes = size_t{1} << 20;  // measured: smaller peaks lower, no slower than 32 MiB
   PhaseTimings* timings = nullptr;        // when set, each file's load time is recorded
+  // False when no check will read device certificates' PEM facts: the PEMs are then not decoded
+  // (nor checked), only the JSON around them.
+  bool device_certificate_pems = true;
 };
 
 std::optional<std::string> load_snapshot(const std::string& directory, Snapshot& snapshot, Diagnostics& diagnostics,

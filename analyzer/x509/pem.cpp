@@ -43,9 +43,10 @@ bool looks_like_pem(std::string_view bytes) {
   return bytes.substr(at, 10) == "-----BEGIN";
 }
 
-std::string decode_pem(std::string_view text, std::string_view expected_label, std::string& der) {
-  der.clear();
-  size_t at = skip_space(text, 0);
+namespace {
+// Reads the -----BEGIN LABEL----- line; sets `at` after it, or returns what is wrong.
+std::string read_begin_line(std::string_view text, std::string_view expected_label, size_t& at) {
+  at = skip_space(text, 0);
   constexpr std::string_view kBegin = "-----BEGIN ";
   if (text.substr(at, kBegin.size()) != kBegin) {
     if (text.find(kBegin) != std::string_view::npos) return "text before the -----BEGIN line";
@@ -61,6 +62,19 @@ std::string decode_pem(std::string_view text, std::string_view expected_label, s
   if (label != expected_label)
     return "holds a " + std::string(label) + ", expected a " + std::string(expected_label);
   at = label_end + 5;
+  return {};
+}
+}  // namespace
+
+std::string check_pem_label(std::string_view text, std::string_view expected_label) {
+  size_t at = 0;
+  return read_begin_line(text, expected_label, at);
+}
+
+std::string decode_pem(std::string_view text, std::string_view expected_label, std::string& der) {
+  der.clear();
+  size_t at = 0;
+  if (std::string problem = read_begin_line(text, expected_label, at); !problem.empty()) return problem;
 
   // Base64 body up to the END line; four characters make three bytes. Written through a pointer into a
   // buffer sized for the worst case: this loop runs over every byte of every certificate.

@@ -11,6 +11,10 @@ namespace fleetaudit::x509 {
 // Returns an empty string on success, else what is wrong, for a person.
 std::string decode_pem(std::string_view text, std::string_view expected_label, std::string& der);
 
+// Only the -----BEGIN line of decode_pem's checks: a private key where a certificate belongs is
+// still caught when the body is not decoded.
+std::string check_pem_label(std::string_view text, std::string_view expected_label);
+
 // True when `bytes` starts like PEM ("-----BEGIN"), after leading whitespace.
 bool looks_like_pem(std::string_view bytes);
 
