@@ -65,6 +65,7 @@ const RegisterCheck registration({
     .required_inputs = {{SnapshotFile::certificates, SnapshotFile::ca_certificates}},
     .run = run,
     .reads_device_certificate_pems = true,
+    .fleetaudit_own = true,
 });
 
 }  // namespace

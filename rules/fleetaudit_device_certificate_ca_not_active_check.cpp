@@ -58,6 +58,7 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::certificates}, {SnapshotFile::ca_certificates}},
     .run = run,
+    .fleetaudit_own = true,
 });
 
 }  // namespace

@@ -101,6 +101,7 @@ const RegisterCheck registration({
     .required_inputs = {{SnapshotFile::certificates}},
     .run = run,
     .reads_device_certificate_pems = true,
+    .fleetaudit_own = true,
 });
 
 }  // namespace

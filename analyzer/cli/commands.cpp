@@ -185,14 +185,11 @@ int run_checks_command(const ChecksCommandOptions& options, std::FILE* standard_
   std::string text = fmt::format("{:<{}} {:<8} {:<{}} {}\n", "CHECK", name_width, "SEVERITY", "RESOURCE",
                                  kResourceWidth, "ENABLED");
   for (const CheckInfo& check : CheckRegistry::instance().checks()) {
-    bool enabled = true;
+    const bool enabled = check_enabled(configuration ? &*configuration : nullptr, check);
     const CheckConfigurationEntry* entry = nullptr;
-    if (configuration) {
-      enabled = false;
+    if (configuration)
       for (const CheckConfigurationEntry& candidate : configuration->checks)
         if (CheckRegistry::instance().find(candidate.check_name) == &check) entry = &candidate;
-      enabled = entry != nullptr && entry->enabled;
-    }
     text += fmt::format("{:<{}} {:<8} {:<{}} {}\n", check.name, name_width, to_string(check.severity),
                         to_string(check.resource_type), kResourceWidth, enabled ? "yes" : "no");
     for (const CheckParameter& parameter : check.parameters) {

@@ -148,7 +148,8 @@ void apply_suppressions(ActiveSuppressions& active, CheckRun& run) {
 bool check_enabled(const AuditConfiguration* configuration, const CheckInfo& check) {
   if (configuration == nullptr) return true;
   const CheckConfigurationEntry* entry = entry_for(*configuration, check);
-  return entry != nullptr && entry->enabled;
+  if (entry == nullptr) return check.fleetaudit_own;
+  return entry->enabled;
 }
 
 bool pems_needed(const AuditConfiguration* configuration) {

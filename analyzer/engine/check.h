@@ -66,6 +66,9 @@ struct CheckInfo {
   // Reads the facts extracted from device certificates' PEMs (key, issuer, serial, digests).
   // When no enabled check does, the loader skips that work, most of a snapshot's cost.
   bool reads_device_certificate_pems = false;
+  // One of fleetaudit's own checks (FLEETAUDIT_…), which no AWS audit configuration lists: a
+  // configuration that does not name it leaves it enabled.
+  bool fleetaudit_own = false;
 };
 
 // All checks, sorted by name. Filled by RegisterCheck objects in rules/.

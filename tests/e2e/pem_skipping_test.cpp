@@ -19,8 +19,12 @@ std::string audit_errors(const testing::TempDir& work, const std::string& config
 
 TEST(PemSkipping, OnlyTheBeginLineIsCheckedWhenNoCheckReadsPems) {
   testing::TempDir work;
-  const std::string errors = audit_errors(
-      work, R"({"auditCheckConfigurations": {"DEVICE_CERTIFICATE_SHARED_CHECK": {"enabled": true}}})");
+  // fleetaudit's own certificate checks read PEMs and stay enabled unless disabled by name.
+  const std::string errors = audit_errors(work, R"({"auditCheckConfigurations": {
+      "DEVICE_CERTIFICATE_SHARED_CHECK": {"enabled": true},
+      "FLEETAUDIT_CERTIFICATE_SNAPSHOT_INTEGRITY_CHECK": {"enabled": false},
+      "FLEETAUDIT_PUBLIC_KEY_SHARED_CHECK": {"enabled": false},
+      "FLEETAUDIT_WEAK_CERTIFICATE_ALGORITHM_CHECK": {"enabled": false}}})");
   EXPECT_NE(errors.find("certificates.json:37:25: certificateDescriptions[2].certificatePem: cannot read the "
                         "certificate: holds a private key"),
             std::string::npos)
@@ -31,8 +35,9 @@ TEST(PemSkipping, OnlyTheBeginLineIsCheckedWhenNoCheckReadsPems) {
 
 TEST(PemSkipping, EveryPemIsDecodedWhenAnEnabledCheckReadsThem) {
   testing::TempDir work;
+  // Only an AWS check that reads no PEM is named: fleetaudit's own certificate checks still run.
   const std::string errors = audit_errors(
-      work, R"({"auditCheckConfigurations": {"DEVICE_CERTIFICATE_KEY_QUALITY_CHECK": {"enabled": true}}})");
+      work, R"({"auditCheckConfigurations": {"DEVICE_CERTIFICATE_SHARED_CHECK": {"enabled": true}}})");
   for (const char* problem : {"holds a private key", "text after the -----END line", "invalid character in the base64 body"})
     EXPECT_NE(errors.find(problem), std::string::npos) << problem << "\n" << errors;
 }
