@@ -6,6 +6,7 @@
 #include <atomic>
 #include <thread>
 #include <charconv>
+#include <cstring>
 #include <chrono>
 #include <unordered_map>
 
@@ -118,18 +119,46 @@ ActiveSuppressions activate_suppressions(const std::vector<const AuditSuppressio
 }
 
 // By resource key, then reason code. An order of indexes is sorted, then the findings moved once.
+// The first eight bytes of what follows "member=" in a key, big-endian, zero-padded: for keys with
+// the same member, a difference here orders them as the key strings would (a shorter text's zero
+// padding sorts before any character), so most comparisons never touch the strings.
+uint64_t key_head(const ResourceIdentifier& id) {
+  char bytes[8] = {};
+  size_t n = std::min<size_t>(8, id.value.size());
+  std::memcpy(bytes, id.value.data(), n);
+  if (id.kind == ResourceIdentifier::Kind::policy_version && n < 8) {
+    bytes[n++] = '@';
+    const size_t more = std::min<size_t>(8 - n, id.version_id.size());
+    std::memcpy(bytes + n, id.version_id.data(), more);
+  }
+  uint64_t head = 0;
+  for (char byte : bytes) head = head << 8 | static_cast<unsigned char>(byte);
+  return head;
+}
+
+}  // namespace
+
 std::vector<Finding> sorted_by_resource(std::vector<Finding> findings) {
-  std::vector<uint32_t> order(findings.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    const int c = compare_keys(findings[a].resource, findings[b].resource);
-    return c != 0 ? c < 0 : findings[a].reason_code < findings[b].reason_code;
+  struct Entry {
+    uint64_t head;
+    uint32_t index;
+  };
+  std::vector<Entry> order(findings.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = {key_head(findings[i].resource), i};
+  std::sort(order.begin(), order.end(), [&](const Entry& a, const Entry& b) {
+    const ResourceIdentifier& left = findings[a.index].resource;
+    const ResourceIdentifier& right = findings[b.index].resource;
+    if (left.kind == right.kind && a.head != b.head) return a.head < b.head;
+    const int c = compare_keys(left, right);
+    return c != 0 ? c < 0 : findings[a.index].reason_code < findings[b.index].reason_code;
   });
   std::vector<Finding> sorted;
   sorted.reserve(findings.size());
-  for (uint32_t i : order) sorted.push_back(std::move(findings[i]));
+  for (const Entry& entry : order) sorted.push_back(std::move(findings[entry.index]));
   return sorted;
 }
+
+namespace {
 
 void apply_suppressions(ActiveSuppressions& active, CheckRun& run) {
   if (active.by_key.empty()) return;

@@ -65,6 +65,9 @@ bool pems_needed(const AuditConfiguration* configuration);
 // Runs every registered check. `diagnostics` (from loading) are carried into the report.
 AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Diagnostics diagnostics);
 
+// Findings ordered by resource key, then reason code: the order of every report.
+std::vector<Finding> sorted_by_resource(std::vector<Finding> findings);
+
 // What makes a finding itself: the check, the resource, and the reason code when the check has several.
 std::string finding_identity(const CheckInfo& check, const Finding& finding);
 // A stable id for a finding: the same check and resource give the same id in every run.

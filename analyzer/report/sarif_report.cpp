@@ -1,5 +1,9 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <thread>
+#include <vector>
+
 #include "analyzer/report/reporters.h"
 #include "analyzer/report/source_positions.h"
 #include "analyzer/util/digest.h"
@@ -96,6 +100,61 @@ void write_notification(JsonWriter& json, const char* level, const std::string& 
   json.end_object();
 }
 
+void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, const Finding& finding,
+                  const SourcePositions& positions, bool with_suppressions) {
+  json.begin_object();
+  json.key("ruleId").value(run.check->name);
+  json.key("ruleIndex").value(rule_index);
+  json.key("level").value(sarif_level(run.check->severity));
+  json.key("kind").value("fail");
+  json.key("message").begin_object().key("text").value(finding.message).end_object();
+  json.key("locations").begin_array().begin_object();
+  if (finding.location.file != SnapshotFile::count) {
+    json.key("physicalLocation").begin_object();
+    json.key("artifactLocation").begin_object();
+    json.key("uri").value(file_name(finding.location.file));
+    json.key("uriBaseId").value("SNAPSHOT");
+    json.end_object();
+    if (const TextPosition* position = positions.find({finding.location.file, finding.location.offset})) {
+      json.key("region").begin_object();
+      json.key("startLine").value(position->line);
+      json.key("startColumn").value(position->column);
+      json.end_object();
+    }
+    json.end_object();
+  }
+  json.key("logicalLocations").begin_array().begin_object();
+  json.key("name").value(finding.resource.version_id.empty() ? finding.resource.value
+                                                              : finding.resource.value + "@" + finding.resource.version_id);
+  json.key("fullyQualifiedName").value(finding.logical_name);
+  json.key("kind").value("resource");
+  json.end_object().end_array();
+  json.end_object().end_array();
+  // Identity from the check and the resource, never the line: a re-exported snapshot keeps its alerts.
+  // The fingerprint and the finding id are both cut from this one digest.
+  const std::string digest = sha256_hex(finding_identity(*run.check, finding));
+  json.key("partialFingerprints").begin_object();
+  json.key("primaryLocationLineHash").value(digest.substr(0, 16) + ":1");
+  json.end_object();
+  json.key("properties").begin_object();
+  json.key("findingId").value(std::string_view(digest).substr(0, 32));
+  json.key("resourceType").value(to_string(finding.resource_type));
+  json.key("resourceIdentifier").value(finding.resource.key());
+  json.key("reasonForNonComplianceCode").value(finding.reason_code);
+  json.key("severity").value(to_string(run.check->severity));
+  json.end_object();
+  if (with_suppressions) {
+    json.key("suppressions").begin_array();
+    if (finding.suppressed) {
+      json.begin_object().key("kind").value("external").key("status").value("accepted");
+      if (!finding.suppression_description.empty()) json.key("justification").value(finding.suppression_description);
+      json.end_object();
+    }
+    json.end_array();
+  }
+  json.end_object();
+}
+
 }  // namespace
 
 void write_sarif(const ReportContext& context, std::FILE* out) {
@@ -145,63 +204,29 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
     for (const CheckRun& run : report.runs) with_suppressions |= run.suppressed_findings > 0;
 
   json.key("results").begin_array();
-  for (size_t rule_index = 0; rule_index < report.runs.size(); ++rule_index) {
-    const CheckRun& run = report.runs[rule_index];
-    for (const Finding& finding : run.findings) {
-      if (finding.suppressed && context.sarif_omit_suppressed) continue;
-      json.begin_object();
-      json.key("ruleId").value(run.check->name);
-      json.key("ruleIndex").value(rule_index);
-      json.key("level").value(sarif_level(run.check->severity));
-      json.key("kind").value("fail");
-      json.key("message").begin_object().key("text").value(finding.message).end_object();
-      json.key("locations").begin_array().begin_object();
-      if (finding.location.file != SnapshotFile::count) {
-        json.key("physicalLocation").begin_object();
-        json.key("artifactLocation").begin_object();
-        json.key("uri").value(file_name(finding.location.file));
-        json.key("uriBaseId").value("SNAPSHOT");
-        json.end_object();
-        auto position = positions.find({finding.location.file, finding.location.offset});
-        if (position != positions.end()) {
-          json.key("region").begin_object();
-          json.key("startLine").value(position->second.line);
-          json.key("startColumn").value(position->second.column);
-          json.end_object();
-        }
-        json.end_object();
-      }
-      json.key("logicalLocations").begin_array().begin_object();
-      json.key("name").value(finding.resource.version_id.empty() ? finding.resource.value
-                                                                  : finding.resource.value + "@" + finding.resource.version_id);
-      json.key("fullyQualifiedName").value(finding.logical_name);
-      json.key("kind").value("resource");
-      json.end_object().end_array();
-      json.end_object().end_array();
-      // Identity from the check and the resource, never the line: a re-exported snapshot keeps its alerts.
-      json.key("partialFingerprints").begin_object();
-      json.key("primaryLocationLineHash")
-          .value(sha256_hex(finding_identity(*run.check, finding)).substr(0, 16) + ":1");
-      json.end_object();
-      json.key("properties").begin_object();
-      json.key("findingId").value(finding_id(*run.check, finding));
-      json.key("resourceType").value(to_string(finding.resource_type));
-      json.key("resourceIdentifier").value(finding.resource.key());
-      json.key("reasonForNonComplianceCode").value(finding.reason_code);
-      json.key("severity").value(to_string(run.check->severity));
-      json.end_object();
-      if (with_suppressions) {
-        json.key("suppressions").begin_array();
-        if (finding.suppressed) {
-          json.begin_object().key("kind").value("external").key("status").value("accepted");
-          if (!finding.suppression_description.empty())
-            json.key("justification").value(finding.suppression_description);
-          json.end_object();
-        }
-        json.end_array();
-      }
-      json.end_object();
-    }
+  // Results are formatted a chunk at a time on every core and written in order: a report of
+  // hundreds of thousands of findings is mostly this loop. Only a round of chunks is held.
+  std::vector<std::pair<size_t, const Finding*>> results;  // (rule index, finding)
+  for (size_t rule_index = 0; rule_index < report.runs.size(); ++rule_index)
+    for (const Finding& finding : report.runs[rule_index].findings)
+      if (!(finding.suppressed && context.sarif_omit_suppressed)) results.emplace_back(rule_index, &finding);
+  constexpr size_t kChunk = 4096;
+  const size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  for (size_t round = 0; round < results.size(); round += kChunk * threads) {
+    std::vector<JsonWriter> parts;
+    for (size_t begin = round; begin < std::min(results.size(), round + kChunk * threads); begin += kChunk)
+      parts.push_back(json.continuation(begin > 0));
+    auto format = [&](size_t part) {
+      const size_t begin = round + part * kChunk;
+      for (size_t i = begin; i < std::min(results.size(), begin + kChunk); ++i)
+        write_result(parts[part], report.runs[results[i].first], results[i].first, *results[i].second, positions,
+                     with_suppressions);
+    };
+    std::vector<std::thread> helpers;
+    for (size_t part = 1; part < parts.size(); ++part) helpers.emplace_back(format, part);
+    format(0);
+    for (std::thread& helper : helpers) helper.join();
+    for (const JsonWriter& part : parts) json.append(part);
   }
   json.end_array();
 

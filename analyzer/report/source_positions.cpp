@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
-#include <set>
 #include <thread>
 #include <vector>
 
@@ -60,23 +59,34 @@ struct Stretch {
 
 }  // namespace
 
+const TextPosition* SourcePositions::find(Where where) const {
+  auto at = std::lower_bound(where_.begin(), where_.end(), where);
+  if (at == where_.end() || *at != where) return nullptr;
+  const TextPosition& position = position_[static_cast<size_t>(at - where_.begin())];
+  return position.line == 0 ? nullptr : &position;
+}
+
 SourcePositions locate_findings(const std::string& snapshot_directory, const AuditReport& report,
                                 unsigned stretches_wanted) {
-  std::map<SnapshotFile, std::set<uint64_t>> wanted;
+  SourcePositions positions;
   for (const CheckRun& run : report.runs)
     for (const Finding& finding : run.findings)
-      if (finding.location.file != SnapshotFile::count) wanted[finding.location.file].insert(finding.location.offset);
-
-  SourcePositions positions;
+      if (finding.location.file != SnapshotFile::count)
+        positions.where_.emplace_back(finding.location.file, finding.location.offset);
+  std::sort(positions.where_.begin(), positions.where_.end());
+  positions.where_.erase(std::unique(positions.where_.begin(), positions.where_.end()), positions.where_.end());
+  positions.position_.assign(positions.where_.size(), TextPosition{0, 0});  // line 0: not located
   const unsigned threads = stretches_wanted > 0 ? stretches_wanted : std::max(1u, std::thread::hardware_concurrency());
   const uint64_t min_stretch_bytes = stretches_wanted > 0 ? 1 : uint64_t{1} << 20;
-  for (const auto& [file, offset_set] : wanted) {
+  for (size_t first = 0, end = 0; first < positions.where_.size(); first = end) {
+    const SnapshotFile file = positions.where_[first].first;
+    for (end = first; end < positions.where_.size() && positions.where_[end].first == file;) ++end;
     std::string error;
     auto source = ByteSource::open_file(snapshot_directory + "/" + file_name(file), error);
     if (!source) continue;  // reported without a region
     std::vector<uint64_t> offsets;
-    for (uint64_t offset : offset_set)
-      if (offset <= source->size()) offsets.push_back(offset);
+    for (size_t i = first; i < end; ++i)
+      if (positions.where_[i].second <= source->size()) offsets.push_back(positions.where_[i].second);
     if (offsets.empty()) continue;
     // The bytes up to the last offset are split into one stretch per core, scanned in parallel,
     // then their counts chained.
@@ -97,13 +107,15 @@ SourcePositions locate_findings(const std::string& snapshot_directory, const Aud
     for (std::thread& helper : helpers) helper.join();
 
     uint64_t newlines_before = 0, last_newline_before = kNoNewline;
+    size_t located = 0;
     for (const Stretch& part : stretches) {
       for (size_t i = 0; i < part.offsets.size(); ++i) {
         const auto [newlines, last_newline] = part.at_offsets[i];
         const uint64_t line_newline = last_newline != kNoNewline ? last_newline : last_newline_before;
         const uint64_t line_start = line_newline == kNoNewline ? 0 : line_newline + 1;
-        positions[{file, part.offsets[i]}] = TextPosition{static_cast<uint32_t>(1 + newlines_before + newlines),
-                                                          static_cast<uint32_t>(part.offsets[i] - line_start) + 1};
+        // The offsets of this file are where_[first, end) in the same order, those in range first.
+        positions.position_[first + located++] = TextPosition{static_cast<uint32_t>(1 + newlines_before + newlines),
+                                                              static_cast<uint32_t>(part.offsets[i] - line_start) + 1};
       }
       newlines_before += part.newlines;
       if (part.last_newline != kNoNewline) last_newline_before = part.last_newline;

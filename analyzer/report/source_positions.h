@@ -1,6 +1,7 @@
 #pragma once
 // Line and column of findings' source offsets, counted only for the files that have findings.
-#include <map>
+#include <string>
+#include <vector>
 #include <utility>
 
 #include "analyzer/engine/audit.h"
@@ -8,7 +9,19 @@
 
 namespace fleetaudit {
 
-using SourcePositions = std::map<std::pair<SnapshotFile, uint64_t>, TextPosition>;
+// Line and column by (file, offset), in a sorted array: reports look up hundreds of thousands.
+class SourcePositions {
+ public:
+  using Where = std::pair<SnapshotFile, uint64_t>;
+  // nullptr when the offset was not located.
+  const TextPosition* find(Where where) const;
+  size_t size() const { return where_.size(); }
+
+ private:
+  friend SourcePositions locate_findings(const std::string&, const AuditReport&, unsigned);
+  std::vector<Where> where_;  // sorted, distinct
+  std::vector<TextPosition> position_;
+};
 
 // Re-reads each file that a finding points into, once, counting newlines up to the offsets; a
 // large file is read in stretches, one per core (or `stretches` when given, for tests).

@@ -124,6 +124,19 @@ JsonWriter& JsonWriter::raw_number(std::string_view digits) {
   return *this;
 }
 
+JsonWriter JsonWriter::continuation(bool container_has_elements) const {
+  JsonWriter part(nullptr, indent_);
+  part.has_elements_ = has_elements_;
+  if (!part.has_elements_.empty()) part.has_elements_.back() = container_has_elements;
+  return part;
+}
+
+void JsonWriter::append(const JsonWriter& part) {
+  buffer_ += part.buffer_;
+  has_elements_ = part.has_elements_;
+  if (buffer_.size() > (1u << 20)) flush();
+}
+
 void JsonWriter::flush() {
   if (sink_ == nullptr || buffer_.empty()) return;
   std::fwrite(buffer_.data(), 1, buffer_.size(), sink_);

@@ -34,6 +34,12 @@ public:
   void flush();
   const std::string& text() const { return buffer_; }
 
+  // Part of a document written elsewhere (on another thread): continuation() is a writer that
+  // collects text as if it went on where this one stands, in its innermost container; append()
+  // then takes that text in, and this writer goes on after it.
+  JsonWriter continuation(bool container_has_elements) const;
+  void append(const JsonWriter& part);
+
 private:
   void before_value();
   void newline();

@@ -1,6 +1,9 @@
 // compare_keys orders resource identifiers exactly as their key() strings compare.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "analyzer/engine/audit.h"
 #include "analyzer/engine/finding.h"
 
 namespace fleetaudit {
@@ -32,6 +35,31 @@ TEST(FindingOrder, CompareKeysAgreesWithKeyStrings) {
   EXPECT_EQ(compared, ids.size() * ids.size());
   // "policyVersionIdentifier=ab@1" sorts after "…=ab-c@" because '@' > '-'.
   EXPECT_GT(compare_keys({Kind::policy_version, "ab", "1"}, {Kind::policy_version, "ab-c", ""}), 0);
+}
+
+TEST(FindingOrder, SortedByResourceOrdersAsTheKeysDo) {
+  // Values sharing their first eight bytes, shorter than eight, with versions: the quick
+  // comparison of the first bytes must agree with the keys everywhere.
+  std::vector<Finding> findings;
+  for (const char* value : {"", "a", "ab", "ab!", "abcdefgh", "abcdefghi", "abcdefgh@", "abcdefg", "b", "ab@1"})
+    for (const char* version : {"", "1", "2"})
+      for (Kind kind : {Kind::policy_version, Kind::device_certificate_id, Kind::client_id})
+        for (const char* reason : {"R2", "R1"}) {
+          if (kind != Kind::policy_version && *version != '\0') continue;
+          Finding finding;
+          finding.resource = {kind, value, kind == Kind::policy_version ? version : ""};
+          finding.reason_code = reason;
+          findings.push_back(finding);
+        }
+  std::reverse(findings.begin(), findings.end());
+  const size_t count = findings.size();
+  const std::vector<Finding> sorted = sorted_by_resource(std::move(findings));
+  ASSERT_EQ(sorted.size(), count);
+  for (size_t i = 1; i < sorted.size(); ++i) {
+    const std::string before = sorted[i - 1].resource.key() + "\n" + sorted[i - 1].reason_code;
+    const std::string after = sorted[i].resource.key() + "\n" + sorted[i].reason_code;
+    EXPECT_LT(before, after) << i;
+  }
 }
 
 }  // namespace
