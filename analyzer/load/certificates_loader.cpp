@@ -1,32 +1,13 @@
 #include <cstring>
-#include <deque>
-#include <future>
-#include <iterator>
-#include <thread>
 
 #include "analyzer/load/loaders.h"
+#include "analyzer/load/pem_pipeline.h"
 #include "analyzer/load/window_interner.h"
 #include "analyzer/x509/pem.h"
 
 namespace fleetaudit::load {
 
 namespace {
-
-// A certificatePem still in the reader's buffer, as raw JSON string content (escapes included).
-struct PendingPem {
-  uint32_t row;
-  int64_t record_index;
-  uint64_t offset;                  // of the value's opening quote, for pointing problems at it
-  std::string_view certificate_id;  // in the interner's arena, which never moves
-  std::string_view raw;
-};
-
-// What extracting the facts of one window's PEMs found wrong, reported by the reading thread.
-struct PemProblem {
-  uint64_t offset;
-  int64_t record_index;
-  std::string message;
-};
 
 // The raw content of the JSON string whose opening quote is at `quote`, when `next` is where the
 // token after it starts: simdjson has found the string's end already, so only the whitespace
@@ -51,119 +32,6 @@ std::string_view raw_string_at(const char* quote, const char* end) {
   }
   return {};
 }
-
-// What one window's PEMs gave: the facts (and DER) of their rows, and what could not be read.
-struct ExtractedFacts {
-  std::vector<x509::CertificateFacts> facts;  // one per pending PEM, in order
-  std::vector<std::string> der;               // kept for CA certificates only
-  std::vector<PemProblem> problems;
-};
-
-// Decodes and parses the PEMs pending[begin, end) into out.facts[begin, end) (and out.der).
-void extract_certificate_facts(const std::vector<PendingPem>& pending, size_t begin, size_t end, bool keep_der,
-                               ExtractedFacts& out, std::vector<PemProblem>& problems) {
-  std::string der;
-  for (size_t i = begin; i < end; ++i) {
-    const PendingPem& pem = pending[i];
-    std::string problem = x509::decode_pem(pem.raw, "CERTIFICATE", der);
-    if (problem.empty()) problem = x509::extract_facts(der, pem.certificate_id, out.facts[i]);
-    if (!problem.empty()) {
-      out.facts[i] = {};
-      problems.push_back({pem.offset, pem.record_index, std::move(problem)});
-    } else if (keep_der) {
-      out.der[i] = der;
-    }
-  }
-}
-
-ExtractedFacts extract_window(const std::vector<PendingPem>& pending, bool keep_der) {
-  ExtractedFacts out;
-  out.facts.resize(pending.size());
-  if (keep_der) out.der.resize(pending.size());
-  // Split over the cores: while other files load this shares them; once they are done, the
-  // PEMs would otherwise be the slowest part of loading.
-  const size_t half = std::thread::hardware_concurrency() > 1 ? pending.size() / 2 : 0;
-  std::vector<PemProblem> first_problems;
-  std::thread first_half;
-  if (half > 0) first_half = std::thread([&] { extract_certificate_facts(pending, 0, half, keep_der, out, first_problems); });
-  std::vector<PemProblem> problems;
-  extract_certificate_facts(pending, half, pending.size(), keep_der, out, problems);
-  if (first_half.joinable()) first_half.join();
-  out.problems = std::move(first_problems);
-  out.problems.insert(out.problems.end(), std::make_move_iterator(problems.begin()),
-                      std::make_move_iterator(problems.end()));
-  return out;
-}
-
-// Certificates dominate a snapshot, and their PEMs cost more than the JSON around them: each
-// window's PEMs are decoded by a job of their own while this thread reads on. The reader keeps
-// its last FileReader::kBuffers windows, so up to kBuffers - 1 jobs run at once; each returns its
-// facts, which only this thread writes into the table.
-class PemPipeline {
- public:
-  PemPipeline(FileReader& file, CertificateTable& table, bool keep_der) : file_(file), table_(table), keep_der_(keep_der) {}
-  ~PemPipeline() { finish(); }
-
-  void add(PendingPem pem) { pending_.push_back(pem); }
-
-  // The ids of the pending rows, once interned (their text then lives in the interner's arena).
-  void name_certificates(const Snapshot& snapshot) {
-    for (PendingPem& pem : pending_) pem.certificate_id = snapshot.text(table_.certificate_id[pem.row]);
-  }
-
-  // Before the reader refills: the jobs of windows whose buffers are reused next are collected,
-  // then this window's PEMs go to a new job.
-  void hand_over() {
-    const uint64_t overwritten = file_.fills() + 1 >= FileReader::kBuffers ? file_.fills() + 1 - FileReader::kBuffers : 0;
-    while (!running_.empty() && running_.front().window <= overwritten) collect_oldest();
-    if (pending_.empty()) return;
-    Job job;
-    job.window = file_.fills();
-    job.rows.reserve(pending_.size());
-    for (const PendingPem& pem : pending_) job.rows.push_back(pem.row);
-    job.result = std::async(std::launch::async, [keep_der = keep_der_, pending = std::move(pending_)] {
-      return extract_window(pending, keep_der);
-    });
-    running_.push_back(std::move(job));
-    pending_.clear();
-  }
-
-  // After the last window: everything extracted and reported.
-  void finish() {
-    hand_over();
-    while (!running_.empty()) collect_oldest();
-    table_.facts.resize(table_.size());
-    if (keep_der_) table_.der.resize(table_.size());
-  }
-
- private:
-  struct Job {
-    uint64_t window;  // the reader's fill its PEMs point into
-    std::vector<uint32_t> rows;
-    std::future<ExtractedFacts> result;
-  };
-
-  void collect_oldest() {
-    Job job = std::move(running_.front());
-    running_.pop_front();
-    ExtractedFacts extracted = job.result.get();
-    table_.facts.resize(table_.size());
-    if (keep_der_) table_.der.resize(table_.size());
-    for (size_t i = 0; i < job.rows.size(); ++i) {
-      table_.facts[job.rows[i]] = extracted.facts[i];
-      if (keep_der_) table_.der[job.rows[i]] = std::move(extracted.der[i]);
-    }
-    for (const PemProblem& problem : extracted.problems)
-      file_.report_at(problem.offset, JsonPath("certificateDescriptions", problem.record_index, "certificatePem"),
-                      "cannot read the certificate: " + problem.message);
-  }
-
-  FileReader& file_;
-  CertificateTable& table_;
-  bool keep_der_;
-  std::vector<PendingPem> pending_;
-  std::deque<Job> running_;
-};
 
 // Both files hold `describe-certificate` / `describe-ca-certificate` outputs; only the status
 // enum differs (a CA is ACTIVE or INACTIVE).
