@@ -31,21 +31,31 @@ std::optional<EpochMillis> parse_clock(const std::string& text) {
   return std::nullopt;
 }
 
-// Reads a --config file (the body of update-account-audit-configuration) and validates it.
-std::optional<AuditConfiguration> read_configuration(const std::string& path, std::FILE* errors) {
-  std::string error;
-  auto bytes = ByteSource::open_file(path, error);
-  if (!bytes) {
-    print_error(errors, fmt::format("cannot read --config {}: {}", path, error));
-    return std::nullopt;
-  }
-  Snapshot scratch;
+using FileLoader = bool (*)(load::FileReader&, load::ondemand::parser&, Snapshot&);
+
+// Loads one file on its own into `scratch`. False when it cannot be read or holds problems; the
+// problems are printed to `errors` unless it is null, and `open_error` says why it could not be opened.
+bool load_alone(const std::string& path, FileLoader loader, Snapshot& scratch, std::FILE* errors,
+                std::string& open_error) {
+  auto bytes = ByteSource::open_file(path, open_error);
+  if (!bytes) return false;
   Diagnostics diagnostics;
   load::FileReader reader(path, *bytes, diagnostics);
   load::ondemand::parser parser;
-  bool ok = load::load_audit_configuration(reader, parser, scratch);
-  for (const Diagnostic& diagnostic : diagnostics.items()) print_error(errors, diagnostic.render());
-  if (!ok || diagnostics.has_errors() || !scratch.audit_configuration) return std::nullopt;
+  const bool ok = loader(reader, parser, scratch);
+  if (errors != nullptr)
+    for (const Diagnostic& diagnostic : diagnostics.items()) print_error(errors, diagnostic.render());
+  return ok && !diagnostics.has_errors();
+}
+
+// Reads a --config file (the body of update-account-audit-configuration) and validates it.
+std::optional<AuditConfiguration> read_configuration(const std::string& path, std::FILE* errors) {
+  Snapshot scratch;
+  std::string error;
+  if (!load_alone(path, load::load_audit_configuration, scratch, errors, error) || !scratch.audit_configuration) {
+    if (!error.empty()) print_error(errors, fmt::format("cannot read --config {}: {}", path, error));
+    return std::nullopt;
+  }
   std::vector<std::string> notes;
   std::vector<std::string> problems = validate_configuration(*scratch.audit_configuration, true, notes);
   for (const std::string& problem : problems) print_error(errors, fmt::format("{}: {}", path, problem));
@@ -55,19 +65,12 @@ std::optional<AuditConfiguration> read_configuration(const std::string& path, st
 
 // Reads a --suppressions file (the output of list-audit-suppressions).
 std::optional<std::vector<AuditSuppression>> read_suppressions(const std::string& path, std::FILE* errors) {
+  Snapshot scratch;
   std::string error;
-  auto bytes = ByteSource::open_file(path, error);
-  if (!bytes) {
-    print_error(errors, fmt::format("cannot read --suppressions {}: {}", path, error));
+  if (!load_alone(path, load::load_audit_suppressions, scratch, errors, error)) {
+    if (!error.empty()) print_error(errors, fmt::format("cannot read --suppressions {}: {}", path, error));
     return std::nullopt;
   }
-  Snapshot scratch;
-  Diagnostics diagnostics;
-  load::FileReader reader(path, *bytes, diagnostics);
-  load::ondemand::parser parser;
-  bool ok = load::load_audit_suppressions(reader, parser, scratch);
-  for (const Diagnostic& diagnostic : diagnostics.items()) print_error(errors, diagnostic.render());
-  if (!ok || diagnostics.has_errors()) return std::nullopt;
   return std::move(scratch.suppressions);
 }
 
@@ -76,14 +79,12 @@ std::optional<std::vector<AuditSuppression>> read_suppressions(const std::string
 // when it cannot be read, the PEMs are decoded and the real load reports the problem).
 bool audit_reads_pems(const AuditOptions& options, const std::string& directory) {
   if (options.configuration) return pems_needed(&*options.configuration);
-  std::string error;
-  auto bytes = ByteSource::open_file(directory + "/" + file_name(SnapshotFile::audit_configuration), error);
-  if (!bytes) return pems_needed(nullptr);
   Snapshot scratch;
-  Diagnostics ignored;
-  load::FileReader reader("", *bytes, ignored);
-  load::ondemand::parser parser;
-  if (!load::load_audit_configuration(reader, parser, scratch) || !scratch.audit_configuration) return true;
+  std::string error;
+  const bool read = load_alone(directory + "/" + file_name(SnapshotFile::audit_configuration),
+                               load::load_audit_configuration, scratch, nullptr, error);
+  if (!error.empty()) return pems_needed(nullptr);  // no configuration: every check runs
+  if (!read || !scratch.audit_configuration) return true;
   return pems_needed(&*scratch.audit_configuration);
 }
 

@@ -9,22 +9,30 @@
 
 namespace fleetaudit {
 
-std::optional<ByteSource> ByteSource::open_file(const std::string& path, std::string& error) {
+int open_regular_file(const std::string& path, uint64_t& size, std::string& error) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     error = std::strerror(errno);
-    return std::nullopt;
+    return -1;
   }
   struct stat info {};
   if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     error = S_ISDIR(info.st_mode) ? "is a directory, expected a JSON file" : "not a regular file";
     ::close(fd);
-    return std::nullopt;
+    return -1;
   }
+  size = static_cast<uint64_t>(info.st_size);
+  return fd;
+}
+
+std::optional<ByteSource> ByteSource::open_file(const std::string& path, std::string& error) {
+  uint64_t size = 0;
+  const int fd = open_regular_file(path, size, error);
+  if (fd < 0) return std::nullopt;
   posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   ByteSource source;
   source.fd_ = fd;
-  source.size_ = static_cast<uint64_t>(info.st_size);
+  source.size_ = size;
   source.path_ = path;
   return source;
 }

@@ -8,6 +8,10 @@
 
 namespace fleetaudit {
 
+// Opens a regular file for reading: its descriptor and size, or -1 with `error` set (a folder
+// or a device is refused with a message that says so).
+int open_regular_file(const std::string& path, uint64_t& size, std::string& error);
+
 class ByteSource {
 public:
   // nullopt with `error` set when the file cannot be opened.

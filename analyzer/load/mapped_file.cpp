@@ -1,5 +1,7 @@
 #include "analyzer/load/mapped_file.h"
 
+#include "analyzer/load/byte_source.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -50,19 +52,11 @@ MappedFile MappedFile::copy_of(std::string_view bytes) {
 }
 
 std::optional<MappedFile> MappedFile::open(const std::string& path, std::string& error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = std::strerror(errno);
-    return std::nullopt;
-  }
-  struct stat info {};
-  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    error = S_ISDIR(info.st_mode) ? "is a directory, expected a JSON file" : "not a regular file";
-    ::close(fd);
-    return std::nullopt;
-  }
+  uint64_t size = 0;
+  const int fd = open_regular_file(path, size, error);
+  if (fd < 0) return std::nullopt;
   MappedFile file;
-  file.size_ = static_cast<size_t>(info.st_size);
+  file.size_ = static_cast<size_t>(size);
   const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   const size_t slack = file.size_ % page == 0 ? 0 : page - file.size_ % page;
   if (file.size_ > 0 && slack >= simdjson::SIMDJSON_PADDING) {

@@ -16,12 +16,13 @@ namespace {
 
 using Loader = bool (*)(load::FileReader&, load::ondemand::parser&, Snapshot&);
 
-Loader loader_for(SnapshotFile file) {
+Loader loader_for(SnapshotFile file, const LoadOptions& options) {
   switch (file) {
     case SnapshotFile::manifest: return load::load_manifest;
     case SnapshotFile::things: return load::load_things;
     case SnapshotFile::thing_principals: return load::load_thing_principals;
-    case SnapshotFile::certificates: return load::load_certificates;
+    case SnapshotFile::certificates:
+      return options.device_certificate_pems ? load::load_certificates : load::load_certificates_without_pems;
     case SnapshotFile::ca_certificates: return load::load_ca_certificates;
     case SnapshotFile::policies: return load::load_policies;
     case SnapshotFile::policy_targets: return load::load_policy_targets;
@@ -56,9 +57,7 @@ void load_file(const std::string& directory, SnapshotFile kind, load::ondemand::
     return;
   }
   load::FileReader reader(file_name(kind), *bytes, diagnostics, options.window_bytes);
-  Loader loader = loader_for(kind);
-  if (kind == SnapshotFile::certificates && !options.device_certificate_pems) loader = load::load_certificates_without_pems;
-  loader(reader, parser, snapshot);
+  loader_for(kind, options)(reader, parser, snapshot);
   // A file that was found counts as present even if some records were bad: the checks run
   // on what could be read, and the run reports the problems (exit status 2).
   snapshot.present[static_cast<size_t>(kind)] = true;
