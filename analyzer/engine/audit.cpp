@@ -318,6 +318,14 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
       report.runs.push_back(std::move(run));
       continue;
     }
+    if (check.reads_device_certificate_pems &&
+        snapshot.certificates.facts.size() != snapshot.certificates.size()) {
+      // The loader was told no enabled check reads the PEMs (LoadOptions::device_certificate_pems).
+      run.status = CheckStatus::not_run;
+      run.not_run_reason = "the device certificates' PEMs were not decoded";
+      report.runs.push_back(std::move(run));
+      continue;
+    }
     pending.push_back({report.runs.size(), {}, {}});
     report.runs.push_back(std::move(run));
   }

@@ -1,9 +1,11 @@
 #include "analyzer/load/byte_source.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -34,7 +36,40 @@ std::optional<ByteSource> ByteSource::open_file(const std::string& path, std::st
   source.fd_ = fd;
   source.size_ = size;
   source.path_ = path;
+  source.map_file();
   return source;
+}
+
+void ByteSource::map_file() {
+  if (size_ == 0) return;
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const size_t file_pages = (size_ + page - 1) / page * page;
+  const size_t length = (size_ + kWindowSlack + page - 1) / page * page;
+  // Reserve the whole range as zero pages, then lay the file over its start: the slack past
+  // the file's last page is anonymous memory, never a page beyond the end of the file.
+  void* reserved = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (reserved == MAP_FAILED) return;
+  void* file = mmap(reserved, file_pages, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd_, 0);
+  if (file == MAP_FAILED) {
+    munmap(reserved, length);
+    return;  // windows are then copied with pread
+  }
+  mapping_ = static_cast<char*>(reserved);
+  mapping_length_ = length;
+}
+
+void ByteSource::unmap_file() {
+  if (mapping_ != nullptr) munmap(mapping_, mapping_length_);
+  mapping_ = nullptr;
+  mapping_length_ = 0;
+}
+
+void ByteSource::release_window_memory(uint64_t begin, uint64_t end) const {
+  if (mapping_ == nullptr) return;
+  const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  begin = (begin + page - 1) / page * page;
+  end = std::min<uint64_t>(end / page * page, mapping_length_);
+  if (end > begin) madvise(mapping_ + begin, static_cast<size_t>(end - begin), MADV_DONTNEED);
 }
 
 ByteSource ByteSource::from_bytes(std::string bytes) {
@@ -49,17 +84,23 @@ ByteSource::ByteSource(ByteSource&& other) noexcept { *this = std::move(other); 
 ByteSource& ByteSource::operator=(ByteSource&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
+    unmap_file();
     fd_ = other.fd_;
     size_ = other.size_;
     path_ = std::move(other.path_);
     memory_ = std::move(other.memory_);
+    mapping_ = other.mapping_;
+    mapping_length_ = other.mapping_length_;
     other.fd_ = -1;
     other.size_ = 0;
+    other.mapping_ = nullptr;
+    other.mapping_length_ = 0;
   }
   return *this;
 }
 
 ByteSource::~ByteSource() {
+  unmap_file();
   if (fd_ >= 0) ::close(fd_);
 }
 

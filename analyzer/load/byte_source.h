@@ -1,6 +1,8 @@
 #pragma once
-// The bytes of one snapshot file, read by offset: a file on disk (pread, so that a multi-GB
-// file never needs to be resident) or bytes in memory (tests, fuzzing).
+// The bytes of one snapshot file, read by offset: a file on disk or bytes in memory (tests,
+// fuzzing). A file is also mapped copy-on-write, so that loaders parse windows of it in place
+// instead of copying them; pages behind the loader are released, so a multi-GB file never
+// needs to be resident.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +33,15 @@ public:
   // The bytes in memory, or empty for a file.
   std::string_view memory() const { return memory_; }
 
+  // Bytes readable (and writable: the mapping is private) past the end of window_memory().
+  static constexpr size_t kWindowSlack = 128;
+  // The file mapped copy-on-write, followed by kWindowSlack zero bytes; nullptr for bytes in
+  // memory, an empty file or when mapping failed. Writes change this process's copy only: a
+  // loader closes a window by writing brackets into it. read() still returns the file's bytes.
+  char* window_memory() const { return mapping_; }
+  // Drops the mapped pages within [begin, end) from memory; reading them later reads the file again.
+  void release_window_memory(uint64_t begin, uint64_t end) const;
+
 private:
   ByteSource() = default;
 
@@ -38,6 +49,10 @@ private:
   uint64_t size_ = 0;
   std::string path_;
   std::string memory_;
+  char* mapping_ = nullptr;
+  size_t mapping_length_ = 0;
+  void map_file();
+  void unmap_file();
 };
 
 }  // namespace fleetaudit

@@ -37,12 +37,15 @@ std::string_view raw_string_at(const char* quote, const char* end) {
 // enum differs (a CA is ACTIVE or INACTIVE).
 bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, Snapshot& snapshot,
                                    CertificateTable& table, bool is_ca, bool decode_pems = true) {
-  PemPipeline pipeline(file, table, is_ca);
+  // Without decoding, no pipeline: the facts column stays empty (no enabled check reads it).
+  std::optional<PemPipeline> pipeline;
+  if (decode_pems) pipeline.emplace(file, table, is_ca);
   WindowInterner interner(snapshot.strings);
   file.set_before_refill([&] {
     interner.flush();
-    pipeline.name_certificates(snapshot);
-    pipeline.hand_over();
+    if (!pipeline) return;
+    pipeline->name_certificates(snapshot);
+    pipeline->hand_over();
   });
   bool complete = for_each_record(file, parser, "certificateDescriptions", [&](RecordReader& record, ondemand::object object) {
     const int64_t record_index = record.index();
@@ -113,17 +116,19 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
     table.creation_date.push_back(creation);
     table.not_before.push_back(not_before);
     table.not_after.push_back(not_after);
-    if (!pem.empty() && !decode_pems) {
+    if (!pem.empty() && !pipeline) {
       if (std::string problem = x509::check_pem_label(pem, "CERTIFICATE"); !problem.empty())
         file.report(pem_at, JsonPath("certificateDescriptions", record_index, "certificatePem"),
                     "cannot read the certificate: " + problem);
     } else if (!pem.empty())
-      pipeline.add({static_cast<uint32_t>(table.size() - 1), record_index, file.offset_of(pem_at), {}, pem});
+      pipeline->add({static_cast<uint32_t>(table.size() - 1), record_index, file.offset_of(pem_at), {}, pem});
     table.source.push_back(file.offset_of(record.start()));
   });
   interner.flush();
-  pipeline.name_certificates(snapshot);
-  pipeline.finish();
+  if (pipeline) {
+    pipeline->name_certificates(snapshot);
+    pipeline->finish();
+  }
   file.set_before_refill(nullptr);
   return complete;
 }

@@ -14,6 +14,7 @@ namespace {
 // Deeper than any AWS shape; guards the recursive consume against hostile nesting.
 constexpr int kMaxDepth = 64;
 constexpr size_t kClosingRoom = 8;
+static_assert(ByteSource::kWindowSlack >= kClosingRoom + simdjson::SIMDJSON_PADDING);
 }  // namespace
 
 std::string JsonPath::render() const {
@@ -32,15 +33,28 @@ std::string JsonPath::render() const {
 }
 
 uint64_t FileReader::offset_of(const char* at) const {
-  if (at == nullptr || buffer_file_start_ == nullptr || at < buffers_[current_].get()) return buffer_offset_;
+  if (at == nullptr || buffer_file_start_ == nullptr || at < buffer_begin_) return buffer_offset_;
   if (at < buffer_file_start_) return buffer_offset_;  // inside a synthetic prefix
   return buffer_offset_ + static_cast<uint64_t>(at - buffer_file_start_);
 }
 
 std::string_view FileReader::fill(std::string_view prefix, uint64_t offset, size_t length) {
   if (before_refill_) before_refill_();
-  current_ = (current_ + 1) % kBuffers;  // the earlier fills stay readable for a while
   ++fills_;
+  length = static_cast<size_t>(std::min<uint64_t>(length, offset < source_.size() ? source_.size() - offset : 0));
+  // In place, when the prefix fits over the byte before the window: a window never starts
+  // inside a string, so that byte is a separator or the end of a record already read.
+  if (char* mapped = source_.window_memory(); mapped != nullptr && prefix.size() <= 1 && offset >= prefix.size()) {
+    char* begin = mapped + offset - prefix.size();
+    if (!prefix.empty()) *begin = prefix[0];
+    buffer_begin_ = begin;
+    buffer_file_start_ = mapped + offset;
+    buffer_offset_ = offset;
+    buffer_end_ = buffer_file_start_ + length;
+    release_behind(offset - prefix.size());
+    return {begin, prefix.size() + length};
+  }
+  current_ = (current_ + 1) % kBuffers;  // the earlier fills stay readable for a while
   std::unique_ptr<char[]>& buffer = buffers_[current_];
   // Room for the brackets a cut window is closed with, then simdjson's padding.
   const size_t needed = prefix.size() + length + kClosingRoom + simdjson::SIMDJSON_PADDING;
@@ -51,10 +65,24 @@ std::string_view FileReader::fill(std::string_view prefix, uint64_t offset, size
   if (!prefix.empty()) std::memcpy(buffer.get(), prefix.data(), prefix.size());
   size_t got = source_.read(offset, buffer.get() + prefix.size(), length);
   std::memset(buffer.get() + prefix.size() + got, 0, kClosingRoom + simdjson::SIMDJSON_PADDING);
+  buffer_begin_ = buffer.get();
   buffer_file_start_ = buffer.get() + prefix.size();
   buffer_offset_ = offset;
   buffer_end_ = buffer_file_start_ + got;
   return {buffer.get(), prefix.size() + got};
+}
+
+void FileReader::release_behind(uint64_t window_start) {
+  // The last kBuffers windows stay readable (other threads may still read them); the pages
+  // before the oldest of them leave memory, in steps large enough to keep madvise calls rare.
+  window_starts_[fills_ % kBuffers] = window_start;
+  if (fills_ < kBuffers) return;
+  const uint64_t oldest = *std::min_element(std::begin(window_starts_), std::end(window_starts_));
+  constexpr uint64_t kReleaseStep = uint64_t{8} << 20;
+  if (oldest >= released_ + kReleaseStep) {
+    source_.release_window_memory(released_, oldest);
+    released_ = oldest;
+  }
 }
 
 TextPosition FileReader::position_at(uint64_t offset) {

@@ -66,11 +66,14 @@ public:
   void report_malformed(simdjson::error_code code);
   bool malformed_reported() const { return malformed_reported_; }
 
-  // Fills a padded buffer with `prefix` then the file's bytes [offset, offset + length);
-  // returns the buffer and sets the mapping used by offset_of. kBuffers buffers take turns: the
-  // contents of a fill stay readable for the next kBuffers - 1 fills, so that a loader can hand
-  // them to other threads while this one reads on. A loader that keeps pointers registers
-  // `before_refill` to finish with the buffer about to be reused first.
+  // The text `prefix` then the file's bytes [offset, offset + length), with simdjson's padding
+  // and room for a few more bytes after it; sets the mapping used by offset_of. The text lies
+  // in place in the file's mapping when it can (see ByteSource::window_memory), else in one of
+  // kBuffers buffers that take turns. Either way the text of a fill stays readable for the
+  // next kBuffers - 1 fills, so that a loader can hand it to other threads while this one
+  // reads on. A loader that keeps pointers registers `before_refill` to finish with the oldest
+  // text first. The caller may write into the text, and must undo writes past a window's end
+  // (the next window reads those bytes).
   std::string_view fill(std::string_view prefix, uint64_t offset, size_t length);
   void set_before_refill(std::function<void()> callback) { before_refill_ = std::move(callback); }
   // How many fills there have been: the current buffer holds fill number fills(), and the next
@@ -93,6 +96,10 @@ private:
   size_t capacities_[kBuffers] = {};
   size_t current_ = 0;
   uint64_t fills_ = 0;
+  uint64_t window_starts_[kBuffers] = {};  // of the last kBuffers fills made in place
+  uint64_t released_ = 0;                  // pages before this offset were released
+  void release_behind(uint64_t window_start);
+  const char* buffer_begin_ = nullptr;     // where the current window's text starts
   const char* buffer_file_start_ = nullptr;  // where file byte `buffer_offset_` lies in the buffer
   const char* buffer_end_ = nullptr;
   std::function<void()> before_refill_;

@@ -98,6 +98,9 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
                                     return !loads_on_certificate_thread(kind);
                                   }) > 0;
   auto scratch = std::make_unique<Snapshot>();
+  // Nearly every string there is a certificate id seen once: storing without deduplicating
+  // spares hashing each into a table only to intern it again below.
+  scratch->strings = StringInterner(StringInterner::Deduplication::off);
   Diagnostics scratch_diagnostics;
   double certificate_thread_milliseconds = 0;
   std::thread certificate_loader;

@@ -65,13 +65,6 @@ struct Manifest {
   StringId region = kNoString;
 };
 
-struct ThingTable {
-  std::vector<StringId> name;
-  std::vector<StringId> thing_type;  // kNoString when the thing has no type
-  SourceOffsets source;
-  size_t size() const { return name.size(); }
-};
-
 struct CertificateTable {
   std::vector<StringId> certificate_id;
   std::vector<StringId> ca_certificate_id;  // kNoString when absent
@@ -79,7 +72,8 @@ struct CertificateTable {
   std::vector<EpochMillis> creation_date;
   std::vector<EpochMillis> not_before;  // validity; kMissingTime when absent
   std::vector<EpochMillis> not_after;
-  // Facts read from certificatePem while loading; the PEM itself is not kept.
+  // Facts read from certificatePem while loading; the PEM itself is not kept. Empty when the
+  // loader did not decode the PEMs (LoadOptions::device_certificate_pems).
   std::vector<x509::CertificateFacts> facts;
   // The DER of each certificate: kept for CA certificates only (few, and CRLs are verified with them).
   std::vector<std::string> der;
@@ -222,7 +216,7 @@ struct Snapshot {
 
   StringInterner strings;
   Manifest manifest;
-  ThingTable things;
+  // things.json is validated but not kept: no check reads it.
   CertificateTable certificates;
   CertificateTable ca_certificates;
   ThingPrincipalTable thing_principals;

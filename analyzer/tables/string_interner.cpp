@@ -25,7 +25,8 @@ uint32_t hash_string(std::string_view text) {
   return static_cast<uint32_t>(h >> 32);
 }
 
-StringInterner::StringInterner() : slots_(1024, 0) {}
+StringInterner::StringInterner(Deduplication deduplication)
+    : slots_(deduplication == Deduplication::on ? 1024 : 0, 0), deduplicate_(deduplication == Deduplication::on) {}
 
 const char* StringInterner::store(std::string_view text) {
   if (text.empty()) return "";  // nothing to copy, and the arena may have no block yet
@@ -59,6 +60,10 @@ void StringInterner::grow() {
 }
 
 StringId StringInterner::find(std::string_view text) const {
+  if (!deduplicate_) {
+    auto found = std::find(strings_.begin(), strings_.end(), text);
+    return found == strings_.end() ? kNoString : static_cast<StringId>(found - strings_.begin());
+  }
   const uint32_t h = hash_string(text);
   const size_t mask = slots_.size() - 1;
   for (size_t slot = h & mask;; slot = (slot + 1) & mask) {
@@ -70,7 +75,13 @@ StringId StringInterner::find(std::string_view text) const {
   }
 }
 
-StringId StringInterner::intern(std::string_view text) { return intern_hashed(text, hash_string(text)); }
+StringId StringInterner::intern(std::string_view text) {
+  if (!deduplicate_) {
+    strings_.emplace_back(store(text), text.size());
+    return static_cast<StringId>(strings_.size() - 1);
+  }
+  return intern_hashed(text, hash_string(text));
+}
 
 StringId StringInterner::intern_hashed(std::string_view text, uint32_t h) {
   const size_t mask = slots_.size() - 1;
@@ -91,6 +102,10 @@ StringId StringInterner::intern_hashed(std::string_view text, uint32_t h) {
 }
 
 void StringInterner::intern_batch(const std::string_view* texts, size_t count, StringId* ids) {
+  if (!deduplicate_) {
+    for (size_t i = 0; i < count; ++i) ids[i] = intern(texts[i]);
+    return;
+  }
   constexpr size_t kAhead = 32;  // lookups in flight: enough to cover a memory latency
   uint32_t hashes[kAhead];
   for (size_t begin = 0; begin < count; begin += kAhead) {

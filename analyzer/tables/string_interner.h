@@ -12,7 +12,10 @@ inline constexpr StringId kNoString = UINT32_MAX;
 
 class StringInterner {
 public:
-  StringInterner();
+  // `off`: every intern() stores a new string, equal texts get different ids, and there is no
+  // hash table to build. For scratch tables whose strings are interned again elsewhere.
+  enum class Deduplication { on, off };
+  explicit StringInterner(Deduplication deduplication = Deduplication::on);
   StringInterner(StringInterner&&) noexcept = default;
   StringInterner& operator=(StringInterner&&) noexcept = default;
 
@@ -21,7 +24,7 @@ public:
   // far larger than the cache every lookup misses two or three times; here the slots, entries
   // and bytes of a whole batch are fetched ahead, so that the misses overlap.
   void intern_batch(const std::string_view* texts, size_t count, StringId* ids);
-  // kNoString when the text was never interned.
+  // kNoString when the text was never interned (without deduplication: the first id of the text).
   StringId find(std::string_view text) const;
   std::string_view view(StringId id) const { return strings_[id]; }
   size_t size() const { return strings_.size(); }
@@ -40,6 +43,7 @@ private:
   // Open addressing, linear probing. A slot holds the string's hash in its high half and id + 1
   // in its low half (0 = empty): a probe rejects other strings without touching them.
   std::vector<uint64_t> slots_;
+  bool deduplicate_ = true;
 };
 
 uint32_t hash_string(std::string_view text);

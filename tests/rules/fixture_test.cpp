@@ -81,6 +81,40 @@ TEST_P(FixtureTest, MatchesExpectedFindings) {
     EXPECT_TRUE(expected.lines.count(line)) << GetParam() << ": reported but not expected: " << line;
 }
 
+// The loader skips decoding PEMs when no enabled check reads them: a check that does not say it
+// reads them must then find exactly what it finds with them, and one that does must not run.
+TEST_P(FixtureTest, ChecksThatDoNotReadPemsFindTheSameWithoutThem) {
+  const std::string directory = testing::source_dir() + "/" + GetParam();
+  size_t device_certificates = 0;
+  auto audit = [&](bool decode_pems) {
+    auto snapshot = std::make_unique<Snapshot>();
+    Diagnostics diagnostics;
+    LoadOptions options;
+    options.device_certificate_pems = decode_pems;
+    EXPECT_FALSE(load_snapshot(directory, *snapshot, diagnostics, options));
+    device_certificates = snapshot->certificates.size();
+    return run_audit(*snapshot, AuditOptions{}, std::move(diagnostics));
+  };
+  const AuditReport with_pems = audit(true);
+  const AuditReport without_pems = audit(false);
+  ASSERT_EQ(with_pems.runs.size(), without_pems.runs.size());
+  for (size_t i = 0; i < with_pems.runs.size(); ++i) {
+    const CheckRun& expected = with_pems.runs[i];
+    const CheckRun& actual = without_pems.runs[i];
+    if (expected.check->reads_device_certificate_pems && device_certificates > 0) {
+      const bool ran = expected.status == CheckStatus::compliant || expected.status == CheckStatus::non_compliant;
+      EXPECT_EQ(actual.status, ran ? CheckStatus::not_run : expected.status) << expected.check->name;
+      continue;
+    }
+    EXPECT_EQ(actual.status, expected.status) << expected.check->name;
+    ASSERT_EQ(actual.findings.size(), expected.findings.size()) << expected.check->name;
+    for (size_t f = 0; f < expected.findings.size(); ++f) {
+      EXPECT_EQ(actual.findings[f].resource.key(), expected.findings[f].resource.key()) << expected.check->name;
+      EXPECT_EQ(actual.findings[f].reason_code, expected.findings[f].reason_code) << expected.check->name;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Fixtures, FixtureTest, ::testing::ValuesIn(fixture_directories()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string name = info.param;

@@ -94,16 +94,18 @@ TEST(Loader, UnknownEnumValueAndMissingField) {
 
 TEST(Loader, MalformedLiteralInAnIgnoredFieldIsStillCaught) {
   TempDir dir;
-  dir.write("things.json",
-            "{\"things\": [\n"
-            "  {\"thingName\": \"a\", \"version\": 1},\n"
-            "  {\"thingName\": \"b\", \"attributes\": {\"x\": tru}},\n"
-            "  {\"thingName\": \"c\"}\n"
+  dir.write("thing-principals.json",
+            "{\"thingPrincipals\": [\n"
+            "  {\"thingName\": \"a\", \"principals\": [\"p1\"]},\n"
+            "  {\"thingName\": \"b\", \"attributes\": {\"x\": tru}, \"principals\": [\"p2\"]},\n"
+            "  {\"thingName\": \"c\", \"principals\": [\"p3\"]}\n"
             "]}\n");
   Loaded loaded = load(dir);
-  EXPECT_EQ(loaded.rendered(), "things.json:3:42: things[1].attributes: malformed JSON: invalid literal\n");
-  ASSERT_EQ(loaded.snapshot->things.size(), 2u);
-  EXPECT_EQ(loaded.snapshot->text(loaded.snapshot->things.name[1]), "c");
+  EXPECT_EQ(loaded.rendered(),
+            "thing-principals.json:3:42: thingPrincipals[1].attributes: malformed JSON: invalid literal\n");
+  const ThingPrincipalTable& attachments = loaded.snapshot->thing_principals;
+  ASSERT_EQ(attachments.size(), 2u);
+  EXPECT_EQ(loaded.snapshot->text(attachments.thing_name[1]), "c");
 }
 
 TEST(Loader, StructuralErrorIsLocatedExactly) {
