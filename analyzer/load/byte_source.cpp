@@ -54,28 +54,35 @@ void ByteSource::map_file() {
     munmap(reserved, length);
     return;  // windows are then copied with pread
   }
-  mapping_ = static_cast<char*>(reserved);
+  window_memory_ = static_cast<char*>(reserved);
   mapping_length_ = length;
 }
 
 void ByteSource::unmap_file() {
-  if (mapping_ != nullptr) munmap(mapping_, mapping_length_);
-  mapping_ = nullptr;
+  if (mapping_length_ != 0) munmap(window_memory_, mapping_length_);
+  window_memory_ = nullptr;
   mapping_length_ = 0;
+  window_copy_.reset();
 }
 
 void ByteSource::release_window_memory(uint64_t begin, uint64_t end) const {
-  if (mapping_ == nullptr) return;
+  if (mapping_length_ == 0) return;
   const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   begin = (begin + page - 1) / page * page;
   end = std::min<uint64_t>(end / page * page, mapping_length_);
-  if (end > begin) madvise(mapping_ + begin, static_cast<size_t>(end - begin), MADV_DONTNEED);
+  if (end > begin) madvise(window_memory_ + begin, static_cast<size_t>(end - begin), MADV_DONTNEED);
 }
 
 ByteSource ByteSource::from_bytes(std::string bytes) {
   ByteSource source;
   source.size_ = bytes.size();
   source.memory_ = std::move(bytes);
+  if (source.size_ > 0) {
+    source.window_copy_ = std::make_unique<char[]>(source.size_ + kWindowSlack);
+    std::memcpy(source.window_copy_.get(), source.memory_.data(), source.size_);
+    std::memset(source.window_copy_.get() + source.size_, 0, kWindowSlack);
+    source.window_memory_ = source.window_copy_.get();
+  }
   return source;
 }
 
@@ -89,11 +96,12 @@ ByteSource& ByteSource::operator=(ByteSource&& other) noexcept {
     size_ = other.size_;
     path_ = std::move(other.path_);
     memory_ = std::move(other.memory_);
-    mapping_ = other.mapping_;
+    window_memory_ = other.window_memory_;
     mapping_length_ = other.mapping_length_;
+    window_copy_ = std::move(other.window_copy_);
     other.fd_ = -1;
     other.size_ = 0;
-    other.mapping_ = nullptr;
+    other.window_memory_ = nullptr;
     other.mapping_length_ = 0;
   }
   return *this;

@@ -4,6 +4,7 @@
 // instead of copying them; pages behind the loader are released, so a multi-GB file never
 // needs to be resident.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,10 +36,11 @@ public:
 
   // Bytes readable (and writable: the mapping is private) past the end of window_memory().
   static constexpr size_t kWindowSlack = 128;
-  // The file mapped copy-on-write, followed by kWindowSlack zero bytes; nullptr for bytes in
-  // memory, an empty file or when mapping failed. Writes change this process's copy only: a
-  // loader closes a window by writing brackets into it. read() still returns the file's bytes.
-  char* window_memory() const { return mapping_; }
+  // The file mapped copy-on-write (for bytes in memory, a copy of them), followed by
+  // kWindowSlack zero bytes; nullptr for an empty file or when mapping failed. Writes change
+  // this copy only: a loader closes a window by writing brackets into it. read() and memory()
+  // still return the original bytes.
+  char* window_memory() const { return window_memory_; }
   // Drops the mapped pages within [begin, end) from memory; reading them later reads the file again.
   void release_window_memory(uint64_t begin, uint64_t end) const;
 
@@ -49,8 +51,9 @@ private:
   uint64_t size_ = 0;
   std::string path_;
   std::string memory_;
-  char* mapping_ = nullptr;
-  size_t mapping_length_ = 0;
+  char* window_memory_ = nullptr;  // the mapping, or window_copy_
+  size_t mapping_length_ = 0;     // of the mapping; 0 for bytes in memory
+  std::unique_ptr<char[]> window_copy_;
   void map_file();
   void unmap_file();
 };
