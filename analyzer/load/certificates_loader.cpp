@@ -41,6 +41,8 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
   std::optional<PemPipeline> pipeline;
   if (decode_pems) pipeline.emplace(file, table, is_ca);
   WindowInterner interner(snapshot.strings);
+  std::string_view last_ca_text;  // in the interner's arena, so it outlives the window
+  StringId last_ca_id = kNoString;
   file.set_before_refill([&] {
     interner.flush();
     if (!pipeline) return;
@@ -61,8 +63,14 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
       if (key == "certificateId") {
         certificate_id = record.string(value, record.path("certificateId"));
       } else if (key == "caCertificateId" && !is_ca) {
-        if (auto text = record.string(value, record.path("caCertificateId")))
-          ca_certificate_id = snapshot.strings.intern(*text);
+        if (auto text = record.string(value, record.path("caCertificateId"))) {
+          // Runs of certificates share their CA: intern its id once per run.
+          if (*text != last_ca_text) {
+            last_ca_id = snapshot.strings.intern(*text);
+            last_ca_text = snapshot.text(last_ca_id);
+          }
+          ca_certificate_id = last_ca_id;
+        }
       } else if (key == "status") {
         const char* at = location_of(value);
         auto text = record.string(value, record.path("status"));

@@ -131,6 +131,7 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
     if (options.timings)
       options.timings->add_concurrent("load certificates.json, ca-certificates.json (on a second thread)",
                                       certificate_thread_milliseconds);
+    started = record_phase(options.timings, "wait for the certificate thread", started);
     // The scratch interner holds only the certificate files' strings: all of them move over.
     std::vector<std::string_view> texts(scratch->strings.size());
     for (StringId id = 0; id < texts.size(); ++id) texts[id] = scratch->strings.view(id);
@@ -142,7 +143,7 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
       snapshot.present[static_cast<size_t>(kind)] = scratch->has(kind);
     diagnostics.append(scratch_diagnostics);
     scratch.reset();
-    started = record_phase(options.timings, "wait for the certificate thread, re-intern its strings", started);
+    started = record_phase(options.timings, "re-intern the certificate thread's strings", started);
   }
   if (found.empty())
     return fmt::format("{} holds no snapshot file (expected files such as things.json, certificates.json, "
