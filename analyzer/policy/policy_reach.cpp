@@ -86,12 +86,15 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
   // Each certificate's policy list (sorted: policies were walked in row order), grouped by identity.
   const Adjacency policies_by_certificate = Adjacency::from_edges(certificate_count, certificate_policy);
   std::map<std::vector<uint32_t>, uint32_t> set_index;
+  std::vector<uint32_t> key;  // reused: a million certificates, a few distinct sets
   for (uint32_t row = 0; row < certificate_count; ++row) {
     auto list = policies_by_certificate.of(row);
     if (list.empty()) continue;
-    auto [it, added] = set_index.emplace(std::vector<uint32_t>(list.begin(), list.end()), reach.policy_sets.size());
-    if (added) {
-      reach.policy_sets.push_back(it->first);
+    key.assign(list.begin(), list.end());
+    auto it = set_index.find(key);
+    if (it == set_index.end()) {
+      it = set_index.emplace(key, static_cast<uint32_t>(reach.policy_sets.size())).first;
+      reach.policy_sets.push_back(key);
       reach.certificates_with_set.push_back(0);
     }
     ++reach.certificates_with_set[it->second];
