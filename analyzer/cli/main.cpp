@@ -2,9 +2,11 @@
 #include <CLI/CLI.hpp>
 
 #include "analyzer/cli/commands.h"
+#include "analyzer/load/byte_source.h"
 
 int main(int argc, char** argv) {
   using namespace fleetaudit;
+  exit_cleanly_when_a_mapped_file_shrinks();
   CLI::App app{"fleetaudit: audit an exported AWS IoT fleet snapshot offline, as AWS IoT Device Defender would"};
   app.set_version_flag("--version", std::string("fleetaudit ") + FLEETAUDIT_VERSION);
   app.require_subcommand(1);

@@ -1,6 +1,7 @@
 #include "analyzer/load/byte_source.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +11,22 @@
 #include <cstring>
 
 namespace fleetaudit {
+
+namespace {
+extern "C" void on_bus_error(int) {
+  static const char kMessage[] =
+      "fleetaudit: error: a snapshot file shrank while it was being read; audit a copy that nothing writes to\n";
+  [[maybe_unused]] ssize_t written = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  _exit(2);
+}
+}  // namespace
+
+void exit_cleanly_when_a_mapped_file_shrinks() {
+  struct sigaction action {};
+  action.sa_handler = on_bus_error;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGBUS, &action, nullptr);
+}
 
 int open_regular_file(const std::string& path, uint64_t& size, std::string& error) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

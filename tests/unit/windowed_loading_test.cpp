@@ -4,6 +4,9 @@
 
 #include <filesystem>
 
+#include <unistd.h>
+
+#include "analyzer/load/byte_source.h"
 #include "analyzer/load/snapshot_loader.h"
 #include "tests/test_support.h"
 
@@ -121,6 +124,36 @@ TEST(WindowedLoading, MissingClosingBraceAfterTheArray) {
         << loaded;
   }
 }
+
+// Sanitizers own SIGBUS themselves; the plain build checks the handler.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define FLEETAUDIT_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define FLEETAUDIT_SANITIZED 1
+#endif
+#ifndef FLEETAUDIT_SANITIZED
+// Files are read through a mapping: one truncated by another process meanwhile must end the run
+// with a message and exit status 2, not a crash.
+TEST(WindowedLoadingDeathTest, AFileTruncatedWhileMappedEndsWithAMessage) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  TempDir dir;
+  dir.write("things.json", std::string(3 * 4096, ' '));
+  std::string error;
+  std::optional<ByteSource> source = ByteSource::open_file(dir.file("things.json"), error);
+  ASSERT_TRUE(source && source->window_memory() != nullptr) << error;
+  ASSERT_EQ(truncate(dir.file("things.json").c_str(), 0), 0);
+  EXPECT_EXIT(
+      {
+        exit_cleanly_when_a_mapped_file_shrinks();
+        volatile char byte = source->window_memory()[2 * 4096];
+        (void)byte;
+      },
+      ::testing::ExitedWithCode(2), "a snapshot file shrank while it was being read");
+}
+#endif
 
 }  // namespace
 }  // namespace fleetaudit
