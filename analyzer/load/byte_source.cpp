@@ -13,7 +13,12 @@
 namespace fleetaudit {
 
 namespace {
-extern "C" void on_bus_error(int) {
+extern "C" void on_bus_error(int signal, siginfo_t* info, void*) {
+  if (info == nullptr || info->si_code != BUS_ADRERR) {
+    ::signal(signal, SIG_DFL);  // some other bus error: die of it as before
+    raise(signal);
+    return;
+  }
   static const char kMessage[] =
       "fleetaudit: error: a snapshot file shrank while it was being read; audit a copy that nothing writes to\n";
   [[maybe_unused]] ssize_t written = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
@@ -23,9 +28,10 @@ extern "C" void on_bus_error(int) {
 
 void exit_cleanly_when_a_mapped_file_shrinks() {
   struct sigaction action {};
-  action.sa_handler = on_bus_error;
+  action.sa_sigaction = on_bus_error;
+  action.sa_flags = SA_SIGINFO;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGBUS, &action, nullptr);
+  if (sigaction(SIGBUS, &action, nullptr) != 0) return;  // then the signal keeps its default
 }
 
 int open_regular_file(const std::string& path, uint64_t& size, std::string& error) {
@@ -64,9 +70,10 @@ void ByteSource::map_file() {
   const size_t length = (size_ + kWindowSlack + page - 1) / page * page;
   // Reserve the whole range as zero pages, then lay the file over its start: the slack past
   // the file's last page is anonymous memory, never a page beyond the end of the file.
-  void* reserved = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  // MAP_NORESERVE: only the few pages written to ever need memory of their own.
+  void* reserved = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (reserved == MAP_FAILED) return;
-  void* file = mmap(reserved, file_pages, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd_, 0);
+  void* file = mmap(reserved, file_pages, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_NORESERVE, fd_, 0);
   if (file == MAP_FAILED) {
     munmap(reserved, length);
     return;  // windows are then copied with pread
@@ -82,19 +89,21 @@ void ByteSource::unmap_file() {
   window_copy_.reset();
 }
 
-void ByteSource::release_window_memory(uint64_t begin, uint64_t end) const {
-  if (mapping_length_ == 0) return;
+uint64_t ByteSource::release_window_memory(uint64_t begin, uint64_t end) const {
+  if (mapping_length_ == 0) return begin;
   const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-  begin = (begin + page - 1) / page * page;
+  begin = begin / page * page;  // a partial first page was left behind by the last call
   end = std::min<uint64_t>(end / page * page, mapping_length_);
-  if (end > begin) madvise(window_memory_ + begin, static_cast<size_t>(end - begin), MADV_DONTNEED);
+  if (end <= begin) return begin;
+  madvise(window_memory_ + begin, static_cast<size_t>(end - begin), MADV_DONTNEED);
+  return end;
 }
 
-ByteSource ByteSource::from_bytes(std::string bytes) {
+ByteSource ByteSource::from_bytes(std::string bytes, Windows windows) {
   ByteSource source;
   source.size_ = bytes.size();
   source.memory_ = std::move(bytes);
-  if (source.size_ > 0) {
+  if (source.size_ > 0 && windows == Windows::in_place) {
     source.window_copy_ = std::make_unique<char[]>(source.size_ + kWindowSlack);
     std::memcpy(source.window_copy_.get(), source.memory_.data(), source.size_);
     std::memset(source.window_copy_.get() + source.size_, 0, kWindowSlack);

@@ -24,7 +24,10 @@ class ByteSource {
 public:
   // nullopt with `error` set when the file cannot be opened.
   static std::optional<ByteSource> open_file(const std::string& path, std::string& error);
-  static ByteSource from_bytes(std::string bytes);
+  // `copied`: no window_memory(), so that readers copy each window, as they do for a file that
+  // cannot be mapped (tests compare the two ways).
+  enum class Windows { in_place, copied };
+  static ByteSource from_bytes(std::string bytes, Windows windows = Windows::in_place);
 
   ByteSource(ByteSource&& other) noexcept;
   ByteSource& operator=(ByteSource&& other) noexcept;
@@ -46,8 +49,9 @@ public:
   // this copy only: a loader closes a window by writing brackets into it. read() and memory()
   // still return the original bytes.
   char* window_memory() const { return window_memory_; }
-  // Drops the mapped pages within [begin, end) from memory; reading them later reads the file again.
-  void release_window_memory(uint64_t begin, uint64_t end) const;
+  // Drops the whole mapped pages within [begin, end) from memory (reading them later reads the
+  // file again); returns where the last of them ends, where the next release should begin.
+  uint64_t release_window_memory(uint64_t begin, uint64_t end) const;
 
 private:
   ByteSource() = default;

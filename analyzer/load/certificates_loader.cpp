@@ -65,7 +65,7 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
       } else if (key == "caCertificateId" && !is_ca) {
         if (auto text = record.string(value, record.path("caCertificateId"))) {
           // Runs of certificates share their CA: intern its id once per run.
-          if (*text != last_ca_text) {
+          if (last_ca_id == kNoString || *text != last_ca_text) {
             last_ca_id = snapshot.strings.intern(*text);
             last_ca_text = snapshot.text(last_ca_id);
           }

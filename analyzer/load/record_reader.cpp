@@ -38,7 +38,20 @@ uint64_t FileReader::offset_of(const char* at) const {
   return buffer_offset_ + static_cast<uint64_t>(at - buffer_file_start_);
 }
 
+void FileReader::write(const char* at, std::string_view bytes) {
+  Write record{const_cast<char*>(at), {}, std::min(bytes.size(), kMaxWrite)};
+  std::memcpy(record.original, at, record.size);
+  std::memcpy(record.at, bytes.data(), record.size);
+  writes_.push_back(record);
+}
+
+void FileReader::undo_writes() {
+  for (auto write = writes_.rbegin(); write != writes_.rend(); ++write) std::memcpy(write->at, write->original, write->size);
+  writes_.clear();
+}
+
 std::string_view FileReader::fill(std::string_view prefix, uint64_t offset, size_t length) {
+  undo_writes();
   if (before_refill_) before_refill_();
   ++fills_;
   length = static_cast<size_t>(std::min<uint64_t>(length, offset < source_.size() ? source_.size() - offset : 0));
@@ -46,7 +59,7 @@ std::string_view FileReader::fill(std::string_view prefix, uint64_t offset, size
   // inside a string, so that byte is a separator or the end of a record already read.
   if (char* mapped = source_.window_memory(); mapped != nullptr && prefix.size() <= 1 && offset >= prefix.size()) {
     char* begin = mapped + offset - prefix.size();
-    if (!prefix.empty()) *begin = prefix[0];
+    if (!prefix.empty()) write(begin, prefix);
     buffer_begin_ = begin;
     buffer_file_start_ = mapped + offset;
     buffer_offset_ = offset;
@@ -79,10 +92,7 @@ void FileReader::release_behind(uint64_t window_start) {
   if (fills_ < kBuffers) return;
   const uint64_t oldest = *std::min_element(std::begin(window_starts_), std::end(window_starts_));
   constexpr uint64_t kReleaseStep = uint64_t{8} << 20;
-  if (oldest >= released_ + kReleaseStep) {
-    source_.release_window_memory(released_, oldest);
-    released_ = oldest;
-  }
+  if (oldest >= released_ + kReleaseStep) released_ = source_.release_window_memory(released_, oldest);
 }
 
 TextPosition FileReader::position_at(uint64_t offset) {

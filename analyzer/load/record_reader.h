@@ -72,10 +72,16 @@ public:
   // kBuffers buffers that take turns. Either way the text of a fill stays readable for the
   // next kBuffers - 1 fills, so that a loader can hand it to other threads while this one
   // reads on. A loader that keeps pointers registers `before_refill` to finish with the oldest
-  // text first. The caller may write into the text, and must undo writes past a window's end
-  // (the next window reads those bytes).
+  // text first. The text may be changed only through write().
   std::string_view fill(std::string_view prefix, uint64_t offset, size_t length);
   void set_before_refill(std::function<void()> callback) { before_refill_ = std::move(callback); }
+  // Writes `bytes` (at most kMaxWrite) into the current text at `at`: brackets that close a cut
+  // window, a blanked separator. undo_writes() puts back what was there, as the next fill does
+  // first: in place, the next window and any later reader of the source read those bytes.
+  static constexpr size_t kMaxWrite = 2;
+  void write(const char* at, std::string_view bytes);
+  void undo_writes();
+  ~FileReader() { undo_writes(); }
   // How many fills there have been: the current buffer holds fill number fills(), and the next
   // fill overwrites the buffer of fill number fills() + 1 - kBuffers.
   uint64_t fills() const { return fills_; }
@@ -96,6 +102,12 @@ private:
   size_t capacities_[kBuffers] = {};
   size_t current_ = 0;
   uint64_t fills_ = 0;
+  struct Write {
+    char* at;
+    char original[kMaxWrite];
+    size_t size;
+  };
+  std::vector<Write> writes_;              // not undone yet, in order
   uint64_t window_starts_[kBuffers] = {};  // of the last kBuffers fills made in place
   uint64_t released_ = 0;                  // pages before this offset were released
   void release_behind(uint64_t window_start);

@@ -200,11 +200,10 @@ bool for_each_record(FileReader& file, ondemand::parser& parser, std::string_vie
     std::string_view prefix = in_array ? "[" : "";
     std::string_view text = file.fill(prefix, position, static_cast<size_t>(length));
     const char* suffix = nullptr;
-    char overwritten[2];
     if (in_array) {
       // A window that resumes after a record starts at its separating comma: blank it out.
       size_t first = text.find_first_not_of(" \t\r\n", 1);
-      if (first != std::string_view::npos && text[first] == ',') const_cast<char&>(text[first]) = ' ';
+      if (first != std::string_view::npos && text[first] == ',') file.write(text.data() + first, " ");
     }
     size_t kept = text.size();
     if (!final_window) {
@@ -223,16 +222,14 @@ bool for_each_record(FileReader& file, ondemand::parser& parser, std::string_vie
       // window; in the last one, the records array ends before these brackets and what follows
       // it is checked on its own.
       std::string_view closing = in_array ? "]" : "]}";
-      char* end = const_cast<char*>(text.data()) + kept;  // the reader's own text, padded
-      std::memcpy(overwritten, end, closing.size());
-      std::memcpy(end, closing.data(), closing.size());
+      const char* end = text.data() + kept;  // the reader's own text, padded
+      file.write(end, closing);
       suffix = end;
       text = std::string_view(text.data(), kept + closing.size());
     }
     Outcome outcome = detail::read_window(file, parser, text, in_array, final_window, position, suffix, array_key,
                                           index, found, visit);
-    // The next window may start before the brackets: give it the file's bytes back.
-    if (suffix != nullptr) std::memcpy(const_cast<char*>(suffix), overwritten, static_cast<size_t>(text.data() + text.size() - suffix));
+    file.undo_writes();
     switch (outcome.kind) {
       case Outcome::finished:
         if (!found) {

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "analyzer/load/loaders.h"
 #include "analyzer/load/snapshot_loader.h"
@@ -18,19 +19,39 @@ constexpr Loader kLoaders[] = {
     load::load_role_aliases,   load::load_iam_authorization_details, load::load_cognito_identity_pool_roles,
     load::load_iam_service_last_accessed, load::load_audit_suppressions,
 };
-}  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size == 0) return 0;
-  const Loader loader = kLoaders[data[0] % (sizeof kLoaders / sizeof kLoaders[0])];
-  ByteSource bytes = ByteSource::from_bytes(std::string(reinterpret_cast<const char*>(data + 1), size - 1));
+
+// What one load produced, as text: the rows of every table the loaders fill, and the problems.
+std::string load_once(Loader loader, const ByteSource& bytes, size_t window_bytes) {
   auto snapshot = std::make_unique<Snapshot>();
   Diagnostics diagnostics;
-  // Small windows, so that the fuzzer also explores records cut across windows.
-  load::FileReader reader("fuzz.json", bytes, diagnostics, 64 + data[0] * 7);
+  load::FileReader reader("fuzz.json", bytes, diagnostics, window_bytes);
   static load::ondemand::parser parser;
   loader(reader, parser, *snapshot);
   build_indexes(*snapshot, diagnostics);
-  for (const Diagnostic& diagnostic : diagnostics.items()) (void)diagnostic.render();
+  const Snapshot& s = *snapshot;
+  std::string out = std::to_string(s.strings.size()) + " " + std::to_string(s.certificates.size()) + " " +
+                    std::to_string(s.ca_certificates.size()) + " " + std::to_string(s.thing_principals.size()) + " " +
+                    std::to_string(s.policy_versions.size()) + " " + std::to_string(s.policy_statements.size()) + " " +
+                    std::to_string(s.policy_targets.size()) + " " + std::to_string(s.thing_groups.size()) + "\n";
+  for (StringId id = 0; id < s.strings.size(); ++id) out.append(s.strings.view(id)).push_back('\n');
+  for (const Diagnostic& diagnostic : diagnostics.items()) out += diagnostic.render() + "\n";
+  return out;
+}
+}  // namespace
+
+// Each input is loaded three ways that must agree: windows read in place, the same source read
+// again (the in-place edits must all have been undone), and windows copied out.
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const Loader loader = kLoaders[data[0] % (sizeof kLoaders / sizeof kLoaders[0])];
+  const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
+  // Small windows, so that the fuzzer also explores records cut across windows.
+  const size_t window_bytes = 64 + data[0] * 7;
+  const ByteSource in_place = ByteSource::from_bytes(text);
+  const std::string first = load_once(loader, in_place, window_bytes);
+  if (load_once(loader, in_place, window_bytes) != first) __builtin_trap();
+  const ByteSource copied = ByteSource::from_bytes(text, ByteSource::Windows::copied);
+  if (load_once(loader, copied, window_bytes) != first) __builtin_trap();
   return 0;
 }

@@ -92,6 +92,30 @@ TEST(Loader, UnknownEnumValueAndMissingField) {
   EXPECT_EQ(loaded.snapshot->certificates.size(), 1u);
 }
 
+// Runs of certificates with one CA id intern it once; an empty id is still an id, wherever it
+// comes in the file.
+TEST(Loader, EveryCaCertificateIdIsKeptWhateverItsOrder) {
+  TempDir dir;
+  dir.write("certificates.json",
+            "{\"certificateDescriptions\": [\n"
+            "  {\"certificateId\": \"a\", \"status\": \"ACTIVE\", \"caCertificateId\": \"\"},\n"
+            "  {\"certificateId\": \"b\", \"status\": \"ACTIVE\", \"caCertificateId\": \"ca1\"},\n"
+            "  {\"certificateId\": \"c\", \"status\": \"ACTIVE\", \"caCertificateId\": \"ca1\"},\n"
+            "  {\"certificateId\": \"d\", \"status\": \"ACTIVE\", \"caCertificateId\": \"\"},\n"
+            "  {\"certificateId\": \"e\", \"status\": \"ACTIVE\"}\n"
+            "]}\n");
+  Loaded loaded = load(dir);
+  EXPECT_EQ(loaded.rendered(), "");
+  const CertificateTable& certificates = loaded.snapshot->certificates;
+  ASSERT_EQ(certificates.size(), 5u);
+  ASSERT_NE(certificates.ca_certificate_id[0], kNoString);
+  EXPECT_EQ(loaded.snapshot->text(certificates.ca_certificate_id[0]), "");
+  EXPECT_EQ(loaded.snapshot->text(certificates.ca_certificate_id[1]), "ca1");
+  EXPECT_EQ(certificates.ca_certificate_id[2], certificates.ca_certificate_id[1]);
+  EXPECT_EQ(certificates.ca_certificate_id[3], certificates.ca_certificate_id[0]);
+  EXPECT_EQ(certificates.ca_certificate_id[4], kNoString);
+}
+
 TEST(Loader, MalformedLiteralInAnIgnoredFieldIsStillCaught) {
   TempDir dir;
   dir.write("thing-principals.json",

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "analyzer/load/byte_source.h"
+#include "analyzer/load/loaders.h"
 #include "analyzer/load/snapshot_loader.h"
 #include "tests/test_support.h"
 
@@ -122,6 +123,45 @@ TEST(WindowedLoading, MissingClosingBraceAfterTheArray) {
     EXPECT_NE(loaded.find("diagnostic things.json:5:1: malformed JSON: unexpected end of file inside an object"),
               std::string::npos)
         << loaded;
+  }
+}
+
+// One file loaded through a FileReader over `source`: the attachments, then the problems.
+std::string load_thing_principals(const ByteSource& source, size_t window_bytes) {
+  auto snapshot = std::make_unique<Snapshot>();
+  Diagnostics diagnostics;
+  load::FileReader reader("thing-principals.json", source, diagnostics, window_bytes);
+  load::ondemand::parser parser;
+  load::load_thing_principals(reader, parser, *snapshot);
+  std::string out;
+  for (size_t i = 0; i < snapshot->thing_principals.size(); ++i)
+    out += std::string(snapshot->text(snapshot->thing_principals.thing_name[i])) + " " +
+           snapshot->text(snapshot->thing_principals.principal[i]) + "\n";
+  for (const Diagnostic& d : diagnostics.items()) out += d.render() + "\n";
+  return out;
+}
+
+// Windows are read in place, with brackets and separators written into the source's memory and
+// put back after each window: reading the same source again, or copying each window instead,
+// gives the same load.
+TEST(WindowedLoading, InPlaceWindowsLeaveTheSourceAsTheyFoundIt) {
+  std::string records;
+  for (int i = 0; i < 300; ++i)
+    records += std::string(i ? ",\n" : "") + "  {\"thingName\": \"t" + std::to_string(i) +
+               "\", \"principals\": [\"arn:aws:iot:us-east-1:123456789012:cert/c" + std::to_string(i) + "\"]" +
+               (i % 97 == 5 ? ", \"x\": tru" : "") + "}";
+  const std::string text = "{\"thingPrincipals\": [\n" + records + "\n]}\n";
+  for (size_t window : kWindows) {
+    const ByteSource in_place = ByteSource::from_bytes(text);
+    const ByteSource copied = ByteSource::from_bytes(text, ByteSource::Windows::copied);
+    ASSERT_NE(in_place.window_memory(), nullptr);
+    ASSERT_EQ(copied.window_memory(), nullptr);
+    const std::string first = load_thing_principals(in_place, window);
+    EXPECT_NE(first.find("t299 arn:aws:iot:us-east-1:123456789012:cert/c299"), std::string::npos) << window;
+    EXPECT_NE(first.find("thingPrincipals[5].x: malformed JSON: invalid literal"), std::string::npos) << first;
+    EXPECT_EQ(std::string_view(in_place.window_memory(), text.size()), text) << "window " << window;
+    EXPECT_EQ(load_thing_principals(in_place, window), first) << "window " << window;
+    EXPECT_EQ(load_thing_principals(copied, window), first) << "window " << window;
   }
 }
 
