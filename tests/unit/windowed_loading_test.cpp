@@ -87,7 +87,7 @@ TEST(WindowedLoading, MinifiedFilesAndHugeRecordsGrowTheWindow) {
 
 // The first window is read again, larger, when the first record does not fit in it: the records
 // array must then be read as such, not skipped as a key seen already.
-TEST(WindowedLoading, FirstRecordLargerThanTheWindow) {
+TEST(WindowedLoading, FirstWindowGrownToHoldTheFirstRecord) {
   TempDir dir;
   std::string records;
   for (int i = 0; i < 5; ++i)
