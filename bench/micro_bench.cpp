@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "analyzer/load/loaders.h"
 #include "analyzer/load/snapshot_loader.h"
 #include "analyzer/policy/policy_document.h"
+#include "analyzer/x509/weak_key_blocklist.h"
 
 using namespace fleetaudit;
 
@@ -174,30 +176,78 @@ void policy_compiler(benchmark::State& state) {
 }
 BENCHMARK(policy_compiler)->Unit(benchmark::kMillisecond);
 
-// Every rule pass over a loaded synthetic fleet (things, attachments, certificates, policies).
+// The synthetic fleet the rule passes sweep (things, attachments, certificates, policies), loaded once.
+const Snapshot& bench_fleet() {
+  static const std::unique_ptr<Snapshot> snapshot = [] {
+    auto loaded = std::make_unique<Snapshot>();
+    Diagnostics diagnostics;
+    load::ondemand::parser parser;
+    struct File {
+      SnapshotFile kind;
+      std::string (*make)();
+      Loader load;
+    };
+    const File files[] = {{SnapshotFile::things, things_json, load::load_things},
+                          {SnapshotFile::thing_principals, principals_json, load::load_thing_principals},
+                          {SnapshotFile::certificates, certificates_json, load::load_certificates},
+                          {SnapshotFile::policies, policies_json, load::load_policies}};
+    for (const File& file : files) {
+      ByteSource bytes = ByteSource::from_bytes(file.make());
+      load::FileReader reader("bench.json", bytes, diagnostics);
+      file.load(reader, parser, *loaded);
+      loaded->present[static_cast<size_t>(file.kind)] = true;
+    }
+    build_indexes(*loaded, diagnostics);
+    return loaded;
+  }();
+  return *snapshot;
+}
+
+// Every check the fleet has the files for, as an audit runs them (on every core, findings sorted).
 void rule_passes(benchmark::State& state) {
-  auto snapshot = std::make_unique<Snapshot>();
-  Diagnostics diagnostics;
-  load::ondemand::parser parser;
-  std::pair<std::string (*)(), Loader> files[] = {{things_json, load::load_things},
-                                                  {principals_json, load::load_thing_principals},
-                                                  {certificates_json, load::load_certificates},
-                                                  {policies_json, load::load_policies}};
-  for (const auto& [make, load_file] : files) {
-    ByteSource bytes = ByteSource::from_bytes(make());
-    load::FileReader reader("bench.json", bytes, diagnostics);
-    load_file(reader, parser, *snapshot);
-  }
-  snapshot->present.fill(true);
-  build_indexes(*snapshot, diagnostics);
+  const Snapshot& snapshot = bench_fleet();
   for (auto _ : state) {
-    AuditReport report = run_audit(*snapshot, AuditOptions{}, Diagnostics{});
+    AuditReport report = run_audit(snapshot, AuditOptions{}, Diagnostics{});
     benchmark::DoNotOptimize(report.runs.size());
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kRecords));
 }
 BENCHMARK(rule_passes)->Unit(benchmark::kMillisecond)->UseRealTime();  // the checks run on every core
 
+// One check's own pass over the same fleet, with its parameters' defaults (registered in main).
+void rule_pass(benchmark::State& state, const CheckInfo* check) {
+  static const x509::WeakKeyBlocklist weak_keys = [] {
+    x509::WeakKeyBlocklist loaded;
+    loaded.load(x509::default_blocklist_directory());
+    return loaded;
+  }();
+  CheckContext context{bench_fleet(), 1767225600000, {}, weak_keys};  // clock: 2026-01-01
+  for (const CheckParameter& parameter : check->parameters) context.parameters.emplace_back(parameter.name, parameter.default_value);
+  for (auto _ : state) {
+    CheckResult result = check->run(context);
+    benchmark::DoNotOptimize(result.findings.size());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kRecords));
+}
+
+// Whether the fleet has the files the check needs (else it would measure an early return).
+bool runs_on_bench_fleet(const CheckInfo& check) {
+  const Snapshot& fleet = bench_fleet();
+  return std::all_of(check.required_inputs.begin(), check.required_inputs.end(), [&](const auto& group) {
+    return std::any_of(group.begin(), group.end(), [&](SnapshotFile file) { return fleet.has(file); });
+  });
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  for (const CheckInfo& check : CheckRegistry::instance().checks())
+    if (runs_on_bench_fleet(check))
+      benchmark::RegisterBenchmark(("rule_pass/" + std::string(check.name)).c_str(), rule_pass, &check)
+        ->Unit(benchmark::kMicrosecond);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
