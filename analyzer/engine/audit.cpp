@@ -47,7 +47,7 @@ std::string finding_identity(const CheckInfo& check, const Finding& finding) {
 }
 
 std::string finding_id(const CheckInfo& check, const Finding& finding) {
-  return sha256_hex(finding_identity(check, finding)).substr(0, 32);
+  return std::string(finding_id_of_digest(sha256_hex(finding_identity(check, finding))));
 }
 
 namespace {

@@ -124,12 +124,13 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
     table.creation_date.push_back(creation);
     table.not_before.push_back(not_before);
     table.not_after.push_back(not_after);
-    if (!pem.empty() && !pipeline) {
+    if (!pem.empty() && pipeline) {
+      pipeline->add({static_cast<uint32_t>(table.size() - 1), record_index, file.offset_of(pem_at), {}, pem});
+    } else if (!pem.empty()) {
       if (std::string problem = x509::check_pem_label(pem, "CERTIFICATE"); !problem.empty())
         file.report(pem_at, JsonPath("certificateDescriptions", record_index, "certificatePem"),
                     "cannot read the certificate: " + problem);
-    } else if (!pem.empty())
-      pipeline->add({static_cast<uint32_t>(table.size() - 1), record_index, file.offset_of(pem_at), {}, pem});
+    }
     table.source.push_back(file.offset_of(record.start()));
   });
   interner.flush();

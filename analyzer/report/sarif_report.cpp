@@ -137,7 +137,7 @@ void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, cons
   json.key("primaryLocationLineHash").value(digest.substr(0, 16) + ":1");
   json.end_object();
   json.key("properties").begin_object();
-  json.key("findingId").value(std::string_view(digest).substr(0, 32));
+  json.key("findingId").value(finding_id_of_digest(digest));
   json.key("resourceType").value(to_string(finding.resource_type));
   json.key("resourceIdentifier").value(finding.resource.key());
   json.key("reasonForNonComplianceCode").value(finding.reason_code);
