@@ -3,5 +3,5 @@
 # (e.g. -DFLEETAUDIT_SANITIZE=ON with BUILD_DIR=build-asan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build.sh -DFLEETAUDIT_WERROR=ON "$@"
+scripts/build.sh "$@"
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure --parallel "$(nproc)"
