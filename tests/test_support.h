@@ -11,7 +11,10 @@
 
 namespace fleetaudit::testing {
 
-inline std::string source_dir() { return FLEETAUDIT_SOURCE_DIR; }
+// Defined in tests/test_paths.cpp, the one file compiled with the build's paths (so that the other
+// test objects do not depend on where the tree is checked out).
+std::string source_dir();
+std::string fleetaudit_binary();
 
 // A fresh directory under the system temp dir, removed when the object dies.
 class TempDir {
@@ -58,8 +61,6 @@ inline CommandResult run_command(const std::string& command) {
   result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
-
-inline std::string fleetaudit_binary() { return FLEETAUDIT_BINARY; }
 
 // Runs fleetaudit from the source directory so that snapshot paths are relative, as in CI.
 inline CommandResult run_fleetaudit(const std::string& arguments, const std::string& stderr_file = "/dev/null") {
