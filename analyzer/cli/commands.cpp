@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "analyzer/baseline/fail_on.h"
 #include "analyzer/engine/audit.h"
 #include "analyzer/load/loaders.h"
 #include "analyzer/load/mapped_file.h"
@@ -121,6 +122,25 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     audit_options.weak_key_blocklists = options.weak_key_blocklists;
   }
 
+  const std::optional<FailOn> fail_on = parse_fail_on(options.fail_on);
+  if (!fail_on) {
+    print_error(errors, fmt::format("unknown --fail-on {}; use any, new, LOW, MEDIUM, HIGH or CRITICAL", options.fail_on));
+    return kUsageOrInputError;
+  }
+  if (fail_on->kind == FailOn::Kind::new_findings && options.baseline_path.empty()) {
+    print_error(errors, "--fail-on new needs --baseline (the report that findings are new against)");
+    return kUsageOrInputError;
+  }
+  std::optional<Baseline> baseline;
+  if (!options.baseline_path.empty()) {
+    std::string error;
+    baseline = read_baseline(options.baseline_path, error);
+    if (!baseline) {
+      print_error(errors, fmt::format("cannot read --baseline {}: {}", options.baseline_path, error));
+      return kUsageOrInputError;
+    }
+  }
+
   if (!options.suppressions_path.empty()) {
     auto suppressions = read_suppressions(options.suppressions_path, errors);
     if (!suppressions) return kUsageOrInputError;
@@ -139,6 +159,14 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     return kUsageOrInputError;
   }
   AuditReport report = run_audit(*snapshot, audit_options, std::move(diagnostics));
+  std::optional<Drift> drift;
+  if (baseline) {
+    if (auto refusal = foreign_baseline(report, *baseline)) {
+      print_error(errors, *refusal);
+      return kUsageOrInputError;
+    }
+    drift = compute_drift(report, *baseline);
+  }
 
   std::FILE* out = standard_output;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
@@ -150,7 +178,8 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     }
     out = file.get();
   }
-  ReportContext context{report, options.snapshot_directory, options.sarif_omit_suppressed};
+  ReportContext context{report, options.snapshot_directory, options.sarif_omit_suppressed,
+                        drift ? &*drift : nullptr};
   const auto report_started = PhaseTimings::Clock::now();
   if (options.format == "sarif") write_sarif(context, out);
   else if (options.format == "json") write_aws_findings(context, out);
@@ -170,7 +199,7 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     fmt::print(errors, "fleetaudit: {}{}\n", diagnostic.severity == DiagnosticSeverity::error ? "error: " : "",
                diagnostic.render());
   if (report.input_problems()) return kUsageOrInputError;
-  return report.unsuppressed_findings() > 0 ? kNonCompliant : kCompliant;
+  return audit_fails(report, drift ? &*drift : nullptr, *fail_on) ? kNonCompliant : kCompliant;
 }
 
 int run_checks_command(const ChecksCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {

@@ -18,6 +18,8 @@ struct AuditCommandOptions {
   bool sarif_omit_suppressed = false;
   std::string weak_key_blocklists;  // empty: the shipped partial sample
   bool timings = false;             // --timings: phase wall times on standard error
+  std::string baseline_path;        // --baseline: an earlier JSON or SARIF report
+  std::string fail_on = "any";      // --fail-on: any, new, or a severity
 };
 
 // Runs `fleetaudit audit`; writes the report to the output and problems to `errors`.

@@ -31,6 +31,13 @@ int main(int argc, char** argv) {
   audit_command->add_option("--weak-key-blocklists", audit.weak_key_blocklists,
                             "Directory of Debian weak-key blocklists (openssl-blacklist blacklist.RSA-<bits> "
                             "files); default: the PARTIAL sample shipped in data/weak-keys");
+  audit_command->add_option("--baseline", audit.baseline_path,
+                            "An earlier fleetaudit report (JSON or SARIF) of the same account and region: findings "
+                            "are marked new, updated or unchanged, and fixed ones are listed");
+  audit_command->add_option("--fail-on", audit.fail_on,
+                            "Which unsuppressed findings make the exit status 1: any, new (new or updated since "
+                            "--baseline), or a severity (LOW, MEDIUM, HIGH, CRITICAL: that one or higher)")
+      ->capture_default_str();
   audit_command->add_flag("--timings", audit.timings,
                           "Print the wall time of each phase (each file loaded, each check, the report) to standard "
                           "error");

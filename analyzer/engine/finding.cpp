@@ -80,4 +80,24 @@ std::string ResourceIdentifier::key() const {
   return out;
 }
 
+std::optional<ResourceIdentifier> parse_resource_key(std::string_view key) {
+  const size_t equals = key.find('=');
+  if (equals == std::string_view::npos || equals + 1 == key.size()) return std::nullopt;
+  for (uint8_t k = 0; k <= static_cast<uint8_t>(ResourceIdentifier::Kind::role_alias_arn); ++k) {
+    ResourceIdentifier id{static_cast<ResourceIdentifier::Kind>(k), {}, {}};
+    if (key.substr(0, equals) != id.member_name()) continue;
+    std::string_view value = key.substr(equals + 1);
+    if (id.kind == ResourceIdentifier::Kind::policy_version) {
+      // Policy names may hold '@'; version ids are digits, so the last '@' separates them.
+      const size_t at = value.rfind('@');
+      if (at == std::string_view::npos || at == 0 || at + 1 == value.size()) return std::nullopt;
+      id.version_id = std::string(value.substr(at + 1));
+      value = value.substr(0, at);
+    }
+    id.value = std::string(value);
+    return id;
+  }
+  return std::nullopt;
+}
+
 }  // namespace fleetaudit

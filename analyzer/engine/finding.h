@@ -1,6 +1,7 @@
 #pragma once
 // A non-compliant resource, shaped after Device Defender's AuditFinding.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,6 +47,8 @@ struct ResourceIdentifier {
   std::string key() const;
   const char* member_name() const;  // e.g. "deviceCertificateId"
 };
+// The identifier a key() string names (reports carry keys); nullopt when it names none.
+std::optional<ResourceIdentifier> parse_resource_key(std::string_view key);
 // Orders identifiers as their key() strings would order, without building them (<0, 0, >0).
 int compare_keys(const ResourceIdentifier& a, const ResourceIdentifier& b);
 

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include "analyzer/baseline/audit_metadata.h"
+#include "analyzer/baseline/drift_report.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/report/resource_identifier_json.h"
 #include "analyzer/util/digest.h"
@@ -42,8 +44,10 @@ void write_aws_findings(const ReportContext& context, std::FILE* out) {
   JsonWriter json(out);
   json.begin_object();
   json.key("findings").begin_array();
-  for (const CheckRun& run : report.runs) {
-    for (const Finding& finding : run.findings) {
+  for (size_t r = 0; r < report.runs.size(); ++r) {
+    const CheckRun& run = report.runs[r];
+    for (size_t f = 0; f < run.findings.size(); ++f) {
+      const Finding& finding = run.findings[f];
       json.begin_object();
       json.key("findingId").value(finding_id(*run.check, finding));
       json.key("taskId").value(task_id);
@@ -72,10 +76,15 @@ void write_aws_findings(const ReportContext& context, std::FILE* out) {
       json.key("reasonForNonCompliance").value(finding.message);
       json.key("reasonForNonComplianceCode").value(finding.reason_code);
       json.key("isSuppressed").value(finding.suppressed);
+      if (context.drift != nullptr) write_json_finding_drift(json, context.drift->of(r, f));
       json.end_object();
     }
   }
   json.end_array();
+  // Beside the list-audit-findings shape: what makes this report usable as the next --baseline.
+  json.key("fleetaudit");
+  write_audit_metadata(json, report);
+  if (context.drift != nullptr) write_json_drift(json, *context.drift);
   json.end_object();
   json.flush();
 }

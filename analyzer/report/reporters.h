@@ -8,10 +8,13 @@
 
 namespace fleetaudit {
 
+struct Drift;
+
 struct ReportContext {
   const AuditReport& report;
   std::string snapshot_directory;  // as the user gave it
   bool sarif_omit_suppressed = false;  // leave suppressed findings out of SARIF
+  const Drift* drift = nullptr;        // --baseline: what changed since that audit
 };
 
 // SARIF 2.1.0, for GitHub code scanning and other CI.
@@ -20,6 +23,10 @@ void write_sarif(const ReportContext& context, std::FILE* out);
 void write_aws_findings(const ReportContext& context, std::FILE* out);
 // For a person at a terminal, 80 columns.
 void write_text(const ReportContext& context, std::FILE* out);
+
+// Word-wraps `text` to the text report's 80 columns: the first line starts with `first` (default
+// `indent`), the others with `indent`.
+std::string wrap_for_terminal(std::string_view text, std::string_view indent, std::string_view first = {});
 
 // The task id every finding of one audit carries: derived from the account and the clock.
 std::string audit_task_id(const AuditReport& report);

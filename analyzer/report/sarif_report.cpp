@@ -4,6 +4,8 @@
 #include <thread>
 #include <vector>
 
+#include "analyzer/baseline/audit_metadata.h"
+#include "analyzer/baseline/drift_report.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/report/source_positions.h"
 #include "analyzer/util/digest.h"
@@ -101,7 +103,7 @@ void write_notification(JsonWriter& json, const char* level, const std::string& 
 }
 
 void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, const Finding& finding,
-                  const SourcePositions& positions, bool with_suppressions) {
+                  const SourcePositions& positions, bool with_suppressions, const FindingDrift* drift) {
   json.begin_object();
   json.key("ruleId").value(run.check->name);
   json.key("ruleIndex").value(rule_index);
@@ -136,6 +138,7 @@ void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, cons
   json.key("partialFingerprints").begin_object();
   json.key("primaryLocationLineHash").value(digest.substr(0, 16) + ":1");
   json.end_object();
+  if (drift != nullptr) write_sarif_result_drift(json, *drift);
   json.key("properties").begin_object();
   json.key("findingId").value(finding_id_of_digest(digest));
   json.key("resourceType").value(to_string(finding.resource_type));
@@ -153,6 +156,13 @@ void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, cons
     json.end_array();
   }
   json.end_object();
+}
+
+// A finding's drift, when there is a baseline.
+const FindingDrift* result_drift(const ReportContext& context, size_t run_index, const Finding* finding) {
+  if (context.drift == nullptr) return nullptr;
+  const CheckRun& run = context.report.runs[run_index];
+  return &context.drift->of(run_index, static_cast<size_t>(finding - run.findings.data()));
 }
 
 }  // namespace
@@ -188,13 +198,19 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
   for (const Diagnostic& diagnostic : report.diagnostics.items())
     write_notification(json, diagnostic.severity == DiagnosticSeverity::error ? "error" : "warning", diagnostic.render(),
                        &diagnostic, {}, std::nullopt);
+  if (context.drift != nullptr) write_sarif_drift_notifications(json, *context.drift);
   json.end_array();
   json.key("properties").begin_object();
   json.key("auditClock").value(format_iso8601(report.clock));
   json.key("auditClockSource").value(report.clock_source);
+  json.key("accountId").value(report.account_id);
+  json.key("region").value(report.region);
   json.end_object();
   json.end_object().end_array();
 
+  // A guid naming this audit, so that this report can be the baseline of the next one.
+  json.key("automationDetails").begin_object().key("guid").value(audit_guid(report)).end_object();
+  if (context.drift != nullptr) json.key("baselineGuid").value(context.drift->baseline_guid);
   write_snapshot_base(json, context.snapshot_directory);
   json.key("columnKind").value("unicodeCodePoints");
 
@@ -220,7 +236,7 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
       const size_t begin = round + part * kChunk;
       for (size_t i = begin; i < std::min(results.size(), begin + kChunk); ++i)
         write_result(parts[part], report.runs[results[i].first], results[i].first, *results[i].second, positions,
-                     with_suppressions);
+                     with_suppressions, result_drift(context, results[i].first, results[i].second));
     };
     std::vector<std::thread> helpers;
     for (size_t part = 1; part < parts.size(); ++part) helpers.emplace_back(format, part);
@@ -228,6 +244,7 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
     for (std::thread& helper : helpers) helper.join();
     for (const JsonWriter& part : parts) json.append(part);
   }
+  if (context.drift != nullptr) write_sarif_absent_results(json, report, *context.drift, with_suppressions);
   json.end_array();
 
   json.key("properties").begin_object();
@@ -245,6 +262,8 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
     json.key("resourcesEvaluated").value(static_cast<int64_t>(run.resources_evaluated));
     json.key("nonCompliantResources").value(run.non_compliant_resources());
     json.key("suppressedNonCompliantResources").value(run.suppressed_findings);
+    json.key("parameters");
+    write_check_parameters(json, run);
     json.end_object();
   }
   json.end_array();

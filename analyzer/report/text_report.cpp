@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "analyzer/baseline/drift_report.h"
 #include "analyzer/report/reporters.h"
 
 namespace fleetaudit {
@@ -50,6 +51,10 @@ std::string status_label(const CheckRun& run) {
 
 }  // namespace
 
+std::string wrap_for_terminal(std::string_view text, std::string_view indent, std::string_view first) {
+  return wrap(text, indent, first);
+}
+
 void write_text(const ReportContext& context, std::FILE* out) {
   const AuditReport& report = context.report;
   std::string text;
@@ -59,6 +64,7 @@ void write_text(const ReportContext& context, std::FILE* out) {
   text += fmt::format("Audit clock {} ({})\n", format_iso8601(report.clock), report.clock_source);
   text += fmt::format("Debian weak-key blocklist: {} entries ({})\n  from {}\n\n", report.weak_key_blocklist_entries,
                       report.weak_key_blocklist_summary, report.weak_key_blocklist_directory);
+  if (context.drift != nullptr) text += drift_text(report, *context.drift);  // what changed comes first
 
   size_t open = 0, suppressed = 0, not_run = 0;
   text += "Checks\n";
