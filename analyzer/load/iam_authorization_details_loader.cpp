@@ -86,7 +86,7 @@ void copy_statements(const policy::PolicyStatementTable& from, uint32_t first, u
     resources.clear();
     for (StringId id : from.actions(statement)) actions.push_back(from.pattern(id));
     for (StringId id : from.resources(statement)) resources.push_back(from.pattern(id));
-    to.append(owner_row, from.flags(statement), actions, resources);
+    to.append(owner_row, from.flags(statement), actions, resources, from.sid(statement));
   }
 }
 

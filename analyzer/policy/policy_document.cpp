@@ -21,6 +21,7 @@ constexpr int kMaxIgnoredDepth = 64;
 
 struct PendingStatement {
   uint8_t flags = 0;
+  std::string_view sid;  // into the parser's string buffer
   uint32_t first_action = 0, end_action = 0, first_resource = 0, end_resource = 0;
 };
 
@@ -160,6 +161,8 @@ public:
 
   bool read_document();
   PolicyParseError& error() { return error_; }
+  // Policy variables are read only under "Version": "2012-10-17"; elsewhere ${…} is literal text.
+  bool variables() const { return variables_; }
 
 private:
   size_t offset_of(const char* at) const { return static_cast<size_t>(at - base_); }
@@ -192,6 +195,7 @@ private:
   const char* base_;
   ondemand::document& document_;
   PolicyParseError error_;
+  bool variables_ = false;  // "Version": "2012-10-17"
 };
 
 template <class Visit>
@@ -250,6 +254,14 @@ bool DocumentReader::read_document() {
   if (code) return fail_at(start, describe(code));
   bool has_statement = false;
   const bool read = for_each_field(root, [&](std::string_view key, ondemand::value& value) {
+    if (key == "Version") {
+      ondemand::json_type version_type;
+      std::string_view version;
+      if (value.type().get(version_type) || version_type != ondemand::json_type::string) return consume(value, 0);
+      if (!read_string(value, version, "expected a string")) return false;
+      variables_ = version == "2012-10-17";
+      return true;
+    }
     if (key != "Statement") return consume(value, 0);
     if (has_statement) return fail_at(offset_of(value), "duplicate key Statement");
     has_statement = true;
@@ -333,7 +345,9 @@ bool DocumentReader::read_statement(ondemand::value& value) {
       case kCondition:
         return read_condition(field, statement.flags);
       default:
-        return read_string(field, text, "expected a string");
+        if (!read_string(field, text, "expected a string")) return false;
+        statement.sid = text;
+        return true;
     }
   });
   if (!read) return false;
@@ -506,10 +520,11 @@ std::optional<PolicyParseError> append_policy_document(std::string_view document
   if (!reader.read_document()) return std::move(reader.error());
 
   for (const PendingStatement& statement : work.statements) {
-    table.append(version_row, statement.flags,
+    table.append(version_row, static_cast<uint8_t>(statement.flags | (reader.variables() ? kStatementVariables : 0)),
                  std::span(work.actions.data() + statement.first_action, statement.end_action - statement.first_action),
                  std::span(work.resources.data() + statement.first_resource,
-                           statement.end_resource - statement.first_resource));
+                           statement.end_resource - statement.first_resource),
+                 statement.sid);
   }
   return std::nullopt;
 }

@@ -19,6 +19,7 @@ enum StatementFlag : uint8_t {
   kStatementNotResource = 1u << 2,          // the resource list is NotResource
   kStatementHasCondition = 1u << 3,         // the Condition block states at least one key
   kStatementIsAttachedCondition = 1u << 4,  // iot:Connection.Thing.IsAttached = true is among them
+  kStatementVariables = 1u << 5,            // the document's Version is 2012-10-17: ${…} are variables
 };
 
 class PolicyStatementTable {
@@ -30,17 +31,22 @@ public:
   bool has(uint32_t statement, StatementFlag flag) const { return (flags_[statement] & flag) != 0; }
   std::span<const StringId> actions(uint32_t statement) const { return actions_.of(statement); }
   std::span<const StringId> resources(uint32_t statement) const { return resources_.of(statement); }
+  // The statement's Sid; empty when it has none.
+  std::string_view sid(uint32_t statement) const {
+    return sid_[statement] == kNoString ? std::string_view{} : patterns_.view(sid_[statement]);
+  }
 
   std::string_view pattern(StringId id) const { return patterns_.view(id); }
   // Pattern ids are dense: 0 .. pattern_count().
   size_t pattern_count() const { return patterns_.size(); }
 
   void append(uint32_t version_row, uint8_t flags, std::span<const std::string_view> actions,
-              std::span<const std::string_view> resources);
+              std::span<const std::string_view> resources, std::string_view sid = {});
 
 private:
   std::vector<uint32_t> version_row_;
   std::vector<uint8_t> flags_;
+  std::vector<StringId> sid_;  // kNoString: none
   Adjacency actions_;    // statement -> action pattern ids
   Adjacency resources_;  // statement -> resource pattern ids
   StringInterner patterns_;

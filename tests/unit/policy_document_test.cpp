@@ -36,8 +36,10 @@ TEST(PolicyDocument, ParsesStatementArray) {
   ASSERT_EQ(table.size(), 2u);
   EXPECT_EQ(table.version_row(0), 7u);
   EXPECT_EQ(table.version_row(1), 7u);
-  EXPECT_EQ(table.flags(0), 0);
-  EXPECT_EQ(table.flags(1), kStatementDeny);
+  EXPECT_EQ(table.flags(0), kStatementVariables);
+  EXPECT_EQ(table.flags(1), kStatementDeny | kStatementVariables);
+  EXPECT_EQ(table.sid(0), "connect");
+  EXPECT_EQ(table.sid(1), "");
   EXPECT_EQ(patterns(table, table.actions(0)), std::vector<std::string>{"iot:Connect"});
   EXPECT_EQ(patterns(table, table.resources(0)),
             std::vector<std::string>{"arn:aws:iot:us-east-1:123456789012:client/${iot:Connection.Thing.ThingName}"});
