@@ -1,0 +1,162 @@
+"""Every AWS call the exporter makes goes through Calls: one rate limit per API, retries on
+throttling (botocore's standard retry mode), and errors sorted into "access denied" (the file is
+left out) and everything else (the export stops)."""
+
+import re
+import threading
+import time
+
+import boto3
+import botocore.config
+import botocore.exceptions
+import botocore.utils
+
+# The read-only API operations the exporter calls, by service; the README's IAM policy lists
+# exactly these (tests/exporter checks both directions).
+OPERATIONS = {
+    "sts": ["GetCallerIdentity"],
+    "iot": ["ListThings", "ListThingPrincipals", "ListCertificates", "DescribeCertificate",
+            "ListCACertificates", "DescribeCACertificate", "ListPolicies", "GetPolicy",
+            "ListPolicyVersions", "GetPolicyVersion", "ListTargetsForPolicy", "ListThingGroups",
+            "ListThingsInThingGroup", "GetLoggingOptions", "GetV2LoggingOptions",
+            "ListV2LoggingLevels", "ListRoleAliases", "DescribeRoleAlias",
+            "DescribeAccountAuditConfiguration", "ListAuditSuppressions"],
+    "iam": ["GetAccountAuthorizationDetails", "GenerateServiceLastAccessedDetails",
+            "GetServiceLastAccessedDetails"],
+    "cognito-identity": ["ListIdentityPools", "GetIdentityPoolRoles"],
+    "logs": ["FilterLogEvents"],
+}
+
+# Requests per second per API, per account and region. PUBLISHED: the default values of the
+# AWS IoT Core "API TPS" quotas in Service Quotas (ListThings L-57AAC135, ListThingPrincipals
+# L-FC3EF4D9, ListThingGroups L-1E5260D6, ListThingsInThingGroup L-D33FD5F9, DescribeCertificate
+# L-FC864907) and CloudWatch Logs' FilterLogEvents (5 per second). Every other API gets
+# DEFAULT_TPS, the rate AWS IoT publishes for most of its read APIs; raise any with --quota
+# when your account's quotas are higher.
+PUBLISHED_TPS = {
+    "ListThings": 10, "ListThingPrincipals": 10, "ListThingGroups": 10,
+    "ListThingsInThingGroup": 25, "DescribeCertificate": 10, "GetPolicy": 10,
+    "FilterLogEvents": 5,
+}
+DEFAULT_TPS = 10
+
+ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedException",
+                 "UnauthorizedOperation", "NotAuthorizedException", "AuthorizationError"}
+
+
+class AccessDenied(Exception):
+    """The caller may not make this call: the file that needs it is left out."""
+
+
+class CallFailed(Exception):
+    """Any other failure: the export stops, naming the call."""
+
+
+class RateLimiter:
+    """Spaces requests at most `tps` per second (shared by every thread calling one API)."""
+
+    def __init__(self, tps):
+        self.interval = 1.0 / tps
+        self.next_slot = 0.0
+        self.lock = threading.Lock()
+
+    def wait(self):
+        with self.lock:
+            now = time.monotonic()
+            slot = max(now, self.next_slot)
+            self.next_slot = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
+
+
+def snake_case(operation):
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", operation).lower()
+
+
+def cli_timestamp(value):
+    """The AWS CLI v2's rendering of a timestamp (awscli/customizations/timestampformat.py,
+    the default cli_timestamp_format iso8601): parsed by botocore, then isoformat()."""
+    return botocore.utils.parse_timestamp(value).isoformat()
+
+
+class Calls:
+    def __init__(self, region=None, profile=None, endpoint_url=None, concurrency=16, quotas=None):
+        self.session = boto3.session.Session(region_name=region, profile_name=profile)
+        # Timestamps reach us as the CLI v2 prints them, so files match the CLI's byte for byte.
+        self.session._session.get_component("response_parser_factory").set_parser_defaults(
+            timestamp_parser=cli_timestamp)
+        self.region = self.session.region_name
+        if not self.region:
+            raise CallFailed("no region: give --region or set one in your AWS configuration")
+        self.config = botocore.config.Config(
+            retries={"mode": "standard", "max_attempts": 10},
+            max_pool_connections=max(10, concurrency * 4), connect_timeout=20, read_timeout=60)
+        self.endpoint_url = endpoint_url
+        self.concurrency = concurrency
+        self.clients = {}
+        self.clients_lock = threading.Lock()
+        self.tps = {}
+        self.limiters = {}
+        for operations in OPERATIONS.values():
+            for operation in operations:
+                tps = (quotas or {}).get(operation, (quotas or {}).get("*", PUBLISHED_TPS.get(operation, DEFAULT_TPS)))
+                self.tps[operation] = tps
+                self.limiters[operation] = RateLimiter(tps)
+        self.counts = {}
+        self.counts_lock = threading.Lock()
+
+    def client(self, service):
+        with self.clients_lock:
+            if service not in self.clients:
+                self.clients[service] = self.session.client(service, endpoint_url=self.endpoint_url, config=self.config)
+            return self.clients[service]
+
+    def workers(self, operation):
+        """How many requests of one API may be in flight at once."""
+        return max(1, min(self.concurrency, int(self.tps[operation]) or 1, 64))
+
+    def call(self, service, operation, **params):
+        """One API call; returns the response without ResponseMetadata, as the CLI prints it."""
+        assert operation in OPERATIONS[service], operation
+        self.limiters[operation].wait()
+        with self.counts_lock:
+            self.counts[operation] = self.counts.get(operation, 0) + 1
+        try:
+            response = getattr(self.client(service), snake_case(operation))(**params)
+        except botocore.exceptions.ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            message = error.response.get("Error", {}).get("Message", "")
+            what = f"{service}:{operation}{describe(params)}"
+            if code in ACCESS_DENIED:
+                raise AccessDenied(f"access denied to {what}: {code}: {message}") from None
+            raise CallFailed(f"{what} failed: {code}: {message}") from error
+        except botocore.exceptions.BotoCoreError as error:
+            raise CallFailed(f"{service}:{operation}{describe(params)} failed: {error}") from error
+        response.pop("ResponseMetadata", None)
+        return response
+
+    def error_code(self, error):
+        cause = error.__cause__
+        if isinstance(cause, botocore.exceptions.ClientError):
+            return cause.response.get("Error", {}).get("Code", "")
+        return ""
+
+    def pages(self, service, operation, input_token, output_token, token=None, **params):
+        """Yields (page, next_token) for each page; a resumed listing starts at `token`."""
+        while True:
+            if token is not None:
+                params[input_token] = token
+            page = self.call(service, operation, **params)
+            token = page.get(output_token) or None
+            if page.get("IsTruncated") is False:
+                token = None
+            yield page, token
+            if token is None:
+                return
+
+
+def describe(params):
+    shown = {key: value for key, value in params.items() if key not in ("nextToken", "marker", "Marker", "NextToken")}
+    if not shown:
+        return ""
+    return " (" + ", ".join(f"{key}={value}" for key, value in shown.items()) + ")"

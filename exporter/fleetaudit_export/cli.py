@@ -1,0 +1,103 @@
+"""The command line of fleetaudit-export."""
+
+import argparse
+import sys
+
+from . import __version__
+from .calls import Calls, CallFailed, OPERATIONS
+from .export import UsageError, dry_run, export, selectable_files
+
+DESCRIPTION = """\
+Writes a fleetaudit snapshot of one AWS account and region into OUT_DIR (every file of the
+snapshot format, each as the AWS CLI v2 prints it), using only read-only calls. Credentials and
+region come from the usual AWS chain (environment, profile, SSO, instance role)."""
+
+EPILOG = """\
+exit status: 0 the snapshot is complete (files the caller may not read are listed as skipped in
+manifest.json); 1 a call failed: the snapshot is marked incomplete, continue it with --resume;
+2 usage error; 130 interrupted (continue with --resume)."""
+
+
+def quota(text):
+    operation, _, value = text.partition("=")
+    known = {op for ops in OPERATIONS.values() for op in ops}
+    if operation != "*" and operation not in known:
+        raise argparse.ArgumentTypeError(f"unknown API {operation!r}; known: {', '.join(sorted(known))}")
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected API=REQUESTS_PER_SECOND with a positive number")
+    return operation, number
+
+
+def positive(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="fleetaudit-export", description=DESCRIPTION, epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("out_dir", metavar="OUT_DIR", help="a new or empty directory (or the unfinished one, with --resume)")
+    p.add_argument("--region", help="the AWS Region (default: from the AWS configuration)")
+    p.add_argument("--profile", help="the AWS named profile")
+    p.add_argument("--endpoint-url", help="send every call (IoT, IAM, STS, Cognito Identity, CloudWatch Logs) to "
+                                          "this URL (tests, VPC endpoints)")
+    p.add_argument("--concurrency", type=positive,
+                   help="at most N requests of one API in flight at once and at most N per second (lowers the "
+                        "default: the API's published rate, with up to that many requests in flight)")
+    p.add_argument("--quota", type=quota, action="append", default=[], metavar="API=TPS",
+                   help="your account's raised rate quota for one API (e.g. DescribeCertificate=100), or *=TPS for all")
+    logs = p.add_mutually_exclusive_group()
+    logs.add_argument("--log-days", type=positive, default=31,
+                      help="export the AWS IoT v2 logs of the last N days (default 31, the audit window)")
+    logs.add_argument("--no-logs", action="store_true", help="do not export logs (iot-logs/ is listed as skipped)")
+    p.add_argument("--skip", nargs="+", default=[], metavar="FILE", choices=selectable_files(),
+                   help="leave these snapshot files out (recorded in the manifest): " + ", ".join(selectable_files()))
+    p.add_argument("--resume", action="store_true", help="continue an interrupted export in OUT_DIR")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the calls the export would make, their count and the estimated time; counts the "
+                        "account with listing calls only, or makes no call with --assume-things")
+    p.add_argument("--assume-things", type=int, metavar="N", help="with --dry-run: plan for N things without calling AWS")
+    p.add_argument("--version", action="version", version=f"fleetaudit-export {__version__}")
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    if args.no_logs:
+        args.log_days = 0
+        args.skip = list(args.skip) + ["iot-logs/"]
+    if args.assume_things is not None and not args.dry_run:
+        parser().error("--assume-things goes with --dry-run")
+    quotas = dict(args.quota)
+    if args.concurrency:
+        # --concurrency only ever lowers a rate.
+        from .calls import PUBLISHED_TPS, DEFAULT_TPS
+        for operations in OPERATIONS.values():
+            for operation in operations:
+                base = quotas.get(operation, quotas.get("*", PUBLISHED_TPS.get(operation, DEFAULT_TPS)))
+                quotas[operation] = min(base, args.concurrency)
+    try:
+        calls = Calls(args.region, args.profile, args.endpoint_url, args.concurrency or 64, quotas)
+        if args.dry_run:
+            if args.assume_things is None:
+                calls.call("sts", "GetCallerIdentity")
+            return dry_run(args, calls)
+        return export(args, calls)
+    except UsageError as error:
+        print(f"fleetaudit-export: error: {error}", file=sys.stderr)
+        return 2
+    except CallFailed as error:
+        print(f"fleetaudit-export: error: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # credentials missing, profile unknown...
+        print(f"fleetaudit-export: error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1

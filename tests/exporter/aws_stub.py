@@ -1,0 +1,257 @@
+"""A loopback stub of the AWS APIs the exporter calls: AWS IoT (restJson1), IAM and STS
+(query/XML), Cognito Identity and CloudWatch Logs (JSON 1.1). Routes, parameters and response
+shapes come from botocore's own service models, and every response is validated against its
+output shape before it is sent, so the real boto3 client (and the AWS CLI) parse what AWS would
+send. Listens on 127.0.0.1 on a free port, in a daemon thread, and stops with the test."""
+
+import datetime
+import http.server
+import json
+import re
+import threading
+import urllib.parse
+import uuid
+from xml.sax.saxutils import escape
+
+import botocore.loaders
+import botocore.model
+import botocore.validate
+
+SERVICES = {"iot": "iot", "iam": "iam", "sts": "sts", "cognito-identity": "cognito-identity", "logs": "logs"}
+XML_NAMESPACES = {"iam": "https://iam.amazonaws.com/doc/2010-05-08/", "sts": "https://sts.amazonaws.com/doc/2011-06-15/"}
+THROTTLE_CODES = {"iot": "ThrottlingException", "iam": "Throttling", "sts": "Throttling",
+                  "cognito-identity": "TooManyRequestsException", "logs": "ThrottlingException"}
+DENIED_CODES = {"iot": ("AccessDeniedException", 403), "iam": ("AccessDenied", 403), "sts": ("AccessDenied", 403),
+                "cognito-identity": ("NotAuthorizedException", 400), "logs": ("AccessDeniedException", 400)}
+
+_loader = botocore.loaders.Loader()
+MODELS = {name: botocore.model.ServiceModel(_loader.load_service_model(name, "service-2"), name) for name in SERVICES}
+
+
+class ApiError(Exception):
+    def __init__(self, code, message, status=400):
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def _route_table():
+    routes = []
+    model = MODELS["iot"]
+    for name in model.operation_names:
+        http_info = model.operation_model(name).http
+        path = http_info["requestUri"].split("?")[0]
+        pattern = re.sub(r"\{(\w+)\+?\}", lambda m: f"(?P<{m.group(1)}>[^/]+)", path)
+        routes.append((http_info["method"], re.compile("^" + pattern + "$"), name))
+    # Literal segments win over placeholders (/audit/configuration before /audit/{x}).
+    routes.sort(key=lambda r: r[1].pattern.count("(?P<"))
+    return routes
+
+
+IOT_ROUTES = _route_table()
+
+
+def _to_wire_json(value, shape):
+    """Python value -> JSON-protocol wire value (timestamps as epoch seconds)."""
+    if value is None:
+        return None
+    if shape.type_name == "structure":
+        return {name: _to_wire_json(value[name], member) for name, member in shape.members.items() if name in value}
+    if shape.type_name == "list":
+        return [_to_wire_json(item, shape.member) for item in value]
+    if shape.type_name == "map":
+        return {key: _to_wire_json(item, shape.value) for key, item in value.items()}
+    if shape.type_name == "timestamp":
+        if isinstance(value, datetime.datetime):
+            seconds = value.timestamp()
+            return int(seconds) if seconds == int(seconds) else round(seconds, 3)
+        return value
+    return value
+
+
+def _to_xml(value, shape, name):
+    if shape.type_name == "structure":
+        inner = "".join(_to_xml(value[member_name], member, member.serialization.get("name", member_name))
+                        for member_name, member in shape.members.items() if member_name in value)
+    elif shape.type_name == "list":
+        inner = "".join(_to_xml(item, shape.member, "member") for item in value)
+    elif shape.type_name == "map":
+        inner = "".join(f"<entry>{_to_xml(k, shape.key, 'key')}{_to_xml(v, shape.value, 'value')}</entry>"
+                        for k, v in value.items())
+    elif shape.type_name == "timestamp":
+        inner = value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") \
+            if isinstance(value, datetime.datetime) else escape(str(value))
+    elif shape.type_name == "boolean":
+        inner = "true" if value else "false"
+    else:
+        inner = escape(str(value))
+    return f"<{name}>{inner}</{name}>"
+
+
+def validate_output(service, operation, response):
+    shape = MODELS[service].operation_model(operation).output_shape
+    if shape is None:
+        return
+    report = botocore.validate.ParamValidator().validate(response, shape)
+    if report.has_errors():
+        raise AssertionError(f"stub response of {service}:{operation} breaks the botocore model:\n"
+                             f"{report.generate_report()}")
+
+
+def page(items, token, size):
+    """A page of `items` from offset `token`: (slice, next token or None)."""
+    start = int(token or 0)
+    end = start + size
+    return items[start:end], (str(end) if end < len(items) else None)
+
+
+class Stub:
+    """The account the stub serves, plus knobs: `page_size`, `throttle_every` (every Nth call is
+    throttled), `denied` (services that answer access denied), `fail` (operations that answer 500).
+    `calls` records every (service, operation) received, throttled ones included."""
+
+    def __init__(self, account, page_size=3, throttle_every=0, denied=(), fail=()):
+        self.account = account
+        self.page_size, self.throttle_every = page_size, throttle_every
+        self.denied, self.fail = set(denied), set(fail)
+        self.calls = []
+        self.lock = threading.Lock()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+    def count(self, operation):
+        with self.lock:
+            return sum(1 for _, op in self.calls if op == operation)
+
+    # ---- request handling ----
+
+    def handle(self, request):
+        service = self._service_of(request)
+        operation, params = self._parse(service, request)
+        with self.lock:
+            self.calls.append((service, operation))
+            number = len(self.calls)
+        if service in self.denied:
+            code, status = DENIED_CODES[service]
+            raise ApiError(code, f"User: arn:aws:sts::{self.account.account_id}:assumed-role/auditor/test is not "
+                                 f"authorized to perform: {service}:{operation}", status)
+        if operation in self.fail:
+            raise ApiError("InternalFailureException", "stub: planted internal failure", 500)
+        if self.throttle_every and number % self.throttle_every == 0:
+            raise ApiError(THROTTLE_CODES[service], "Rate exceeded", 429 if service == "iot" else 400)
+        handler = getattr(self.account, operation, None)
+        if handler is None:
+            raise ApiError("UnknownOperationException", f"stub does not implement {operation}", 400)
+        response = handler(params, self.page_size)
+        validate_output(service, operation, response)
+        return service, operation, response
+
+    @staticmethod
+    def _service_of(request):
+        match = re.search(r"Credential=[^/]+/\d+/[^/]+/([^/]+)/aws4_request", request.headers.get("Authorization", ""))
+        if not match or match.group(1) not in SERVICES:
+            raise ApiError("InvalidSignatureException", "stub: no SigV4 credential scope", 400)
+        return match.group(1)
+
+    def _parse(self, service, request):
+        body = request.body
+        if service == "iot":
+            url = urllib.parse.urlsplit(request.path)
+            for method, pattern, name in IOT_ROUTES:
+                match = pattern.match(url.path)
+                if method == request.command and match:
+                    break
+            else:
+                raise ApiError("ResourceNotFoundException", f"stub: no route {request.command} {url.path}", 404)
+            shape = MODELS["iot"].operation_model(name).input_shape
+            params = {}
+            query = urllib.parse.parse_qs(url.query)
+            for member_name, member in (shape.members.items() if shape else []):
+                location, wire = member.serialization.get("location"), member.serialization.get("name", member_name)
+                if location == "uri":
+                    params[member_name] = urllib.parse.unquote(match.group(wire))
+                elif location == "querystring" and wire in query:
+                    params[member_name] = query[wire][0]
+                elif location == "header" and wire in request.headers:
+                    params[member_name] = request.headers[wire]
+            if body:
+                params.update(json.loads(body))
+            return name, params
+        if service in ("iam", "sts"):
+            form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
+            return form.pop("Action"), form
+        target = request.headers.get("X-Amz-Target", "")
+        return target.split(".")[-1], json.loads(body or b"{}")
+
+    def respond(self, service, operation, response):
+        if service == "iot" or service in ("cognito-identity", "logs"):
+            shape = MODELS[service].operation_model(operation).output_shape
+            body = json.dumps(_to_wire_json(response, shape) if shape else {})
+            content_type = "application/json" if service == "iot" else "application/x-amz-json-1.1"
+            return 200, {"Content-Type": content_type}, body.encode()
+        shape = MODELS[service].operation_model(operation).output_shape
+        result = _to_xml(response, shape, f"{operation}Result") if shape else ""
+        body = (f'<{operation}Response xmlns="{XML_NAMESPACES[service]}">{result}'
+                f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata></{operation}Response>")
+        return 200, {"Content-Type": "text/xml"}, body.encode()
+
+    @staticmethod
+    def error(service, error):
+        if service in ("iam", "sts"):
+            body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{error.code}</Code><Message>{escape(error.message)}"
+                    f"</Message></Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>")
+            return error.status, {"Content-Type": "text/xml"}, body.encode()
+        if service == "iot":
+            return error.status, {"Content-Type": "application/json", "x-amzn-ErrorType": error.code}, \
+                json.dumps({"message": error.message}).encode()
+        return error.status, {"Content-Type": "application/x-amz-json-1.1"}, \
+            json.dumps({"__type": error.code, "message": error.message}).encode()
+
+    def _handler_class(self):
+        stub = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _serve(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                self.body = self.rfile.read(length) if length else b""
+                service = "iot"
+                try:
+                    service = stub._service_of(self)
+                    service, operation, response = stub.handle(self)
+                    status, headers, body = stub.respond(service, operation, response)
+                except ApiError as error:
+                    status, headers, body = stub.error(service, error)
+                except Exception as error:  # a stub bug: make it loud in the test, not a hang
+                    status, headers, body = stub.error(service, ApiError("InternalFailureException",
+                                                                         f"stub bug: {type(error).__name__}: {error}", 500))
+                    stub.bugs.append(f"{type(error).__name__}: {error}")
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _serve
+
+            def log_message(self, *args):
+                pass
+
+        self.bugs = []
+        return Handler
