@@ -99,6 +99,7 @@ const RegisterCheck registration({
     .help_uri = "https://docs.aws.amazon.com/iot/latest/developerguide/x509-client-certs.html",
     .parameters = {},
     .required_inputs = {{SnapshotFile::certificates}},
+    .optional_inputs = {SnapshotFile::thing_principals},
     .run = run,
     .reads_device_certificate_pems = true,
     .fleetaudit_own = true,

@@ -191,6 +191,7 @@ const RegisterCheck registration({
     .help_uri = "https://docs.aws.amazon.com/iot-device-defender/latest/devguide/audit-chk-iot-policy-potential-misconfiguration.html",
     .parameters = {},
     .required_inputs = {{SnapshotFile::policies}},
+    .optional_inputs = {SnapshotFile::policy_targets, SnapshotFile::thing_principals, SnapshotFile::thing_groups},
     .run = run,
 });
 

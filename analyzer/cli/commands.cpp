@@ -13,15 +13,19 @@
 #include "analyzer/load/mapped_file.h"
 #include "analyzer/load/snapshot_loader.h"
 #include "analyzer/mitigate/mitigation_outputs.h"
+#include "analyzer/mitigate/script_values.h"
 #include "analyzer/report/reporters.h"
+#include "analyzer/util/terminal_text.h"
 #include "analyzer/x509/weak_key_blocklist.h"
 
 namespace fleetaudit {
 
 namespace {
 
+// Messages echo names from the snapshot and the user's files: escaped, they cannot forge a line
+// or send a terminal control code.
 void print_error(std::FILE* errors, const std::string& message) {
-  fmt::print(errors, "fleetaudit: error: {}\n", message);
+  fmt::print(errors, "fleetaudit: error: {}\n", escape_control_in_message(message));
 }
 
 std::optional<EpochMillis> parse_clock(const std::string& text) {
@@ -197,7 +201,7 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
   // A warning's rendering says "warning:" itself, after its location.
   for (const Diagnostic& diagnostic : report.diagnostics.items())
     fmt::print(errors, "fleetaudit: {}{}\n", diagnostic.severity == DiagnosticSeverity::error ? "error: " : "",
-               diagnostic.render());
+               escape_control_in_message(diagnostic.render()));
   if (report.input_problems()) return kUsageOrInputError;
   return audit_fails(report, drift ? &*drift : nullptr, *fail_on) ? kNonCompliant : kCompliant;
 }
@@ -309,6 +313,10 @@ int run_mitigate_command(const MitigateCommandOptions& options, std::FILE* stand
   plan.findings_source = findings_source;
   plan.region = std::string(snapshot->text(snapshot->manifest.region));
   plan.account_id = std::string(snapshot->text(snapshot->manifest.account_id));
+  // Nothing is written when a value could not reach AWS intact (or would reach the shell).
+  problems = refused_script_values(plan);
+  for (const std::string& problem : problems) print_error(errors, problem);
+  if (!problems.empty()) return kUsageOrInputError;
 
   if (!options.plan_path.empty() &&
       !write_output_file(options.plan_path, "--plan", errors, [&](std::FILE* out) { write_plan_json(plan, out); }))

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "analyzer/engine/check_inputs.h"
 #include "analyzer/util/digest.h"
 
 namespace fleetaudit {
@@ -18,6 +19,7 @@ const char* to_string(CheckStatus status) {
   switch (status) {
     case CheckStatus::compliant: return "compliant";
     case CheckStatus::non_compliant: return "non-compliant";
+    case CheckStatus::incomplete: return "incomplete";
     case CheckStatus::not_run: return "not run";
     case CheckStatus::disabled: return "disabled";
   }
@@ -29,6 +31,11 @@ size_t AuditReport::unsuppressed_findings() const {
   for (const CheckRun& run : runs)
     for (const Finding& finding : run.findings) count += finding.suppressed ? 0 : 1;
   return count;
+}
+
+bool AuditReport::input_problems() const {
+  return diagnostics.has_errors() ||
+         std::any_of(runs.begin(), runs.end(), [](const CheckRun& run) { return run.input_problem; });
 }
 
 size_t CheckRun::non_compliant_resources() const {
@@ -298,31 +305,29 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
     if (!check_enabled(configuration, check)) {
       run.status = CheckStatus::disabled;
       run.not_run_reason = fmt::format("disabled in {}", configuration_source);
+      run.error_code = "AUDIT_CHECK_DISABLED";
       report.runs.push_back(std::move(run));
       continue;
     }
-    std::vector<std::string> missing;
-    for (const auto& group : check.required_inputs) {
-      bool satisfied = std::any_of(group.begin(), group.end(), [&](SnapshotFile file) { return snapshot.has(file); });
-      if (!satisfied) {
-        std::string names;
-        for (SnapshotFile file : group) names += (names.empty() ? "" : " or ") + std::string(file_name(file));
-        missing.push_back(names);
-      }
-    }
-    if (!missing.empty()) {
+    const InputVerdict inputs = assess_inputs(check, snapshot);
+    if (inputs.kind == InputVerdict::Kind::not_run) {
       run.status = CheckStatus::not_run;
-      std::string list;
-      for (const std::string& name : missing) list += (list.empty() ? "" : ", ") + name;
-      run.not_run_reason = fmt::format("the snapshot has no {}", list);
+      run.not_run_reason = inputs.reason;
+      run.error_code = inputs.error_code;
+      run.input_problem = inputs.unreadable;
       report.runs.push_back(std::move(run));
       continue;
+    }
+    if (inputs.kind == InputVerdict::Kind::incomplete) {
+      run.not_run_reason = inputs.reason;  // kept for the verdict once it has run
+      run.error_code = inputs.error_code;
     }
     if (check.reads_device_certificate_pems &&
         snapshot.certificates.facts.size() != snapshot.certificates.size()) {
       // The loader was told no enabled check reads the PEMs (LoadOptions::device_certificate_pems).
       run.status = CheckStatus::not_run;
       run.not_run_reason = "the device certificates' PEMs were not decoded";
+      run.error_code = std::string(kInputInsufficient);
       report.runs.push_back(std::move(run));
       continue;
     }
@@ -368,12 +373,24 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
     }
     if (result.not_run_reason) {
       run.status = CheckStatus::not_run;
-      run.not_run_reason = *result.not_run_reason;
+      // Input gaps found before the run say more than the check's own reason.
+      run.not_run_reason = run.not_run_reason.empty() ? *result.not_run_reason
+                                                      : *result.not_run_reason + "; " + run.not_run_reason;
+      run.input_problem = !run.error_code.empty();
+      if (run.error_code.empty()) run.error_code = std::string(kInputInsufficient);
     } else {
       run.findings = std::move(job.sorted_findings);
       apply_suppressions(active, run);
       bool open = std::any_of(run.findings.begin(), run.findings.end(), [](const Finding& f) { return !f.suppressed; });
       run.status = open ? CheckStatus::non_compliant : CheckStatus::compliant;
+      // Records it could not see, or problems met while evaluating: its silence proves nothing.
+      for (const auto& problem : result.input_problems)
+        run.not_run_reason += fmt::format("{}{}: {}", run.not_run_reason.empty() ? "" : "; ", problem.first, problem.second);
+      if (!run.not_run_reason.empty()) {
+        run.status = CheckStatus::incomplete;
+        run.error_code = std::string(kInputIncomplete);
+        run.input_problem = true;
+      }
     }
     if (options.timings)
       options.timings->add_concurrent(fmt::format("check {} ({} findings)", check.name, run.findings.size()),
@@ -383,7 +400,8 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
     if (active.matched[i]) continue;
     const CheckInfo* check = CheckRegistry::instance().find(active.all[i]->check_name);
     const CheckRun& run = report.runs[CheckRegistry::instance().index_of(*check)];
-    const bool decided = run.status == CheckStatus::compliant || run.status == CheckStatus::non_compliant;
+    const bool decided = run.status == CheckStatus::compliant || run.status == CheckStatus::non_compliant ||
+                         run.status == CheckStatus::incomplete;
     add_suppression_note(report.diagnostics, *active.all[i],
                          decided ? "matches no finding of this audit; remove it if the resource is gone or fixed"
                                  : fmt::format("matches nothing: the check is {} in this audit", to_string(run.status)));

@@ -10,13 +10,17 @@
 
 namespace fleetaudit {
 
-enum class CheckStatus : uint8_t { compliant, non_compliant, not_run, disabled };
+// incomplete: the check ran, but on inputs of which some records or parts could not be read;
+// its findings stand, its silence does not. Never reported as compliant.
+enum class CheckStatus : uint8_t { compliant, non_compliant, incomplete, not_run, disabled };
 const char* to_string(CheckStatus status);
 
 struct CheckRun {
   const CheckInfo* check = nullptr;
   CheckStatus status = CheckStatus::not_run;
-  std::string not_run_reason;
+  std::string not_run_reason;  // why it was not run, disabled, or is incomplete
+  std::string error_code;      // auditDetails errorCode, for not run, disabled and incomplete
+  bool input_problem = false;  // incomplete, or not run because an input could not be read
   std::vector<Finding> findings;  // sorted by resource key
   uint64_t resources_evaluated = 0;
   size_t suppressed_findings = 0;
@@ -48,7 +52,8 @@ struct AuditReport {
   Diagnostics diagnostics;     // input problems, and notes about the configuration
 
   size_t unsuppressed_findings() const;
-  bool input_problems() const { return diagnostics.has_errors(); }
+  // Some input could not be read or evaluated (exit status 2).
+  bool input_problems() const;
 };
 
 // Validates a configuration against the registry: unknown check names and parameter values out

@@ -42,7 +42,8 @@ struct CheckResult {
   // What the run could not judge (e.g. a part that needs data the snapshot lacks), reported as
   // warnings under the check's name.
   std::vector<std::string> notes;
-  // Input problems met while evaluating (file, message): reported like loading problems (exit status 2).
+  // Input problems met while evaluating (file, message): reported like loading problems (exit
+  // status 2), and the check is incomplete.
   std::vector<std::pair<std::string, std::string>> input_problems;
 };
 
@@ -59,6 +60,8 @@ struct CheckInfo {
   std::vector<CheckParameter> parameters;
   // Each group names files of which at least one must be in the snapshot, else "not run".
   std::vector<std::vector<SnapshotFile>> required_inputs;
+  // Files the check also reads when they are there: one with gaps leaves the check incomplete.
+  std::vector<SnapshotFile> optional_inputs = {};
   CheckResult (*run)(const CheckContext&);
   // Mitigation action types (MitigationActionType names) this check's findings may use. Only for
   // checks AWS does not define: AWS's own checks use AWS's table (analyzer/mitigate/allowed_actions).

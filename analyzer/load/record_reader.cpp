@@ -187,6 +187,7 @@ void RecordReader::check_not_cut() {
 }
 
 void RecordReader::commit() {
+  if (index_ >= 0 && ok_) file_.count_record_read();
   for (PendingProblem& problem : pending_)
     file_.report_rendered(problem.offset, std::move(problem.path), std::move(problem.message), problem.severity);
   pending_.clear();

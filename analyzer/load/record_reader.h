@@ -65,6 +65,9 @@ public:
   // The file is not well-formed JSON: find the first syntax error exactly and report it.
   void report_malformed(simdjson::error_code code);
   bool malformed_reported() const { return malformed_reported_; }
+  // Records (array elements) read whole and without error: a file with none is unusable.
+  void count_record_read() { ++records_read_; }
+  uint64_t records_read() const { return records_read_; }
 
   // The text `prefix` then the file's bytes [offset, offset + length), with simdjson's padding
   // and room for a few more bytes after it; sets the mapping used by offset_of. The text lies
@@ -98,6 +101,7 @@ private:
   Diagnostics& diagnostics_;
   size_t window_bytes_;
   bool malformed_reported_ = false;
+  uint64_t records_read_ = 0;
   std::unique_ptr<char[]> buffers_[kBuffers];
   size_t capacities_[kBuffers] = {};
   size_t current_ = 0;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "analyzer/load/crls_loader.h"
+#include "analyzer/load/input_gaps.h"
 #include "analyzer/load/loaders.h"
 
 namespace fleetaudit {
@@ -58,6 +59,7 @@ void load_file(const std::string& directory, SnapshotFile kind, load::ondemand::
   }
   load::FileReader reader(file_name(kind), *bytes, diagnostics, options.window_bytes);
   loader_for(kind, options)(reader, parser, snapshot);
+  snapshot.gaps[static_cast<size_t>(kind)].records_read = reader.records_read();
   // A file that was found counts as present even if some records were bad: the checks run
   // on what could be read, and the run reports the problems (exit status 2).
   snapshot.present[static_cast<size_t>(kind)] = true;
@@ -139,8 +141,10 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
     snapshot.strings.intern_batch(texts.data(), texts.size(), remap.data());
     adopt_certificates(std::move(scratch->certificates), remap, snapshot.certificates);
     adopt_certificates(std::move(scratch->ca_certificates), remap, snapshot.ca_certificates);
-    for (SnapshotFile kind : {SnapshotFile::certificates, SnapshotFile::ca_certificates})
+    for (SnapshotFile kind : {SnapshotFile::certificates, SnapshotFile::ca_certificates}) {
       snapshot.present[static_cast<size_t>(kind)] = scratch->has(kind);
+      snapshot.gaps[static_cast<size_t>(kind)] = scratch->gaps_of(kind);
+    }
     diagnostics.append(scratch_diagnostics);
     scratch.reset();
     started = record_phase(options.timings, "re-intern the certificate thread's strings", started);
@@ -154,6 +158,7 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
   load_crls(directory + "/crls", snapshot, diagnostics);
   record_phase(options.timings, "load crls/", started);
   diagnostics.sort();
+  note_input_gaps(snapshot, diagnostics);
   return std::nullopt;
 }
 

@@ -51,7 +51,8 @@ fi
 
 step() { printf '\n==> %s\n' "$1"; }
 
-# Prints a command, quoted as the shell would read it, and runs it only with --execute.
+# Prints a command, quoted as the shell would read it, and runs it only with --execute. Every value
+# is passed as --option=value: a value that starts with "-" (a thing named --debug) stays a value.
 run() {
   printf '   '
   printf ' %q' "$@"
@@ -64,13 +65,13 @@ run() {
 # UPDATE_DEVICE_CERTIFICATE: EXECUTION CERTIFICATE_ID. Setting INACTIVE twice is harmless.
 update_device_certificate() {
   printf '  [%s] deactivate device certificate %s\n' "$1" "$2"
-  run aws iot update-certificate --certificate-id "$2" --new-status INACTIVE
+  run aws iot update-certificate --certificate-id="$2" --new-status=INACTIVE
 }
 
 # UPDATE_CA_CERTIFICATE: EXECUTION CA_CERTIFICATE_ID.
 update_ca_certificate() {
   printf '  [%s] deactivate CA certificate %s\n' "$1" "$2"
-  run aws iot update-ca-certificate --certificate-id "$2" --new-status INACTIVE
+  run aws iot update-ca-certificate --certificate-id="$2" --new-status=INACTIVE
 }
 
 # ADD_THINGS_TO_THING_GROUP: EXECUTION THING GROUP OVERRIDE_DYNAMIC_GROUPS(true|false).
@@ -81,7 +82,7 @@ add_things_to_thing_group() {
   if [[ $4 == true ]]; then
     override=(--override-dynamic-groups)
   fi
-  run aws iot add-thing-to-thing-group --thing-name "$2" --thing-group-name "$3" "${override[@]}"
+  run aws iot add-thing-to-thing-group --thing-name="$2" --thing-group-name="$3" "${override[@]}"
 }
 
 # REPLACE_DEFAULT_POLICY_VERSION: EXECUTION POLICY OPERATION VERSION, where OPERATION is
@@ -93,21 +94,21 @@ replace_default_policy_version() {
       printf '  [%s] policy %s: make a deny-all version the default (expected version %s)\n' "$1" "$2" "$4"
       if [[ $EXECUTE == 1 ]]; then
         local current
-        current=$(aws iot get-policy --policy-name "$2" --query policyDocument --output text | tr -d ' \n\t')
+        current=$(aws iot get-policy --policy-name="$2" --query=policyDocument --output=text | tr -d ' \n\t')
         if [[ $current == "$DENY_ALL_POLICY" ]]; then
           echo "    already the default: nothing to do"
           return 0
         fi
       fi
-      run aws iot create-policy-version --policy-name "$2" --policy-document "$DENY_ALL_POLICY" --set-as-default
+      run aws iot create-policy-version --policy-name="$2" --policy-document="$DENY_ALL_POLICY" --set-as-default
       ;;
     delete-version)
       printf '  [%s] policy %s: delete version %s\n' "$1" "$2" "$4"
-      if [[ $EXECUTE == 1 ]] && ! aws iot get-policy-version --policy-name "$2" --policy-version-id "$4" >/dev/null 2>&1; then
+      if [[ $EXECUTE == 1 ]] && ! aws iot get-policy-version --policy-name="$2" --policy-version-id="$4" >/dev/null 2>&1; then
         echo "    already deleted: nothing to do"
         return 0
       fi
-      run aws iot delete-policy-version --policy-name "$2" --policy-version-id "$4"
+      run aws iot delete-policy-version --policy-name="$2" --policy-version-id="$4"
       ;;
     *)
       echo "unknown policy operation $3" >&2
@@ -119,14 +120,14 @@ replace_default_policy_version() {
 # ENABLE_IOT_LOGGING: EXECUTION LOGGING_ROLE_ARN LOG_LEVEL. Setting the same options twice is harmless.
 enable_iot_logging() {
   printf '  [%s] enable AWS IoT v2 logging at %s\n' "$1" "$3"
-  run aws iot set-v2-logging-options --role-arn "$2" --default-log-level "$3" --no-disable-all-logs
+  run aws iot set-v2-logging-options --role-arn="$2" --default-log-level="$3" --no-disable-all-logs
 }
 
 # PUBLISH_FINDING_TO_SNS: EXECUTION TOPIC_ARN MESSAGE (the finding, as AWS publishes it).
 # Publishing is not idempotent: a second run sends the message again.
 publish_finding_to_sns() {
   printf '  [%s] publish the finding to %s\n' "$1" "$2"
-  run aws sns publish --topic-arn "$2" --message "$3"
+  run aws sns publish --topic-arn="$2" --message="$3"
 }
 )SCRIPT";
 
@@ -173,9 +174,11 @@ void write_plan_script(const MitigationPlan& plan, const std::string& snapshot_d
           "# calls AWS with the credentials of whoever runs it (the actions' roleArn is what Device Defender\n"
           "# would assume; this script does not assume it). It stops at the first failed call.\n";
   text += kPrologue;
+  // The region was checked against [a-z0-9-]+ (script_values); quoted all the same, like every value.
   if (!plan.region.empty())
-    text += fmt::format("\n# The snapshot's region, unless the caller chose one.\nexport AWS_DEFAULT_REGION=\"${{AWS_DEFAULT_REGION:-{}}}\"\n",
-                        plan.region);
+    text += fmt::format("\n# The snapshot's region, unless the caller chose one.\nSNAPSHOT_REGION={}\n"
+                        "export AWS_DEFAULT_REGION=\"${{AWS_DEFAULT_REGION:-$SNAPSHOT_REGION}}\"\n",
+                        shell_quote(plan.region));
   text += fmt::format("\nDENY_ALL_POLICY={}\n", shell_quote(kDenyAllPolicyDocument));
 
   // One section per (check, action), in plan order: a finding's actions keep their order.

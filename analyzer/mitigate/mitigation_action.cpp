@@ -8,7 +8,9 @@
 #include "analyzer/engine/check.h"
 #include "analyzer/load/json_syntax.h"
 #include "analyzer/mitigate/allowed_actions.h"
+#include "analyzer/mitigate/script_values.h"
 #include "analyzer/util/diagnostics.h"
+#include "analyzer/util/terminal_text.h"
 
 namespace fleetaudit {
 
@@ -190,7 +192,10 @@ std::optional<MitigationAction> parse_action(object value, size_t index, std::ve
         if (groups->empty() || groups->size() > 10)
           param.error("thingGroupNames", "must name 1 to 10 thing groups");
         for (const std::string& group : *groups)
-          if (group.empty() || group.size() > 128) param.error("thingGroupNames", "a group name must be 1 to 128 characters");
+          if (!is_thing_group_name(group))
+            param.error("thingGroupNames", fmt::format("\"{}\" is not a thing group name AWS accepts ([a-zA-Z0-9:_-]+, "
+                                                       "1 to 128 characters)",
+                                                       escape_control(group)));
         action.thing_group_names = std::move(*groups);
       }
       action.override_dynamic_groups = param.boolean("overrideDynamicGroups").value_or(false);

@@ -7,6 +7,7 @@
 #include "analyzer/mitigate/mitigation_outputs.h"
 #include "analyzer/report/resource_identifier_json.h"
 #include "analyzer/util/json_writer.h"
+#include "analyzer/util/terminal_text.h"
 
 namespace fleetaudit {
 
@@ -154,7 +155,7 @@ void write_plan_summary(const MitigationPlan& plan, std::FILE* out) {
   }
   std::string text = fmt::format("Mitigation task {}: {} executions for {} findings ({} pending, {} skipped)\n",
                                  definition.task.task_id, plan.executions.size(), plan.findings.size(), pending, skipped);
-  text += fmt::format("Findings from {}", plan.findings_source);
+  text += fmt::format("Findings from {}", escape_control(plan.findings_source));
   if (plan.targeted_without_actions > 0)
     text += fmt::format("; {} targeted findings belong to checks the task maps to no action", plan.targeted_without_actions);
   text += "\n\n";
@@ -177,8 +178,10 @@ void write_plan_summary(const MitigationPlan& plan, std::FILE* out) {
       break;
     }
     const MitigationFinding& finding = plan.findings[execution.finding];
-    text += fmt::format("  {} on {} {}: {}\n", definition.actions[execution.action].name, finding.check_name,
-                        finding.resource.key(), execution.reason);
+    // Names come from the snapshot and the findings: escaped, so they cannot forge lines.
+    text += fmt::format("  {} on {} {}: {}\n", definition.actions[execution.action].name,
+                        escape_control(finding.check_name), escape_control(finding.resource.key()),
+                        escape_control(execution.reason));
   }
   std::fwrite(text.data(), 1, text.size(), out);
 }

@@ -2,6 +2,7 @@
 
 #include "analyzer/baseline/audit_metadata.h"
 #include "analyzer/baseline/drift_report.h"
+#include "analyzer/report/audit_details.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/report/resource_identifier_json.h"
 #include "analyzer/util/digest.h"
@@ -85,6 +86,9 @@ void write_aws_findings(const ReportContext& context, std::FILE* out) {
   json.key("fleetaudit");
   write_audit_metadata(json, report);
   if (context.drift != nullptr) write_json_drift(json, *context.drift);
+  // Beside the findings, each check's verdict: a clean audit and a blind one differ here.
+  json.key("auditDetails");
+  write_audit_details(json, report);
   json.end_object();
   json.flush();
 }

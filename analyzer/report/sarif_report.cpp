@@ -6,6 +6,7 @@
 
 #include "analyzer/baseline/audit_metadata.h"
 #include "analyzer/baseline/drift_report.h"
+#include "analyzer/report/audit_details.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/report/source_positions.h"
 #include "analyzer/util/digest.h"
@@ -191,9 +192,12 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
   json.key("toolExecutionNotifications").begin_array();
   for (size_t i = 0; i < report.runs.size(); ++i) {
     const CheckRun& run = report.runs[i];
-    if (run.status == CheckStatus::not_run || run.status == CheckStatus::disabled)
-      write_notification(json, "note", fmt::format("{} {}: {}", run.check->name, to_string(run.status), run.not_run_reason),
-                         nullptr, run.check->name, i);
+    // An incomplete check, or one not run for an unreadable input, failed: an error, not a note.
+    if (run.status == CheckStatus::not_run || run.status == CheckStatus::disabled ||
+        run.status == CheckStatus::incomplete)
+      write_notification(json, run.input_problem ? "error" : "note",
+                         fmt::format("{} {}: {}", run.check->name, to_string(run.status), run.not_run_reason), nullptr,
+                         run.check->name, i);
   }
   for (const Diagnostic& diagnostic : report.diagnostics.items())
     write_notification(json, diagnostic.severity == DiagnosticSeverity::error ? "error" : "warning", diagnostic.render(),
@@ -258,6 +262,8 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
     json.begin_object();
     json.key("checkName").value(run.check->name);
     json.key("status").value(to_string(run.status));
+    json.key("checkRunStatus").value(check_run_status(run));
+    if (!run.error_code.empty()) json.key("errorCode").value(run.error_code);
     if (!run.not_run_reason.empty()) json.key("reason").value(run.not_run_reason);
     json.key("resourcesEvaluated").value(static_cast<int64_t>(run.resources_evaluated));
     json.key("nonCompliantResources").value(run.non_compliant_resources());

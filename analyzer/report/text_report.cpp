@@ -4,6 +4,7 @@
 
 #include "analyzer/baseline/drift_report.h"
 #include "analyzer/report/reporters.h"
+#include "analyzer/util/terminal_text.h"
 
 namespace fleetaudit {
 
@@ -12,8 +13,10 @@ namespace {
 constexpr size_t kWidth = 80;
 
 // Word-wraps `text` to kWidth columns; the first line starts with `first`, the others with
-// `indent` (same width).
-std::string wrap(std::string_view text, std::string_view indent, std::string_view first = {}) {
+// `indent` (same width). Control characters in it are escaped: a name cannot forge a line.
+std::string wrap(std::string_view raw, std::string_view indent, std::string_view first = {}) {
+  const std::string escaped = escape_control(raw);
+  const std::string_view text = escaped;
   std::string out, line(first.empty() ? indent : first);
   size_t pos = 0;
   while (pos < text.size()) {
@@ -43,6 +46,7 @@ std::string status_label(const CheckRun& run) {
   switch (run.status) {
     case CheckStatus::compliant: return "compliant";
     case CheckStatus::non_compliant: return "NON-COMPLIANT";
+    case CheckStatus::incomplete: return "INCOMPLETE";
     case CheckStatus::not_run: return "not run";
     case CheckStatus::disabled: return "disabled";
   }
@@ -58,19 +62,21 @@ std::string wrap_for_terminal(std::string_view text, std::string_view indent, st
 void write_text(const ReportContext& context, std::FILE* out) {
   const AuditReport& report = context.report;
   std::string text;
-  text += fmt::format("fleetaudit {} audit of {}\n", FLEETAUDIT_VERSION, context.snapshot_directory);
+  text += fmt::format("fleetaudit {} audit of {}\n", FLEETAUDIT_VERSION, escape_control(context.snapshot_directory));
   if (!report.account_id.empty())
-    text += fmt::format("Account {}{}\n", report.account_id, report.region.empty() ? "" : ", " + report.region);
+    text += fmt::format("Account {}{}\n", escape_control(report.account_id),
+                        report.region.empty() ? "" : ", " + escape_control(report.region));
   text += fmt::format("Audit clock {} ({})\n", format_iso8601(report.clock), report.clock_source);
   text += fmt::format("Debian weak-key blocklist: {} entries ({})\n  from {}\n\n", report.weak_key_blocklist_entries,
-                      report.weak_key_blocklist_summary, report.weak_key_blocklist_directory);
+                      report.weak_key_blocklist_summary, escape_control(report.weak_key_blocklist_directory));
   if (context.drift != nullptr) text += drift_text(report, *context.drift);  // what changed comes first
 
-  size_t open = 0, suppressed = 0, not_run = 0;
+  size_t open = 0, suppressed = 0, not_run = 0, incomplete = 0;
   text += "Checks\n";
   for (const CheckRun& run : report.runs) {
     std::string detail;
-    if (run.status == CheckStatus::non_compliant || run.status == CheckStatus::compliant)
+    if (run.status == CheckStatus::non_compliant || run.status == CheckStatus::compliant ||
+        run.status == CheckStatus::incomplete)
       detail = fmt::format("{} of {} non-compliant{}", run.non_compliant_resources(), run.resources_evaluated,
                            run.suppressed_findings > 0 ? fmt::format(" ({} suppressed)", run.suppressed_findings) : "");
     // A name too long for the 80-column line goes on a line of its own, indented like the details.
@@ -84,6 +90,7 @@ void write_text(const ReportContext& context, std::FILE* out) {
     open += run.findings.size() - run.suppressed_findings;
     suppressed += run.suppressed_findings;
     not_run += run.status == CheckStatus::not_run ? 1 : 0;
+    incomplete += run.status == CheckStatus::incomplete ? 1 : 0;
   }
 
   for (const CheckRun& run : report.runs) {
@@ -108,8 +115,9 @@ void write_text(const ReportContext& context, std::FILE* out) {
     text += fmt::format("\nInput problems ({})\n", report.diagnostics.items().size());
     for (const Diagnostic& diagnostic : report.diagnostics.items()) text += wrap(diagnostic.render(), "  ");
   }
-  text += fmt::format("\nSummary: {} finding{}{} in {} check{}; {} check{} not run{}.\n", open, open == 1 ? "" : "s",
+  text += fmt::format("\nSummary: {} finding{}{} in {} check{}; {} check{} not run{}{}.\n", open, open == 1 ? "" : "s",
                       suppressed > 0 ? fmt::format(" (and {} suppressed)", suppressed) : "", report.runs.size(), report.runs.size() == 1 ? "" : "s", not_run, not_run == 1 ? "" : "s",
+                      incomplete > 0 ? fmt::format("; {} incomplete", incomplete) : "",
                       report.input_problems() ? "; some input could not be read (see above)" : "");
   fwrite(text.data(), 1, text.size(), out);
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -210,9 +211,26 @@ struct RevocationList {
   bool covers(const x509::CertificateFacts& facts) const;
 };
 
+// What of one snapshot file could not be read. The checks that read a file with gaps are
+// "incomplete"; those that need a file nothing of which could be used are "not run".
+struct InputGaps {
+  uint64_t records_read = 0;        // records (array elements) read whole, as the loader counted them
+  uint64_t records_unreadable = 0;  // records with an error: left out, or read only in part
+  bool file_problem = false;        // an error outside any record: malformed JSON, wrong top level, cut off
+  std::string first_problem;        // the first error, rendered (file:line:column: path: message)
+  // Set when nothing of the file could be used; `present` is then false, and the checks that need
+  // the file are not run with this reason, under this auditDetails errorCode.
+  std::string unreadable_reason;
+  std::string error_code;
+  bool any() const { return records_unreadable > 0 || file_problem || !unreadable_reason.empty(); }
+};
+// auditDetails errorCode of a file present but unusable.
+inline constexpr std::string_view kInputUnreadable = "INPUT_UNREADABLE";
+
 struct Snapshot {
   std::string directory;
   std::array<bool, kSnapshotFileCount> present{};  // file existed and could be read
+  std::array<InputGaps, kSnapshotFileCount> gaps{};
 
   StringInterner strings;
   Manifest manifest;
@@ -238,6 +256,16 @@ struct Snapshot {
   Adjacency things_by_certificate;             // certificate row -> thing-name StringIds (distinct)
 
   bool has(SnapshotFile file) const { return present[static_cast<size_t>(file)]; }
+  const InputGaps& gaps_of(SnapshotFile file) const { return gaps[static_cast<size_t>(file)]; }
+  // Nothing of `file` can be used (it did not parse, or the exporter could not read it: `reason`
+  // says which): the checks that need it are not run, with the reason; an audit with such a file
+  // exits with status 2. `error_code` goes to auditDetails (e.g. "INSUFFICIENT_PERMISSIONS").
+  void mark_unreadable(SnapshotFile file, std::string reason, std::string_view error_code = kInputUnreadable) {
+    InputGaps& entry = gaps[static_cast<size_t>(file)];
+    entry.unreadable_reason = std::move(reason);
+    entry.error_code = std::string(error_code);
+    present[static_cast<size_t>(file)] = false;
+  }
   std::string_view text(StringId id) const { return id == kNoString ? std::string_view{} : strings.view(id); }
   std::string text(SplitArn arn) const { return std::string(text(arn.prefix)).append(text(arn.name)); }
 };

@@ -136,8 +136,8 @@ TEST(Mitigate, DemoStoryClosesEveryFindingAndLeavesTheInputAlone) {
   CommandResult dry = run_command("PATH=/usr/bin:/bin bash '" + work.file("fix.sh") + "' 2>&1");
   EXPECT_EQ(dry.exit_status, 0) << dry.output;
   EXPECT_NE(dry.output.find("dry run: nothing was changed"), std::string::npos);
-  EXPECT_NE(dry.output.find("aws iot update-certificate --certificate-id "
-                            "c72dc03049dcbbdb86b075646bacef04eef0844b2f9fa48a3a261561019ba8d6 --new-status INACTIVE"),
+  EXPECT_NE(dry.output.find("aws iot update-certificate --certificate-id="
+                            "c72dc03049dcbbdb86b075646bacef04eef0844b2f9fa48a3a261561019ba8d6 --new-status=INACTIVE"),
             std::string::npos)
       << dry.output;
   // The plan and the script a reviewer reads, with the snapshot named as given (fixtures/demo).
@@ -217,35 +217,23 @@ TEST(Mitigate, InvalidActionsAreUsageErrorsNamingTheAction) {
 
 TEST(Mitigate, ScriptQuotesHostileNamesSafely) {
   TempDir work;
-  // Group names and a topic that would break or inject into a naively written script.
-  const std::string hostile_group = R"(q 'x' \"y\" $(touch PWNED) `touch PWNED2` ${HOME} ; rm -rf x)";
-  const std::string tab_group = R"(tab\there)";
-  const std::string newline_group = R"(new\nline')";
-  std::string actions = action("Hostile", R"("addThingsToThingGroupParams": {"thingGroupNames": [")" + hostile_group +
-                                              R"(", ")" + tab_group + R"(", ")" + newline_group + R"("]})") +
-                        "," +
-                        action("Notify", R"("publishFindingToSnsParams": {"topicArn": "arn:aws:sns:$(touch PWNED3):'\"t"})");
-  work.write("actions.json",
-             actions_file(actions, R"("DEVICE_CERTIFICATE_SHARED_CHECK": ["Notify", "Hostile"])"));
+  // A topic ARN has no pattern in AWS's model: any printable text reaches the script, and must
+  // reach its command intact without running anything.
+  const std::string hostile_topic = R"(arn:aws:sns:$(touch PWNED3):'\"t `touch PWNED4` ${HOME} ; rm -rf x)";
+  std::string actions = action("Notify", R"("publishFindingToSnsParams": {"topicArn": ")" + hostile_topic + R"("})");
+  work.write("actions.json", actions_file(actions, R"("DEVICE_CERTIFICATE_SHARED_CHECK": ["Notify"])"));
   CommandResult result = fleetaudit("mitigate fixtures/demo --actions " + work.file("actions.json") + " --script " +
-                                    work.file("fix.sh") + " --apply-to " + work.file("preview"),
+                                    work.file("fix.sh"),
                                     work.file("err.txt"));
   ASSERT_EQ(result.exit_status, 0) << testing::read_file(work.file("err.txt"));
   expect_script_is_valid_bash(work.file("fix.sh"));
   CommandResult dry = run_command("cd '" + work.path() + "' && bash fix.sh 2>&1");
   EXPECT_EQ(dry.exit_status, 0) << dry.output;
-  for (const char* marker : {"PWNED", "PWNED2", "PWNED3"})
+  for (const char* marker : {"PWNED3", "PWNED4"})
     EXPECT_FALSE(std::filesystem::exists(work.file(marker))) << marker << "\n" << dry.output;
-  // Every name reaches its command intact: printed once by the step, once quoted by `run`.
-  EXPECT_NE(dry.output.find("to thing group q 'x' \"y\" $(touch PWNED) `touch PWNED2` ${HOME} ; rm -rf x"),
+  EXPECT_NE(dry.output.find("publish the finding to arn:aws:sns:$(touch PWNED3):'\"t `touch PWNED4` ${HOME} ; rm -rf x"),
             std::string::npos)
       << dry.output;
-  EXPECT_NE(dry.output.find("to thing group tab\there"), std::string::npos) << dry.output;
-  EXPECT_NE(dry.output.find("to thing group new\nline'"), std::string::npos) << dry.output;
-  EXPECT_NE(dry.output.find("publish the finding to arn:aws:sns:$(touch PWNED3):'\"t"), std::string::npos);
-  // The preview writes the same names as JSON strings.
-  EXPECT_NE(testing::read_file(work.file("preview/thing-groups.json")).find(R"("groupName": "tab\there")"),
-            std::string::npos);
 }
 
 // UPDATE_CA_CERTIFICATE on every check that allows it, each on the fixture where that check fires:

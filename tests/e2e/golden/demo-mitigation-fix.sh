@@ -21,7 +21,8 @@ fi
 
 step() { printf '\n==> %s\n' "$1"; }
 
-# Prints a command, quoted as the shell would read it, and runs it only with --execute.
+# Prints a command, quoted as the shell would read it, and runs it only with --execute. Every value
+# is passed as --option=value: a value that starts with "-" (a thing named --debug) stays a value.
 run() {
   printf '   '
   printf ' %q' "$@"
@@ -34,13 +35,13 @@ run() {
 # UPDATE_DEVICE_CERTIFICATE: EXECUTION CERTIFICATE_ID. Setting INACTIVE twice is harmless.
 update_device_certificate() {
   printf '  [%s] deactivate device certificate %s\n' "$1" "$2"
-  run aws iot update-certificate --certificate-id "$2" --new-status INACTIVE
+  run aws iot update-certificate --certificate-id="$2" --new-status=INACTIVE
 }
 
 # UPDATE_CA_CERTIFICATE: EXECUTION CA_CERTIFICATE_ID.
 update_ca_certificate() {
   printf '  [%s] deactivate CA certificate %s\n' "$1" "$2"
-  run aws iot update-ca-certificate --certificate-id "$2" --new-status INACTIVE
+  run aws iot update-ca-certificate --certificate-id="$2" --new-status=INACTIVE
 }
 
 # ADD_THINGS_TO_THING_GROUP: EXECUTION THING GROUP OVERRIDE_DYNAMIC_GROUPS(true|false).
@@ -51,7 +52,7 @@ add_things_to_thing_group() {
   if [[ $4 == true ]]; then
     override=(--override-dynamic-groups)
   fi
-  run aws iot add-thing-to-thing-group --thing-name "$2" --thing-group-name "$3" "${override[@]}"
+  run aws iot add-thing-to-thing-group --thing-name="$2" --thing-group-name="$3" "${override[@]}"
 }
 
 # REPLACE_DEFAULT_POLICY_VERSION: EXECUTION POLICY OPERATION VERSION, where OPERATION is
@@ -63,21 +64,21 @@ replace_default_policy_version() {
       printf '  [%s] policy %s: make a deny-all version the default (expected version %s)\n' "$1" "$2" "$4"
       if [[ $EXECUTE == 1 ]]; then
         local current
-        current=$(aws iot get-policy --policy-name "$2" --query policyDocument --output text | tr -d ' \n\t')
+        current=$(aws iot get-policy --policy-name="$2" --query=policyDocument --output=text | tr -d ' \n\t')
         if [[ $current == "$DENY_ALL_POLICY" ]]; then
           echo "    already the default: nothing to do"
           return 0
         fi
       fi
-      run aws iot create-policy-version --policy-name "$2" --policy-document "$DENY_ALL_POLICY" --set-as-default
+      run aws iot create-policy-version --policy-name="$2" --policy-document="$DENY_ALL_POLICY" --set-as-default
       ;;
     delete-version)
       printf '  [%s] policy %s: delete version %s\n' "$1" "$2" "$4"
-      if [[ $EXECUTE == 1 ]] && ! aws iot get-policy-version --policy-name "$2" --policy-version-id "$4" >/dev/null 2>&1; then
+      if [[ $EXECUTE == 1 ]] && ! aws iot get-policy-version --policy-name="$2" --policy-version-id="$4" >/dev/null 2>&1; then
         echo "    already deleted: nothing to do"
         return 0
       fi
-      run aws iot delete-policy-version --policy-name "$2" --policy-version-id "$4"
+      run aws iot delete-policy-version --policy-name="$2" --policy-version-id="$4"
       ;;
     *)
       echo "unknown policy operation $3" >&2
@@ -89,18 +90,19 @@ replace_default_policy_version() {
 # ENABLE_IOT_LOGGING: EXECUTION LOGGING_ROLE_ARN LOG_LEVEL. Setting the same options twice is harmless.
 enable_iot_logging() {
   printf '  [%s] enable AWS IoT v2 logging at %s\n' "$1" "$3"
-  run aws iot set-v2-logging-options --role-arn "$2" --default-log-level "$3" --no-disable-all-logs
+  run aws iot set-v2-logging-options --role-arn="$2" --default-log-level="$3" --no-disable-all-logs
 }
 
 # PUBLISH_FINDING_TO_SNS: EXECUTION TOPIC_ARN MESSAGE (the finding, as AWS publishes it).
 # Publishing is not idempotent: a second run sends the message again.
 publish_finding_to_sns() {
   printf '  [%s] publish the finding to %s\n' "$1" "$2"
-  run aws sns publish --topic-arn "$2" --message "$3"
+  run aws sns publish --topic-arn="$2" --message="$3"
 }
 
 # The snapshot's region, unless the caller chose one.
-export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-eu-west-1}"
+SNAPSHOT_REGION='eu-west-1'
+export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-$SNAPSHOT_REGION}"
 
 DENY_ALL_POLICY='{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iot:*","Resource":"*"}]}'
 
