@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh [extra-package ...]
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config python3 python3-jsonschema
-          libsimdjson-dev libfmt-dev libre2-dev libgtest-dev libbenchmark-dev libssl-dev libcli11-dev "$@")
+          libsimdjson-dev libfmt-dev libre2-dev libgtest-dev libbenchmark-dev libssl-dev libcli11-dev zlib1g-dev "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

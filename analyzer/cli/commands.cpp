@@ -36,6 +36,9 @@ std::optional<EpochMillis> parse_clock(const std::string& text) {
   return std::nullopt;
 }
 
+// The audit clock must be a time AWS could report: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z.
+constexpr EpochMillis kLatestClock = 253402300799999;
+
 using FileLoader = bool (*)(load::FileReader&, load::ondemand::parser&, Snapshot&);
 
 // Loads one file on its own into `scratch`. False when it cannot be read or holds problems; the
@@ -101,12 +104,18 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     return kUsageOrInputError;
   }
   AuditOptions audit_options;
-  if (!options.now.empty()) {
-    audit_options.now = parse_clock(options.now);
+  if (options.now) {
+    audit_options.now = parse_clock(*options.now);
     if (!audit_options.now) {
-      print_error(errors, fmt::format("--now {}: expected an ISO 8601 time with an offset "
+      print_error(errors, fmt::format("--now \"{}\": expected an ISO 8601 time with an offset "
                                       "(2026-06-01T00:00:00Z) or epoch seconds",
-                                      options.now));
+                                      *options.now));
+      return kUsageOrInputError;
+    }
+    if (*audit_options.now < 0 || *audit_options.now > kLatestClock) {
+      print_error(errors, fmt::format("--now \"{}\": out of range; the audit clock must lie between "
+                                      "1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z (epoch seconds 0 to 253402300799)",
+                                      *options.now));
       return kUsageOrInputError;
     }
   }

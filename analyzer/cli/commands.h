@@ -13,7 +13,7 @@ struct AuditCommandOptions {
   std::string format = "sarif";  // sarif | json | text
   std::string output_path;       // empty: standard output
   std::string config_path;       // empty: the snapshot's audit-configuration.json, if any
-  std::string now;               // empty: manifest.exportedAt
+  std::optional<std::string> now;  // --now; absent: manifest.exportedAt
   std::string suppressions_path;  // --suppressions: list-audit-suppressions output
   bool sarif_omit_suppressed = false;
   std::string weak_key_blocklists;  // empty: the shipped partial sample

@@ -1,12 +1,17 @@
 // fleetaudit: an offline AWS IoT Device Defender audit of an exported fleet snapshot.
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <exception>
+#include <new>
+
 #include "analyzer/cli/commands.h"
 #include "analyzer/load/byte_source.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace fleetaudit;
-  exit_cleanly_when_a_mapped_file_shrinks();
   CLI::App app{"fleetaudit: audit an exported AWS IoT fleet snapshot offline, as AWS IoT Device Defender would"};
   app.set_version_flag("--version", std::string("fleetaudit ") + FLEETAUDIT_VERSION);
   app.require_subcommand(1);
@@ -79,4 +84,22 @@ int main(int argc, char** argv) {
   if (*audit_command) return run_audit_command(audit, stdout, stderr);
   if (*mitigate_command) return run_mitigate_command(mitigate, stdout, stderr);
   return run_checks_command(checks, stdout, stderr);
+}
+
+}  // namespace
+
+// The last line of defence: whatever a command failed to handle is reported, never a crash.
+int main(int argc, char** argv) {
+  fleetaudit::exit_cleanly_when_a_mapped_file_shrinks();
+  try {
+    return run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fputs("fleetaudit: error: out of memory; the input is too large or too complex to audit here\n", stderr);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "fleetaudit: error: internal error: %s\n", error.what());
+  } catch (...) {
+    std::fputs("fleetaudit: error: internal error (unknown exception)\n", stderr);
+  }
+  std::fflush(stdout);
+  return fleetaudit::kUsageOrInputError;
 }

@@ -34,22 +34,6 @@ void exit_cleanly_when_a_mapped_file_shrinks() {
   if (sigaction(SIGBUS, &action, nullptr) != 0) return;  // then the signal keeps its default
 }
 
-int open_regular_file(const std::string& path, uint64_t& size, std::string& error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = std::strerror(errno);
-    return -1;
-  }
-  struct stat info {};
-  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    error = S_ISDIR(info.st_mode) ? "is a directory, expected a JSON file" : "not a regular file";
-    ::close(fd);
-    return -1;
-  }
-  size = static_cast<uint64_t>(info.st_size);
-  return fd;
-}
-
 std::optional<ByteSource> ByteSource::open_file(const std::string& path, std::string& error) {
   uint64_t size = 0;
   const int fd = open_regular_file(path, size, error);

@@ -9,16 +9,14 @@
 #include <string>
 #include <string_view>
 
+#include "analyzer/load/input_files.h"
+
 namespace fleetaudit {
 
 // Snapshot files are read through memory mappings: if another process truncates one meanwhile,
 // touching the pages it lost raises SIGBUS. After this call that signal ends the process with a
 // message and exit status 2 (input that could not be read) instead of a crash.
 void exit_cleanly_when_a_mapped_file_shrinks();
-
-// Opens a regular file for reading: its descriptor and size, or -1 with `error` set (a folder
-// or a device is refused with a message that says so).
-int open_regular_file(const std::string& path, uint64_t& size, std::string& error);
 
 class ByteSource {
 public:

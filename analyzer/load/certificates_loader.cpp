@@ -128,8 +128,10 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
       pipeline->add({static_cast<uint32_t>(table.size() - 1), record_index, file.offset_of(pem_at), {}, pem});
     } else if (!pem.empty()) {
       if (std::string problem = x509::check_pem_label(pem, "CERTIFICATE"); !problem.empty())
-        file.report(pem_at, JsonPath("certificateDescriptions", record_index, "certificatePem"),
-                    "cannot read the certificate: " + problem);
+        file.report_rendered(file.offset_of(pem_at),
+                             JsonPath("certificateDescriptions", record_index, "certificatePem").render(),
+                             "cannot read the certificate: " + problem, DiagnosticSeverity::error,
+                             record_label("certificateId", *certificate_id));
     }
     table.source.push_back(file.offset_of(record.start()));
   });

@@ -7,12 +7,10 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "analyzer/load/crls_loader.h"
+#include "analyzer/load/input_files.h"
 #include "analyzer/x509/der.h"
 #include "analyzer/x509/pem.h"
 
@@ -84,14 +82,29 @@ bool RevocationList::covers(const x509::CertificateFacts& facts) const {
 }
 
 void load_crls(const std::string& directory, Snapshot& snapshot, Diagnostics& diagnostics) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  if (!fs::is_directory(directory, error)) return;
+  const PathInfo folder = inspect_path(directory);
+  if (folder.kind == PathKind::missing) return;
+  // A crls that is not a readable folder is no answer either way: the CRL checks are not run.
+  if (folder.kind != PathKind::directory) {
+    diagnostics.error("crls", fmt::format("{}; expected a folder of certificate revocation lists, so no list was read",
+                                          folder.kind == PathKind::regular ? "is a regular file" : folder.problem));
+    return;
+  }
+  std::string error;
+  std::optional<std::vector<FolderEntry>> entries = list_folder(directory, error);
+  if (!entries) {
+    diagnostics.error("crls", "cannot read the folder: " + error);
+    return;
+  }
   snapshot.crls.emplace();
-  std::vector<fs::path> files;
-  for (const fs::directory_entry& entry : fs::directory_iterator(directory, error))
-    if (entry.is_regular_file(error)) files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
+  std::vector<std::string> files;
+  for (const FolderEntry& entry : *entries) {
+    if (entry.info.kind == PathKind::regular) files.push_back(entry.name);
+    else
+      diagnostics.error("crls/" + entry.name,
+                        entry.info.kind == PathKind::directory ? "is a directory, expected a CRL file; not read"
+                                                               : entry.info.problem + "; not read");
+  }
 
   // The CA certificates that may sign lists, parsed once.
   const CertificateTable& cas = snapshot.ca_certificates;
@@ -101,12 +114,14 @@ void load_crls(const std::string& directory, Snapshot& snapshot, Diagnostics& di
     if (!cas.der[row].empty()) ca_certificates[row].reset(d2i_X509(nullptr, &at, static_cast<long>(cas.der[row].size())));
   }
 
-  for (const fs::path& path : files) {
-    const std::string name = "crls/" + path.filename().string();
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    CrlPointer crl = parse_crl(buffer.str());
+  for (const std::string& file : files) {
+    const std::string name = "crls/" + file;
+    std::string bytes;
+    if (!read_regular_file(directory + "/" + file, bytes, error)) {
+      diagnostics.error(name, "cannot read: " + error + "; not used");
+      continue;
+    }
+    CrlPointer crl = parse_crl(bytes);
     if (!crl) {
       diagnostics.error(name, "cannot read: not a certificate revocation list in PEM or DER; not used");
       continue;

@@ -30,7 +30,8 @@ public:
                       std::string(snapshot_.text(json_path)),
                       fmt::format("{} {} {}; it is not evaluated", what, snapshot_.text(role_arn),
                                   unreadable ? "could not be read from iam-authorization-details.json (see the error there)"
-                                             : "is not in iam-authorization-details.json")});
+                                             : "is not in iam-authorization-details.json"),
+                      {}});
   }
 
 private:

@@ -1,24 +1,36 @@
 // iot-logs/: AWS IoT v2 log entries, streamed. Only Connect and Disconnect entries are kept.
 //
 //   *.jsonl  one log entry (the JSON of one message) per line, read line by line: memory stays
-//            bounded however large the file.
+//            bounded however large the file. A line may start with a timestamp and a space, as
+//            in a CloudWatch Logs export to S3.
 //   *.json   `aws logs filter-log-events` output, {"events": [{"timestamp", "message"}…]}, whose
 //            message is the entry's JSON text. The mapped file is scanned and each event parsed on
 //            its own, so memory is bounded by the largest event, not the file.
-// A bad line or event is reported with file and line and skipped; a truncated file keeps the
-// entries before the cut.
+//   *.gz     either of the above gzip-compressed (NAME.jsonl.gz, NAME.json.gz), or a CloudWatch
+//            Logs export to S3 (000000.gz: lines of "timestamp entry-JSON"). Lines are
+//            decompressed as they are read; a .json.gz is decompressed whole, up to a limit.
+// Extensions are matched without regard to case. A bad line or event is reported with file and
+// line and skipped; a truncated file keeps the entries before the cut; every entry of the folder
+// that is not read is reported with the reason.
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
+#include <unistd.h>
+#include <zlib.h>
 
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+#include "analyzer/load/input_files.h"
 #include "analyzer/load/loaders.h"
 #include "analyzer/load/mapped_file.h"
+#include "analyzer/load/text_encoding.h"
 
 namespace fleetaudit::load {
 
 namespace {
+
+enum class LogFormat { events, lines };
 
 // IoT log timestamps: "2017-08-10 15:37:23.476" (UTC, no offset), ISO 8601, or epoch milliseconds.
 std::optional<EpochMillis> log_time(std::string_view text) {
@@ -31,7 +43,7 @@ public:
   LogReader(Snapshot& snapshot, Diagnostics& diagnostics) : snapshot_(snapshot), diagnostics_(diagnostics) {}
 
   void problem(const std::string& file, uint32_t line, std::string message) {
-    diagnostics_.add({DiagnosticSeverity::error, file, line, 1, {}, std::move(message)});
+    diagnostics_.add({DiagnosticSeverity::error, file, line, 1, {}, std::move(message), {}});
   }
 
   // One log entry's JSON text. `fallback_time`: the CloudWatch event's timestamp, if any.
@@ -111,39 +123,47 @@ public:
     table.duplicate_client_id.push_back(reason == "DUPLICATE_CLIENTID");
   }
 
-  void read_lines(const std::filesystem::path& path, const std::string& file) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      problem(file, 0, "cannot read");
-      return;
+  // One line of a .jsonl file (or of a CloudWatch export: "2026-01-01T00:00:00.000Z {…}").
+  void read_line(const std::string& file, uint32_t number, std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) return;
+    std::optional<EpochMillis> prefix_time;
+    if (line.front() != '{') {
+      const size_t space = line.find(' ');
+      if (space != std::string_view::npos && space + 1 < line.size() && line[space + 1] == '{') {
+        prefix_time = log_time(line.substr(0, space));
+        if (prefix_time) line.remove_prefix(space + 1);
+      }
     }
-    std::string line;
+    read_entry(file, number, line, prefix_time);
+  }
+
+  void read_lines(std::string_view text, const std::string& file) {
     uint32_t number = 0;
-    while (std::getline(in, line)) {
-      ++number;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.find_first_not_of(" \t") == std::string::npos) continue;
-      read_entry(file, number, line, std::nullopt);
+    while (!text.empty()) {
+      const size_t end = text.find('\n');
+      read_line(file, ++number, text.substr(0, end));
+      if (end == std::string_view::npos) break;
+      text.remove_prefix(end + 1);
     }
   }
 
   // Streams the "events" array element by element: a scanner finds each element's extent (strings
   // and nesting aware, counting lines as it goes), and only that element is parsed. Memory stays
   // bounded by the largest event, and a cut-off file keeps every event before the cut.
-  void read_events(const std::filesystem::path& path, const std::string& file) {
-    std::string error;
-    std::optional<MappedFile> bytes = MappedFile::open(path.string(), error);
-    if (!bytes) {
-      problem(file, 0, "cannot read: " + error);
-      return;
-    }
-    const std::string_view text(bytes->data(), bytes->size());
+  void read_events(std::string_view text, const std::string& file) {
     uint32_t line = 1;
     int depth = 0;
     bool in_string = false, escaped = false, in_events = false, found = false;
+    // Inside the events array: what may come next, so that a missing or doubled comma is seen.
+    enum class Next { first_event, event, separator } next = Next::first_event;
     std::string_view last_key;        // the last string seen at depth 1 (a top-level key)
     size_t string_start = 0, element_start = std::string_view::npos;
     uint32_t element_line = 0;
+    auto not_an_event = [&] {
+      problem(file, element_line, "expected an event object ({\"timestamp\": …, \"message\": …}); skipped");
+      element_start = std::string_view::npos;
+    };
     for (size_t i = 0; i < text.size(); ++i) {
       const char c = text[i];
       if (c == '\n') ++line;
@@ -158,6 +178,8 @@ public:
       }
       if (in_events && depth == 2 && element_start == std::string_view::npos && c != ' ' && c != '\n' &&
           c != '\r' && c != '\t' && c != ',' && c != ']') {
+        if (next == Next::separator) problem(file, line, "expected ',' between two events");
+        next = Next::separator;
         element_start = i;
         element_line = line;
       }
@@ -166,17 +188,26 @@ public:
         string_start = i + 1;
       } else if (c == '{' || c == '[') {
         ++depth;
-        if (depth == 2 && c == '[' && last_key == "events") in_events = found = true;
+        if (depth == 2 && c == '[' && last_key == "events") {
+          in_events = found = true;
+          next = Next::first_event;
+        }
       } else if (c == '}' || c == ']') {
         if (in_events && depth == 3 && c == '}' && element_start != std::string_view::npos) {
           read_event(file, element_line, text.substr(element_start, i + 1 - element_start));
           element_start = std::string_view::npos;
         }
-        if (depth == 2 && in_events) in_events = false;
+        if (depth == 2 && in_events) {
+          // The events array ends: a last element that was no object, or a trailing comma.
+          if (element_start != std::string_view::npos) not_an_event();
+          else if (next == Next::event) problem(file, line, "expected an event after ',' (a trailing comma)");
+          in_events = false;
+        }
         --depth;
-      } else if (c == ',' && in_events && depth == 2 && element_start != std::string_view::npos) {
-        problem(file, element_line, "expected an event object");
-        element_start = std::string_view::npos;
+      } else if (c == ',' && in_events && depth == 2) {
+        if (element_start != std::string_view::npos) not_an_event();
+        else if (next != Next::separator) problem(file, line, "expected an event before ','");
+        next = Next::event;
       }
     }
     if (depth != 0 || in_string)
@@ -229,6 +260,32 @@ public:
     read_entry(file, line, *message, time);
   }
 
+  // Checks the encoding at the start of `text`; false (reported) for UTF-16, else skips a BOM.
+  bool skip_byte_order_mark(std::string_view& text, const std::string& file) {
+    TextEncoding encoding = detect_text_encoding(text.substr(0, 4));
+    if (!encoding.problem.empty()) {
+      problem(file, 1, encoding.problem);
+      return false;
+    }
+    text.remove_prefix(encoding.bom_length);
+    return true;
+  }
+
+  void read_file(const std::string& path, const std::string& file, LogFormat format) {
+    std::string error;
+    std::optional<MappedFile> bytes = MappedFile::open(path, error);
+    if (!bytes) {
+      problem(file, 0, "cannot read: " + error);
+      return;
+    }
+    std::string_view text(bytes->data(), bytes->size());
+    if (!skip_byte_order_mark(text, file)) return;
+    if (format == LogFormat::lines) read_lines(text, file);
+    else read_events(text, file);
+  }
+
+  void read_gzip_file(const std::string& path, const std::string& file, LogFormat format);
+
 private:
   Snapshot& snapshot_;
   Diagnostics& diagnostics_;
@@ -239,25 +296,143 @@ private:
 
 }  // namespace
 
-void load_iot_logs(const std::string& folder, Snapshot& snapshot, Diagnostics& diagnostics) {
+namespace {
+
+struct LogFileKind {
+  bool gzip = false;
+  std::optional<LogFormat> format;  // nullopt: not a log file
+};
+
+// From the name, ignoring case: NAME.json, NAME.jsonl, either with .gz, or a CloudWatch Logs
+// export's NAME.gz (lines of "timestamp entry").
+LogFileKind kind_of(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  auto strip = [&](std::string_view suffix) {
+    if (name.size() < suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
+    name.resize(name.size() - suffix.size());
+    return true;
+  };
+  LogFileKind kind;
+  kind.gzip = strip(".gz");
+  if (strip(".jsonl")) kind.format = LogFormat::lines;
+  else if (strip(".json")) kind.format = LogFormat::events;
+  else if (kind.gzip) kind.format = LogFormat::lines;
+  return kind;
+}
+
+// Decompressed .json.gz files are parsed whole: past this they are refused, not read into memory.
+constexpr size_t kMaxDecompressedEvents = size_t{1} << 30;
+// A line of a compressed file is held whole: a longer one is a broken file, not a log entry.
+constexpr size_t kMaxLine = size_t{16} << 20;
+
+struct GzipCloser {
+  void operator()(gzFile file) const { gzclose(file); }
+};
+
+// Reads a gzip file in blocks, calling consume(block) until it returns false; the problem, if any.
+template <class Consume>
+std::optional<std::string> read_gzip(const std::string& path, Consume&& consume) {
+  uint64_t size = 0;
+  std::string error;
+  const int fd = open_regular_file(path, size, error);
+  if (fd < 0) return error;
+  std::unique_ptr<gzFile_s, GzipCloser> gz(gzdopen(fd, "rb"));
+  if (!gz) {
+    ::close(fd);
+    return std::string("cannot open for decompression");
+  }
+  std::string block(1 << 16, '\0');
+  bool first = true;
+  for (;;) {
+    const int got = gzread(gz.get(), block.data(), static_cast<unsigned>(block.size()));
+    if (got < 0) {
+      int code = 0;
+      return fmt::format("cannot decompress: {}; the entries before were read", gzerror(gz.get(), &code));
+    }
+    if (first && gzdirect(gz.get())) return std::string("is not gzip-compressed (a .gz file must be)");
+    first = false;
+    if (got == 0) return std::nullopt;
+    if (!consume(std::string_view(block.data(), static_cast<size_t>(got)))) return std::nullopt;
+  }
+}
+
+}  // namespace
+
+void LogReader::read_gzip_file(const std::string& path, const std::string& file, LogFormat format) {
+  std::string text;  // .json.gz: all of it; lines: what is left of the last block's last line
+  uint32_t line = 0;
+  bool started = false, refused = false;
+  std::optional<std::string> failure = read_gzip(path, [&](std::string_view block) {
+    text.append(block);
+    if (!started && text.size() >= 4) {
+      started = true;
+      std::string_view head = text;
+      if (!skip_byte_order_mark(head, file)) return !(refused = true);
+      text.erase(0, text.size() - head.size());
+    }
+    if (format == LogFormat::events) {
+      if (text.size() <= kMaxDecompressedEvents) return true;
+      problem(file, 0, fmt::format("decompresses to more than {} MiB; not read (decompress it, or export it as lines)",
+                                   kMaxDecompressedEvents >> 20));
+      return !(refused = true);
+    }
+    size_t begin = 0;
+    for (size_t end; (end = text.find('\n', begin)) != std::string::npos; begin = end + 1)
+      read_line(file, ++line, std::string_view(text).substr(begin, end - begin));
+    text.erase(0, begin);
+    if (text.size() <= kMaxLine) return true;
+    problem(file, line + 1, fmt::format("a line longer than {} MiB: not a log entry; the rest of the file is not read",
+                                        kMaxLine >> 20));
+    return !(refused = true);
+  });
+  if (failure) {
+    problem(file, 0, *failure);
+    if (format == LogFormat::events || refused) return;
+  }
+  if (refused) return;
+  std::string_view rest = text;
+  if (!started && !skip_byte_order_mark(rest, file)) return;
+  if (format == LogFormat::events) read_events(rest, file);
+  else if (!rest.empty()) read_line(file, ++line, rest);
+}
+
+
+bool load_iot_logs(const std::string& folder, Snapshot& snapshot, Diagnostics& diagnostics) {
   const std::string folder_name = file_name(SnapshotFile::iot_logs);
-  std::error_code error;
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
-    const std::string extension = entry.path().extension().string();
-    if (entry.is_regular_file() && (extension == ".json" || extension == ".jsonl")) files.push_back(entry.path());
+  const PathInfo info = inspect_path(folder);
+  if (info.kind != PathKind::directory) {
+    diagnostics.error(folder_name, fmt::format("{}; expected a folder of log files, so no log was read",
+                                               info.kind == PathKind::regular ? "is a regular file" : info.problem));
+    return false;
   }
-  if (error) {
-    diagnostics.error(folder_name, "cannot read the folder: " + error.message());
-    return;
+  std::string error;
+  std::optional<std::vector<FolderEntry>> entries = list_folder(folder, error);
+  if (!entries) {
+    diagnostics.error(folder_name, "cannot read the folder: " + error);
+    return false;
   }
-  std::sort(files.begin(), files.end());
   LogReader reader(snapshot, diagnostics);
-  for (const auto& path : files) {
-    const std::string file = folder_name + "/" + path.filename().string();
-    if (path.extension() == ".jsonl") reader.read_lines(path, file);
-    else reader.read_events(path, file);
+  for (const FolderEntry& entry : *entries) {
+    const std::string file = folder_name + "/" + entry.name;
+    const std::string path = folder + "/" + entry.name;
+    if (entry.info.kind == PathKind::directory) {
+      diagnostics.warning(file, "is a folder: not read (log files must lie directly in iot-logs/)");
+      continue;
+    }
+    if (entry.info.kind != PathKind::regular) {
+      diagnostics.error(file, entry.info.problem + "; not read");
+      continue;
+    }
+    const LogFileKind kind = kind_of(entry.name);
+    if (!kind.format) {
+      diagnostics.warning(file, "not read: not a log file (expected NAME.json, NAME.jsonl, or either with .gz, or a "
+                                "CloudWatch Logs export NAME.gz)");
+      continue;
+    }
+    if (kind.gzip) reader.read_gzip_file(path, file, *kind.format);
+    else reader.read_file(path, file, *kind.format);
   }
+  return true;
 }
 
 }  // namespace fleetaudit::load

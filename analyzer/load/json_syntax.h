@@ -15,4 +15,8 @@ struct SyntaxError {
 // nullopt when `text` is one well-formed JSON value (surrounded by optional whitespace).
 std::optional<SyntaxError> find_syntax_error(std::string_view text);
 
+// The offset of the first '{' or '[' that opens a level deeper than `limit` (outside strings), or
+// nullopt when `text` nests no deeper.
+std::optional<size_t> find_nesting_beyond(std::string_view text, size_t limit);
+
 }  // namespace fleetaudit

@@ -28,7 +28,8 @@ bool load_iam_service_last_accessed(FileReader& file, ondemand::parser& parser, 
 // roles, reporting each one the IAM details do not describe.
 void link_iam_roles(Snapshot& snapshot, Diagnostics& diagnostics);
 bool load_audit_suppressions(FileReader& file, ondemand::parser& parser, Snapshot& snapshot);
-// iot-logs/: every *.json ({"events": [...]}) and *.jsonl file in the folder, in name order.
-void load_iot_logs(const std::string& folder, Snapshot& snapshot, Diagnostics& diagnostics);
+// iot-logs/: every *.json ({"events": [...]}), *.jsonl and *.gz file in the folder, in name
+// order. False (reported) when iot-logs is not a readable folder: then no log was read.
+bool load_iot_logs(const std::string& folder, Snapshot& snapshot, Diagnostics& diagnostics);
 
 }  // namespace fleetaudit::load

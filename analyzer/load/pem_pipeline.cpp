@@ -19,7 +19,7 @@ void extract_certificate_facts(const std::vector<PendingPem>& pending, size_t be
     if (problem.empty()) problem = x509::extract_facts(der, pem.certificate_id, out.facts[i]);
     if (!problem.empty()) {
       out.facts[i] = {};
-      problems.push_back({pem.offset, pem.record_index, std::move(problem)});
+      problems.push_back({pem.offset, pem.record_index, pem.certificate_id, std::move(problem)});
     } else if (keep_der) {
       out.der[i] = der;
     }
@@ -85,8 +85,10 @@ void PemPipeline::collect_oldest() {
     if (keep_der_) table_.der[job.rows[i]] = std::move(extracted.der[i]);
   }
   for (const PemProblem& problem : extracted.problems)
-    file_.report_at(problem.offset, JsonPath("certificateDescriptions", problem.record_index, "certificatePem"),
-                    "cannot read the certificate: " + problem.message);
+    file_.report_rendered(problem.offset,
+                          JsonPath("certificateDescriptions", problem.record_index, "certificatePem").render(),
+                          "cannot read the certificate: " + problem.message, DiagnosticSeverity::error,
+                          problem.certificate_id.empty() ? std::string() : record_label("certificateId", problem.certificate_id));
 }
 
 }  // namespace fleetaudit::load

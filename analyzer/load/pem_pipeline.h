@@ -27,6 +27,7 @@ struct PendingPem {
 struct PemProblem {
   uint64_t offset;
   int64_t record_index;
+  std::string_view certificate_id;  // in the interner's arena
   std::string message;
 };
 

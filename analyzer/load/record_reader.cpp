@@ -4,6 +4,7 @@
 
 #include "analyzer/load/json_syntax.h"
 #include "analyzer/load/mapped_file.h"
+#include "analyzer/load/text_encoding.h"
 
 #include <algorithm>
 #include <cstring>
@@ -119,9 +120,95 @@ TextPosition FileReader::position_at(uint64_t offset) {
   return counted_position_;
 }
 
-void FileReader::report_rendered(uint64_t offset, std::string path, std::string message, DiagnosticSeverity severity) {
+void FileReader::report_rendered(uint64_t offset, std::string path, std::string message, DiagnosticSeverity severity,
+                                 std::string record) {
   TextPosition position = position_at(offset);
-  diagnostics_.add({severity, file_name_, position.line, position.column, std::move(path), std::move(message)});
+  diagnostics_.add(
+      {severity, file_name_, position.line, position.column, std::move(path), std::move(message), std::move(record)});
+}
+
+bool FileReader::check_encoding(uint64_t& start) {
+  char head[4] = {};
+  const size_t got = source_.read(0, head, sizeof head);
+  TextEncoding encoding = detect_text_encoding(std::string_view(head, got));
+  if (!encoding.problem.empty()) {
+    malformed_reported_ = true;  // no second message about the JSON
+    report_at(0, JsonPath{}, encoding.problem);
+    return false;
+  }
+  start = encoding.bom_length;
+  return true;
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence at text[at] (a byte >= 0x80), or 0 when it is not one.
+size_t utf8_sequence_length(std::string_view text, size_t at) {
+  auto byte = [&](size_t i) { return at + i < text.size() ? static_cast<unsigned char>(text[at + i]) : 0; };
+  const unsigned char lead = byte(0);
+  const size_t length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xC2 && lead <= 0xDF ? 2 : 0;
+  for (size_t i = 1; i < length; ++i)
+    if ((byte(i) & 0xC0) != 0x80) return 0;
+  if (length == 3 && ((lead == 0xE0 && byte(1) < 0xA0) || (lead == 0xED && byte(1) > 0x9F))) return 0;
+  if (length == 4 && ((lead == 0xF0 && byte(1) < 0x90) || (lead == 0xF4 && byte(1) > 0x8F))) return 0;
+  return length;
+}
+
+}  // namespace
+
+bool FileReader::blank_invalid_utf8(std::string_view text) {
+  bool found = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) continue;
+    if (const size_t length = utf8_sequence_length(text, i); length > 0) {
+      i += length - 1;
+      continue;
+    }
+    const char* at = text.data() + i;
+    if (at < buffer_file_start_ || at >= buffer_end_) continue;  // not the file's own text
+    const uint64_t offset = offset_of(at);
+    auto place = std::lower_bound(invalid_utf8_.begin(), invalid_utf8_.end(), offset,
+                                  [](const InvalidByte& bad, uint64_t value) { return bad.offset < value; });
+    if (place == invalid_utf8_.end() || place->offset != offset)
+      invalid_utf8_.insert(place, {offset, static_cast<unsigned char>(text[i]), false});
+    write(at, "?");
+    found = true;
+  }
+  return found;
+}
+
+bool FileReader::report_unclaimed_invalid_utf8() {
+  bool clean = true;
+  for (InvalidByte& bad : invalid_utf8_) {
+    if (bad.reported) continue;
+    bad.reported = true;
+    clean = false;
+    report_at(bad.offset, JsonPath{},
+              fmt::format("invalid UTF-8: byte 0x{:02X} is not part of a UTF-8 sequence (read as '?')", bad.byte));
+  }
+  return clean;
+}
+
+simdjson::simdjson_result<ondemand::document> iterate_text(FileReader& file, ondemand::parser& parser,
+                                                          std::string_view text) {
+  auto result = parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING);
+  if (result.error() != simdjson::UTF8_ERROR || !file.blank_invalid_utf8(text)) return result;
+  return parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING);
+}
+
+std::string_view naming_field(std::string_view array_key) {
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"certificateDescriptions", "certificateId"}, {"things", "thingName"},
+      {"thingPrincipals", "thingName"},             {"policies", "policyName"},
+      {"policyTargets", "policyName"},              {"thingGroupMemberships", "thingName"},
+      {"roleAliasDescriptions", "roleAlias"},       {"identityPoolRoles", "IdentityPoolId"},
+      {"serviceLastAccessed", "roleArn"},           {"suppressions", "checkName"},
+      {"RoleDetailList", "RoleName"},               {"Policies", "PolicyName"},
+      {"UserDetailList", "UserName"},               {"GroupDetailList", "GroupName"},
+  };
+  for (const auto& [array, field] : kNames)
+    if (array == array_key) return field;
+  return {};
 }
 
 void FileReader::report_malformed(simdjson::error_code code) {
@@ -135,9 +222,18 @@ void FileReader::report_malformed(simdjson::error_code code) {
     mapped = MappedFile::open(source_.path(), error);
     if (mapped) text = std::string_view(mapped->data(), mapped->size());
   }
+  // A byte-order mark is no syntax error: the loaders skip it.
+  const size_t start = detect_text_encoding(text.substr(0, 4)).bom_length;
+  text.remove_prefix(start);
   std::optional<SyntaxError> syntax = find_syntax_error(text);
+  std::optional<size_t> too_deep = syntax ? std::nullopt : find_nesting_beyond(text, kMaxDepth);
   if (syntax) {
-    report_at(syntax->offset, JsonPath{}, "malformed JSON: " + syntax->message);
+    report_at(start + syntax->offset, JsonPath{}, "malformed JSON: " + syntax->message);
+  } else if (too_deep) {
+    report_at(start + *too_deep, JsonPath{},
+              fmt::format("JSON nested deeper than {} levels (the limit; AWS output nests far less): the level past "
+                          "the limit opens here, and the file is not read from this record on",
+                          kMaxDepth));
   } else if (code == simdjson::CAPACITY) {
     report_at(0, JsonPath{}, "a single record is too large to parse");
   } else {
@@ -188,9 +284,32 @@ void RecordReader::check_not_cut() {
 
 void RecordReader::commit() {
   if (index_ >= 0 && ok_) file_.count_record_read();
-  for (PendingProblem& problem : pending_)
-    file_.report_rendered(problem.offset, std::move(problem.path), std::move(problem.message), problem.severity);
+  if (pending_.empty()) return;
+  const std::string name = name_.empty() ? std::string() : record_label(name_field_, name_);
+  for (PendingProblem& problem : pending_) {
+    if (problem.invalid_byte >= 0) file_.invalid_utf8()[static_cast<size_t>(problem.invalid_byte)].reported = true;
+    file_.report_rendered(problem.offset, std::move(problem.path), std::move(problem.message), problem.severity, name);
+  }
   pending_.clear();
+}
+
+void RecordReader::claim_invalid_utf8() {
+  utf8_checked_ = true;
+  if (index_ < 0) return;  // the top level: bytes outside records are reported at the end
+  const uint64_t begin = file_.offset_of(start_);
+  const char* next = next_token();
+  const uint64_t end = file_.offset_of(next != nullptr ? next : file_.buffer_end());
+  std::vector<FileReader::InvalidByte>& bad = file_.invalid_utf8();
+  auto first = std::lower_bound(bad.begin(), bad.end(), begin,
+                                [](const FileReader::InvalidByte& byte, uint64_t value) { return byte.offset < value; });
+  for (size_t i = static_cast<size_t>(first - bad.begin()); i < bad.size() && bad[i].offset < end; ++i) {
+    ok_ = false;
+    pending_.push_back({bad[i].offset, path({}).render(),
+                        fmt::format("invalid UTF-8: byte 0x{:02X} is not part of a UTF-8 sequence; the record is "
+                                    "skipped, the others are read",
+                                    bad[i].byte),
+                        DiagnosticSeverity::error, static_cast<int64_t>(i)});
+  }
 }
 
 bool RecordReader::error(simdjson::error_code code, const char* at, const JsonPath& path, std::string_view expected) {
@@ -216,6 +335,7 @@ std::optional<std::string_view> RecordReader::string(ondemand::value value, cons
     error(code, at, path, "a string");
     return std::nullopt;
   }
+  if (path.field == name_field_ && path.field_index < 0 && path.subfield.empty() && !name_field_.empty()) name_ = text;
   return text;
 }
 

@@ -57,7 +57,8 @@ public:
                  DiagnosticSeverity severity = DiagnosticSeverity::error) {
     report_rendered(offset, path.render(), std::move(message), severity);
   }
-  void report_rendered(uint64_t offset, std::string path, std::string message, DiagnosticSeverity severity);
+  void report_rendered(uint64_t offset, std::string path, std::string message, DiagnosticSeverity severity,
+                       std::string record = {});
   void report(const char* at, const JsonPath& path, std::string message,
               DiagnosticSeverity severity = DiagnosticSeverity::error) {
     report_at(offset_of(at), path, std::move(message), severity);
@@ -94,7 +95,28 @@ public:
   // Line and column of a file offset (counted from the last position asked for).
   TextPosition position_at(uint64_t offset);
 
+  // Where the JSON text starts: after a UTF-8 byte-order mark, if any. False (reported) when
+  // the file is UTF-16 or UTF-32.
+  bool check_encoding(uint64_t& start);
+
+  // Invalid UTF-8 costs only the record that holds it: when simdjson rejects a window for it,
+  // each bad byte in `text` is overwritten with '?' (undone with the other writes) and
+  // remembered, so that the record spanning it fails (RecordReader::ok) and the rest of the
+  // window is read. False when `text` held no invalid byte.
+  bool blank_invalid_utf8(std::string_view text);
+  bool has_invalid_utf8() const { return !invalid_utf8_.empty(); }
+  // The problem for each bad byte in [begin, end) not yet reported, for a record's pending list.
+  struct InvalidByte {
+    uint64_t offset;
+    unsigned char byte;
+    bool reported;
+  };
+  std::vector<InvalidByte>& invalid_utf8() { return invalid_utf8_; }
+  // Reports the bad bytes no record claimed (outside every record); false when there were some.
+  bool report_unclaimed_invalid_utf8();
+
 private:
+  std::vector<InvalidByte> invalid_utf8_;  // sorted by offset
 
   std::string file_name_;
   const ByteSource& source_;
@@ -132,10 +154,17 @@ bool is_value_error(simdjson::error_code code);
 // error marks it broken, and the caller stops reading the file.
 class RecordReader {
 public:
-  RecordReader(FileReader& file, std::string_view array, int64_t index, const char* start)
-      : file_(file), array_(array), index_(index), start_(start) {}
+  // `name_field`: the field that names a record of this array (naming_field), for diagnostics.
+  RecordReader(FileReader& file, std::string_view array, int64_t index, const char* start,
+               std::string_view name_field = {})
+      : file_(file), array_(array), index_(index), start_(start), name_field_(name_field) {}
 
-  bool ok() const { return ok_; }
+  // False when some field could not be read. Asked once the record has been read: a record
+  // that holds invalid UTF-8 fails here.
+  bool ok() {
+    if (file_.has_invalid_utf8() && !utf8_checked_) claim_invalid_utf8();
+    return ok_;
+  }
   bool broken() const { return broken_; }
   int64_t index() const { return index_; }
   // Problems are held until the record is known to be whole: a record cut by the end of a
@@ -179,12 +208,14 @@ public:
 
 private:
   bool consume_depth(ondemand::value value, const JsonPath& path, int depth);
+  void claim_invalid_utf8();
 
   struct PendingProblem {
     uint64_t offset;
     std::string path;  // rendered at once: the views a JsonPath holds die with the window
     std::string message;
     DiagnosticSeverity severity;
+    int64_t invalid_byte = -1;  // index into FileReader::invalid_utf8(), marked reported on commit
   };
 
   FileReader& file_;
@@ -196,7 +227,19 @@ private:
   std::vector<PendingProblem> pending_;
   ondemand::document* document_ = nullptr;
   const char* appended_ = nullptr;
+  std::string_view name_field_;
+  std::string_view name_;  // the value of name_field_, in the parser's buffer until the next window
+  bool utf8_checked_ = false;
 };
+
+// The field whose value names a record of the array `array_key` (certificateId, thingName,
+// policyName, …), or empty.
+std::string_view naming_field(std::string_view array_key);
+
+// Iterates `text` as one document. A window that simdjson rejects for invalid UTF-8 is iterated
+// again with the bad bytes blanked (see FileReader::blank_invalid_utf8).
+simdjson::simdjson_result<ondemand::document> iterate_text(FileReader& file, ondemand::parser& parser,
+                                                          std::string_view text);
 
 // The location of a value in the buffer (its first token).
 const char* location_of(ondemand::value& value);

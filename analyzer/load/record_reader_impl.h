@@ -1,15 +1,18 @@
 #pragma once
 // Template bodies of record_reader.h.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <unordered_set>
 
 namespace fleetaudit::load {
 
 // Iterates the whole of `text` (already in the reader's buffer) as one top-level object.
 template <class Visit>
 bool parse_top_object(FileReader& file, ondemand::parser& parser, std::string_view text, Visit&& visit) {
-  auto document_result = parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING);
+  auto document_result = iterate_text(file, parser, text);
   if (document_result.error()) {
     file.report_malformed(document_result.error());
     return false;
@@ -37,12 +40,15 @@ bool parse_top_object(FileReader& file, ondemand::parser& parser, std::string_vi
     file.report_malformed(simdjson::TRAILING_CONTENT);
     return false;
   }
-  return record.ok();
+  const bool ok = record.ok();
+  return file.report_unclaimed_invalid_utf8() && ok;
 }
 
 template <class Visit>
 bool with_top_object(FileReader& file, ondemand::parser& parser, Visit&& visit) {
-  std::string_view text = file.fill({}, 0, static_cast<size_t>(file.source().size()));
+  uint64_t start = 0;
+  if (!file.check_encoding(start)) return false;
+  std::string_view text = file.fill({}, start, static_cast<size_t>(file.source().size() - start));
   return parse_top_object(file, parser, text, visit);
 }
 
@@ -63,11 +69,12 @@ WindowOutcome read_window(FileReader& file, ondemand::parser& parser, std::strin
                           bool final_window, uint64_t window_start, const char* suffix, std::string_view array_key,
                           int64_t& index, bool& found, Visit& visit) {
   using Outcome = WindowOutcome;
-  auto document_result = parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING);
+  auto document_result = iterate_text(file, parser, text);
   if (document_result.error()) return {Outcome::malformed, 0, false, document_result.error()};
   ondemand::document& document = document_result.value_unsafe();
   // Where the last whole record ended: a cut after it resumes there.
   uint64_t resume_at = window_start;
+  const std::string_view name_field = naming_field(array_key);
   // The array was closed by the brackets appended to a cut window, not by the file.
   auto closed_by_suffix = [&](const char* after) { return suffix != nullptr && (after == nullptr || after >= suffix); };
   auto resume = [&]() {
@@ -88,7 +95,7 @@ WindowOutcome read_window(FileReader& file, ondemand::parser& parser, std::strin
         return resume();
       }
       const uint64_t record_offset = file.offset_of(start);
-      RecordReader record(file, array_key, index, start);
+      RecordReader record(file, array_key, index, start, name_field);
       record.set_cut(&document, suffix);
       ondemand::object object;
       if (auto error = element.get_object().get(object); error) {
@@ -144,8 +151,13 @@ WindowOutcome read_window(FileReader& file, ondemand::parser& parser, std::strin
   for (auto field_result : top) {
     ondemand::field field;
     std::string_view key;
-    if (std::move(field_result).get(field) || field.unescaped_key().get(key)) return top_broken();
+    if (std::move(field_result).get(field)) return top_broken();
+    const char* key_at = field.key().raw() - 1;  // the opening quote; unescaped_key() consumes the key
+    if (field.unescaped_key().get(key)) return top_broken();
     ondemand::value value = field.value();
+    if (key == array_key && found)
+      top_reader.warn_at(key_at, JsonPath{key},
+                         fmt::format("duplicate key \"{}\"; only its first array is read", key));
     if (key != array_key || found) {
       top_reader.consume(value, JsonPath{key});
       if (top_reader.broken()) return top_broken();
@@ -180,7 +192,8 @@ WindowOutcome read_window(FileReader& file, ondemand::parser& parser, std::strin
   const char* trailing = nullptr;
   if (document.current_location().get(trailing) != simdjson::OUT_OF_BOUNDS)
     return {Outcome::malformed, 0, false, simdjson::TRAILING_CONTENT};
-  return {Outcome::finished, 0, top_reader.ok()};
+  const bool top_ok = top_reader.ok();
+  return {Outcome::finished, 0, file.report_unclaimed_invalid_utf8() && top_ok};
 }
 
 }  // namespace detail
@@ -191,6 +204,7 @@ bool for_each_record(FileReader& file, ondemand::parser& parser, std::string_vie
   const uint64_t size = file.source().size();
   uint64_t window = std::max<size_t>(file.window_bytes(), 64);
   uint64_t position = 0;
+  if (!file.check_encoding(position)) return false;
   bool in_array = false;
   bool found = false;
   int64_t index = 0;
@@ -274,9 +288,33 @@ bool for_each_record(FileReader& file, ondemand::parser& parser, std::string_vie
 
 namespace fleetaudit::load {
 
-// Calls visit(key, value) for each member of `object`; stops when the record breaks.
+// The keys of one object seen so far. Snapshot records have a dozen keys: a linear scan of those
+// is cheaper than hashing; an object with many keys is checked through a set.
+class DuplicateKeys {
+ public:
+  bool repeated(std::string_view key) {
+    if (count_ < kInline) {
+      for (size_t i = 0; i < count_; ++i)
+        if (inline_[i] == key) return true;
+      inline_[count_++] = key;
+      return false;
+    }
+    if (many_.empty()) many_.insert(inline_, inline_ + kInline);
+    return !many_.insert(key).second;
+  }
+
+ private:
+  static constexpr size_t kInline = 16;
+  std::string_view inline_[kInline];
+  size_t count_ = 0;
+  std::unordered_set<std::string_view> many_;
+};
+
+// Calls visit(key, value) for each member of `object`; stops when the record breaks. A key
+// given twice is warned about: the loaders keep the last value, as most JSON readers do.
 template <class Visit>
 void for_each_field(RecordReader& record, ondemand::object object, const JsonPath& where, Visit&& visit) {
+  DuplicateKeys seen;
   for (auto field_result : object) {
     ondemand::field field;
     if (auto code = std::move(field_result).get(field); code) {
@@ -284,10 +322,14 @@ void for_each_field(RecordReader& record, ondemand::object object, const JsonPat
       return;
     }
     std::string_view key;
+    const char* key_at = field.key().raw() - 1;  // the opening quote; unescaped_key() consumes the key
     if (auto code = field.unescaped_key().get(key); code) {
       record.error(code, nullptr, where, "a string key");
       return;
     }
+    if (seen.repeated(key))
+      record.warn_at(key_at, where,
+                     fmt::format("duplicate key \"{}\"; the last value is used", key));
     visit(key, field.value());
     if (record.broken()) return;
   }

@@ -42,9 +42,10 @@ Loader loader_for(SnapshotFile file, const LoadOptions& options) {
   return nullptr;
 }
 
+// lstat, not stat: a dangling or looping link is found, and then reported when it cannot be read.
 bool exists(const std::string& path) {
   struct stat info {};
-  return stat(path.c_str(), &info) == 0;
+  return lstat(path.c_str(), &info) == 0;
 }
 
 // Loads one snapshot file (not iot-logs/) into `snapshot`.
@@ -121,8 +122,8 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
   for (SnapshotFile kind : found) {
     if (certificate_thread && loads_on_certificate_thread(kind)) continue;
     if (kind == SnapshotFile::iot_logs) {
-      load::load_iot_logs(directory + "/" + file_name(kind), snapshot, diagnostics);
-      snapshot.present[static_cast<size_t>(kind)] = true;
+      snapshot.present[static_cast<size_t>(kind)] =
+          load::load_iot_logs(directory + "/" + file_name(kind), snapshot, diagnostics);
     } else {
       load_file(directory, kind, parser, snapshot, diagnostics, options);
     }

@@ -43,6 +43,7 @@ bool for_each_record_in_arrays(FileReader& file, ondemand::parser& parser, std::
         continue;
       }
       int64_t index = 0;
+      const std::string_view name_field = naming_field(array_key);
       for (auto element_result : array) {
         ondemand::value element;
         if (auto error = std::move(element_result).get(element); error) {
@@ -50,7 +51,7 @@ bool for_each_record_in_arrays(FileReader& file, ondemand::parser& parser, std::
           return;
         }
         const char* start = location_of(element);
-        RecordReader record(file, array_key, index, start);
+        RecordReader record(file, array_key, index, start, name_field);
         ondemand::object object;
         if (auto error = element.get_object().get(object); error) {
           if (record.error(error, start, record.path({}), "an object")) {

@@ -13,7 +13,11 @@ std::string Diagnostic::render() const {
     if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(column);
     out += ": ";
   }
-  if (!json_path.empty()) out += json_path + ": ";
+  if (!json_path.empty() || !record.empty()) {
+    out += json_path;
+    if (!record.empty()) out += (json_path.empty() ? "(" : " (") + record + ")";
+    out += ": ";
+  }
   if (severity == DiagnosticSeverity::warning) out += "warning: ";
   out += message;
   return out;
@@ -44,6 +48,26 @@ TextPosition position_of(const char* begin, size_t offset) {
   }
   position.column = static_cast<uint32_t>(end - line_start) + 1;
   return position;
+}
+
+std::string record_label(std::string_view field, std::string_view value) {
+  constexpr size_t kMaxShown = 120;
+  std::string out(field);
+  out += " \"";
+  for (size_t i = 0; i < value.size() && i < kMaxShown; ++i) {
+    const unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c < 0x20 || c == 0x7F || c == '"' || c == '\\') {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (value.size() > kMaxShown) out += "...";
+  out += '"';
+  return out;
 }
 
 }  // namespace fleetaudit

@@ -2,6 +2,7 @@
 // Problems found in the input. Lower layers collect them here; only the CLI prints them.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fleetaudit {
@@ -15,8 +16,11 @@ struct Diagnostic {
   uint32_t column = 0;    // 1-based, in bytes
   std::string json_path;  // e.g. certificateDescriptions[204].status
   std::string message;
+  // The record's identifying field when it could be read, e.g. certificateId "3f2a…"; empty
+  // otherwise. Rendered escaped: it is untrusted snapshot text.
+  std::string record = {};
 
-  // "file:line:col: path: message", the form every input problem is printed in.
+  // "file:line:col: path (record): message", the form every input problem is printed in.
   std::string render() const;
 };
 
@@ -24,10 +28,10 @@ class Diagnostics {
 public:
   void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
   void error(std::string file, std::string message) {
-    items_.push_back({DiagnosticSeverity::error, std::move(file), 0, 0, {}, std::move(message)});
+    items_.push_back({DiagnosticSeverity::error, std::move(file), 0, 0, {}, std::move(message), {}});
   }
   void warning(std::string file, std::string message) {
-    items_.push_back({DiagnosticSeverity::warning, std::move(file), 0, 0, {}, std::move(message)});
+    items_.push_back({DiagnosticSeverity::warning, std::move(file), 0, 0, {}, std::move(message), {}});
   }
   void append(const Diagnostics& other) { items_.insert(items_.end(), other.items_.begin(), other.items_.end()); }
   bool has_errors() const;
@@ -45,5 +49,8 @@ struct TextPosition {
   uint32_t column = 1;
 };
 TextPosition position_of(const char* begin, size_t offset);
+
+// `field "value"`, the value escaped (control bytes, quotes and backslashes as \xNN) and cut to a readable length.
+std::string record_label(std::string_view field, std::string_view value);
 
 }  // namespace fleetaudit

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
+
+#include "analyzer/load/input_files.h"
 
 namespace fleetaudit::x509 {
 
@@ -41,29 +43,30 @@ DebianFingerprint debian_fingerprint(std::string_view modulus) {
 }
 
 std::vector<std::string> WeakKeyBlocklist::load(const std::string& directory) {
-  namespace fs = std::filesystem;
   std::vector<std::string> problems;
   directory_ = directory;
-  std::error_code error;
-  fs::directory_iterator files(directory, error);
-  if (error) return {fmt::format("cannot read weak-key blocklist directory {}: {}", directory, error.message())};
+  std::string error;
+  std::optional<std::vector<FolderEntry>> entries = list_folder(directory, error);
+  if (!entries) return {fmt::format("cannot read weak-key blocklist directory {}: {}", directory, error)};
   constexpr std::string_view kPrefix = "blacklist.RSA-";
-  for (const fs::directory_entry& entry : files) {
-    std::string name = entry.path().filename().string();
+  for (const FolderEntry& entry : *entries) {
+    const std::string& name = entry.name;
+    const std::string path = directory + "/" + name;
     if (name.rfind(kPrefix, 0) != 0) continue;
     unsigned bits = 0;
     std::string_view suffix = std::string_view(name).substr(kPrefix.size());
     if (suffix.empty() || suffix.size() > 5 ||
         !std::all_of(suffix.begin(), suffix.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      problems.push_back(fmt::format("{}: expected blacklist.RSA-<bits>", entry.path().string()));
+      problems.push_back(fmt::format("{}: expected blacklist.RSA-<bits>", path));
       continue;
     }
     bits = static_cast<unsigned>(std::stoul(std::string(suffix)));
-    std::ifstream in(entry.path());
-    if (!in) {
-      problems.push_back(fmt::format("cannot read {}", entry.path().string()));
+    std::string contents;
+    if (!read_regular_file(path, contents, error)) {
+      problems.push_back(fmt::format("cannot read {}: {}", path, error));
       continue;
     }
+    std::istringstream in(contents);
     std::vector<DebianFingerprint>& list = by_bits_[bits];
     std::string line;
     size_t line_number = 0;
@@ -80,7 +83,7 @@ std::vector<std::string> WeakKeyBlocklist::load(const std::string& directory) {
       }
       if (!ok) {
         problems.push_back(
-            fmt::format("{}:{}: expected 20 hex digits (openssl-blacklist format)", entry.path().string(), line_number));
+            fmt::format("{}:{}: expected 20 hex digits (openssl-blacklist format)", path, line_number));
         continue;
       }
       list.push_back(fingerprint);

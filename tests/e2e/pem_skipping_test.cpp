@@ -25,7 +25,8 @@ TEST(PemSkipping, OnlyTheBeginLineIsCheckedWhenNoCheckReadsPems) {
       "FLEETAUDIT_CERTIFICATE_SNAPSHOT_INTEGRITY_CHECK": {"enabled": false},
       "FLEETAUDIT_PUBLIC_KEY_SHARED_CHECK": {"enabled": false},
       "FLEETAUDIT_WEAK_CERTIFICATE_ALGORITHM_CHECK": {"enabled": false}}})");
-  EXPECT_NE(errors.find("certificates.json:37:25: certificateDescriptions[2].certificatePem: cannot read the "
+  EXPECT_NE(errors.find("certificates.json:37:25: certificateDescriptions[2].certificatePem (certificateId "
+                        "\"76839aadc5f736f3a2ecc83cf3b9314e58c4681fa9ffda2eca6a1d4346bcfd86\"): cannot read the "
                         "certificate: holds a private key"),
             std::string::npos)
       << errors;

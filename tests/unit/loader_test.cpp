@@ -70,7 +70,7 @@ TEST(Loader, WrongTypeSkipsOnlyThatRecordWithFileLineColumnAndPath) {
             "  {\"certificateId\": \"ccc\", \"status\": \"ACTIVE\"}\n"
             "]}\n");
   Loaded loaded = load(dir);
-  EXPECT_EQ(loaded.rendered(), "certificates.json:3:38: certificateDescriptions[1].status: expected a string\n");
+  EXPECT_EQ(loaded.rendered(), "certificates.json:3:38: certificateDescriptions[1].status (certificateId \"bbb\"): expected a string\n");
   ASSERT_EQ(loaded.snapshot->certificates.size(), 2u);
   EXPECT_EQ(loaded.snapshot->text(loaded.snapshot->certificates.certificate_id[1]), "ccc");
   EXPECT_TRUE(loaded.diagnostics.has_errors());
@@ -86,7 +86,7 @@ TEST(Loader, UnknownEnumValueAndMissingField) {
             "]}\n");
   Loaded loaded = load(dir);
   EXPECT_EQ(loaded.rendered(),
-            "certificates.json:2:38: certificateDescriptions[0].status: expected one of ACTIVE, INACTIVE, REVOKED, "
+            "certificates.json:2:38: certificateDescriptions[0].status (certificateId \"aaa\"): expected one of ACTIVE, INACTIVE, REVOKED, "
             "PENDING_TRANSFER, REGISTER_INACTIVE, PENDING_ACTIVATION\n"
             "certificates.json:3:3: certificateDescriptions[1].certificateId: missing required field certificateId\n");
   EXPECT_EQ(loaded.snapshot->certificates.size(), 1u);
@@ -126,7 +126,7 @@ TEST(Loader, MalformedLiteralInAnIgnoredFieldIsStillCaught) {
             "]}\n");
   Loaded loaded = load(dir);
   EXPECT_EQ(loaded.rendered(),
-            "thing-principals.json:3:42: thingPrincipals[1].attributes: malformed JSON: invalid literal\n");
+            "thing-principals.json:3:42: thingPrincipals[1].attributes (thingName \"b\"): malformed JSON: invalid literal\n");
   const ThingPrincipalTable& attachments = loaded.snapshot->thing_principals;
   ASSERT_EQ(attachments.size(), 2u);
   EXPECT_EQ(loaded.snapshot->text(attachments.thing_name[1]), "c");

@@ -69,7 +69,9 @@ TEST(LogLoader, ReadsBothFormsAndReportsBadLinesWithFileAndLine) {
   EXPECT_EQ(events.succeeded[2], 0);
   EXPECT_EQ(rendered(diagnostics),
             "iot-logs/a.jsonl:3:1: expected a JSON object (one IoT log entry)\n"
-            "iot-logs/b.json:3:1: message: expected a string holding the log entry's JSON\n");
+            "iot-logs/b.json:3:1: message: expected a string holding the log entry's JSON\n"
+            "iot-logs/notes.txt: warning: not read: not a log file (expected NAME.json, NAME.jsonl, or either with "
+            ".gz, or a CloudWatch Logs export NAME.gz)\n");
 }
 
 }  // namespace
