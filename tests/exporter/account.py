@@ -269,5 +269,9 @@ def from_snapshot(directory):
             account.groups.setdefault(group["groupName"], {**group, "things": []})["things"].append(entry["thingName"])
     account.logging_v1 = load("logging-v1.json") or {}
     account.logging_v2 = load("logging-v2.json")
-    account.audit_configuration = load("audit-configuration.json") or account.audit_configuration
+    audit = load("audit-configuration.json") or account.audit_configuration
+    # botocore's IoT model (Debian's 1.29) knows only "enabled" per check: a member it does not
+    # model would never reach boto3 or the CLI, so the stub does not send one.
+    account.audit_configuration = {"auditCheckConfigurations": {
+        name: {"enabled": check["enabled"]} for name, check in audit["auditCheckConfigurations"].items()}}
     return account

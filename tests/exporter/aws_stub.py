@@ -17,7 +17,10 @@ import botocore.loaders
 import botocore.model
 import botocore.validate
 
-SERVICES = {"iot": "iot", "iam": "iam", "sts": "sts", "cognito-identity": "cognito-identity", "logs": "logs"}
+SERVICES = ("iot", "iam", "sts", "cognito-identity", "logs")
+# The service name in a request's SigV4 credential scope: AWS IoT's model signs as "execute-api".
+SIGNING_NAMES = {"execute-api": "iot", "iam": "iam", "sts": "sts", "cognito-identity": "cognito-identity",
+                 "logs": "logs"}
 XML_NAMESPACES = {"iam": "https://iam.amazonaws.com/doc/2010-05-08/", "sts": "https://sts.amazonaws.com/doc/2011-06-15/"}
 THROTTLE_CODES = {"iot": "ThrottlingException", "iam": "Throttling", "sts": "Throttling",
                   "cognito-identity": "TooManyRequestsException", "logs": "ThrottlingException"}
@@ -162,9 +165,9 @@ class Stub:
     @staticmethod
     def _service_of(request):
         match = re.search(r"Credential=[^/]+/\d+/[^/]+/([^/]+)/aws4_request", request.headers.get("Authorization", ""))
-        if not match or match.group(1) not in SERVICES:
+        if not match or match.group(1) not in SIGNING_NAMES:
             raise ApiError("InvalidSignatureException", "stub: no SigV4 credential scope", 400)
-        return match.group(1)
+        return SIGNING_NAMES[match.group(1)]
 
     def _parse(self, service, request):
         body = request.body
