@@ -9,6 +9,7 @@ import http.server
 import json
 import re
 import threading
+import time
 import urllib.parse
 import uuid
 from xml.sax.saxutils import escape
@@ -51,6 +52,25 @@ def _route_table():
 
 
 IOT_ROUTES = _route_table()
+
+
+def to_model(value, shape):
+    """A snapshot-form value (ISO or epoch times, IAM documents as JSON objects) in the types
+    botocore's shape expects: datetimes, and documents as the URL-encoded JSON IAM sends."""
+    if shape.type_name == "structure" and isinstance(value, dict):
+        return {name: to_model(item, shape.members[name]) if name in shape.members else item
+                for name, item in value.items()}
+    if shape.type_name == "list" and isinstance(value, list):
+        return [to_model(item, shape.member) for item in value]
+    if shape.type_name == "map" and isinstance(value, dict):
+        return {key: to_model(item, shape.value) for key, item in value.items()}
+    if shape.type_name == "timestamp" and isinstance(value, (int, float, str)):
+        if isinstance(value, str):
+            return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+    if shape.type_name == "string" and isinstance(value, dict):
+        return urllib.parse.quote(json.dumps(value))
+    return value
 
 
 def _to_wire_json(value, shape):
@@ -108,19 +128,25 @@ def page(items, token, size):
 
 
 class Stub:
-    """The account the stub serves, plus knobs: `page_size`, `throttle_every` (every Nth call is
-    throttled), `denied` (services that answer access denied), `fail` (operations that answer 500).
-    `calls` records every (service, operation) received, throttled ones included."""
+    """The account the stub serves, plus knobs: `page_size` (and `page_sizes` per operation),
+    `throttle_every` (every Nth call is throttled), `denied` (services that answer access denied),
+    `fail` (operations that answer 500), `delay` (seconds each call takes). `calls` records every
+    (service, operation) received, throttled ones included. The server stops by itself after
+    `lifetime` seconds, so a test that dies cannot leave it behind."""
 
-    def __init__(self, account, page_size=3, throttle_every=0, denied=(), fail=()):
+    def __init__(self, account, page_size=3, page_sizes=None, throttle_every=0, denied=(), fail=(), delay=0.0,
+                 validate=True, lifetime=600):
         self.account = account
-        self.page_size, self.throttle_every = page_size, throttle_every
-        self.denied, self.fail = set(denied), set(fail)
+        self.page_size, self.page_sizes, self.throttle_every = page_size, dict(page_sizes or {}), throttle_every
+        self.denied, self.fail, self.delay, self.validate = set(denied), set(fail), delay, validate
         self.calls = []
+        self.bugs = []
         self.lock = threading.Lock()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self.watchdog = threading.Timer(lifetime, self.server.shutdown)
+        self.watchdog.daemon = True
 
     @property
     def url(self):
@@ -128,9 +154,11 @@ class Stub:
 
     def __enter__(self):
         self.thread.start()
+        self.watchdog.start()
         return self
 
     def __exit__(self, *exc):
+        self.watchdog.cancel()
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(10)
@@ -158,8 +186,13 @@ class Stub:
         handler = getattr(self.account, operation, None)
         if handler is None:
             raise ApiError("UnknownOperationException", f"stub does not implement {operation}", 400)
-        response = handler(params, self.page_size)
-        validate_output(service, operation, response)
+        if self.delay:
+            time.sleep(self.delay)
+        shape = MODELS[service].operation_model(operation).output_shape
+        response = handler(params, self.page_sizes.get(operation, self.page_size))
+        response = to_model(response, shape) if shape else response
+        if self.validate:
+            validate_output(service, operation, response)
         return service, operation, response
 
     @staticmethod
@@ -256,5 +289,4 @@ class Stub:
             def log_message(self, *args):
                 pass
 
-        self.bugs = []
         return Handler
