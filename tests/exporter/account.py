@@ -186,8 +186,9 @@ class Account:
             "JobStatus": "COMPLETED", "JobType": "SERVICE_LEVEL", "JobCreationDate": "2026-11-20T08:00:00Z",
             "JobCompletionDate": "2026-11-20T08:00:05Z", "ServicesLastAccessed": []})
         if job["polls"] == 1:  # a real job takes a moment: the first poll says so
+            # (botocore's model requires a completion date even then)
             return {"JobStatus": "IN_PROGRESS", "JobCreationDate": details["JobCreationDate"],
-                    "ServicesLastAccessed": [], "IsTruncated": False}
+                    "JobCompletionDate": details["JobCreationDate"], "ServicesLastAccessed": [], "IsTruncated": False}
         items, token = page(details.get("ServicesLastAccessed", []), params.get("Marker"),
                             limit(params, "MaxItems", size))
         response = {**details, "ServicesLastAccessed": items, "IsTruncated": token is not None}
