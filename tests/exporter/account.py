@@ -68,8 +68,9 @@ class Account:
                  "creationDate": c["creationDate"], **{k: c[k] for k in extra if k in c}} for c in table.values()]
 
     def ListCertificates(self, params, size):
-        items, token = page(self._certificate_list(self.certificates, ("certificateMode",)), params.get("marker"),
-                            limit(params, "pageSize", size))
+        if getattr(self, "_listed_certificates", None) is None:  # a large fleet lists in many pages
+            self._listed_certificates = self._certificate_list(self.certificates, ("certificateMode",))
+        items, token = page(self._listed_certificates, params.get("marker"), limit(params, "pageSize", size))
         return {"certificates": items, **({"nextMarker": token} if token else {})}
 
     def DescribeCertificate(self, params, size):
@@ -309,4 +310,60 @@ def from_snapshot(directory):
     for load in (_load_things, _load_certificates, _load_policies, _load_logging_and_audit, _load_identity,
                  _load_logs):
         load(account, directory)
+    return account
+
+
+# ---- a synthetic fleet of any size (for resumption and scale) ----
+
+PEM_FILE = os.path.join(os.path.dirname(__file__), "..", "data", "x509", "roca-safe-cert06-2048bit.pem")
+
+
+def synthetic(things, groups=20):
+    """`things` things with one certificate each (every one the same real PEM), in `groups` groups,
+    two policies (one with an older version) and v1 logging: the shape of a plain large fleet."""
+    account = Account()
+    with open(PEM_FILE, encoding="utf-8") as file:
+        pem = file.read()
+    for number in range(groups):
+        name = f"group-{number:03d}"
+        account.groups[name] = {"groupName": name, "groupArn": account.arn("thinggroup", name), "things": []}
+    group_list = list(account.groups.values())
+    for number in range(things):
+        name = f"thing-{number:07d}"
+        certificate_id = f"{number:064x}"
+        account.things.append({"thingName": name, "thingArn": account.arn("thing", name), "thingTypeName": "sensor",
+                               "attributes": {"site": f"site-{number % 50}"}, "version": 1})
+        account.thing_principals[name] = [account.arn("cert", certificate_id)]
+        account.certificates[certificate_id] = {
+            "certificateArn": account.arn("cert", certificate_id), "certificateId": certificate_id,
+            "status": "ACTIVE", "certificatePem": pem, "ownedBy": account.account_id,
+            "creationDate": 1735689600 + number, "lastModifiedDate": 1735689600 + number, "customerVersion": 1,
+            "generationId": "1", "validity": {"notBefore": 1735689600, "notAfter": 2051222400},
+            "certificateMode": "DEFAULT"}
+        group_list[number % groups]["things"].append(name)
+    document = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iot:Connect", "Resource": "arn:aws:iot:*:*:client/${iot:Connection.Thing.ThingName}"}]})
+    for name in ("SensorPolicy", "OldPolicy"):
+        arn = account.arn("policy", name)
+        versions = [{"policyArn": arn, "policyName": name, "policyDocument": document, "policyVersionId": str(v),
+                     "isDefaultVersion": v == 2, "creationDate": 1735689600 + v, "lastModifiedDate": 1735689600 + v,
+                     "generationId": str(v)} for v in (1, 2)]
+        account.policies[name] = {"policy": {"policyName": name, "policyArn": arn, "policyDocument": document,
+                                             "defaultVersionId": "2", "creationDate": 1735689600,
+                                             "lastModifiedDate": 1735689602, "generationId": "2"},
+                                  "versions": versions}
+        account.policy_targets[name] = [account.arn("cert", f"{0:064x}")]
+    account.logging_v1 = {"roleArn": f"arn:aws:iam::{account.account_id}:role/IoTLogging", "logLevel": "ERROR"}
+    role = f"arn:aws:iam::{account.account_id}:role/SensorUpload"
+    account.role_aliases["sensor-upload"] = {
+        "roleAlias": "sensor-upload", "roleAliasArn": account.arn("rolealias", "sensor-upload"), "roleArn": role,
+        "owner": account.account_id, "credentialDurationSeconds": 3600, "creationDate": 1735689600,
+        "lastModifiedDate": 1735689600}
+    account.iam["RoleDetailList"] = [{
+        "Path": "/", "RoleName": "SensorUpload", "RoleId": "AROAEXAMPLESENSORUPLOAD", "Arn": role,
+        "CreateDate": "2025-01-01T00:00:00Z", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "credentials.iot.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+        "RolePolicyList": [{"PolicyName": "upload", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::sensor-uploads/*"}]}}],
+        "AttachedManagedPolicies": [], "InstanceProfileList": [], "Tags": []}]
     return account

@@ -130,7 +130,8 @@ def page(items, token, size):
 class Stub:
     """The account the stub serves, plus knobs: `page_size` (and `page_sizes` per operation),
     `throttle_every` (every Nth call is throttled), `denied` (services that answer access denied),
-    `fail` (operations that answer 500), `delay` (seconds each call takes). `calls` records every
+    `fail` (operations that answer a non-retryable error), `delay` (seconds each call takes, one
+call at a time: a slow account to interrupt). `calls` records every
     (service, operation) received, throttled ones included. The server stops by itself after
     `lifetime` seconds, so a test that dies cannot leave it behind."""
 
@@ -141,9 +142,10 @@ class Stub:
         self.denied, self.fail, self.delay, self.validate = set(denied), set(fail), delay, validate
         self.calls = []
         self.bugs = []
-        self.lock = threading.Lock()
+        self.lock, self.slow_lock = threading.Lock(), threading.Lock()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
+        self.server.handle_error = lambda request, address: None  # a client killed mid-request
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
         self.watchdog = threading.Timer(lifetime, self.server.shutdown)
         self.watchdog.daemon = True
@@ -179,15 +181,16 @@ class Stub:
             code, status = DENIED_CODES[service]
             raise ApiError(code, f"User: arn:aws:sts::{self.account.account_id}:assumed-role/auditor/test is not "
                                  f"authorized to perform: {service}:{operation}", status)
-        if operation in self.fail:
-            raise ApiError("InternalFailureException", "stub: planted internal failure", 500)
+        if operation in self.fail:  # a failure no retry mends
+            raise ApiError("InvalidRequestException", "stub: planted failure", 400)
         if self.throttle_every and number % self.throttle_every == 0:
             raise ApiError(THROTTLE_CODES[service], "Rate exceeded", 429 if service == "iot" else 400)
         handler = getattr(self.account, operation, None)
         if handler is None:
             raise ApiError("UnknownOperationException", f"stub does not implement {operation}", 400)
         if self.delay:
-            time.sleep(self.delay)
+            with self.slow_lock:
+                time.sleep(self.delay)
         shape = MODELS[service].operation_model(operation).output_shape
         response = handler(params, self.page_sizes.get(operation, self.page_size))
         response = to_model(response, shape) if shape else response

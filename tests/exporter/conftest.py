@@ -35,8 +35,7 @@ def readme_policy_actions():
 IAM_PREFIX = {"iot": "iot", "iam": "iam", "sts": "sts", "cognito-identity": "cognito-identity", "logs": "logs"}
 
 
-@pytest.fixture
-def aws_env(tmp_path):
+def new_aws_env(tmp_path):
     """Credentials and configuration of a new user, isolated from the machine's own."""
     config = tmp_path / "aws-config"
     config.write_text("[default]\nregion = eu-west-1\n")
@@ -45,8 +44,14 @@ def aws_env(tmp_path):
                AWS_CONFIG_FILE=str(config), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-credentials"),
                AWS_EC2_METADATA_DISABLED="true", AWS_PAGER="", NO_PROXY="127.0.0.1", no_proxy="127.0.0.1",
                TZ=os.environ.get("FLEETAUDIT_TEST_TZ", "America/Los_Angeles"))
-    env.pop("HTTP_PROXY", None), env.pop("HTTPS_PROXY", None), env.pop("http_proxy", None), env.pop("https_proxy", None)
+    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        env.pop(proxy, None)
     return env
+
+
+@pytest.fixture
+def aws_env(tmp_path):
+    return new_aws_env(tmp_path)
 
 
 @pytest.fixture
