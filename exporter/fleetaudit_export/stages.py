@@ -77,10 +77,10 @@ def listing(ctx, stage, service, operation, input_token, output_token, params, r
         return finish_listing(ctx, stage, array, array_writer, line_writer)
     bar = ctx.progress(stage, None, (array_writer or line_writer).count)
     saver = Checkpointer(ctx, stage)
-    token = checkpoint.get("token")
+    token, finished = checkpoint.get("token"), False
 
     def state():
-        made = {"token": token}
+        made = {"token": token, "finished": finished}
         if array_writer:
             made["count"], made["offset"] = array_writer.checkpoint()
         if line_writer:
@@ -95,7 +95,7 @@ def listing(ctx, stage, service, operation, input_token, output_token, params, r
                 if line_writer and name is not None:
                     line_writer.write(name)
                 bar.update(1)
-            token = next_token
+            token, finished = next_token, next_token is None
             saver.now(state)  # a page is the unit of resumption
             if ctx.cancel.is_set():
                 raise ctx.Cancelled()
@@ -289,7 +289,11 @@ def stage_thing_groups(ctx):
                                                         token, thingGroupName=group["groupName"], maxResults=250):
                     for thing in page.get("things", []):
                         writer.write({"thingName": thing, "thingGroups": [group]})
+                    # The checkpoint names the next page to read: after a group's last page, the next group.
                     token = next_token
+                    if next_token is None:
+                        group_index += 1
+                        bar.update(1)
                     saver.now(state)
                     if ctx.cancel.is_set():
                         raise ctx.Cancelled()
@@ -299,9 +303,9 @@ def stage_thing_groups(ctx):
                 if not not_found(ctx, error):
                     raise
                 ctx.note_vanished(stage, group["groupName"])
-            group_index, token = group_index + 1, None
-            saver.now(state)
-            bar.update(1)
+                group_index, token = group_index + 1, None
+                saver.now(state)
+                bar.update(1)
     except BaseException:
         writer.abandon()
         raise

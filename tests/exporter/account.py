@@ -1,28 +1,16 @@
 """The account state the stub serves, and its API operations (one method per operation,
-taking the request's parameters and the stub's page size, returning the response dict)."""
+taking the request's parameters and the stub's page size, returning the response dict). Records
+are kept as a snapshot holds them (times as ISO strings or epoch seconds, IAM documents as JSON
+objects); the stub turns them into the model's types on the way out."""
 
 import datetime
+import glob
 import json
 import os
 
 from aws_stub import ApiError, page
 
 UTC = datetime.timezone.utc
-
-
-def as_datetime(value):
-    """Times in a snapshot may be epoch seconds (CLI v1) or ISO strings (CLI v2)."""
-    if isinstance(value, (int, float)):
-        return datetime.datetime.fromtimestamp(value, UTC)
-    return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def times(record, *keys):
-    record = dict(record)
-    for key in keys:
-        if key in record:
-            record[key] = as_datetime(record[key])
-    return record
 
 
 def limit(params, name, size):
@@ -44,7 +32,7 @@ class Account:
         self.logging_levels = []
         self.role_aliases = {}           # alias -> RoleAliasDescription
         self.iam = {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}
-        self.last_accessed = {}          # role ARN -> [ServiceLastAccessed]
+        self.last_accessed = {}          # role ARN -> GetServiceLastAccessedDetails response
         self.jobs = {}
         self.identity_pools = {}         # id -> GetIdentityPoolRoles response
         self.audit_configuration = {"auditCheckConfigurations": {}}
@@ -80,8 +68,9 @@ class Account:
                  "creationDate": c["creationDate"], **{k: c[k] for k in extra if k in c}} for c in table.values()]
 
     def ListCertificates(self, params, size):
-        items, token = page(self._certificate_list(self.certificates, ("certificateMode",)), params.get("marker"),
-                            limit(params, "pageSize", size))
+        if getattr(self, "_listed_certificates", None) is None:  # a large fleet lists in many pages
+            self._listed_certificates = self._certificate_list(self.certificates, ("certificateMode",))
+        items, token = page(self._listed_certificates, params.get("marker"), limit(params, "pageSize", size))
         return {"certificates": items, **({"nextMarker": token} if token else {})}
 
     def DescribeCertificate(self, params, size):
@@ -194,15 +183,17 @@ class Account:
     def GetServiceLastAccessedDetails(self, params, size):
         job = self.jobs[params["JobId"]]
         job["polls"] += 1
-        created = datetime.datetime(2026, 11, 20, 8, 0, 0, tzinfo=UTC)
+        details = self.last_accessed.get(job["role"], {
+            "JobStatus": "COMPLETED", "JobType": "SERVICE_LEVEL", "JobCreationDate": "2026-11-20T08:00:00Z",
+            "JobCompletionDate": "2026-11-20T08:00:05Z", "ServicesLastAccessed": []})
         if job["polls"] == 1:  # a real job takes a moment: the first poll says so
-            return {"JobStatus": "IN_PROGRESS", "JobCreationDate": created, "ServicesLastAccessed": [],
-                    "IsTruncated": False}
-        items, token = page(self.last_accessed.get(job["role"], []), params.get("Marker"),
+            # (botocore's model requires a completion date even then)
+            return {"JobStatus": "IN_PROGRESS", "JobCreationDate": details["JobCreationDate"],
+                    "JobCompletionDate": details["JobCreationDate"], "ServicesLastAccessed": [], "IsTruncated": False}
+        items, token = page(details.get("ServicesLastAccessed", []), params.get("Marker"),
                             limit(params, "MaxItems", size))
-        response = {"JobStatus": "COMPLETED", "JobType": "SERVICE_LEVEL", "JobCreationDate": created,
-                    "JobCompletionDate": created + datetime.timedelta(seconds=5), "ServicesLastAccessed": items,
-                    "IsTruncated": token is not None}
+        response = {**details, "ServicesLastAccessed": items, "IsTruncated": token is not None}
+        response.pop("Marker", None)
         if token:
             response["Marker"] = token
         return response
@@ -229,45 +220,150 @@ class Account:
         return {"events": items, "searchedLogStreams": [], **({"nextToken": token} if token else {})}
 
 
-def from_snapshot(directory):
-    """The account a snapshot directory describes (the demo fixture, say)."""
-    def load(name):
-        path = os.path.join(directory, name)
-        if not os.path.exists(path):
-            return None
-        with open(path, encoding="utf-8") as file:
-            return json.load(file)
 
-    manifest = load("manifest.json")
-    account = Account(manifest["accountId"], manifest["region"])
-    account.things = load("things.json")["things"]
-    for entry in load("thing-principals.json")["thingPrincipals"]:
+
+# ---- an account from a snapshot directory (a fixture), each file optional ----
+
+def _load(directory, name, default=None):
+    path = os.path.join(directory, name)
+    if not os.path.exists(path):
+        return default
+    with open(path, encoding="utf-8") as file:
+        return json.load(file)
+
+
+def _load_things(account, directory):
+    account.things = _load(directory, "things.json", {"things": []})["things"]
+    for entry in _load(directory, "thing-principals.json", {"thingPrincipals": []})["thingPrincipals"]:
         principals = entry.get("principals") or [o["principal"] for o in entry.get("thingPrincipalObjects", [])]
         account.thing_principals.setdefault(entry["thingName"], []).extend(principals)
-    for record in load("certificates.json")["certificateDescriptions"]:
-        record = times(record, "creationDate", "lastModifiedDate")
-        record["validity"] = times(record["validity"], "notBefore", "notAfter")
-        account.certificates[record["certificateId"]] = record
-    for record in load("ca-certificates.json")["certificateDescriptions"]:
-        record = times(record, "creationDate", "lastModifiedDate")
-        record["validity"] = times(record["validity"], "notBefore", "notAfter")
-        account.ca_certificates[record["certificateId"]] = record
-    for record in load("policies.json")["policies"]:
-        policy = times({k: v for k, v in record.items() if k != "versions"}, "creationDate", "lastModifiedDate")
+    for entry in _load(directory, "thing-groups.json", {"thingGroupMemberships": []})["thingGroupMemberships"]:
+        for group in entry["thingGroups"]:
+            account.groups.setdefault(group["groupName"], {**group, "things": []})["things"].append(entry["thingName"])
+
+
+def _load_certificates(account, directory):
+    for name, table in (("certificates.json", account.certificates), ("ca-certificates.json", account.ca_certificates)):
+        for record in _load(directory, name, {"certificateDescriptions": []})["certificateDescriptions"]:
+            table[record["certificateId"]] = record
+
+
+def _load_policies(account, directory):
+    for record in _load(directory, "policies.json", {"policies": []})["policies"]:
+        policy = {key: value for key, value in record.items() if key != "versions"}
         default = {"policyArn": policy["policyArn"], "policyName": policy["policyName"],
                    "policyDocument": policy["policyDocument"], "policyVersionId": policy["defaultVersionId"],
                    "isDefaultVersion": True, "creationDate": policy["creationDate"],
-                   "lastModifiedDate": policy["lastModifiedDate"], "generationId": policy["generationId"]}
-        versions = [times(v, "creationDate", "lastModifiedDate") for v in record.get("versions", [])]
-        account.policies[policy["policyName"]] = {"policy": policy,
-                                                  "versions": sorted(versions + [default],
-                                                                     key=lambda v: int(v["policyVersionId"]))}
-    for entry in load("policy-targets.json")["policyTargets"]:
+                   "lastModifiedDate": policy["lastModifiedDate"], "generationId": policy.get("generationId", "1")}
+        versions = sorted(record.get("versions", []) + [default], key=lambda v: int(v["policyVersionId"]))
+        account.policies[policy["policyName"]] = {"policy": policy, "versions": versions}
+    for entry in _load(directory, "policy-targets.json", {"policyTargets": []})["policyTargets"]:
         account.policy_targets[entry["policyName"]] = entry["targets"]
-    for entry in load("thing-groups.json")["thingGroupMemberships"]:
-        for group in entry["thingGroups"]:
-            account.groups.setdefault(group["groupName"], {**group, "things": []})["things"].append(entry["thingName"])
-    account.logging_v1 = load("logging-v1.json") or {}
-    account.logging_v2 = load("logging-v2.json")
-    account.audit_configuration = load("audit-configuration.json") or account.audit_configuration
+
+
+def _load_logging_and_audit(account, directory):
+    account.logging_v1 = _load(directory, "logging-v1.json", {})
+    account.logging_v2 = _load(directory, "logging-v2.json") or None
+    account.logging_levels = _load(directory, "logging-v2-levels.json", {"logTargetConfigurations": []})[
+        "logTargetConfigurations"]
+    audit = _load(directory, "audit-configuration.json", account.audit_configuration)
+    # botocore's IoT model (Debian's 1.29) knows only "enabled" per check: a member it does not
+    # model would never reach boto3 or the CLI, so the stub does not send one.
+    account.audit_configuration = {"auditCheckConfigurations": {
+        name: {"enabled": check["enabled"]} for name, check in audit["auditCheckConfigurations"].items()}}
+    account.suppressions = _load(directory, "audit-suppressions.json", {"suppressions": []})["suppressions"]
+
+
+def _load_identity(account, directory):
+    for record in _load(directory, "role-aliases.json", {"roleAliasDescriptions": []})["roleAliasDescriptions"]:
+        account.role_aliases[record["roleAlias"]] = record
+    account.iam.update(_load(directory, "iam-authorization-details.json", {}))
+    for entry in _load(directory, "iam-service-last-accessed.json", {"serviceLastAccessed": []})["serviceLastAccessed"]:
+        account.last_accessed[entry["roleArn"]] = entry["details"]
+    for record in _load(directory, "cognito-identity-pool-roles.json", {"identityPoolRoles": []})["identityPoolRoles"]:
+        account.identity_pools[record["IdentityPoolId"]] = record
+
+
+def log_event(message_text):
+    """A CloudWatch Logs event for one IoT log entry (its timestamp is "YYYY-MM-DD HH:MM:SS.mmm" UTC)."""
+    moment = datetime.datetime.strptime(json.loads(message_text)["timestamp"], "%Y-%m-%d %H:%M:%S.%f")
+    milliseconds = int(moment.replace(tzinfo=UTC).timestamp() * 1000)
+    return {"logStreamName": "stub", "timestamp": milliseconds, "message": message_text,
+            "ingestionTime": milliseconds + 500, "eventId": f"{milliseconds:020d}"}
+
+
+def _load_logs(account, directory):
+    paths = sorted(glob.glob(os.path.join(directory, "iot-logs", "*.jsonl")))
+    if not paths:
+        return
+    account.log_events = []
+    for path in paths:
+        with open(path, encoding="utf-8") as file:
+            account.log_events.extend(log_event(line.rstrip("\n")) for line in file if line.strip())
+    account.log_events.sort(key=lambda event: event["timestamp"])
+
+
+def from_snapshot(directory):
+    """The account a snapshot directory describes (a fixture, say): the stub then serves it."""
+    manifest = _load(directory, "manifest.json")
+    account = Account(manifest["accountId"], manifest["region"])
+    for load in (_load_things, _load_certificates, _load_policies, _load_logging_and_audit, _load_identity,
+                 _load_logs):
+        load(account, directory)
+    return account
+
+
+# ---- a synthetic fleet of any size (for resumption and scale) ----
+
+PEM_FILE = os.path.join(os.path.dirname(__file__), "..", "data", "x509", "roca-safe-cert06-2048bit.pem")
+
+
+def synthetic(things, groups=20):
+    """`things` things with one certificate each (every one the same real PEM), in `groups` groups,
+    two policies (one with an older version) and v1 logging: the shape of a plain large fleet."""
+    account = Account()
+    with open(PEM_FILE, encoding="utf-8") as file:
+        pem = file.read()
+    for number in range(groups):
+        name = f"group-{number:03d}"
+        account.groups[name] = {"groupName": name, "groupArn": account.arn("thinggroup", name), "things": []}
+    group_list = list(account.groups.values())
+    for number in range(things):
+        name = f"thing-{number:07d}"
+        certificate_id = f"{number:064x}"
+        account.things.append({"thingName": name, "thingArn": account.arn("thing", name), "thingTypeName": "sensor",
+                               "attributes": {"site": f"site-{number % 50}"}, "version": 1})
+        account.thing_principals[name] = [account.arn("cert", certificate_id)]
+        account.certificates[certificate_id] = {
+            "certificateArn": account.arn("cert", certificate_id), "certificateId": certificate_id,
+            "status": "ACTIVE", "certificatePem": pem, "ownedBy": account.account_id,
+            "creationDate": 1735689600 + number, "lastModifiedDate": 1735689600 + number, "customerVersion": 1,
+            "generationId": "1", "validity": {"notBefore": 1735689600, "notAfter": 2051222400},
+            "certificateMode": "DEFAULT"}
+        group_list[number % groups]["things"].append(name)
+    document = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iot:Connect", "Resource": "arn:aws:iot:*:*:client/${iot:Connection.Thing.ThingName}"}]})
+    for name in ("SensorPolicy", "OldPolicy"):
+        arn = account.arn("policy", name)
+        versions = [{"policyArn": arn, "policyName": name, "policyDocument": document, "policyVersionId": str(v),
+                     "isDefaultVersion": v == 2, "creationDate": 1735689600 + v, "lastModifiedDate": 1735689600 + v,
+                     "generationId": str(v)} for v in (1, 2)]
+        account.policies[name] = {"policy": {"policyName": name, "policyArn": arn, "policyDocument": document,
+                                             "defaultVersionId": "2", "creationDate": 1735689600,
+                                             "lastModifiedDate": 1735689602, "generationId": "2"},
+                                  "versions": versions}
+        account.policy_targets[name] = [account.arn("cert", f"{0:064x}")]
+    account.logging_v1 = {"roleArn": f"arn:aws:iam::{account.account_id}:role/IoTLogging", "logLevel": "ERROR"}
+    role = f"arn:aws:iam::{account.account_id}:role/SensorUpload"
+    account.role_aliases["sensor-upload"] = {
+        "roleAlias": "sensor-upload", "roleAliasArn": account.arn("rolealias", "sensor-upload"), "roleArn": role,
+        "owner": account.account_id, "credentialDurationSeconds": 3600, "creationDate": 1735689600,
+        "lastModifiedDate": 1735689600}
+    account.iam["RoleDetailList"] = [{
+        "Path": "/", "RoleName": "SensorUpload", "RoleId": "AROAEXAMPLESENSORUPLOAD", "Arn": role,
+        "CreateDate": "2025-01-01T00:00:00Z", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "credentials.iot.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+        "RolePolicyList": [{"PolicyName": "upload", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::sensor-uploads/*"}]}}],
+        "AttachedManagedPolicies": [], "InstanceProfileList": [], "Tags": []}]
     return account

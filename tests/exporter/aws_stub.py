@@ -9,6 +9,7 @@ import http.server
 import json
 import re
 import threading
+import time
 import urllib.parse
 import uuid
 from xml.sax.saxutils import escape
@@ -17,7 +18,10 @@ import botocore.loaders
 import botocore.model
 import botocore.validate
 
-SERVICES = {"iot": "iot", "iam": "iam", "sts": "sts", "cognito-identity": "cognito-identity", "logs": "logs"}
+SERVICES = ("iot", "iam", "sts", "cognito-identity", "logs")
+# The service name in a request's SigV4 credential scope: AWS IoT's model signs as "execute-api".
+SIGNING_NAMES = {"execute-api": "iot", "iam": "iam", "sts": "sts", "cognito-identity": "cognito-identity",
+                 "logs": "logs"}
 XML_NAMESPACES = {"iam": "https://iam.amazonaws.com/doc/2010-05-08/", "sts": "https://sts.amazonaws.com/doc/2011-06-15/"}
 THROTTLE_CODES = {"iot": "ThrottlingException", "iam": "Throttling", "sts": "Throttling",
                   "cognito-identity": "TooManyRequestsException", "logs": "ThrottlingException"}
@@ -48,6 +52,25 @@ def _route_table():
 
 
 IOT_ROUTES = _route_table()
+
+
+def to_model(value, shape):
+    """A snapshot-form value (ISO or epoch times, IAM documents as JSON objects) in the types
+    botocore's shape expects: datetimes, and documents as the URL-encoded JSON IAM sends."""
+    if shape.type_name == "structure" and isinstance(value, dict):
+        return {name: to_model(item, shape.members[name]) if name in shape.members else item
+                for name, item in value.items()}
+    if shape.type_name == "list" and isinstance(value, list):
+        return [to_model(item, shape.member) for item in value]
+    if shape.type_name == "map" and isinstance(value, dict):
+        return {key: to_model(item, shape.value) for key, item in value.items()}
+    if shape.type_name == "timestamp" and isinstance(value, (int, float, str)):
+        if isinstance(value, str):
+            return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+    if shape.type_name == "string" and isinstance(value, dict):
+        return urllib.parse.quote(json.dumps(value))
+    return value
 
 
 def _to_wire_json(value, shape):
@@ -105,19 +128,27 @@ def page(items, token, size):
 
 
 class Stub:
-    """The account the stub serves, plus knobs: `page_size`, `throttle_every` (every Nth call is
-    throttled), `denied` (services that answer access denied), `fail` (operations that answer 500).
-    `calls` records every (service, operation) received, throttled ones included."""
+    """The account the stub serves, plus knobs: `page_size` (and `page_sizes` per operation),
+    `throttle_every` (every Nth call is throttled), `denied` (services that answer access denied),
+    `fail` (operations that answer a non-retryable error), `delay` (seconds each call takes, one
+call at a time: a slow account to interrupt). `calls` records every
+    (service, operation) received, throttled ones included. The server stops by itself after
+    `lifetime` seconds, so a test that dies cannot leave it behind."""
 
-    def __init__(self, account, page_size=3, throttle_every=0, denied=(), fail=()):
+    def __init__(self, account, page_size=3, page_sizes=None, throttle_every=0, denied=(), fail=(), delay=0.0,
+                 validate=True, lifetime=600):
         self.account = account
-        self.page_size, self.throttle_every = page_size, throttle_every
-        self.denied, self.fail = set(denied), set(fail)
+        self.page_size, self.page_sizes, self.throttle_every = page_size, dict(page_sizes or {}), throttle_every
+        self.denied, self.fail, self.delay, self.validate = set(denied), set(fail), delay, validate
         self.calls = []
-        self.lock = threading.Lock()
+        self.bugs = []
+        self.lock, self.slow_lock = threading.Lock(), threading.Lock()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
+        self.server.handle_error = lambda request, address: None  # a client killed mid-request
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self.watchdog = threading.Timer(lifetime, self.server.shutdown)
+        self.watchdog.daemon = True
 
     @property
     def url(self):
@@ -125,9 +156,11 @@ class Stub:
 
     def __enter__(self):
         self.thread.start()
+        self.watchdog.start()
         return self
 
     def __exit__(self, *exc):
+        self.watchdog.cancel()
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(10)
@@ -148,23 +181,29 @@ class Stub:
             code, status = DENIED_CODES[service]
             raise ApiError(code, f"User: arn:aws:sts::{self.account.account_id}:assumed-role/auditor/test is not "
                                  f"authorized to perform: {service}:{operation}", status)
-        if operation in self.fail:
-            raise ApiError("InternalFailureException", "stub: planted internal failure", 500)
+        if operation in self.fail:  # a failure no retry mends
+            raise ApiError("InvalidRequestException", "stub: planted failure", 400)
         if self.throttle_every and number % self.throttle_every == 0:
             raise ApiError(THROTTLE_CODES[service], "Rate exceeded", 429 if service == "iot" else 400)
         handler = getattr(self.account, operation, None)
         if handler is None:
             raise ApiError("UnknownOperationException", f"stub does not implement {operation}", 400)
-        response = handler(params, self.page_size)
-        validate_output(service, operation, response)
+        if self.delay:
+            with self.slow_lock:
+                time.sleep(self.delay)
+        shape = MODELS[service].operation_model(operation).output_shape
+        response = handler(params, self.page_sizes.get(operation, self.page_size))
+        response = to_model(response, shape) if shape else response
+        if self.validate:
+            validate_output(service, operation, response)
         return service, operation, response
 
     @staticmethod
     def _service_of(request):
         match = re.search(r"Credential=[^/]+/\d+/[^/]+/([^/]+)/aws4_request", request.headers.get("Authorization", ""))
-        if not match or match.group(1) not in SERVICES:
+        if not match or match.group(1) not in SIGNING_NAMES:
             raise ApiError("InvalidSignatureException", "stub: no SigV4 credential scope", 400)
-        return match.group(1)
+        return SIGNING_NAMES[match.group(1)]
 
     def _parse(self, service, request):
         body = request.body
@@ -253,5 +292,4 @@ class Stub:
             def log_message(self, *args):
                 pass
 
-        self.bugs = []
         return Handler
