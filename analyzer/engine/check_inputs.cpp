@@ -50,26 +50,34 @@ InputVerdict assess_inputs(const CheckInfo& check, const Snapshot& snapshot) {
       } else {
         unusable.push_back(gaps.unreadable_reason);
         if (verdict.error_code.empty()) verdict.error_code = gaps.error_code;
+        verdict.unreadable |= !gaps.skipped_by_exporter;
       }
     }
     if (!names.empty()) absent.push_back(join(names, " or "));
   }
   if (!absent.empty() || !unusable.empty()) {
     verdict.kind = InputVerdict::Kind::not_run;
-    verdict.unreadable = !unusable.empty();
-    if (!verdict.unreadable) verdict.error_code = std::string(kInputMissing);
+    if (unusable.empty()) verdict.error_code = std::string(kInputMissing);
     if (!absent.empty()) unusable.insert(unusable.begin(), fmt::format("the snapshot has no {}", join(absent, ", ")));
     verdict.reason = join(unusable, "; ");
     return verdict;
   }
   // Every file it reads that has gaps (an unusable optional file included) leaves it incomplete.
   std::vector<std::string> gaps;
-  for (SnapshotFile file : files_read(check))
-    if (std::string gap = describe_gaps(file, snapshot.gaps_of(file)); !gap.empty()) gaps.push_back(gap);
+  std::string first_unusable_code;  // of an optional file nothing of which could be used
+  for (SnapshotFile file : files_read(check)) {
+    const InputGaps& file_gaps = snapshot.gaps_of(file);
+    if (std::string gap = describe_gaps(file, file_gaps); !gap.empty()) gaps.push_back(gap);
+    if (first_unusable_code.empty()) first_unusable_code = file_gaps.error_code;
+  }
+  // An export that did not finish may have cut any file short.
+  if (snapshot.manifest.complete == false)
+    gaps.push_back("the export did not finish (manifest.json: complete is false" +
+                   (snapshot.manifest.export_error.empty() ? std::string() : ": " + snapshot.manifest.export_error) + ")");
   if (!gaps.empty()) {
     verdict.kind = InputVerdict::Kind::incomplete;
     verdict.reason = join(gaps, "; ");
-    verdict.error_code = std::string(kInputIncomplete);
+    verdict.error_code = first_unusable_code.empty() ? std::string(kInputIncomplete) : first_unusable_code;
   }
   return verdict;
 }

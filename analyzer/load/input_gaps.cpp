@@ -11,10 +11,7 @@ namespace {
 
 // The snapshot file a diagnostic is about: its name, or a file inside iot-logs/.
 std::optional<SnapshotFile> file_of(const std::string& name) {
-  for (size_t i = 0; i < kSnapshotFileCount; ++i) {
-    const std::string_view file = file_name(static_cast<SnapshotFile>(i));
-    if (name == file) return static_cast<SnapshotFile>(i);
-  }
+  if (auto file = snapshot_file_named(name)) return file;
   const std::string_view logs = file_name(SnapshotFile::iot_logs);
   if (name.size() > logs.size() && name.compare(0, logs.size(), logs) == 0 && name[logs.size()] == '/')
     return SnapshotFile::iot_logs;
@@ -25,6 +22,21 @@ std::optional<SnapshotFile> file_of(const std::string& name) {
 std::string_view record_of(std::string_view json_path) {
   const size_t close = json_path.find(']');
   return close == std::string_view::npos ? std::string_view{} : json_path.substr(0, close + 1);
+}
+
+// A file the exporter lists as skipped, and that is not there: the checks that need it are not
+// run, with the exporter's reason (not an input error: the snapshot says what it lacks and why).
+void note_files_not_exported(Snapshot& snapshot) {
+  for (const Manifest::Skipped& skipped : snapshot.manifest.skipped) {
+    const std::optional<SnapshotFile> file = snapshot_file_named(skipped.file);
+    if (!file || snapshot.has(*file)) continue;
+    InputGaps& gaps = snapshot.gaps[static_cast<size_t>(*file)];
+    if (!gaps.unreadable_reason.empty()) continue;
+    gaps.unreadable_reason = fmt::format("{} was not exported: {}", file_name(*file),
+                                         skipped.reason.empty() ? "the exporter gives no reason" : skipped.reason);
+    gaps.error_code = skipped.reason.rfind("access denied", 0) == 0 ? "INSUFFICIENT_PERMISSIONS" : "INPUT_MISSING";
+    gaps.skipped_by_exporter = true;
+  }
 }
 
 }  // namespace
@@ -55,6 +67,7 @@ void note_input_gaps(Snapshot& snapshot, const Diagnostics& diagnostics) {
     if (!snapshot.has(file) || !gaps.any() || gaps.records_read > 0 || file == SnapshotFile::iot_logs) continue;
     snapshot.mark_unreadable(file, fmt::format("nothing of {} could be read ({})", file_name(file), gaps.first_problem));
   }
+  note_files_not_exported(snapshot);
 }
 
 }  // namespace fleetaudit

@@ -2,6 +2,38 @@
 
 namespace fleetaudit::load {
 
+namespace {
+
+// "skipped": [{"file": "iam-authorization-details.json", "reason": "access denied to …"}, …]
+void read_skipped(RecordReader& record, ondemand::value value, Manifest& manifest) {
+  auto array = record.array(value, record.path("skipped"));
+  if (!array) return;
+  for_each_element(record, *array, record.path("skipped"), [&](int64_t index, ondemand::value element) {
+    auto entry = record.object(element, record.path("skipped", index));
+    if (!entry) return;
+    Manifest::Skipped skipped;
+    for_each_field(record, *entry, record.path("skipped", index), [&](std::string_view key, ondemand::value field) {
+      if (key == "file") {
+        if (auto text = record.string(field, record.path("skipped", index, "file"))) skipped.file = std::string(*text);
+      } else if (key == "reason") {
+        if (auto text = record.string(field, record.path("skipped", index, "reason"))) skipped.reason = std::string(*text);
+      } else {
+        record.consume(field, record.path("skipped", index, key));
+      }
+    });
+    if (skipped.file.empty()) {
+      if (!record.broken()) record.fail(record.path("skipped", index, "file"), "missing required field file");
+      return;
+    }
+    if (!snapshot_file_named(skipped.file))
+      record.warn_at(nullptr, record.path("skipped", index, "file"),
+                     "not a file of the snapshot format; this entry is ignored");
+    manifest.skipped.push_back(std::move(skipped));
+  });
+}
+
+}  // namespace
+
 // manifest.json: written by the exporter; gives the account, the region and the audit clock.
 bool load_manifest(FileReader& file, ondemand::parser& parser, Snapshot& snapshot) {
   Manifest& manifest = snapshot.manifest;
@@ -21,12 +53,23 @@ bool load_manifest(FileReader& file, ondemand::parser& parser, Snapshot& snapsho
         if (auto text = record.string(value, record.path("accountId"))) manifest.account_id = snapshot.strings.intern(*text);
       } else if (key == "region") {
         if (auto text = record.string(value, record.path("region"))) manifest.region = snapshot.strings.intern(*text);
+      } else if (key == "complete") {
+        manifest.complete = record.boolean(value, record.path("complete"));
+      } else if (key == "error") {
+        if (auto text = record.string(value, record.path("error"))) manifest.export_error = std::string(*text);
+      } else if (key == "skipped") {
+        read_skipped(record, value, manifest);
       } else {
         record.consume(value, record.path(key));
       }
     });
     if (!record.broken() && !has_version && record.ok())
       record.fail(record.path("formatVersion"), "missing required field formatVersion");
+    if (manifest.complete == false)
+      record.warn_at(nullptr, record.path("complete"),
+                     "the exporter did not finish (" +
+                         (manifest.export_error.empty() ? std::string("no error given") : manifest.export_error) +
+                         "): every check that ran is incomplete; export again (fleetaudit-export --resume)");
   });
 }
 

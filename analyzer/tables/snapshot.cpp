@@ -26,6 +26,13 @@ const char* file_name(SnapshotFile file) {
   return "";
 }
 
+std::optional<SnapshotFile> snapshot_file_named(std::string_view name) {
+  if (name == "iot-logs/") name = "iot-logs";
+  for (size_t i = 0; i < kSnapshotFileCount; ++i)
+    if (name == file_name(static_cast<SnapshotFile>(i))) return static_cast<SnapshotFile>(i);
+  return std::nullopt;
+}
+
 const char* to_string(CertificateStatus status) {
   switch (status) {
     case CertificateStatus::active: return "ACTIVE";

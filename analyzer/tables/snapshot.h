@@ -59,11 +59,24 @@ inline bool is_in_use(CertificateStatus status) {
   return status == CertificateStatus::active || status == CertificateStatus::pending_transfer;
 }
 
+// The file a name of the format stands for ("iot-logs/" and "iot-logs" name the logs folder).
+std::optional<SnapshotFile> snapshot_file_named(std::string_view name);
+
 struct Manifest {
   int64_t format_version = 0;
   std::optional<EpochMillis> exported_at;
   StringId account_id = kNoString;
   StringId region = kNoString;
+  // What fleetaudit-export says of its own work: false when it was interrupted or a call failed
+  // (`error` says which); absent in a hand-made snapshot.
+  std::optional<bool> complete;
+  std::string export_error;
+  // Files the exporter could not or was told not to export, with its reason ("access denied to …").
+  struct Skipped {
+    std::string file;
+    std::string reason;
+  };
+  std::vector<Skipped> skipped;
 };
 
 struct CertificateTable {
@@ -222,6 +235,7 @@ struct InputGaps {
   // the file are not run with this reason, under this auditDetails errorCode.
   std::string unreadable_reason;
   std::string error_code;
+  bool skipped_by_exporter = false;  // not exported, as manifest.json says: not an input error
   bool any() const { return records_unreadable > 0 || file_problem || !unreadable_reason.empty(); }
 };
 // auditDetails errorCode of a file present but unusable.
