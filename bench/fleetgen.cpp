@@ -55,6 +55,10 @@ constexpr int64_t kExpiryThresholdDays = 30;  // DEVICE_/CA_CERTIFICATE_EXPIRING
 // Options
 
 enum class LoggingMode { Disabled, Enabled, FromSeed };
+// rotated: certificates renewed yearly, 1 % planted past the age or expiry thresholds.
+// aged: factory certificates kept for years, as real fleets do: most past the age threshold,
+// a quarter expiring within 30 days, a few expired (bench fleets that fail a lot).
+enum class Profile { Rotated, Aged };
 
 struct Options {
   uint64_t thing_count = 0;
@@ -64,6 +68,7 @@ struct Options {
   uint32_t policy_count = 300;
   LoggingMode logging = LoggingMode::Disabled;
   unsigned thread_count = 2;
+  Profile profile = Profile::Rotated;
 };
 
 constexpr std::string_view kUsage =
@@ -77,6 +82,9 @@ constexpr std::string_view kUsage =
     "  --shared-percent P    percent of certificates shared by 2-4 things (default 1)\n"
     "  --policies N          number of IoT policies (default 300)\n"
     "  --logging MODE        disabled | enabled | from-seed (default disabled)\n"
+    "  --profile P           rotated: certificates renewed yearly, 1 % past the age or expiry\n"
+    "                        thresholds (default); aged: 60 % registered over a year ago, 25 %\n"
+    "                        expiring within 30 days, 1 % expired\n"
     "  --threads N           certificate worker threads (default 2)\n";
 
 template <typename Number>
@@ -120,6 +128,10 @@ Options parse_options(int argc, char** argv) {
       else if (value == "enabled") options.logging = LoggingMode::Enabled;
       else if (value == "from-seed") options.logging = LoggingMode::FromSeed;
       else fail(fmt::format("--logging expects disabled, enabled or from-seed, got '{}'", value));
+    } else if (flag == "--profile") {
+      if (value == "rotated") options.profile = Profile::Rotated;
+      else if (value == "aged") options.profile = Profile::Aged;
+      else fail(fmt::format("--profile expects rotated or aged, got '{}'", value));
     } else {
       fail(fmt::format("unknown option '{}'\n{}", flag, kUsage));
     }
@@ -779,18 +791,34 @@ bool counts_for_device_checks(CertificateStatus status) {
   return status == CertificateStatus::Active || status == CertificateStatus::PendingTransfer;
 }
 
-enum class ExpiryClass { LongLived, ExpiresWithinThreshold, Expired, RegisteredLongAgo };
+enum class Expiry { LongLived, WithinThreshold, Expired };
 
-// The fleet rotates its certificates yearly, as the age check asks: every certificate was
-// registered within the last year except the planted ones. One certificate in every 200 expires
-// within the threshold, one has expired, two were registered more than a year ago: spread evenly
-// so that even small fleets carry some.
-ExpiryClass expiry_class(uint64_t seed, uint64_t certificate) {
-  const uint64_t slot = (certificate + seed) % 200;
-  if (slot == 17) return ExpiryClass::ExpiresWithinThreshold;
-  if (slot == 117) return ExpiryClass::Expired;
-  if (slot == 57 || slot == 157) return ExpiryClass::RegisteredLongAgo;
-  return ExpiryClass::LongLived;
+// When a certificate expires and whether it was registered more than a year ago (past the age
+// threshold): independent in the aged profile, where an old certificate may also expire soon.
+struct CertificateFate {
+  Expiry expiry = Expiry::LongLived;
+  bool registered_long_ago = false;
+};
+
+// Spread evenly by certificate index (not drawn) so that even small fleets carry some of each.
+// rotated: the fleet renews its certificates yearly, as the age check asks; of every 200
+// certificates one expires within the threshold, one has expired, two were registered more than a
+// year ago. aged: of every 200, 120 were registered more than a year ago (slot of the index) and,
+// independently (slot of 7 times the index, another order of the same 200), 50 expire within the
+// threshold and 2 have expired.
+CertificateFate certificate_fate(const Options& options, uint64_t certificate) {
+  const uint64_t slot = (certificate + options.seed) % 200;
+  CertificateFate fate;
+  if (options.profile == Profile::Aged) {
+    const uint64_t expiry_slot = (certificate * 7 + options.seed) % 200;
+    fate.registered_long_ago = slot < 120;
+    fate.expiry = expiry_slot < 50 ? Expiry::WithinThreshold : expiry_slot < 52 ? Expiry::Expired : Expiry::LongLived;
+    return fate;
+  }
+  if (slot == 17) fate.expiry = Expiry::WithinThreshold;
+  if (slot == 117) fate.expiry = Expiry::Expired;
+  fate.registered_long_ago = slot == 57 || slot == 157;
+  return fate;
 }
 
 struct FleetPlan {
@@ -874,31 +902,32 @@ struct DeviceTimes {
   int64_t creation_milliseconds, modified_milliseconds;  // API timestamps
 };
 
-DeviceTimes device_times(ExpiryClass expiry, CertificateStatus status, Draw& draw) {
+DeviceTimes device_times(CertificateFate fate, CertificateStatus status, Draw& draw) {
   const int64_t now = exported_at_seconds();
   DeviceTimes times{};
-  switch (expiry) {
-    case ExpiryClass::LongLived:
-    case ExpiryClass::RegisteredLongAgo: {
-      // Registration (below) comes at most a tenth of the time since issue after it: issued within
-      // 330 days, a certificate was registered well inside the age threshold; issued 420 days or
-      // more ago, it was registered at least 378 days ago, well past it.
-      times.not_before = expiry == ExpiryClass::LongLived
-                             ? now - draw.between(2 * kSecondsPerDay, 330 * kSecondsPerDay)
-                             : now - draw.between(420 * kSecondsPerDay, 5 * 365 * kSecondsPerDay);
+  // Registration (below) comes at most a tenth of the time since issue after it: issued 420 days
+  // or more ago, a certificate was registered at least 378 days ago, well past the age threshold;
+  // issued within 360 days, well inside it.
+  auto issued_long_ago = [&] { return now - draw.between(420 * kSecondsPerDay, 5 * 365 * kSecondsPerDay); };
+  switch (fate.expiry) {
+    case Expiry::LongLived: {
+      times.not_before = fate.registered_long_ago ? issued_long_ago()
+                                                  : now - draw.between(2 * kSecondsPerDay, 330 * kSecondsPerDay);
       static constexpr std::array<int64_t, 4> kValidityYears = {10, 15, 20, 0};
       const int64_t years = draw.pick(kValidityYears);
       // 0: the fixed end date AWS IoT gives the certificates it issues itself.
       times.not_after = years == 0 ? epoch_from_civil(2049, 12, 31) + kSecondsPerDay - 1 : times.not_before + years * 365 * kSecondsPerDay;
       break;
     }
-    case ExpiryClass::ExpiresWithinThreshold:  // well inside (now, now + 30 days]
+    case Expiry::WithinThreshold:  // well inside (now, now + 30 days]
       times.not_after = now + draw.between(kSecondsPerDay, (kExpiryThresholdDays - 1) * kSecondsPerDay);
-      times.not_before = times.not_after - draw.between(200, 360) * kSecondsPerDay;
+      times.not_before = fate.registered_long_ago ? issued_long_ago()
+                                                  : times.not_after - draw.between(200, 360) * kSecondsPerDay;
       break;
-    case ExpiryClass::Expired:
+    case Expiry::Expired:
       times.not_after = now - draw.between(kSecondsPerDay, 60 * kSecondsPerDay);
-      times.not_before = times.not_after - draw.between(200, 300) * kSecondsPerDay;
+      times.not_before = fate.registered_long_ago ? issued_long_ago()
+                                                  : times.not_after - draw.between(200, 300) * kSecondsPerDay;
       break;
   }
   // Registered with AWS IoT some time after issue, always before the export.
@@ -919,7 +948,7 @@ class DeviceCertificateFormatter {
   Digest append(JsonWriter& writer, uint64_t certificate) {
     Draw draw(options_.seed, Purpose::CertificateDetails, certificate);
     const CertificateStatus status = certificate_status(options_.seed, certificate);
-    const DeviceTimes times = device_times(expiry_class(options_.seed, certificate), status, draw);
+    const DeviceTimes times = device_times(certificate_fate(options_, certificate), status, draw);
 
     CertificateFields fields;
     fields.serial = serial_number(draw);
@@ -1403,12 +1432,10 @@ void write_expected_findings(const Options& options, const FleetPlan& plan, cons
   for (uint64_t certificate = 0; certificate < plan.certificate_count; ++certificate) {
     if (!counts_for_device_checks(certificate_status(options.seed, certificate))) continue;
     if (plan.thing_count_of(certificate) >= 2) ++shared;
-    switch (expiry_class(options.seed, certificate)) {
-      case ExpiryClass::ExpiresWithinThreshold: ++device.approaching; break;
-      case ExpiryClass::Expired: ++device.past; break;
-      case ExpiryClass::RegisteredLongAgo: ++registered_long_ago; break;
-      case ExpiryClass::LongLived: break;
-    }
+    const CertificateFate fate = certificate_fate(options, certificate);
+    if (fate.expiry == Expiry::WithinThreshold) ++device.approaching;
+    if (fate.expiry == Expiry::Expired) ++device.past;
+    if (fate.registered_long_ago) ++registered_long_ago;
   }
   ExpiryCounts ca;  // the CA is ACTIVE
   if (authority.not_after <= now) ++ca.past;

@@ -144,8 +144,15 @@ std::optional<std::string> read_sarif_report(Node root, Baseline& baseline) {
     parsed.resource = std::move(*resource);
     parsed.resource_type = string_at(result_properties, "resourceType");
     parsed.reason_code = string_at(result_properties, "reasonForNonComplianceCode");
-    parsed.message = string_at(result.at_key("message"), "text");
     parsed.severity = string_at(result_properties, "severity");
+    // A compact result leaves out what its rule says once: the resource type, the severity and,
+    // for a check with one reason code, that code.
+    if (const CheckInfo* check = CheckRegistry::instance().find(parsed.check_name)) {
+      if (parsed.resource_type.empty()) parsed.resource_type = to_string(check->resource_type);
+      if (parsed.severity.empty()) parsed.severity = to_string(check->severity);
+      if (parsed.reason_code.empty() && check->reason_codes.size() == 1) parsed.reason_code = std::string(check->reason_codes.front());
+    }
+    parsed.message = string_at(result.at_key("message"), "text");
     parsed.finding_id = string_at(result_properties, "findingId");
     parsed.fingerprint = string_at(result.at_key("partialFingerprints"), "primaryLocationLineHash");
     parsed.logical_name =

@@ -191,8 +191,13 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     }
     out = file.get();
   }
-  ReportContext context{report, options.snapshot_directory, options.sarif_omit_suppressed,
-                        drift ? &*drift : nullptr};
+  ReportContext context{report,
+                        options.snapshot_directory,
+                        options.sarif_omit_suppressed,
+                        drift ? &*drift : nullptr,
+                        options.sarif_max_results,
+                        options.sarif_root,
+                        errors};
   const auto report_started = PhaseTimings::Clock::now();
   if (options.format == "sarif") write_sarif(context, out);
   else if (options.format == "json") write_aws_findings(context, out);

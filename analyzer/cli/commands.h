@@ -16,6 +16,8 @@ struct AuditCommandOptions {
   std::optional<std::string> now;  // --now; absent: manifest.exportedAt
   std::string suppressions_path;  // --suppressions: list-audit-suppressions output
   bool sarif_omit_suppressed = false;
+  std::optional<size_t> sarif_max_results;  // --sarif-max-results: keep the N most important results
+  std::string sarif_root;                   // --sarif-root: SARIF URIs relative to it (default: the current directory)
   std::string weak_key_blocklists;  // empty: the shipped partial sample
   bool timings = false;             // --timings: phase wall times on standard error
   std::string baseline_path;        // --baseline: an earlier JSON or SARIF report

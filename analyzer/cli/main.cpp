@@ -33,6 +33,13 @@ int run(int argc, char** argv) {
                             "audit-suppressions.json");
   audit_command->add_flag("--sarif-omit-suppressed", audit.sarif_omit_suppressed,
                           "Leave suppressed findings out of SARIF (for consumers that ignore SARIF suppressions)");
+  audit_command->add_option("--sarif-max-results", audit.sarif_max_results,
+                            "Keep only the N most important SARIF results (by severity, then check, then resource); "
+                            "GitHub code scanning rejects a run of more than 25000")
+      ->check(CLI::NonNegativeNumber);
+  audit_command->add_option("--sarif-root", audit.sarif_root,
+                            "Directory SARIF artifact URIs are relative to (the repository root GitHub reads them "
+                            "from); default: the current directory");
   audit_command->add_option("--weak-key-blocklists", audit.weak_key_blocklists,
                             "Directory of Debian weak-key blocklists (openssl-blacklist blacklist.RSA-<bits> "
                             "files); default: the PARTIAL sample shipped in data/weak-keys");

@@ -2,6 +2,7 @@
 // The three report formats. Each writes the whole report to `out`; the same report gives the
 // same bytes.
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "analyzer/engine/audit.h"
@@ -15,6 +16,9 @@ struct ReportContext {
   std::string snapshot_directory;  // as the user gave it
   bool sarif_omit_suppressed = false;  // leave suppressed findings out of SARIF
   const Drift* drift = nullptr;        // --baseline: what changed since that audit
+  std::optional<size_t> sarif_max_results;  // keep only the most important results
+  std::string sarif_root;                   // SARIF URIs are relative to it; empty: the current directory
+  std::FILE* warnings = nullptr;            // where a report says what a consumer will refuse (standard error)
 };
 
 // SARIF 2.1.0, for GitHub code scanning and other CI.

@@ -7,7 +7,9 @@
 #include "analyzer/baseline/audit_metadata.h"
 #include "analyzer/baseline/drift_report.h"
 #include "analyzer/report/audit_details.h"
+#include "analyzer/report/artifact_uris.h"
 #include "analyzer/report/reporters.h"
+#include "analyzer/report/sarif_limits.h"
 #include "analyzer/report/source_positions.h"
 #include "analyzer/util/digest.h"
 #include "analyzer/util/json_writer.h"
@@ -37,23 +39,22 @@ const char* sarif_level(Severity severity) {
   return "none";
 }
 
-// The SNAPSHOT base: relative to the checkout root when the user gave a relative directory.
-void write_snapshot_base(JsonWriter& json, std::string_view given) {
-  // Built with appends only: GCC 12 at -O3 misreports erase/insert on std::string (-Wrestrict).
-  std::string_view trimmed = given;
-  if (trimmed.substr(0, 2) == "./") trimmed.remove_prefix(2);
-  std::string directory(trimmed.empty() ? "." : trimmed);
-  if (directory.back() != '/') directory.push_back('/');
+// %SRCROOT%, which every relative artifact URI is under: GitHub and other consumers read it as
+// the checkout root. No uri is given, so the report does not depend on where the checkout lives.
+void write_source_root(JsonWriter& json) {
   json.key("originalUriBaseIds").begin_object();
-  json.key("SNAPSHOT").begin_object();
-  if (directory.front() == '/') {
-    json.key("uri").value("file://" + directory);
-  } else {
-    json.key("uri").value(directory);
-    json.key("uriBaseId").value("%SRCROOT%");
-  }
-  json.key("description").begin_object().key("text").value("The fleet snapshot directory that was audited.").end_object();
+  json.key("%SRCROOT%").begin_object();
+  json.key("description").begin_object();
+  json.key("text").value("The directory the audit ran in (the checkout), or --sarif-root.");
   json.end_object();
+  json.end_object();
+  json.end_object();
+}
+
+void write_artifact_location(JsonWriter& json, const ArtifactUris& uris, std::string_view file) {
+  json.key("artifactLocation").begin_object();
+  json.key("uri").value(uris.uri(file));
+  if (uris.under_root(file)) json.key("uriBaseId").value("%SRCROOT%");
   json.end_object();
 }
 
@@ -81,14 +82,14 @@ void write_rule(JsonWriter& json, const CheckInfo& check) {
 }
 
 void write_notification(JsonWriter& json, const char* level, const std::string& text, const Diagnostic* where,
-                        std::string_view rule_id, std::optional<size_t> rule_index) {
+                        std::string_view rule_id, std::optional<size_t> rule_index, const ArtifactUris& uris) {
   json.begin_object();
   json.key("level").value(level);
   json.key("message").begin_object().key("text").value(text).end_object();
   if (where != nullptr && !where->file.empty()) {
     json.key("locations").begin_array().begin_object();
     json.key("physicalLocation").begin_object();
-    json.key("artifactLocation").begin_object().key("uri").value(where->file).key("uriBaseId").value("SNAPSHOT").end_object();
+    write_artifact_location(json, uris, where->file);
     if (where->line > 0) {
       json.key("region").begin_object().key("startLine").value(where->line).key("startColumn").value(where->column).end_object();
     }
@@ -103,21 +104,23 @@ void write_notification(JsonWriter& json, const char* level, const std::string& 
   json.end_object();
 }
 
+// One result on one line, with only what is not shared: the rule (level, severity, resource type,
+// a single reason code) is named once in tool.driver.rules, the snapshot directory is in the
+// URI. A 1M-thing audit writes hundreds of thousands of these. (GitHub rejects results whose
+// message is an id into rule.messageStrings without text, so the text stays whole.)
 void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, const Finding& finding,
-                  const SourcePositions& positions, bool with_suppressions, const FindingDrift* drift) {
+                  const SourcePositions& positions, const ArtifactUris& uris, bool with_suppressions,
+                  const FindingDrift* drift) {
   json.begin_object();
+  const int indent = json.indent();
+  json.set_indent(0);
   json.key("ruleId").value(run.check->name);
   json.key("ruleIndex").value(rule_index);
-  json.key("level").value(sarif_level(run.check->severity));
-  json.key("kind").value("fail");
   json.key("message").begin_object().key("text").value(finding.message).end_object();
   json.key("locations").begin_array().begin_object();
   if (finding.location.file != SnapshotFile::count) {
     json.key("physicalLocation").begin_object();
-    json.key("artifactLocation").begin_object();
-    json.key("uri").value(file_name(finding.location.file));
-    json.key("uriBaseId").value("SNAPSHOT");
-    json.end_object();
+    write_artifact_location(json, uris, file_name(finding.location.file));
     if (const TextPosition* position = positions.find({finding.location.file, finding.location.offset})) {
       json.key("region").begin_object();
       json.key("startLine").value(position->line);
@@ -127,10 +130,7 @@ void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, cons
     json.end_object();
   }
   json.key("logicalLocations").begin_array().begin_object();
-  json.key("name").value(finding.resource.version_id.empty() ? finding.resource.value
-                                                              : finding.resource.value + "@" + finding.resource.version_id);
   json.key("fullyQualifiedName").value(finding.logical_name);
-  json.key("kind").value("resource");
   json.end_object().end_array();
   json.end_object().end_array();
   // Identity from the check and the resource, never the line: a re-exported snapshot keeps its alerts.
@@ -142,10 +142,8 @@ void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, cons
   if (drift != nullptr) write_sarif_result_drift(json, *drift);
   json.key("properties").begin_object();
   json.key("findingId").value(finding_id_of_digest(digest));
-  json.key("resourceType").value(to_string(finding.resource_type));
   json.key("resourceIdentifier").value(finding.resource.key());
-  json.key("reasonForNonComplianceCode").value(finding.reason_code);
-  json.key("severity").value(to_string(run.check->severity));
+  if (run.check->reason_codes.size() > 1) json.key("reasonForNonComplianceCode").value(finding.reason_code);
   json.end_object();
   if (with_suppressions) {
     json.key("suppressions").begin_array();
@@ -157,6 +155,38 @@ void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, cons
     json.end_array();
   }
   json.end_object();
+  json.set_indent(indent);
+}
+
+// Says, per check, how many results --sarif-max-results left out, and where they all are.
+void write_left_out_notifications(JsonWriter& json, const AuditReport& report, const SarifSelection& selection,
+                                  size_t max_results, const ArtifactUris& uris) {
+  for (size_t i = 0; i < report.runs.size(); ++i) {
+    if (selection.left_out[i] == 0) continue;
+    const CheckRun& run = report.runs[i];
+    write_notification(json, "warning",
+                       fmt::format("{}: {} of its {} results left out by --sarif-max-results {} (the most important "
+                                   "are kept: by severity, then check, then resource); the JSON report "
+                                   "(--format json) has every finding.",
+                                   run.check->name, selection.left_out[i], selection.left_out[i] + selection.kept[i],
+                                   max_results),
+                       nullptr, run.check->name, i, uris);
+  }
+}
+
+// Over GitHub code scanning's limits the upload would be rejected: say so, naming the option.
+void warn_over_github_limits(std::FILE* warnings, size_t results, std::optional<uint64_t> gzipped_bytes) {
+  if (warnings == nullptr) return;
+  if (results > kGitHubMaxResultsPerRun)
+    fmt::print(warnings,
+               "fleetaudit: warning: the SARIF report has {} results; GitHub code scanning rejects a run of more "
+               "than {}: use --sarif-max-results {} to keep the most important (--format json has them all)\n",
+               results, kGitHubMaxResultsPerRun, kGitHubMaxResultsPerRun);
+  if (gzipped_bytes && *gzipped_bytes >= kGitHubMaxGzipBytes)
+    fmt::print(warnings,
+               "fleetaudit: warning: the SARIF report is {} bytes gzip-compressed; GitHub code scanning rejects "
+               "uploads of 10 MB or more compressed: lower --sarif-max-results (--format json has every finding)\n",
+               *gzipped_bytes);
 }
 
 // A finding's drift, when there is a baseline.
@@ -171,7 +201,13 @@ const FindingDrift* result_drift(const ReportContext& context, size_t run_index,
 void write_sarif(const ReportContext& context, std::FILE* out) {
   const AuditReport& report = context.report;
   const SourcePositions positions = locate_findings(context.snapshot_directory, report);
-  JsonWriter json(out);
+  const ArtifactUris uris(context.snapshot_directory, context.sarif_root);
+  const SarifSelection selection =
+      select_sarif_results(report, context.sarif_omit_suppressed, context.sarif_max_results);
+  // A report GitHub may take is built in memory, to learn its compressed size; a larger one
+  // (rejected anyway, and said so) streams.
+  const bool measure = selection.results.size() <= kGitHubMaxResultsPerRun;
+  JsonWriter json(measure ? nullptr : out);
   json.begin_object();
   json.key("$schema").value("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
   json.key("version").value("2.1.0");
@@ -197,11 +233,12 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
         run.status == CheckStatus::incomplete)
       write_notification(json, run.input_problem ? "error" : "note",
                          fmt::format("{} {}: {}", run.check->name, to_string(run.status), run.not_run_reason), nullptr,
-                         run.check->name, i);
+                         run.check->name, i, uris);
   }
+  if (context.sarif_max_results) write_left_out_notifications(json, report, selection, *context.sarif_max_results, uris);
   for (const Diagnostic& diagnostic : report.diagnostics.items())
     write_notification(json, diagnostic.severity == DiagnosticSeverity::error ? "error" : "warning", diagnostic.render(),
-                       &diagnostic, {}, std::nullopt);
+                       &diagnostic, {}, std::nullopt, uris);
   if (context.drift != nullptr) write_sarif_drift_notifications(json, *context.drift);
   json.end_array();
   json.key("properties").begin_object();
@@ -215,7 +252,7 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
   // A guid naming this audit, so that this report can be the baseline of the next one.
   json.key("automationDetails").begin_object().key("guid").value(audit_guid(report)).end_object();
   if (context.drift != nullptr) json.key("baselineGuid").value(context.drift->baseline_guid);
-  write_snapshot_base(json, context.snapshot_directory);
+  write_source_root(json);
   json.key("columnKind").value("unicodeCodePoints");
 
   // SARIF: once one result of a run carries `suppressions`, every result of the run must.
@@ -226,10 +263,7 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
   json.key("results").begin_array();
   // Results are formatted a chunk at a time on every core and written in order: a report of
   // hundreds of thousands of findings is mostly this loop. Only a round of chunks is held.
-  std::vector<std::pair<size_t, const Finding*>> results;  // (rule index, finding)
-  for (size_t rule_index = 0; rule_index < report.runs.size(); ++rule_index)
-    for (const Finding& finding : report.runs[rule_index].findings)
-      if (!(finding.suppressed && context.sarif_omit_suppressed)) results.emplace_back(rule_index, &finding);
+  const std::vector<SarifResultRef>& results = selection.results;
   constexpr size_t kChunk = 4096;
   const size_t threads = std::max(1u, std::thread::hardware_concurrency());
   for (size_t round = 0; round < results.size(); round += kChunk * threads) {
@@ -239,8 +273,8 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
     auto format = [&](size_t part) {
       const size_t begin = round + part * kChunk;
       for (size_t i = begin; i < std::min(results.size(), begin + kChunk); ++i)
-        write_result(parts[part], report.runs[results[i].first], results[i].first, *results[i].second, positions,
-                     with_suppressions, result_drift(context, results[i].first, results[i].second));
+        write_result(parts[part], report.runs[results[i].rule_index], results[i].rule_index, *results[i].finding,
+                     positions, uris, with_suppressions, result_drift(context, results[i].rule_index, results[i].finding));
     };
     std::vector<std::thread> helpers;
     for (size_t part = 1; part < parts.size(); ++part) helpers.emplace_back(format, part);
@@ -277,7 +311,14 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
 
   json.end_object().end_array();
   json.end_object();
-  json.flush();
+  std::optional<uint64_t> gzipped;
+  if (measure) {
+    if (json.text().size() >= kGitHubMaxGzipBytes) gzipped = gzip_size(json.text());  // smaller never compresses over
+    std::fwrite(json.text().data(), 1, json.text().size(), out);
+  } else {
+    json.flush();
+  }
+  warn_over_github_limits(context.warnings, results.size(), gzipped);
 }
 
 }  // namespace fleetaudit

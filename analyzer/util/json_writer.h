@@ -33,6 +33,9 @@ public:
 
   void flush();
   const std::string& text() const { return buffer_; }
+  // Spaces per level from here on; 0 writes what follows on one line (a SARIF result, say).
+  int indent() const { return indent_; }
+  void set_indent(int indent) { indent_ = indent; }
 
   // Part of a document written elsewhere (on another thread): continuation() is a writer that
   // collects text as if it went on where this one stands, in its innermost container; append()

@@ -31,28 +31,54 @@ std::map<std::string, size_t> planted_counts(const std::string& json_text) {
   return counts;
 }
 
-TEST(Fleetgen, AuditReportsExactlyThePlantedFindings) {
+// Generates a fleet with `flags`, audits it, and compares every check's findings with the
+// planted counts. Returns expected-findings.json.
+std::string expect_planted_findings(const std::string& flags) {
   testing::TempDir work;
   const std::string fleet = work.file("fleet");
-  auto generated = testing::run_command(std::string("'") + FLEETAUDIT_FLEETGEN + "' --things 5000 --seed 3 --out '" +
-                                        fleet + "' --threads 2 >/dev/null 2>&1");
-  ASSERT_EQ(generated.exit_status, 0);
-  const std::map<std::string, size_t> planted = planted_counts(testing::read_file(fleet + "/expected-findings.json"));
-  ASSERT_GE(planted.size(), 10u);
+  auto generated = testing::run_command(std::string("'") + FLEETAUDIT_FLEETGEN + "' " + flags + " --out '" + fleet +
+                                        "' --threads 2 >/dev/null 2>&1");
+  EXPECT_EQ(generated.exit_status, 0);
+  const std::string expected = testing::read_file(fleet + "/expected-findings.json");
+  const std::map<std::string, size_t> planted = planted_counts(expected);
+  EXPECT_GE(planted.size(), 10u);
 
   auto audit = testing::run_fleetaudit("audit '" + fleet + "' --format json", work.file("stderr.txt"));
-  ASSERT_EQ(audit.exit_status, 1) << testing::read_file(work.file("stderr.txt"));
+  EXPECT_EQ(audit.exit_status, 1) << testing::read_file(work.file("stderr.txt"));
   std::vector<std::string> errors;
   auto findings = parse_findings(audit.output, errors);
-  ASSERT_TRUE(findings.has_value());
+  EXPECT_TRUE(findings.has_value());
   std::map<std::string, size_t> found;
-  for (const MitigationFinding& finding : *findings) ++found[finding.check_name];
-
+  if (findings)
+    for (const MitigationFinding& finding : *findings) ++found[finding.check_name];
   for (const auto& [check, count] : planted) EXPECT_EQ(found[check], count) << check;
+  return expected;
+}
+
+TEST(Fleetgen, AuditReportsExactlyThePlantedFindings) {
+  const std::map<std::string, size_t> planted = planted_counts(expect_planted_findings("--things 5000 --seed 3"));
   // The defects that scale with the fleet are all there, so the counts above are not all zero.
   for (const char* check : {"DEVICE_CERTIFICATE_SHARED_CHECK", "DEVICE_CERTIFICATE_EXPIRING_CHECK",
                             "DEVICE_CERTIFICATE_AGE_CHECK", "IOT_POLICY_OVERLY_PERMISSIVE_CHECK"})
-    EXPECT_GT(planted.at(check), 0u) << check;
+    EXPECT_GT(planted.count(check) ? planted.at(check) : 0, 0u) << check;
+}
+
+// The aged profile: most certificates in use past the age threshold, about a quarter expiring
+// within 30 days, a few expired, as the fleet that fails a lot the bench needs.
+TEST(Fleetgen, AgedProfileIsMostlyPastTheAgeThreshold) {
+  const std::string expected = expect_planted_findings("--things 4000 --seed 5 --profile aged");
+  const std::map<std::string, size_t> planted = planted_counts(expected);
+  // About 96 % of ~4,120 certificates are in use (ACTIVE or PENDING_TRANSFER).
+  const size_t aged = planted.at("DEVICE_CERTIFICATE_AGE_CHECK");
+  const size_t expiring = planted.at("DEVICE_CERTIFICATE_EXPIRING_CHECK");
+  EXPECT_GT(aged, 2200u);  // 60 % of those in use
+  EXPECT_LT(aged, 2600u);
+  EXPECT_GT(expiring, 950u);  // 26 %
+  EXPECT_LT(expiring, 1150u);
+  simdjson::dom::parser parser;
+  const int64_t expired = parser.parse(expected)["DEVICE_CERTIFICATE_EXPIRING_CHECK"]["past"].get_int64();
+  EXPECT_GT(expired, 20);  // 1 % (about 41 of ~4,120, give or take the draw)
+  EXPECT_LT(expired, 120);
 }
 #endif
 

@@ -43,9 +43,9 @@ TEST(Suppressions, SarifCarriesSuppressionsOnEveryResult) {
   EXPECT_EQ(result.exit_status, 1);  // the broad policies are still open
   std::string sarif = testing::read_file(dir.file("report.sarif"));
   expect_valid_sarif(dir.file("report.sarif"));
-  EXPECT_EQ(count(sarif, "\"suppressions\": ["), count(sarif, "\"ruleId\":")) << "every result carries the array";
-  EXPECT_EQ(count(sarif, "\"kind\": \"external\""), 1u);
-  EXPECT_NE(sarif.find("\"justification\": \"lobby locks are replaced in December\""), std::string::npos);
+  EXPECT_EQ(count(sarif, "\"suppressions\":["), count(sarif, "\"ruleId\":")) << "every result carries the array";
+  EXPECT_EQ(count(sarif, "\"kind\":\"external\""), 1u);
+  EXPECT_NE(sarif.find("\"justification\":\"lobby locks are replaced in December\""), std::string::npos);
   std::string errors = testing::read_file(dir.file("stderr.txt"));
   EXPECT_NE(errors.find("suppression of CONFLICTING_CLIENT_IDS_CHECK for clientId=gone: expired at "
                         "2026-11-20T08:15:41.000Z"),
