@@ -99,8 +99,8 @@ bool audit_reads_pems(const AuditOptions& options, const std::string& directory)
 }  // namespace
 
 int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
-  if (options.format != "sarif" && options.format != "json" && options.format != "text") {
-    print_error(errors, fmt::format("unknown --format {}; use sarif, json or text", options.format));
+  if (options.format != "sarif" && options.format != "json" && options.format != "text" && options.format != "html") {
+    print_error(errors, fmt::format("unknown --format {}; use sarif, json, text or html", options.format));
     return kUsageOrInputError;
   }
   AuditOptions audit_options;
@@ -201,6 +201,7 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
   const auto report_started = PhaseTimings::Clock::now();
   if (options.format == "sarif") write_sarif(context, out);
   else if (options.format == "json") write_aws_findings(context, out);
+  else if (options.format == "html") write_html(context, out);
   else write_text(context, out);
   std::fflush(out);
   if (options.timings) {

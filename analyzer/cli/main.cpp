@@ -19,8 +19,8 @@ int run(int argc, char** argv) {
   AuditCommandOptions audit;
   CLI::App* audit_command = app.add_subcommand("audit", "Run every enabled check on a snapshot and write a report");
   audit_command->add_option("SNAPSHOT_DIR", audit.snapshot_directory, "Directory of the exported snapshot")->required();
-  audit_command->add_option("--format", audit.format, "Report format: sarif, json (list-audit-findings shape) or text")
-      ->check(CLI::IsMember({"sarif", "json", "text"}))
+  audit_command->add_option("--format", audit.format, "Report format: sarif, json (list-audit-findings shape), text or html (for a browser)")
+      ->check(CLI::IsMember({"sarif", "json", "text", "html"}))
       ->capture_default_str();
   audit_command->add_option("--output", audit.output_path, "Write the report to FILE instead of standard output");
   audit_command->add_option("--config", audit.config_path,

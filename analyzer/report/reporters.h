@@ -27,6 +27,8 @@ void write_sarif(const ReportContext& context, std::FILE* out);
 void write_aws_findings(const ReportContext& context, std::FILE* out);
 // For a person at a terminal, 80 columns.
 void write_text(const ReportContext& context, std::FILE* out);
+// For a person in a browser: one self-contained HTML file (no network, script only to filter).
+void write_html(const ReportContext& context, std::FILE* out);
 
 // Word-wraps `text` to the text report's 80 columns: the first line starts with `first` (default
 // `indent`), the others with `indent`.
