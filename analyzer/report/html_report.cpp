@@ -84,17 +84,6 @@ std::string csp_hash(std::string_view content) {
   return "'sha256-" + std::string(reinterpret_cast<const char*>(encoded.data())) + "'";
 }
 
-const char* verdict_word(CheckStatus status) {
-  switch (status) {
-    case CheckStatus::compliant: return "compliant";
-    case CheckStatus::non_compliant: return "non-compliant";
-    case CheckStatus::incomplete: return "incomplete";
-    case CheckStatus::not_run: return "not run";
-    case CheckStatus::disabled: return "disabled";
-  }
-  return "";
-}
-
 void write_header(std::string& page, const ReportContext& context) {
   const AuditReport& report = context.report;
   page += "<header><h1>fleetaudit audit</h1><dl>";
@@ -140,7 +129,7 @@ void write_check_summary(std::string& page, const AuditReport& report) {
     page += fmt::format(
         "<tr data-check=\"{}\" data-verdict=\"{}\"><td class=\"state\">{}</td><td class=\"sev-{}\">{}</td>"
         "<td><a href=\"#check-{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-        run.check->name, verdict_word(run.status), verdict_word(run.status), to_string(run.check->severity),
+        run.check->name, to_string(run.status), to_string(run.status), to_string(run.check->severity),
         to_string(run.check->severity), run.check->name, run.check->name, run.resources_evaluated,
         run.non_compliant_resources(), run.suppressed_findings, html(run.not_run_reason));
   }
