@@ -26,7 +26,7 @@ struct StatementLanguage {
 
 struct WorkBudget {
   size_t max_states = 200'000;        // product states built
-  size_t max_positions = 16'000'000;  // pattern positions stored over all states (4 bytes each)
+  size_t max_positions = 8'000'000;  // pattern positions stored over all states (4 bytes each)
   size_t max_steps = 100'000'000;     // pattern positions advanced
 };
 
