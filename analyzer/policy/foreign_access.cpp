@@ -1,0 +1,47 @@
+#include "analyzer/policy/foreign_access.h"
+
+#include <algorithm>
+
+namespace fleetaudit::policy {
+
+namespace {
+
+// The part of a topicfilter ARN after "topicfilter/".
+std::span<const Symbol> filter_of(const Alphabet& alphabet, std::span<const Symbol> arn) {
+  size_t colons = 0, at = 0;
+  while (at < arn.size() && colons < 5) colons += arn[at++] == alphabet.of(':');
+  return arn.subspan(std::min(arn.size(), at + std::string_view("topicfilter/").size()));
+}
+
+}  // namespace
+
+ForeignAccess find_foreign_access(ResourceFamily family, const ArnScope& scope,
+                                  std::span<const StatementLanguage> allowed, std::span<const StatementLanguage> denied,
+                                  const WorkBudget& budget, std::string_view device_name) {
+  Alphabet alphabet;
+  mention_resource_families(alphabet, scope);
+  for (auto statements : {allowed, denied})
+    for (const StatementLanguage& statement : statements)
+      for (const ResourcePattern& pattern : statement.patterns) alphabet.mention(pattern);
+
+  ForeignAccess access;
+  const std::optional<Dfa> foreign = foreign_resources(alphabet, family, scope, budget.max_states);
+  if (!foreign) {
+    access.answer = LanguageAnswer::too_complex;
+    access.reason = "the foreign-resource automaton exceeds the state budget";
+    return access;
+  }
+  const WitnessResult result = find_allowed_not_denied(alphabet, allowed, denied, *foreign, budget);
+  access.answer = result.answer;
+  access.reason = result.reason;
+  if (result.answer != LanguageAnswer::found) return access;
+  access.witness = alphabet.render(result.witness, device_name);
+  access.allowed_by = result.allowed_by;
+  if (family == ResourceFamily::topic_filter) {
+    if (auto topic = foreign_topic_received(alphabet, filter_of(alphabet, result.witness)))
+      access.received_topic = alphabet.render(*topic, device_name);
+  }
+  return access;
+}
+
+}  // namespace fleetaudit::policy
