@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
+
+#include "analyzer/policy/foreign_access.h"
 
 namespace fleetaudit::policy {
 
@@ -28,62 +31,6 @@ constexpr std::array<std::string_view, kDataPlaneActionCount> kActionNames = {
 constexpr DataPlaneActionSet kUnknownActions = UINT32_MAX;
 constexpr std::string_view kClientIdVariable = "iot:ClientId";
 constexpr unsigned kConnect = static_cast<unsigned>(DataPlaneAction::connect);
-
-// Foreign probes, one bit each, built in the policy's own account. OTHER is a fresh name no
-// pattern mentions (kFreshName), so a pattern only reaches it through a wildcard: client/* does,
-// client/MyThing* does not.
-//   bit 0      client/OTHER
-//   bits 1-2   thing/OTHER, thing/OTHER/OTHER (a named shadow)
-//   bits 3-5   topic/T for the three topics T below
-//   bits 6-8   topicfilter/T, decided by the topic-filter matcher (Allow Resource patterns)
-//   bits 9-24  topicfilter/F for the concrete filters F below, by plain matching: only a
-//              NotResource list needs them, since its patterns exclude filters one by one
-constexpr std::array<std::string_view, 3> kForeignTopics = {
-    "$aws/things/OTHER/shadow/update",
-    "$aws/things/OTHER/jobs/notify",
-    "OTHER/data",
-};
-// Filters that receive one of those topics: the topic itself, OTHER's level as '+', and each
-// level prefix followed by '#'. The full set is infinite; these are the ones a device would use.
-constexpr std::array<std::string_view, 16> kFilterCandidates = {
-    "$aws/things/OTHER/shadow/update", "$aws/things/+/shadow/update", "#", "$aws/#", "$aws/things/#",
-    "$aws/things/OTHER/#", "$aws/things/OTHER/shadow/#", "$aws/things/OTHER/shadow/update/#",
-    "$aws/things/OTHER/jobs/notify", "$aws/things/+/jobs/notify", "$aws/things/OTHER/jobs/#",
-    "$aws/things/OTHER/jobs/notify/#", "OTHER/data", "+/data", "OTHER/#", "OTHER/data/#",
-};
-
-constexpr uint64_t kClientProbes = 0x1;
-constexpr uint64_t kThingProbes = 0x6;
-constexpr uint64_t kTopicProbes = 0x38;
-constexpr uint64_t kFilterReachProbes = 0x1C0;
-constexpr uint64_t kFilterCandidateProbes = ((uint64_t{1} << kFilterCandidates.size()) - 1) << 9;
-// The probes tested by plain matching; a NotResource list grants the complement within them.
-constexpr uint64_t kPlainProbes = kClientProbes | kThingProbes | kTopicProbes | kFilterCandidateProbes;
-
-// "OTHER" written as the fresh name the matchers understand.
-std::string with_fresh_names(std::string_view text) {
-  std::string result;
-  for (size_t at = text.find("OTHER"); at != std::string_view::npos; at = text.find("OTHER")) {
-    result.append(text.substr(0, at)).append(kFreshName);
-    text.remove_prefix(at + 5);
-  }
-  return result.append(text);
-}
-
-// The probes that decide an action through plain matching.
-uint64_t probes_of(unsigned action) {
-  switch (static_cast<DataPlaneAction>(action)) {
-    case DataPlaneAction::connect:
-      return kClientProbes;
-    case DataPlaneAction::publish:
-    case DataPlaneAction::get_retained_message:
-      return kTopicProbes;
-    case DataPlaneAction::subscribe:
-      return kFilterCandidateProbes;
-    default:
-      return kThingProbes;
-  }
-}
 
 template <class Visit>
 void for_each_action(DataPlaneActionSet actions, Visit&& visit) {
@@ -121,84 +68,16 @@ std::optional<ArnContext> ArnContext::from_arn(std::string_view policy_arn) {
     policy_arn.remove_prefix(colon + 1);
   }
   if (fields[0] != "arn" || fields[2] != "iot") return std::nullopt;
-  // These become part of the probe ARNs: '/' would shift MQTT levels, '\0' marks fresh names.
+  // These become part of resource ARNs: '/' would shift MQTT levels, '\0' is no ARN text.
   for (size_t i : {1, 3, 4})
     if (fields[i].empty() || fields[i].find_first_of(std::string_view("/\0", 2)) != std::string_view::npos)
       return std::nullopt;
   return ArnContext{std::string(fields[1]), std::string(fields[3]), std::string(fields[4])};
 }
 
-struct BreadthEvaluator::Context {
-  explicit Context(const ArnContext& where) : arn(where) {
-    const std::string prefix = "arn:" + arn.partition + ":iot:" + arn.region + ":" + arn.account + ":";
-    for (std::string_view resource : {"client/OTHER", "thing/OTHER", "thing/OTHER/OTHER"})
-      subjects.push_back(prefix + with_fresh_names(resource));
-    for (std::string_view topic : kForeignTopics) subjects.push_back(prefix + "topic/" + with_fresh_names(topic));
-    for (std::string_view topic : kForeignTopics) subjects.push_back(prefix + "topicfilter/" + with_fresh_names(topic));
-    for (std::string_view filter : kFilterCandidates)
-      subjects.push_back(prefix + "topicfilter/" + with_fresh_names(filter));
-    filter_start = prefix.size() + std::string_view("topicfilter/").size();
-  }
-
-  uint64_t probe(const Glob& glob) const {
-    uint64_t reached = 0;
-    for (size_t bit = 0; bit < subjects.size(); ++bit) {
-      const bool extended = (kFilterReachProbes >> bit) & 1;
-      if (extended ? filter_glob_reaches_topic(glob, subjects[bit], filter_start) : glob_reaches(glob, subjects[bit]))
-        reached |= uint64_t{1} << bit;
-    }
-    return reached;
-  }
-
-  ArnContext arn;
-  std::vector<std::string> subjects;  // by probe bit
-  size_t filter_start = 0;            // where the filter starts in a topicfilter subject
-  std::vector<ProbeReach> reach;      // by pattern id
-  std::vector<uint8_t> known;         // by pattern id
-};
-
 BreadthEvaluator::BreadthEvaluator(const PolicyStatementTable& statements) : statements_(statements) {}
 
 BreadthEvaluator::~BreadthEvaluator() = default;
-
-BreadthEvaluator::Context& BreadthEvaluator::context_for(const ArnContext& arn) {
-  if (last_context_ != nullptr && last_context_->arn == arn) return *last_context_;
-  for (const auto& context : contexts_)
-    if (context->arn == arn) return *(last_context_ = context.get());
-  contexts_.push_back(std::make_unique<Context>(arn));
-  return *(last_context_ = contexts_.back().get());
-}
-
-const BreadthEvaluator::ProbeReach& BreadthEvaluator::pattern_reach(Context& context, StringId pattern) {
-  if (pattern >= context.known.size()) {
-    context.known.resize(statements_.pattern_count(), 0);
-    context.reach.resize(statements_.pattern_count());
-  }
-  ProbeReach& reach = context.reach[pattern];
-  if (!context.known[pattern]) {
-    const Glob pinned = Glob::compile(statements_.pattern(pattern));
-    reach.pinned = context.probe(pinned);
-    reach.free = pinned.mentions_variable(kClientIdVariable)
-                     ? context.probe(pinned.with_variable_as_any_run(kClientIdVariable))
-                     : reach.pinned;
-    context.known[pattern] = 1;
-  }
-  return reach;
-}
-
-BreadthEvaluator::ProbeReach BreadthEvaluator::statement_reach(Context& context, uint32_t statement) {
-  ProbeReach total;
-  for (StringId pattern : statements_.resources(statement)) {
-    const ProbeReach& reach = pattern_reach(context, pattern);
-    total.free |= reach.free;
-    total.pinned |= reach.pinned;
-  }
-  if (statements_.has(statement, kStatementNotResource)) {
-    total.free = ~total.free & kPlainProbes;
-    total.pinned = ~total.pinned & kPlainProbes;
-  }
-  return total;
-}
 
 DataPlaneActionSet BreadthEvaluator::statement_actions(uint32_t statement) {
   if (action_sets_.size() < statements_.pattern_count())
@@ -218,95 +97,95 @@ const Glob& BreadthEvaluator::glob(StringId pattern) {
   return found->second;
 }
 
-// A Deny takes a Subscribe grant back only when it matches every filter the Allow pattern
-// matches: Deny compares filter strings literally, so reaching the same topics is not enough.
-bool BreadthEvaluator::deny_covers(uint32_t deny_statement, StringId allow_pattern) {
-  auto cached = [&](std::unordered_map<uint64_t, bool>& cache, StringId deny_pattern, auto&& decide) {
-    const uint64_t key = (uint64_t{deny_pattern} << 32) | allow_pattern;
-    auto found = cache.find(key);
-    if (found == cache.end()) found = cache.emplace(key, decide(glob(deny_pattern), glob(allow_pattern))).first;
-    return found->second;
-  };
-  const auto patterns = statements_.resources(deny_statement);
-  if (statements_.has(deny_statement, kStatementNotResource)) {
-    // It denies all it does not exclude: every filter of the Allow, unless an exclusion meets one.
-    return std::none_of(patterns.begin(), patterns.end(), [&](StringId excluded) {
-      return cached(overlaps_, excluded, [](const Glob& a, const Glob& b) { return globs_overlap(a, b); });
-    });
+namespace {
+
+ResourceFamily family_of(unsigned action) {
+  switch (static_cast<DataPlaneAction>(action)) {
+    case DataPlaneAction::connect: return ResourceFamily::client;
+    case DataPlaneAction::publish:
+    case DataPlaneAction::get_retained_message: return ResourceFamily::topic;
+    case DataPlaneAction::subscribe: return ResourceFamily::topic_filter;
+    default: return ResourceFamily::thing;
   }
-  return std::any_of(patterns.begin(), patterns.end(), [&](StringId denied) {
-    return cached(covers_, denied, [](const Glob& d, const Glob& a) { return glob_covers(d, a); });
-  });
+}
+
+bool same_variable(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+// What a policy variable stands for in one statement, for one action. The thing name is the
+// device's own; ${iot:ClientId} is the device's own only where it cannot connect under another
+// device's id (or the statement demands an attached thing); in a Deny, a value the device picks
+// can always dodge the Deny, except ${iot:ClientId} on Connect, which is the very client
+// connecting. Thing-, certificate- and Cognito-identity-bound values are the caller's own. Other variables: anything
+// in an Allow, nothing in a Deny (credited for nothing).
+VariableReading BreadthEvaluator::reading_of(std::string_view variable, uint8_t flags, unsigned action,
+                                             bool client_id_pinned) const {
+  if (!(flags & kStatementVariables)) return VariableReading::literal_text;
+  const bool deny = flags & kStatementDeny;
+  // Values bound to the connecting device (its thing, its certificate): its own, not chosen.
+  auto starts_with = [&](std::string_view prefix) { return same_variable(variable.substr(0, prefix.size()), prefix); };
+  if (starts_with("iot:Connection.Thing.") || starts_with("iot:Certificate.") ||
+      starts_with("cognito-identity.amazonaws.com:"))  // the Cognito identity's own id
+    return VariableReading::device_name;
+  if (same_variable(variable, kClientIdVariable)) {
+    if (action == kConnect) {
+      if (deny) return VariableReading::any_text;
+      return (flags & kStatementIsAttachedCondition) ? VariableReading::device_name : VariableReading::any_text;
+    }
+    if (deny) return VariableReading::matches_nothing;
+    return client_id_pinned ? VariableReading::device_name : VariableReading::any_text;
+  }
+  return deny ? VariableReading::matches_nothing : VariableReading::any_text;
+}
+
+StatementLanguage BreadthEvaluator::language_of(uint32_t statement, unsigned action, bool client_id_pinned) {
+  StatementLanguage language;
+  language.complement = statements_.has(statement, kStatementNotResource);
+  const uint8_t flags = statements_.flags(statement);
+  for (StringId pattern : statements_.resources(statement)) {
+    auto resolved = resolve_pattern(glob(pattern), [&](std::string_view variable) {
+      return reading_of(variable, flags, action, client_id_pinned);
+    });
+    if (resolved) language.patterns.push_back(std::move(*resolved));
+  }
+  return language;
+}
+
+// Broad: some resource of another device (in the policy's own partition, region and account)
+// that a statement allows and none denies, decided exactly over the patterns' languages.
+bool BreadthEvaluator::grants_foreign(uint32_t first_statement, uint32_t end_statement, const ArnContext& arn,
+                                      unsigned action, bool client_id_pinned) {
+  std::vector<StatementLanguage> allowed, denied;
+  for (uint32_t statement = first_statement; statement < end_statement; ++statement) {
+    if (!(statement_actions(statement) & (DataPlaneActionSet{1} << action))) continue;
+    const uint8_t flags = statements_.flags(statement);
+    // A conditional Deny may not apply, so it takes nothing back.
+    if ((flags & kStatementDeny) && (flags & kStatementHasCondition)) continue;
+    (flags & kStatementDeny ? denied : allowed).push_back(language_of(statement, action, client_id_pinned));
+  }
+  if (allowed.empty()) return false;
+  const ForeignAccess access =
+      find_foreign_access(family_of(action), ArnScope{arn.partition, arn.region, arn.account}, allowed, denied);
+  // Too complex to decide: reported as broad, the cautious verdict for a grant nobody can bound.
+  return access.answer != LanguageAnswer::empty;
 }
 
 DataPlaneActionSet BreadthEvaluator::broad_actions(uint32_t first_statement, uint32_t end_statement,
                                                    const ArnContext& arn) {
-  Context& context = context_for(arn);
-  // Per action, the probes allowed (under both client-id readings) and the probes denied.
-  std::array<uint64_t, kDataPlaneActionCount> allowed_free{}, allowed_pinned{}, denied{};
-  uint64_t connect_allowed = 0;
-  subscribe_grants_.clear();
-  subscribe_denies_.clear();
-
-  for (uint32_t statement = first_statement; statement < end_statement; ++statement) {
-    const DataPlaneActionSet actions = statement_actions(statement);
-    if (actions == 0) continue;
-    const uint8_t flags = statements_.flags(statement);
-    const bool not_resource = flags & kStatementNotResource;
-    // A conditional Deny may not apply, so it takes nothing back.
-    if ((flags & kStatementDeny) && (flags & kStatementHasCondition)) continue;
-    const ProbeReach reach = statement_reach(context, statement);
-
-    if (flags & kStatementDeny) {
-      // In a Deny, ${iot:ClientId} is the connecting client's id: for Connect that is the very
-      // client probed, for anything else an id the device picks so as to dodge the Deny.
-      for_each_action(actions, [&](unsigned action) {
-        denied[action] |= action == kConnect ? reach.free : reach.pinned;
-      });
-      if (actions & action_bit(DataPlaneAction::subscribe)) subscribe_denies_.push_back(statement);
-      continue;
-    }
-
-    // Concrete filter probes only stand in for a NotResource grant; a Resource grant of Subscribe
-    // is judged by the topic-filter matcher below.
-    const uint64_t usable = not_resource ? ~uint64_t{0} : ~kFilterCandidateProbes;
-    for_each_action(actions, [&](unsigned action) {
-      allowed_free[action] |= reach.free & usable;
-      allowed_pinned[action] |= reach.pinned & usable;
-    });
-    if (actions & action_bit(DataPlaneAction::connect))
-      connect_allowed |= (flags & kStatementIsAttachedCondition) ? reach.pinned : reach.free;
-    if ((actions & action_bit(DataPlaneAction::subscribe)) && !not_resource) {
-      for (StringId pattern : statements_.resources(statement)) {
-        const ProbeReach& pattern_probes = pattern_reach(context, pattern);
-        if ((pattern_probes.free | pattern_probes.pinned) & kFilterReachProbes)
-          subscribe_grants_.push_back({pattern, (pattern_probes.free & kFilterReachProbes) != 0,
-                                       (pattern_probes.pinned & kFilterReachProbes) != 0});
-      }
-    }
-  }
-
   DataPlaneActionSet broad = 0;
-  if (connect_allowed & ~denied[kConnect] & kClientProbes) broad |= action_bit(DataPlaneAction::connect);
+  if (grants_foreign(first_statement, end_statement, arn, kConnect, /*client_id_pinned=*/false))
+    broad |= action_bit(DataPlaneAction::connect);
   // Everywhere but Connect, ${iot:ClientId} is the device's own id only if it cannot connect under
   // another device's client id.
   const bool client_id_pinned = !(broad & action_bit(DataPlaneAction::connect));
-  for (unsigned action = 0; action < kDataPlaneActionCount; ++action) {
-    if (action == kConnect) continue;
-    const uint64_t allowed = client_id_pinned ? allowed_pinned[action] : allowed_free[action];
-    if (allowed & ~denied[action] & probes_of(action)) broad |= DataPlaneActionSet{1} << action;
-  }
-  if (!(broad & action_bit(DataPlaneAction::subscribe))) {
-    for (const SubscribeGrant& grant : subscribe_grants_) {
-      if (!(client_id_pinned ? grant.broad_pinned : grant.broad_free)) continue;
-      const bool taken_back = std::any_of(subscribe_denies_.begin(), subscribe_denies_.end(),
-                                          [&](uint32_t deny) { return deny_covers(deny, grant.pattern); });
-      if (!taken_back) {
-        broad |= action_bit(DataPlaneAction::subscribe);
-        break;
-      }
-    }
-  }
+  for (unsigned action = 0; action < kDataPlaneActionCount; ++action)
+    if (action != kConnect && grants_foreign(first_statement, end_statement, arn, action, client_id_pinned))
+      broad |= DataPlaneActionSet{1} << action;
   return broad;
 }
 

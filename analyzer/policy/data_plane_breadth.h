@@ -1,6 +1,6 @@
 #pragma once
-// Which IoT data-plane actions a policy version grants broadly: on a resource of another device or
-// of the whole account (IOT_POLICY_OVERLY_PERMISSIVE_CHECK).
+// Which IoT data-plane actions a policy version grants broadly: on a resource of another device
+// (IOT_POLICY_OVERLY_PERMISSIVE_CHECK, and the data-plane part of the Cognito and role-alias checks).
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analyzer/policy/glob.h"
+#include "analyzer/policy/pattern_language.h"
 #include "analyzer/policy/statement_table.h"
 
 namespace fleetaudit::policy {
@@ -50,8 +51,8 @@ std::string_view action_name(DataPlaneAction action);
 // The catalogue actions an action pattern names (a glob, compared case-insensitively).
 DataPlaneActionSet actions_matching(std::string_view action_pattern);
 
-// Where a policy lives: foreign probe ARNs are built in the policy's own partition, region and
-// account, so a resource elsewhere is never broad.
+// Where a policy lives: other devices' resources are those of the policy's own partition, region
+// and account, so a resource elsewhere is never broad.
 struct ArnContext {
   std::string partition, region, account;
 
@@ -60,8 +61,9 @@ struct ArnContext {
   bool operator==(const ArnContext&) const = default;
 };
 
-// Answers per policy version from caches: each distinct action pattern is compiled once, each
-// distinct resource pattern once per ArnContext. Not thread-safe: use one evaluator per thread.
+// Decides per policy version, exactly: for each action, whether some resource of another device is
+// allowed and not denied, over the regular languages of the statements' patterns (pattern_language).
+// Action and resource patterns are compiled once. Not thread-safe: use one evaluator per thread.
 class BreadthEvaluator {
 public:
   explicit BreadthEvaluator(const PolicyStatementTable& statements);
@@ -75,37 +77,16 @@ public:
   static std::string describe(DataPlaneActionSet actions);
 
 private:
-  // Which foreign probes a pattern matches (one bit each), with ${iot:ClientId} standing for any
-  // client id (free) or for the device's own (pinned).
-  struct ProbeReach {
-    uint64_t free = 0;
-    uint64_t pinned = 0;
-  };
-  struct Context;
-  struct SubscribeGrant {
-    StringId pattern;
-    bool broad_free;
-    bool broad_pinned;
-  };
-
-  Context& context_for(const ArnContext& arn);
-  const ProbeReach& pattern_reach(Context& context, StringId pattern);
-  ProbeReach statement_reach(Context& context, uint32_t statement);
+  VariableReading reading_of(std::string_view variable, uint8_t flags, unsigned action, bool client_id_pinned) const;
+  StatementLanguage language_of(uint32_t statement, unsigned action, bool client_id_pinned);
+  bool grants_foreign(uint32_t first_statement, uint32_t end_statement, const ArnContext& arn, unsigned action,
+                      bool client_id_pinned);
   DataPlaneActionSet statement_actions(uint32_t statement);
   const Glob& glob(StringId pattern);
-  bool deny_covers(uint32_t deny_statement, StringId allow_pattern);
 
   const PolicyStatementTable& statements_;
   std::vector<DataPlaneActionSet> action_sets_;  // by pattern id; kUnknownActions until computed
-  std::vector<std::unique_ptr<Context>> contexts_;
-  Context* last_context_ = nullptr;
-  // Only for Subscribe Deny statements, which compare patterns with each other.
-  std::unordered_map<StringId, Glob> globs_;
-  std::unordered_map<uint64_t, bool> covers_;    // (deny pattern << 32 | allow pattern)
-  std::unordered_map<uint64_t, bool> overlaps_;  // (not-resource pattern << 32 | allow pattern)
-  // Per-version scratch.
-  std::vector<SubscribeGrant> subscribe_grants_;
-  std::vector<uint32_t> subscribe_denies_;
+  std::unordered_map<StringId, Glob> globs_;     // by pattern id, compiled once
 };
 
 }  // namespace fleetaudit::policy

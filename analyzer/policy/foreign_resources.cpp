@@ -22,26 +22,23 @@ public:
 
   Fragment any_string() { return nfa_.any_number(nfa_.one_of(alphabet_.all())); }
 
-  // A name of `characters` that some other device may have: it holds OTHER (a character no
-  // pattern pins, so a wildcard or a device-chosen value made it) or holds SELF and more. A name
-  // spelled out in full may be the device's own, as in a policy written per device. Names never
-  // start with a character of `not_first`.
-  Fragment foreign_name(SymbolSet characters, std::string_view not_first = {}) {
-    SymbolSet first = characters;
-    for (char c : not_first) first.reset(alphabet_.of(c));
+  // A name of `characters` that some other device may have: it starts with OTHER (a character no
+  // pattern pins, so a wildcard or a device-chosen value chose the whole name) or is SELF and more.
+  // A name spelled out in full may be the device's own, as in a policy written per device, and a
+  // wildcard after a literal prefix (client/MyThing*) is the fleet owner's scoping, which AWS
+  // calls compliant.
+  Fragment foreign_name(SymbolSet characters) {
     auto any = [&] { return nfa_.any_number(nfa_.one_of(characters)); };
     const Symbol other = alphabet_.other(), self = alphabet_.self();
-    return nfa_.either(
-        {nfa_.sequence({nfa_.symbol(other), any()}),
-         nfa_.sequence({nfa_.one_of(first), any(), nfa_.symbol(other), any()}),
-         nfa_.sequence({nfa_.symbol(self), nfa_.at_least_one(nfa_.one_of(characters))}),
-         nfa_.sequence({nfa_.one_of(first), any(), nfa_.symbol(self), any()})});
+    return nfa_.either({nfa_.sequence({nfa_.symbol(other), any()}),
+                        nfa_.sequence({nfa_.symbol(self), nfa_.at_least_one(nfa_.one_of(characters))})});
   }
 
   Fragment client_id() { return foreign_name(alphabet_.all()); }
   Fragment thing_name() { return foreign_name(level_characters()); }
-  // A custom topic's first level; one starting with '$' is reserved, not a device's.
-  Fragment device_chosen_level() { return foreign_name(level_characters(), "$"); }
+  // A custom topic's first level. One starting with '$' is reserved, not a device's: OTHER never
+  // stands for '$', which the reserved topics' text makes a symbol of its own.
+  Fragment device_chosen_level() { return foreign_name(level_characters()); }
 
   Fragment topic() {
     const SymbolSet topic_characters = alphabet_.all_but("+#");

@@ -318,5 +318,41 @@ TEST(DataPlaneCatalogue, NamesAndDescription) {
   EXPECT_EQ(actions_matching("iot:Receive"), 0u);
 }
 
+
+// The classes the probe evaluator got wrong (issue 11), now decided over the patterns' languages.
+TEST(DataPlaneBreadth, GrantsNoProbeSaw) {
+  const DataPlaneActionSet publish = action_bit(DataPlaneAction::publish);
+  const DataPlaneActionSet subscribe = action_bit(DataPlaneAction::subscribe);
+  EXPECT_EQ(broad({allow("iot:Publish", kArn + "topic/$aws/things/*/shadow/delete")}), publish);
+  EXPECT_EQ(broad({allow("iot:Publish", kArn + "topic/$aws/things/*/shadow/name/*/update")}), publish);
+  EXPECT_EQ(broad({allow("iot:Publish", kArn + "topic/$aws/things/*/jobs/*/update")}), publish);
+  EXPECT_EQ(broad({allow("iot:Publish", kArn + "topic/$aws/things/*/jobs/start-next")}), publish);
+  EXPECT_EQ(broad({allow("iot:Subscribe", kArn + "topicfilter/$aws/things/+/shadow/update/documents")}), subscribe);
+  EXPECT_EQ(broad({allow("iot:Publish", kArn + "topic/*/telemetry")}), publish);
+  EXPECT_EQ(broad({allow("iot:Subscribe", kArn + "topicfilter/+")}), subscribe);
+}
+
+TEST(DataPlaneBreadth, DenyIsCreditedOnlyForWhatItCovers) {
+  const DataPlaneActionSet connect = action_bit(DataPlaneAction::connect);
+  const DataPlaneActionSet publish = action_bit(DataPlaneAction::publish);
+  EXPECT_EQ(broad({allow("iot:Connect", kArn + "client/*"), deny("iot:Connect", kArn + "client/?")}), connect);
+  EXPECT_EQ(broad({allow("iot:Publish", kArn + "topic/$aws/things/*"),
+                   deny("iot:Publish", kArn + "topic/$aws/things/*/shadow/update"),
+                   deny("iot:Publish", kArn + "topic/$aws/things/*/jobs/*")}),
+            publish);
+  EXPECT_EQ(broad({allow("iot:Connect", kArn + "client/*"), deny("iot:Connect", kArn + "client/*")}), 0u);
+}
+
+// AWS's recommended shape: everything allowed, then a NotResource Deny of all but the device's own.
+TEST(DataPlaneBreadth, NotResourceDenyOfAllButTheDevicesOwnIsNotBroad) {
+  const std::string own = "${iot:Connection.Thing.ThingName}";
+  const std::string not_own = "\"NotResource\":[\"" + kArn + "client/" + own + "\",\"" + kArn + "thing/" + own +
+                              "\",\"" + kArn + "topic/$aws/things/" + own + "/*\",\"" + kArn +
+                              "topicfilter/$aws/things/" + own + "/*\"]";
+  const std::string deny_all_but_own = R"({"Effect":"Deny","Action":"iot:*",)" + not_own + "}";
+  EXPECT_EQ(broad({allow("iot:*", "*"), deny_all_but_own}), 0u);
+  EXPECT_NE(broad({allow("iot:*", "*")}), 0u);
+}
+
 }  // namespace
 }  // namespace fleetaudit::policy

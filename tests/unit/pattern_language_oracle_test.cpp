@@ -67,11 +67,12 @@ std::string mentioned_by(const Policy& policy) {
   return mentioned;
 }
 
-// Another device's name: a character no pattern mentions, or the device's name and more.
+// Another device's name: it starts with a character no pattern mentions (a wildcard chose it), or
+// it is the device's name and more. A name after a literal prefix is the fleet owner's scoping.
 bool oracle_foreign_name(std::string_view name, const std::string& mentioned) {
-  const bool unpinned = std::any_of(name.begin(), name.end(),
-                                    [&](char c) { return c != 'S' && mentioned.find(c) == std::string::npos; });
-  return unpinned || (name.size() >= 2 && name.find('S') != std::string_view::npos);
+  if (name.empty()) return false;
+  const bool unpinned = name[0] != 'S' && mentioned.find(name[0]) == std::string::npos;
+  return unpinned || (name.size() >= 2 && name[0] == 'S');
 }
 
 bool oracle_in_scope(Scope scope, std::string_view text, const std::string& mentioned) {
