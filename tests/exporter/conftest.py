@@ -72,10 +72,14 @@ def make_stub():
         assert called <= allowed, f"calls outside the README's IAM policy: {sorted(called - allowed)}"
 
 
+def export_command(stub, out_dir, *args):
+    return [PYTHON, EXPORTER, str(out_dir), "--endpoint-url", stub.url, "--region", stub.account.region,
+            "--quota", "*=100000", *args]
+
+
 def run_export(stub, out_dir, env, *args, timeout=300):
-    return subprocess.run([PYTHON, EXPORTER, str(out_dir), "--endpoint-url", stub.url,
-                           "--region", stub.account.region, "--quota", "*=100000", *args],
-                          env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(export_command(stub, out_dir, *args), env=env, capture_output=True, text=True,
+                          timeout=timeout)
 
 
 def run_audit(snapshot, *args):
