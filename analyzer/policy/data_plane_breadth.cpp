@@ -1,5 +1,7 @@
 #include "analyzer/policy/data_plane_breadth.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <cctype>
@@ -160,19 +162,33 @@ StatementLanguage BreadthEvaluator::language_of(uint32_t statement, unsigned act
 // that a statement allows and none denies, decided exactly over the patterns' languages.
 bool BreadthEvaluator::grants_foreign(uint32_t first_statement, uint32_t end_statement, const ArnContext& arn,
                                       unsigned action, bool client_id_pinned) {
-  std::vector<StatementLanguage> allowed, denied;
+  // The question, as a key: versions and policy sets repeat the same statements (a fleet has a
+  // handful of distinct questions), and each answer costs automata.
+  std::string key = fmt::format("{}|{}|{}|{}|{}", action, client_id_pinned, arn.partition, arn.region, arn.account);
+  std::vector<uint32_t> relevant;
+  bool any_allow = false;
   for (uint32_t statement = first_statement; statement < end_statement; ++statement) {
     if (!(statement_actions(statement) & (DataPlaneActionSet{1} << action))) continue;
     const uint8_t flags = statements_.flags(statement);
     // A conditional Deny may not apply, so it takes nothing back.
     if ((flags & kStatementDeny) && (flags & kStatementHasCondition)) continue;
-    (flags & kStatementDeny ? denied : allowed).push_back(language_of(statement, action, client_id_pinned));
+    any_allow |= !(flags & kStatementDeny);
+    relevant.push_back(statement);
+    key += fmt::format("|{}", flags);
+    for (StringId pattern : statements_.resources(statement)) key += fmt::format(",{}", pattern);
   }
-  if (allowed.empty()) return false;
+  if (!any_allow) return false;
+  if (auto known = answers_.find(key); known != answers_.end()) return known->second;
+  std::vector<StatementLanguage> allowed, denied;
+  for (uint32_t statement : relevant)
+    (statements_.has(statement, kStatementDeny) ? denied : allowed)
+        .push_back(language_of(statement, action, client_id_pinned));
   const ForeignAccess access =
       find_foreign_access(family_of(action), ArnScope{arn.partition, arn.region, arn.account}, allowed, denied);
   // Too complex to decide: reported as broad, the cautious verdict for a grant nobody can bound.
-  return access.answer != LanguageAnswer::empty;
+  const bool broad = access.answer != LanguageAnswer::empty;
+  answers_.emplace(std::move(key), broad);
+  return broad;
 }
 
 DataPlaneActionSet BreadthEvaluator::broad_actions(uint32_t first_statement, uint32_t end_statement,

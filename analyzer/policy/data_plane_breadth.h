@@ -87,6 +87,7 @@ private:
   const PolicyStatementTable& statements_;
   std::vector<DataPlaneActionSet> action_sets_;  // by pattern id; kUnknownActions until computed
   std::unordered_map<StringId, Glob> globs_;     // by pattern id, compiled once
+  std::unordered_map<std::string, bool> answers_;  // by question (grants_foreign's key)
 };
 
 }  // namespace fleetaudit::policy
