@@ -79,8 +79,11 @@ const RegisterCheck registration({
     .help =
         "fleetaudit evaluates the policy as AWS IoT does: Action and Resource as strings or lists, `*` and `?` "
         "wildcards (actions case-insensitive), NotAction/NotResource, policy variables, and Deny statements that "
-        "take a grant back. A grant is broad when its resource reaches another device: `*`, `client/*`, "
-        "`topic/$aws/things/*/…`, `topicfilter/$aws/things/#` or `+`, `thing/*`. "
+        "take a grant back. The decision is exact: each pattern is read as the set of resources it admits, and "
+        "a grant is broad when some resource of another device is allowed and no Deny covers it (e.g. "
+        "`client/*`, `topic/$aws/things/*/shadow/delete`, `topicfilter/$aws/things/+/shadow/update/documents`, "
+        "`thing/*`, a custom topic whose first level a wildcard chooses). A name spelled out, or a wildcard after "
+        "a literal prefix (`thing/MyThing*`), is the fleet owner's scoping, as AWS says. "
         "`client/${iot:ClientId}` counts as broad unless the statement has the condition "
         "`iot:Connection.Thing.IsAttached` = true. iot:Receive is not reported: a device only receives what it "
         "may subscribe to.\n\n"
