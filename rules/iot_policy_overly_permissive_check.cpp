@@ -16,10 +16,12 @@ CheckResult run(const CheckContext& context) {
   result.resources_evaluated = versions.size();
   std::vector<policy::DataPlaneActionSet> broad_by_version(versions.size(), 0);
   std::vector<policy::DataPlaneActionSet> broad_default(snapshot.policies.size(), 0);
+  std::vector<std::string> examples(versions.size());
   for (uint32_t row = 0; row < versions.size(); ++row) {
     const uint32_t policy_row = versions.policy_row[row];
     broad_by_version[row] = evaluator.broad_actions(versions.first_statement[row], versions.end_statement[row],
                                                     policy::arn_context_for(snapshot, policy_row));
+    if (broad_by_version[row] != 0) examples[row] = evaluator.examples(broad_by_version[row]);
     if (versions.is_default[row]) broad_default[policy_row] = broad_by_version[row];
   }
   // With policy-targets.json: who each policy reaches, and what Denies attached alongside take back.
@@ -42,7 +44,11 @@ CheckResult run(const CheckContext& context) {
     finding.reason_code = "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS";
     finding.message = fmt::format("Policy {} version {}{} allows broad access to IoT data plane actions: {}.", name,
                                   version, versions.is_default[row] ? " (default)" : "", evaluator.describe(broad));
+    // The first example in the message, all of them in additionalInfo: a reviewer sees why.
+    const std::string first_example = examples[row].substr(0, examples[row].find("; "));
+    if (!first_example.empty()) finding.message += fmt::format(" For example: {}.", first_example);
     finding.additional_info = {{"IS_DEFAULT_VERSION", versions.is_default[row] ? "true" : "false"}};
+    if (!examples[row].empty()) finding.additional_info.emplace_back("EXAMPLES", examples[row]);
     if (targets_known) {
       finding.message += fmt::format(" The policy is {}.", policy::describe_reach(reach, policy_row));
       finding.additional_info.emplace_back("ATTACHED", reach.attached[policy_row] ? "true" : "false");
@@ -83,7 +89,9 @@ const RegisterCheck registration({
         "a grant is broad when some resource of another device is allowed and no Deny covers it (e.g. "
         "`client/*`, `topic/$aws/things/*/shadow/delete`, `topicfilter/$aws/things/+/shadow/update/documents`, "
         "`thing/*`, a custom topic whose first level a wildcard chooses). A name spelled out, or a wildcard after "
-        "a literal prefix (`thing/MyThing*`), is the fleet owner's scoping, as AWS says. "
+        "a literal prefix (`thing/MyThing*`), is the fleet owner's scoping, as AWS says. Each finding gives an "
+        "example (additionalInfo EXAMPLES: one per action): a resource of another device the grant allows, where "
+        "`x` stands for a name no pattern pins, and the statement that allows it. "
         "`client/${iot:ClientId}` counts as broad unless the statement has the condition "
         "`iot:Connection.Thing.IsAttached` = true. iot:Receive is not reported: a device only receives what it "
         "may subscribe to.\n\n"

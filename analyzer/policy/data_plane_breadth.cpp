@@ -51,6 +51,15 @@ DataPlaneActionSet actions_matching(std::string_view action_pattern) {
   return actions;
 }
 
+std::string BreadthEvaluator::examples(DataPlaneActionSet actions) const {
+  std::string text;
+  for_each_action(actions & kAllDataPlaneActions, [&](unsigned action) {
+    if (examples_[action].empty()) return;
+    text += (text.empty() ? "" : "; ") + examples_[action];
+  });
+  return text;
+}
+
 std::string BreadthEvaluator::describe(DataPlaneActionSet actions) {
   std::string text = "[";
   for_each_action(actions & kAllDataPlaneActions, [&](unsigned action) {
@@ -178,7 +187,15 @@ bool BreadthEvaluator::grants_foreign(uint32_t first_statement, uint32_t end_sta
     for (StringId pattern : statements_.resources(statement)) key += fmt::format(",{}", pattern);
   }
   if (!any_allow) return false;
-  if (auto known = answers_.find(key); known != answers_.end()) return known->second;
+  auto known = answers_.find(key);
+  if (known == answers_.end()) known = answers_.emplace(std::move(key), answer(relevant, arn, action, client_id_pinned)).first;
+  const Answer& answer = known->second;
+  if (answer.broad) examples_[action] = example_text(answer, relevant, first_statement, action);
+  return answer.broad;
+}
+
+BreadthEvaluator::Answer BreadthEvaluator::answer(const std::vector<uint32_t>& relevant, const ArnContext& arn,
+                                                  unsigned action, bool client_id_pinned) {
   std::vector<StatementLanguage> allowed, denied;
   for (uint32_t statement : relevant)
     (statements_.has(statement, kStatementDeny) ? denied : allowed)
@@ -186,13 +203,30 @@ bool BreadthEvaluator::grants_foreign(uint32_t first_statement, uint32_t end_sta
   const ForeignAccess access =
       find_foreign_access(family_of(action), ArnScope{arn.partition, arn.region, arn.account}, allowed, denied);
   // Too complex to decide: reported as broad, the cautious verdict for a grant nobody can bound.
-  const bool broad = access.answer != LanguageAnswer::empty;
-  answers_.emplace(std::move(key), broad);
-  return broad;
+  return {access.answer != LanguageAnswer::empty, access.answer == LanguageAnswer::found ? access.witness : "",
+          access.answer == LanguageAnswer::too_complex ? access.reason : "", access.allowed_by};
+}
+
+// "iot:Publish on ARN (statement 3, Sid "X")": what the grant allows, and where it comes from.
+std::string BreadthEvaluator::example_text(const Answer& answer, const std::vector<uint32_t>& relevant,
+                                           uint32_t first_statement, unsigned action) const {
+  if (answer.witness.empty())
+    return fmt::format("{}: too complex to decide exactly ({}), so reported as broad", kActionNames[action],
+                       answer.too_complex_reason);
+  uint32_t allows_seen = 0, statement = relevant.front();
+  for (uint32_t candidate : relevant)
+    if (!statements_.has(candidate, kStatementDeny) && allows_seen++ == answer.allowed_by) {
+      statement = candidate;
+      break;
+    }
+  const std::string_view sid = statements_.sid(statement);
+  return fmt::format("{} on {} (statement {}{})", kActionNames[action], answer.witness, statement - first_statement + 1,
+                     sid.empty() ? "" : fmt::format(", Sid \"{}\"", sid));
 }
 
 DataPlaneActionSet BreadthEvaluator::broad_actions(uint32_t first_statement, uint32_t end_statement,
                                                    const ArnContext& arn) {
+  for (std::string& example : examples_) example.clear();
   DataPlaneActionSet broad = 0;
   if (grants_foreign(first_statement, end_statement, arn, kConnect, /*client_id_pinned=*/false))
     broad |= action_bit(DataPlaneAction::connect);

@@ -75,8 +75,20 @@ public:
   DataPlaneActionSet broad_actions(uint32_t first_statement, uint32_t end_statement, const ArnContext& context);
   // "[iot:Connect, iot:Publish]", in catalogue order.
   static std::string describe(DataPlaneActionSet actions);
+  // For each of `actions` the last broad_actions call found broad, one resource of another device
+  // it allows and the statement that allows it: "iot:Connect on arn:…:client/x (statement 1); …".
+  std::string examples(DataPlaneActionSet actions) const;
 
 private:
+  struct Answer {
+    bool broad = false;
+    std::string witness;             // found: a full ARN of another device's resource
+    std::string too_complex_reason;  // broad without a witness: what ran out
+    uint32_t allowed_by = 0;         // index among the question's Allow statements
+  };
+  Answer answer(const std::vector<uint32_t>& relevant, const ArnContext& arn, unsigned action, bool client_id_pinned);
+  std::string example_text(const Answer& answer, const std::vector<uint32_t>& relevant, uint32_t first_statement,
+                           unsigned action) const;
   VariableReading reading_of(std::string_view variable, uint8_t flags, unsigned action, bool client_id_pinned) const;
   StatementLanguage language_of(uint32_t statement, unsigned action, bool client_id_pinned);
   bool grants_foreign(uint32_t first_statement, uint32_t end_statement, const ArnContext& arn, unsigned action,
@@ -87,7 +99,8 @@ private:
   const PolicyStatementTable& statements_;
   std::vector<DataPlaneActionSet> action_sets_;  // by pattern id; kUnknownActions until computed
   std::unordered_map<StringId, Glob> globs_;     // by pattern id, compiled once
-  std::unordered_map<std::string, bool> answers_;  // by question (grants_foreign's key)
+  std::unordered_map<std::string, Answer> answers_;  // by question (grants_foreign's key)
+  std::array<std::string, kDataPlaneActionCount> examples_;  // of the last broad_actions call, by action
 };
 
 }  // namespace fleetaudit::policy

@@ -354,5 +354,20 @@ TEST(DataPlaneBreadth, NotResourceDenyOfAllButTheDevicesOwnIsNotBroad) {
   EXPECT_NE(broad({allow("iot:*", "*")}), 0u);
 }
 
+
+// A finding explains itself: a concrete resource of another device, and the statement granting it.
+TEST(DataPlaneBreadth, ExamplesNameAForeignResourceAndTheStatement) {
+  const std::string document = R"({"Version":"2012-10-17","Statement":[)" +
+                               allow("iot:Connect", kArn + "client/${iot:Connection.Thing.ThingName}") + "," +
+                               allow("iot:Publish", kArn + "topic/$aws/things/*/shadow/delete") + "]}";
+  PolicyStatementTable table;
+  ASSERT_FALSE(append_policy_document(document, 0, table));
+  BreadthEvaluator evaluator(table);
+  const DataPlaneActionSet broad =
+      evaluator.broad_actions(0, static_cast<uint32_t>(table.size()), ArnContext::from_arn(kPolicyArn).value());
+  EXPECT_EQ(broad, action_bit(DataPlaneAction::publish));
+  EXPECT_EQ(evaluator.examples(broad), "iot:Publish on " + kArn + "topic/$aws/things/x/shadow/delete (statement 2)");
+}
+
 }  // namespace
 }  // namespace fleetaudit::policy
