@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cctype>
 
 #include "analyzer/policy/foreign_access.h"
 
@@ -120,12 +119,6 @@ ResourceFamily family_of(unsigned action) {
   }
 }
 
-bool same_variable(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 }  // namespace
 
 // What a policy variable stands for in one statement, for one action. The thing name is the
@@ -139,11 +132,11 @@ VariableReading BreadthEvaluator::reading_of(std::string_view variable, uint8_t 
   if (!(flags & kStatementVariables)) return VariableReading::literal_text;
   const bool deny = flags & kStatementDeny;
   // Values bound to the connecting device (its thing, its certificate): its own, not chosen.
-  auto starts_with = [&](std::string_view prefix) { return same_variable(variable.substr(0, prefix.size()), prefix); };
+  auto starts_with = [&](std::string_view prefix) { return iequals(variable.substr(0, prefix.size()), prefix); };
   if (starts_with("iot:Connection.Thing.") || starts_with("iot:Certificate.") ||
       starts_with("cognito-identity.amazonaws.com:"))  // the Cognito identity's own id
     return VariableReading::device_name;
-  if (same_variable(variable, kClientIdVariable)) {
+  if (iequals(variable, kClientIdVariable)) {
     if (action == kConnect) {
       if (deny) return VariableReading::any_text;
       return (flags & kStatementIsAttachedCondition) ? VariableReading::device_name : VariableReading::any_text;

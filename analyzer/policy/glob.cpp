@@ -9,17 +9,6 @@ namespace {
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
-bool is_literal(const GlobToken& token, char c) {
-  return token.kind == GlobTokenKind::literal && token.literal == c;
-}
-
 bool is_wildcard(const GlobToken& token) {
   return token.kind == GlobTokenKind::any_run || token.kind == GlobTokenKind::any_one;
 }
@@ -57,23 +46,10 @@ private:
   std::vector<uint64_t> words_;
 };
 
-// What a token means to the topic-filter matcher.
-enum class LevelWildcard { none, one_level, rest };
-
-LevelWildcard level_wildcard(const std::vector<GlobToken>& tokens, size_t j) {
-  const bool last = j + 1 == tokens.size();
-  const bool alone = j > 0 && is_literal(tokens[j - 1], '/') && (last || is_literal(tokens[j + 1], '/'));
-  if (!alone) return LevelWildcard::none;
-  if (tokens[j].kind == GlobTokenKind::any_one) return last ? LevelWildcard::rest : LevelWildcard::one_level;
-  if (is_literal(tokens[j], '+')) return LevelWildcard::one_level;
-  if (is_literal(tokens[j], '#') && last) return LevelWildcard::rest;
-  return LevelWildcard::none;
-}
-
 // Simulates the pattern as an automaton over subject positions: O(pattern * subject), no
 // backtracking. A fresh name is the two characters "\0\0": the position between them means
 // "inside the name, at least one character read and at least one left".
-bool reaches(const Glob& glob, std::string_view subject, bool topic_filter, size_t filter_start) {
+bool reaches(const Glob& glob, std::string_view subject) {
   // Most patterns name one device's resource: their literal head already disagrees.
   const std::string_view head = glob.literal_head();
   const size_t shared = std::min(head.size(), subject.size());
@@ -85,11 +61,6 @@ bool reaches(const Glob& glob, std::string_view subject, bool topic_filter, size
   current.set(0);
   for (size_t j = 0; j < tokens.size(); ++j) {
     const GlobToken& token = tokens[j];
-    const LevelWildcard level = topic_filter ? level_wildcard(tokens, j) : LevelWildcard::none;
-    // "a/#" also receives "a": the '/' before a last-level wildcard may be skipped at the end.
-    if (topic_filter && j + 2 == tokens.size() && is_literal(token, '/') &&
-        level_wildcard(tokens, j + 1) == LevelWildcard::rest && current.test(n))
-      return true;
     next.clear();
     if (token.kind == GlobTokenKind::any_run) {
       bool reached = false;
@@ -99,11 +70,6 @@ bool reaches(const Glob& glob, std::string_view subject, bool topic_filter, size
       }
     } else {
       current.for_each([&](size_t i) {
-        if (level != LevelWildcard::none && i >= filter_start) {
-          size_t end = level == LevelWildcard::rest ? n : subject.find('/', i);
-          next.set(end == std::string_view::npos ? n : end);
-          return;
-        }
         if (i == n) return;
         const char c = subject[i];
         if (c == '\0') {
@@ -126,6 +92,13 @@ bool reaches(const Glob& glob, std::string_view subject, bool topic_filter, size
 }
 
 }  // namespace
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
 
 Glob Glob::compile(std::string_view pattern, bool case_insensitive) {
   Glob glob;
@@ -203,32 +176,7 @@ bool Glob::matches(std::string_view text) const {
   return p == m;
 }
 
-bool Glob::mentions_variable(std::string_view name) const {
-  for (const std::string& variable : variable_names_)
-    if (iequals(variable, name)) return true;
-  return false;
-}
-
-Glob Glob::with_variable_as_any_run(std::string_view name) const {
-  Glob result;
-  result.case_insensitive_ = case_insensitive_;
-  result.variable_names_ = variable_names_;
-  for (const GlobToken& token : tokens_) {
-    if (token.kind == GlobTokenKind::variable && iequals(variable_names_[token.variable], name)) {
-      result.push({GlobTokenKind::any_run, 0, 0});
-    } else {
-      result.push(token);
-    }
-  }
-  result.find_literal_head();
-  return result;
-}
-
-bool glob_reaches(const Glob& pattern, std::string_view subject) { return reaches(pattern, subject, false, 0); }
-
-bool filter_glob_reaches_topic(const Glob& pattern, std::string_view subject, size_t filter_start) {
-  return reaches(pattern, subject, true, filter_start);
-}
+bool glob_reaches(const Glob& pattern, std::string_view subject) { return reaches(pattern, subject); }
 
 bool glob_covers(const Glob& deny, const Glob& allow) {
   const std::vector<GlobToken>& d = deny.tokens();

@@ -24,6 +24,9 @@ struct GlobToken {
   uint32_t variable = 0;  // kind == variable: index into the glob's variable names
 };
 
+// ASCII case-insensitive equality: action names and policy variable names compare this way.
+bool iequals(std::string_view a, std::string_view b);
+
 class Glob {
 public:
   // Adjacent stars collapse into one. `case_insensitive` is for action names.
@@ -36,10 +39,6 @@ public:
   const std::vector<GlobToken>& tokens() const { return tokens_; }
   bool case_insensitive() const { return case_insensitive_; }
   std::string_view variable_name(const GlobToken& token) const { return variable_names_[token.variable]; }
-  // Variable names compare case-insensitively, as IAM policy variables do.
-  bool mentions_variable(std::string_view name) const;
-  // This glob with every ${name} turned into *.
-  Glob with_variable_as_any_run(std::string_view name) const;
   // The literal characters every match starts with, up to the first wildcard, variable, or '+'
   // or '#' (which the topic-filter matcher may read as wildcards). Empty when case-insensitive.
   std::string_view literal_head() const { return literal_head_; }
@@ -63,14 +62,6 @@ inline constexpr std::string_view kFreshName{"\0\0", 2};
 // pattern match nothing (they are the device's own values).
 bool glob_reaches(const Glob& pattern, std::string_view subject);
 
-// The topic-filter matcher: whether some filter string F that `pattern` matches literally would,
-// as an MQTT filter, receive the topic written in `subject` from `filter_start` on (the part after
-// "topicfilter/"). Within that part, levels are separated by '/':
-//   a lone '?' in a level stands for a whole level (it can produce '+'), or for the rest of the
-//   topic when it is the last level (it can produce '#'); a lone literal '+' matches one whole
-//   level; a lone literal '#' as the last level matches the rest (zero or more levels, so "a/#"
-//   also receives "a"); * matches any run; everything else is literal.
-bool filter_glob_reaches_topic(const Glob& pattern, std::string_view subject, size_t filter_start);
 
 // Whether every string `allow` matches is also matched by `deny`, by the syntactic rule of the
 // policy model: deny == allow, deny is *, or deny is a wildcard-free prefix followed by a single

@@ -369,5 +369,20 @@ TEST(DataPlaneBreadth, ExamplesNameAForeignResourceAndTheStatement) {
   EXPECT_EQ(evaluator.examples(broad), "iot:Publish on " + kArn + "topic/$aws/things/x/shadow/delete (statement 2)");
 }
 
+
+// Subscribe: the device picks the filter string; MQTT wildcards count only alone in their level.
+TEST(DataPlaneBreadth, SubscribeFiltersUnderMqttMatching) {
+  const DataPlaneActionSet subscribe = action_bit(DataPlaneAction::subscribe);
+  auto subscribe_on = [](const std::string& filter) { return broad({allow("iot:Subscribe", kArn + "topicfilter/" + filter)}); };
+  for (const char* filter : {"$aws/things/#", "$aws/things/+/shadow/update", "+/things/+/shadow/update", "#", "*",
+                             "$aws/things/*", "$aws/things/?/shadow/update", "$aws/things/?", "?",
+                             "$aws/things/+/shadow/update/#", "$aws/things/+/shadow/update/?"})
+    EXPECT_EQ(subscribe_on(filter), subscribe) << filter;
+  for (const char* filter : {"building/#", "$aws/things/${iot:Connection.Thing.ThingName}/shadow/*",
+                             "$aws/things/a+/shadow/update", "$aws/things/+a/shadow/update", "$aws/things/x#",
+                             "$aws/#/shadow/update", "$aws/things/x?/shadow/update"})
+    EXPECT_EQ(subscribe_on(filter), 0u) << filter;
+}
+
 }  // namespace
 }  // namespace fleetaudit::policy

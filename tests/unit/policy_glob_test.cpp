@@ -17,12 +17,6 @@ bool reaches(std::string_view pattern, const std::string& subject) {
   return glob_reaches(Glob::compile(pattern), subject);
 }
 
-// The topic-filter matcher against topicfilter/<topic> in the test account.
-bool filter_reaches(const std::string& pattern_after_prefix, const std::string& topic) {
-  const std::string subject = kPrefix + "topicfilter/" + topic;
-  return filter_glob_reaches_topic(Glob::compile(kPrefix + pattern_after_prefix), subject,
-                                   kPrefix.size() + std::string("topicfilter/").size());
-}
 
 bool covers(std::string_view deny, std::string_view allow) {
   return glob_covers(Glob::compile(deny), Glob::compile(allow));
@@ -93,9 +87,7 @@ TEST(PolicyGlob, VariablesAreSingleTokensThatMatchNoConcreteText) {
   EXPECT_EQ(glob.tokens().back().kind, GlobTokenKind::variable);
   EXPECT_EQ(glob.variable_name(glob.tokens().back()), "iot:ClientId");
   EXPECT_FALSE(glob.matches("client/${iot:ClientId}"));
-  EXPECT_TRUE(glob.mentions_variable("IOT:clientid"));
-  EXPECT_FALSE(glob.mentions_variable("iot:Connection.Thing.ThingName"));
-  EXPECT_TRUE(glob.with_variable_as_any_run("iot:clientId").matches("client/anyone"));
+  EXPECT_TRUE(iequals(glob.variable_name(glob.tokens().back()), "IOT:clientid"));
 }
 
 TEST(PolicyGlob, CaseInsensitiveModeIsForActions) {
@@ -134,46 +126,6 @@ TEST(PolicyGlobReaches, TwoFreshNames) {
   EXPECT_TRUE(reaches(kPrefix + "thing/*/*", named_shadow));
   EXPECT_TRUE(reaches(kPrefix + "thing/?/??", named_shadow));
   EXPECT_FALSE(reaches(kPrefix + "thing/MyThing1/*", named_shadow));
-}
-
-TEST(PolicyFilterGlob, MqttWildcardsInTheFilterReachTheTopic) {
-  const std::string update = "$aws/things/" + kOther + "/shadow/update";
-  EXPECT_TRUE(filter_reaches("topicfilter/$aws/things/#", update));
-  EXPECT_TRUE(filter_reaches("topicfilter/$aws/things/+/shadow/update", update));
-  EXPECT_TRUE(filter_reaches("topicfilter/+/things/+/shadow/update", update));
-  EXPECT_TRUE(filter_reaches("topicfilter/#", update));
-  EXPECT_TRUE(filter_reaches("topicfilter/*", update));
-  EXPECT_TRUE(filter_reaches("topicfilter/$aws/things/*", update));
-  EXPECT_FALSE(filter_reaches("topicfilter/building/#", update));
-  EXPECT_FALSE(filter_reaches("topicfilter/$aws/things/+/jobs/#", update));
-  EXPECT_FALSE(filter_reaches("topicfilter/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*", update));
-}
-
-TEST(PolicyFilterGlob, WildcardsOnlyCountAloneInTheirLevel) {
-  const std::string update = "$aws/things/" + kOther + "/shadow/update";
-  EXPECT_FALSE(filter_reaches("topicfilter/$aws/things/a+/shadow/update", update));
-  EXPECT_FALSE(filter_reaches("topicfilter/$aws/things/+a/shadow/update", update));
-  EXPECT_FALSE(filter_reaches("topicfilter/$aws/things/x#", update));
-  // '#' must be the last level.
-  EXPECT_FALSE(filter_reaches("topicfilter/$aws/#/" + std::string("shadow/update"), update));
-}
-
-TEST(PolicyFilterGlob, LoneQuestionMarkCanProducePlusOrHash) {
-  const std::string update = "$aws/things/" + kOther + "/shadow/update";
-  EXPECT_TRUE(filter_reaches("topicfilter/$aws/things/?/shadow/update", update));  // as '+'
-  EXPECT_TRUE(filter_reaches("topicfilter/$aws/things/?", update));                // as '#'
-  EXPECT_TRUE(filter_reaches("topicfilter/?", update));
-  EXPECT_FALSE(filter_reaches("topicfilter/$aws/things/x?/shadow/update", update));
-  // A lone '?' before the filter part is just one character of the ARN.
-  EXPECT_FALSE(filter_glob_reaches_topic(Glob::compile("?"), kPrefix + "topicfilter/" + update,
-                                         kPrefix.size() + std::string("topicfilter/").size()));
-}
-
-TEST(PolicyFilterGlob, HashAlsoReceivesTheParentLevel) {
-  const std::string update = "$aws/things/" + kOther + "/shadow/update";
-  EXPECT_TRUE(filter_reaches("topicfilter/$aws/things/+/shadow/update/#", update));
-  EXPECT_TRUE(filter_reaches("topicfilter/$aws/things/+/shadow/update/?", update));
-  EXPECT_FALSE(filter_reaches("topicfilter/$aws/things/+/shadow/update/+", update));
 }
 
 TEST(PolicyGlobCovers, EqualPatternsAndStar) {
