@@ -13,9 +13,12 @@ namespace {
 
 constexpr std::array<std::string_view, kDataPlaneActionCount> kActionNames = {
     "iot:Connect",
+    "iot:DeleteConnection",
     "iot:Publish",
+    "iot:RetainPublish",
     "iot:Subscribe",
     "iot:GetRetainedMessage",
+    "iot:ListRetainedMessages",
     "iot:GetThingShadow",
     "iot:UpdateThingShadow",
     "iot:DeleteThingShadow",
@@ -111,10 +114,13 @@ namespace {
 
 ResourceFamily family_of(unsigned action) {
   switch (static_cast<DataPlaneAction>(action)) {
-    case DataPlaneAction::connect: return ResourceFamily::client;
+    case DataPlaneAction::connect:
+    case DataPlaneAction::delete_connection: return ResourceFamily::client;
     case DataPlaneAction::publish:
+    case DataPlaneAction::retain_publish:
     case DataPlaneAction::get_retained_message: return ResourceFamily::topic;
     case DataPlaneAction::subscribe: return ResourceFamily::topic_filter;
+    case DataPlaneAction::list_retained_messages: return ResourceFamily::account_wide;
     default: return ResourceFamily::thing;
   }
 }

@@ -19,12 +19,16 @@ namespace fleetaudit::policy {
 
 // The catalogue, in the order a finding lists the actions. The four job actions exist under both
 // prefixes because AWS documents both spellings; iot:Receive is never broad (a device only
-// receives on topics it may subscribe to), so it is not here.
+// receives on topics it may subscribe to), so it is not here. iot:DeleteConnection (disconnecting
+// another client) is fleetaudit's addition to AWS's list.
 enum class DataPlaneAction : uint8_t {
-  connect,               // resource type client
-  publish,               // topic
-  subscribe,             // topicfilter
-  get_retained_message,  // topic
+  connect,                 // resource type client
+  delete_connection,       // client
+  publish,                 // topic
+  retain_publish,          // topic
+  subscribe,               // topicfilter
+  get_retained_message,    // topic
+  list_retained_messages,  // no resource type: the resource is "*", every device's retained topics
   // The rest act on things.
   get_thing_shadow,
   update_thing_shadow,
@@ -38,7 +42,7 @@ enum class DataPlaneAction : uint8_t {
   jobsdata_start_next_pending_job_execution,
   jobsdata_update_job_execution,
 };
-inline constexpr size_t kDataPlaneActionCount = 15;
+inline constexpr size_t kDataPlaneActionCount = 18;
 
 using DataPlaneActionSet = uint32_t;  // bit i = DataPlaneAction i
 constexpr DataPlaneActionSet action_bit(DataPlaneAction action) {

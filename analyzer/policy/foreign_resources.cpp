@@ -99,7 +99,7 @@ std::optional<Dfa> build(const Alphabet& alphabet, size_t max_states, Build&& la
 
 void mention_resource_families(Alphabet& alphabet, const ArnScope& scope) {
   alphabet.mention("arn:" + scope.partition + ":iot:" + scope.region + ":" + scope.account + ":");
-  alphabet.mention("client/thing/topic/topicfilter/$aws/things/+#");
+  alphabet.mention("client/thing/topic/topicfilter/$aws/things/+#*");
 }
 
 std::optional<Dfa> foreign_resources(const Alphabet& alphabet, ResourceFamily family, const ArnScope& scope,
@@ -115,6 +115,8 @@ std::optional<Dfa> foreign_resources(const Alphabet& alphabet, ResourceFamily fa
       }
       case ResourceFamily::topic:
         return nfa.sequence({f.arn_prefix(scope), nfa.text("topic/"), f.topic()});
+      case ResourceFamily::account_wide:
+        return nfa.text("*");
       case ResourceFamily::topic_filter:
         break;
     }

@@ -10,6 +10,7 @@
 //   thing        thing/<foreign name>[/<shadow>]
 //   topic        $aws/things/<foreign name>/…, or a custom topic whose first level is a foreign name
 //                not starting with $
+//   account wide "*" itself: such an action (iot:ListRetainedMessages) covers every device at once
 //   topic filter a valid MQTT filter that receives some foreign topic: + is one level, a trailing #
 //                the rest (also the parent level), and a filter starting with + or # receives no
 //                topic starting with $
@@ -22,7 +23,8 @@
 
 namespace fleetaudit::policy {
 
-enum class ResourceFamily : uint8_t { client, thing, topic, topic_filter };
+// account_wide: an action without a resource type, which AWS authorizes on the resource "*" only.
+enum class ResourceFamily : uint8_t { client, thing, topic, topic_filter, account_wide };
 
 // Where resources live. An empty region or account admits any (IAM policies are global).
 struct ArnScope {

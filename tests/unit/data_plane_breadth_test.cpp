@@ -309,13 +309,33 @@ TEST(DataPlaneCatalogue, NamesAndDescription) {
   EXPECT_EQ(BreadthEvaluator::describe(kPublish | kConnect), "[iot:Connect, iot:Publish]");
   EXPECT_EQ(BreadthEvaluator::describe(0), "[]");
   EXPECT_EQ(BreadthEvaluator::describe(kAllDataPlaneActions),
-            "[iot:Connect, iot:Publish, iot:Subscribe, iot:GetRetainedMessage, iot:GetThingShadow, "
+            "[iot:Connect, iot:DeleteConnection, iot:Publish, iot:RetainPublish, iot:Subscribe, "
+            "iot:GetRetainedMessage, iot:ListRetainedMessages, iot:GetThingShadow, "
             "iot:UpdateThingShadow, iot:DeleteThingShadow, iot:DescribeJobExecution, iot:GetPendingJobExecutions, "
             "iot:StartNextPendingJobExecution, iot:UpdateJobExecution, iotjobsdata:DescribeJobExecution, "
             "iotjobsdata:GetPendingJobExecutions, iotjobsdata:StartNextPendingJobExecution, "
             "iotjobsdata:UpdateJobExecution]");
   EXPECT_EQ(actions_matching("iot:*"), kAllDataPlaneActions & ~kJobsData);
   EXPECT_EQ(actions_matching("iot:Receive"), 0u);
+}
+
+// The retained-message actions and iot:DeleteConnection are decided like their families: RetainPublish
+// on topics, DeleteConnection on clients, ListRetainedMessages (no resource type) on "*" only.
+TEST(DataPlaneBreadth, RetainedMessagesAndDeleteConnection) {
+  const DataPlaneActionSet retain = action_bit(DataPlaneAction::retain_publish);
+  const DataPlaneActionSet list = action_bit(DataPlaneAction::list_retained_messages);
+  const DataPlaneActionSet disconnect = action_bit(DataPlaneAction::delete_connection);
+  EXPECT_EQ(broad({allow("iot:RetainPublish", "arn:aws:iot:us-east-1:123456789012:topic/*")}), retain);
+  EXPECT_EQ(broad({allow("iot:RetainPublish",
+                         "arn:aws:iot:us-east-1:123456789012:topic/$aws/things/${iot:Connection.Thing.ThingName}/*")}),
+            0u);
+  EXPECT_EQ(broad({allow("iot:ListRetainedMessages", "*")}), list);
+  // A resource ARN never authorizes an action without a resource type.
+  EXPECT_EQ(broad({allow("iot:ListRetainedMessages", "arn:aws:iot:us-east-1:123456789012:*")}), 0u);
+  EXPECT_EQ(broad({allow("iot:DeleteConnection", "arn:aws:iot:us-east-1:123456789012:client/*")}), disconnect);
+  EXPECT_EQ(broad({allow("iot:DeleteConnection",
+                         "arn:aws:iot:us-east-1:123456789012:client/${iot:Connection.Thing.ThingName}")}),
+            0u);
 }
 
 
