@@ -8,6 +8,12 @@
 namespace fleetaudit {
 namespace {
 
+std::string join(const std::vector<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
 CheckResult run(const CheckContext& context) {
   const Snapshot& snapshot = context.snapshot;
   const PolicyVersionTable& versions = snapshot.policy_versions;
@@ -24,18 +30,21 @@ CheckResult run(const CheckContext& context) {
     if (broad_by_version[row] != 0) examples[row] = evaluator.examples(broad_by_version[row]);
     if (versions.is_default[row]) broad_default[policy_row] = broad_by_version[row];
   }
-  // With policy-targets.json: who each policy reaches, and what Denies attached alongside take back.
+  // With policy-targets.json: who each policy reaches, and what the policies attached alongside
+  // change (their Denies take back, their Connect grants make ${iot:ClientId} anybody's).
   const bool targets_known = snapshot.has(SnapshotFile::policy_targets);
   policy::PolicyReach reach;
-  std::vector<policy::DataPlaneActionSet> effective;
+  policy::EffectiveGrants effective;
   if (targets_known) {
     reach = policy::compute_policy_reach(snapshot);
-    effective = policy::effective_broad_actions(snapshot, reach, broad_default);
+    effective = policy::effective_grants(snapshot, reach, broad_default);
   }
   for (uint32_t row = 0; row < versions.size(); ++row) {
     const uint32_t policy_row = versions.policy_row[row];
-    const policy::DataPlaneActionSet broad = broad_by_version[row];
-    if (broad == 0) continue;
+    const bool combined = targets_known && versions.is_default[row];
+    const policy::DataPlaneActionSet own = broad_by_version[row];
+    const policy::DataPlaneActionSet gained = combined ? effective.actions[policy_row] & ~own : 0;
+    if ((own | gained) == 0) continue;
     std::string_view name = snapshot.text(snapshot.policies.name[policy_row]);
     std::string_view version = snapshot.text(versions.version_id[row]);
     Finding finding;
@@ -43,24 +52,40 @@ CheckResult run(const CheckContext& context) {
     finding.resource = {ResourceIdentifier::Kind::policy_version, std::string(name), std::string(version)};
     finding.reason_code = "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS";
     finding.message = fmt::format("Policy {} version {}{} allows broad access to IoT data plane actions: {}.", name,
-                                  version, versions.is_default[row] ? " (default)" : "", evaluator.describe(broad));
+                                  version, versions.is_default[row] ? " (default)" : "",
+                                  evaluator.describe(own | gained));
     // The first example in the message, all of them in additionalInfo: a reviewer sees why.
-    const std::string first_example = examples[row].substr(0, examples[row].find("; "));
+    std::string all_examples = examples[row];
+    if (gained != 0) {
+      const std::string& more = effective.combined_examples[policy_row];
+      all_examples += (all_examples.empty() || more.empty() ? "" : "; ") + more;
+    }
+    const std::string first_example = all_examples.substr(0, all_examples.find("; "));
     if (!first_example.empty()) finding.message += fmt::format(" For example: {}.", first_example);
     finding.additional_info = {{"IS_DEFAULT_VERSION", versions.is_default[row] ? "true" : "false"}};
-    if (!examples[row].empty()) finding.additional_info.emplace_back("EXAMPLES", examples[row]);
+    if (!all_examples.empty()) finding.additional_info.emplace_back("EXAMPLES", all_examples);
     if (targets_known) {
       finding.message += fmt::format(" The policy is {}.", policy::describe_reach(reach, policy_row));
       finding.additional_info.emplace_back("ATTACHED", reach.attached[policy_row] ? "true" : "false");
       finding.additional_info.emplace_back("CERTIFICATES_REACHED", std::to_string(reach.certificates[policy_row]));
       finding.additional_info.emplace_back("THINGS_REACHED", std::to_string(reach.things[policy_row]));
-      const policy::DataPlaneActionSet cancelled = versions.is_default[row] ? broad & ~effective[policy_row] : 0;
-      if (cancelled != 0 && reach.certificates[policy_row] > 0) {
-        finding.message += fmt::format(" Deny statements in the policies attached alongside it take back {} for "
-                                       "every certificate it reaches today.",
-                                       evaluator.describe(cancelled));
-        finding.additional_info.emplace_back("CANCELLED_BY_DENY", evaluator.describe(cancelled));
-      }
+    }
+    if (gained != 0) {
+      const std::string unpinning = join(effective.unpinning_policies[policy_row]);
+      finding.message += fmt::format(" It grants {} broadly only together with the policies attached alongside it ({}), which "
+                                     "let the device connect under another device's client id, so ${{iot:ClientId}} "
+                                     "in its resources may be any device's.",
+                                     evaluator.describe(gained), unpinning);
+      finding.additional_info.emplace_back("BROAD_WITH_POLICIES", unpinning);
+    }
+    const policy::DataPlaneActionSet cancelled = combined ? own & ~effective.actions[policy_row] : 0;
+    if (cancelled != 0 && reach.certificates[policy_row] > 0) {
+      const std::string denies = join(effective.deny_statements[policy_row]);
+      finding.message += fmt::format(" For every certificate it reaches today, Deny statements of the policies "
+                                     "attached alongside it ({}) take back {}.",
+                                     denies, evaluator.describe(cancelled));
+      finding.additional_info.emplace_back("CANCELLED_BY_DENY", evaluator.describe(cancelled));
+      finding.additional_info.emplace_back("CANCELLED_BY", denies);
     }
     finding.location = {SnapshotFile::policies, versions.source[row]};
     std::string_view arn = snapshot.text(snapshot.policies.arn[policy_row]);
@@ -107,8 +132,12 @@ const RegisterCheck registration({
         "tomorrow. For the default version, every certificate's policies (its own and its things' groups') are "
         "evaluated together, each distinct set of policies once: the policy's Allow statements with the Deny "
         "statements of the other policies of the set. An action is reported as taken back (CANCELLED_BY_DENY) "
-        "only when that holds for every certificate the policy reaches; the finding stays, because the version "
-        "itself still grants the action wherever it is attached next.\n\n"
+        "only when that holds for every certificate the policy reaches, and CANCELLED_BY names the Deny "
+        "statements (policy and statement number); a Deny is credited only for what it provably covers. The "
+        "finding stays, because the version itself still grants the action wherever it is attached next. "
+        "Within a set, ${iot:ClientId} is the device's own id only if no policy of the set lets it connect "
+        "under another device's client id: otherwise a version scoped by ${iot:ClientId} is reported too, "
+        "naming the policies that free the client id (BROAD_WITH_POLICIES).\n\n"
         "Fix: scope each statement to the connecting thing, e.g. `iot:Connect` on "
         "`arn:aws:iot:REGION:ACCOUNT:client/${iot:Connection.Thing.ThingName}` and `iot:Publish` on "
         "`…:topic/$aws/things/${iot:Connection.Thing.ThingName}/*`, then publish it with "

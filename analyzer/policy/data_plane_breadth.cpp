@@ -223,17 +223,21 @@ std::string BreadthEvaluator::example_text(const Answer& answer, const std::vect
                      sid.empty() ? "" : fmt::format(", Sid \"{}\"", sid));
 }
 
+bool BreadthEvaluator::lets_connect_as_another(uint32_t first_statement, uint32_t end_statement,
+                                               const ArnContext& arn) {
+  return grants_foreign(first_statement, end_statement, arn, kConnect, /*client_id_pinned=*/false);
+}
+
 DataPlaneActionSet BreadthEvaluator::broad_actions(uint32_t first_statement, uint32_t end_statement,
-                                                   const ArnContext& arn) {
+                                                   const ArnContext& arn, std::optional<bool> client_id_pinned) {
   for (std::string& example : examples_) example.clear();
   DataPlaneActionSet broad = 0;
-  if (grants_foreign(first_statement, end_statement, arn, kConnect, /*client_id_pinned=*/false))
-    broad |= action_bit(DataPlaneAction::connect);
+  if (lets_connect_as_another(first_statement, end_statement, arn)) broad |= action_bit(DataPlaneAction::connect);
   // Everywhere but Connect, ${iot:ClientId} is the device's own id only if it cannot connect under
   // another device's client id.
-  const bool client_id_pinned = !(broad & action_bit(DataPlaneAction::connect));
+  const bool pinned = client_id_pinned.value_or(!(broad & action_bit(DataPlaneAction::connect)));
   for (unsigned action = 0; action < kDataPlaneActionCount; ++action)
-    if (action != kConnect && grants_foreign(first_statement, end_statement, arn, action, client_id_pinned))
+    if (action != kConnect && grants_foreign(first_statement, end_statement, arn, action, pinned))
       broad |= DataPlaneActionSet{1} << action;
   return broad;
 }

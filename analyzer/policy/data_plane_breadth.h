@@ -76,7 +76,14 @@ public:
   BreadthEvaluator& operator=(const BreadthEvaluator&) = delete;
 
   // The broad actions of the version whose statements are [first_statement, end_statement).
-  DataPlaneActionSet broad_actions(uint32_t first_statement, uint32_t end_statement, const ArnContext& context);
+  // `client_id_pinned` says whether ${iot:ClientId} is the device's own id outside Connect; by
+  // default these statements decide it (no Connect to another device's client id).
+  DataPlaneActionSet broad_actions(uint32_t first_statement, uint32_t end_statement, const ArnContext& context,
+                                   std::optional<bool> client_id_pinned = std::nullopt);
+  // Whether the statements let the device connect under another device's client id.
+  bool lets_connect_as_another(uint32_t first_statement, uint32_t end_statement, const ArnContext& context);
+  // The catalogue actions a statement names (NotAction: those it does not name).
+  DataPlaneActionSet statement_actions(uint32_t statement);
   // "[iot:Connect, iot:Publish]", in catalogue order.
   static std::string describe(DataPlaneActionSet actions);
   // For each of `actions` the last broad_actions call found broad, one resource of another device
@@ -97,7 +104,6 @@ private:
   StatementLanguage language_of(uint32_t statement, unsigned action, bool client_id_pinned);
   bool grants_foreign(uint32_t first_statement, uint32_t end_statement, const ArnContext& arn, unsigned action,
                       bool client_id_pinned);
-  DataPlaneActionSet statement_actions(uint32_t statement);
   const Glob& glob(StringId pattern);
 
   const PolicyStatementTable& statements_;

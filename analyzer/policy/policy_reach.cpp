@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 
@@ -113,54 +114,115 @@ std::string describe_reach(const PolicyReach& reach, uint32_t policy_row) {
   return text;
 }
 
-std::vector<DataPlaneActionSet> effective_broad_actions(const Snapshot& snapshot, const PolicyReach& reach,
-                                                        const std::vector<DataPlaneActionSet>& own_broad_default) {
+namespace {
+
+// Statements of several policies copied into one table, each remembering its original row.
+class CombinedStatements {
+public:
+  explicit CombinedStatements(const PolicyStatementTable& source) : source_(source) {}
+
+  uint32_t size() const { return static_cast<uint32_t>(table_.size()); }
+  const PolicyStatementTable& table() const { return table_; }
+  uint32_t origin(uint32_t statement) const { return origin_[statement]; }
+
+  void copy(uint32_t statement) {
+    actions_.clear();
+    resources_.clear();
+    for (StringId id : source_.actions(statement)) actions_.push_back(source_.pattern(id));
+    for (StringId id : source_.resources(statement)) resources_.push_back(source_.pattern(id));
+    table_.append(0, source_.flags(statement), actions_, resources_);
+    origin_.push_back(statement);
+  }
+
+private:
+  const PolicyStatementTable& source_;
+  PolicyStatementTable table_;
+  std::vector<uint32_t> origin_;
+  std::vector<std::string_view> actions_, resources_;
+};
+
+// "policy DenyAll statement 2 (Sid "x")"
+std::string describe_statement(const Snapshot& snapshot, uint32_t statement) {
   const PolicyVersionTable& versions = snapshot.policy_versions;
-  const PolicyStatementTable& statements = snapshot.policy_statements;
-  std::vector<uint32_t> default_version(snapshot.policies.size(), kNoRow);
+  const uint32_t version = snapshot.policy_statements.version_row(statement);
+  const std::string_view sid = snapshot.policy_statements.sid(statement);
+  return fmt::format("policy {} statement {}{}", snapshot.text(snapshot.policies.name[versions.policy_row[version]]),
+                     statement - versions.first_statement[version] + 1,
+                     sid.empty() ? "" : fmt::format(" (Sid \"{}\")", sid));
+}
+
+}  // namespace
+
+EffectiveGrants effective_grants(const Snapshot& snapshot, const PolicyReach& reach,
+                                 const std::vector<DataPlaneActionSet>& own_broad_default) {
+  const PolicyVersionTable& versions = snapshot.policy_versions;
+  const size_t policy_count = snapshot.policies.size();
+  std::vector<uint32_t> default_version(policy_count, kNoRow);
   for (uint32_t row = 0; row < versions.size(); ++row)
     if (versions.is_default[row]) default_version[versions.policy_row[row]] = row;
+  constexpr DataPlaneActionSet kConnect = action_bit(DataPlaneAction::connect);
 
-  std::vector<DataPlaneActionSet> effective = own_broad_default;
-  std::vector<uint8_t> reached(snapshot.policies.size(), 0);
-  // One combined statement table: for each (set, policy with a broad grant) the policy's own
-  // statements followed by the other policies' Deny statements.
-  PolicyStatementTable combined;
-  struct Range {
-    uint32_t policy, first, end;
+  EffectiveGrants grants;
+  grants.actions = own_broad_default;
+  grants.deny_statements.resize(policy_count);
+  grants.unpinning_policies.resize(policy_count);
+  grants.combined_examples.resize(policy_count);
+  CombinedStatements combined(snapshot.policy_statements);
+  BreadthEvaluator evaluator(combined.table());
+  auto copy_version = [&](uint32_t policy, bool denies_only) {
+    const uint32_t version = default_version[policy];
+    if (version == kNoRow) return;
+    for (uint32_t s = versions.first_statement[version]; s < versions.end_statement[version]; ++s)
+      if (!denies_only || snapshot.policy_statements.has(s, kStatementDeny)) combined.copy(s);
   };
-  std::vector<Range> ranges;
-  std::vector<std::string_view> actions, resources;
-  auto copy = [&](uint32_t statement) {
-    actions.clear();
-    resources.clear();
-    for (StringId id : statements.actions(statement)) actions.push_back(statements.pattern(id));
-    for (StringId id : statements.resources(statement)) resources.push_back(statements.pattern(id));
-    combined.append(0, statements.flags(statement), actions, resources);
-  };
+
+  std::vector<uint8_t> reached(policy_count, 0), evaluated(policy_count, 0);
+  std::vector<std::vector<uint32_t>> cancelling(policy_count);  // combined Deny statements, by policy
   for (const std::vector<uint32_t>& set : reach.policy_sets) {
+    if (set.empty()) continue;
+    const ArnContext arn = arn_context_for(snapshot, set.front());
+    // Whether the set as a whole lets the device connect under another device's client id.
+    uint32_t first = combined.size();
+    for (uint32_t policy : set) copy_version(policy, false);
+    const bool client_id_free = evaluator.lets_connect_as_another(first, combined.size(), arn);
     for (uint32_t policy : set) {
       reached[policy] = 1;
-      if (own_broad_default[policy] == 0 || default_version[policy] == kNoRow) continue;
-      const uint32_t first = static_cast<uint32_t>(combined.size());
-      const uint32_t own = default_version[policy];
-      for (uint32_t s = versions.first_statement[own]; s < versions.end_statement[own]; ++s) copy(s);
-      for (uint32_t other : set) {
-        if (other == policy || default_version[other] == kNoRow) continue;
-        const uint32_t version = default_version[other];
-        for (uint32_t s = versions.first_statement[version]; s < versions.end_statement[version]; ++s)
-          if (statements.has(s, kStatementDeny)) copy(s);
+      // A policy that grants nothing broadly alone can only gain through ${iot:ClientId}.
+      if (default_version[policy] == kNoRow || (own_broad_default[policy] == 0 && !client_id_free)) continue;
+      first = combined.size();
+      copy_version(policy, false);
+      for (uint32_t other : set)
+        if (other != policy) copy_version(other, true);
+      const DataPlaneActionSet broad =
+          evaluator.broad_actions(first, combined.size(), arn_context_for(snapshot, policy), !client_id_free);
+      const DataPlaneActionSet gained = broad & ~own_broad_default[policy];
+      if (gained != 0 && grants.combined_examples[policy].empty()) {
+        grants.combined_examples[policy] = evaluator.examples(gained);
+        for (uint32_t other : set)
+          if (other != policy && (own_broad_default[other] & kConnect))
+            grants.unpinning_policies[policy].emplace_back(snapshot.text(snapshot.policies.name[other]));
       }
-      ranges.push_back({policy, first, static_cast<uint32_t>(combined.size())});
+      // Effective: what some certificate can use, over every set the policy is in.
+      grants.actions[policy] = (evaluated[policy] ? grants.actions[policy] : 0) | broad;
+      evaluated[policy] = 1;
+      for (uint32_t s = first; s < combined.size(); ++s)
+        if (combined.table().has(s, kStatementDeny) && !combined.table().has(s, kStatementHasCondition) &&
+            snapshot.policy_statements.version_row(combined.origin(s)) != default_version[policy])
+          cancelling[policy].push_back(s);
     }
   }
-  // A reached policy keeps only what some certificate can actually use.
-  for (uint32_t policy = 0; policy < reached.size(); ++policy)
-    if (reached[policy]) effective[policy] = 0;
-  BreadthEvaluator evaluator(combined);
-  for (const Range& range : ranges)
-    effective[range.policy] |= evaluator.broad_actions(range.first, range.end, arn_context_for(snapshot, range.policy));
-  return effective;
+  for (uint32_t policy = 0; policy < policy_count; ++policy) {
+    // Reached but never evaluated: nothing broad alone, nothing gained.
+    if (reached[policy] && !evaluated[policy]) grants.actions[policy] = 0;
+    const DataPlaneActionSet cancelled = own_broad_default[policy] & ~grants.actions[policy];
+    std::vector<uint32_t> origins;
+    for (uint32_t s : cancelling[policy])
+      if (evaluator.statement_actions(s) & cancelled) origins.push_back(combined.origin(s));
+    std::sort(origins.begin(), origins.end());
+    origins.erase(std::unique(origins.begin(), origins.end()), origins.end());
+    for (uint32_t origin : origins) grants.deny_statements[policy].push_back(describe_statement(snapshot, origin));
+  }
+  return grants;
 }
 
 }  // namespace fleetaudit::policy

@@ -32,12 +32,25 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot);
 // "attached to 3 certificates and 5 things" / "not attached to anything".
 std::string describe_reach(const PolicyReach& reach, uint32_t policy_row);
 
-// For each policy row, the broad actions of its default version that some certificate it reaches
-// can actually use: its own Allow statements evaluated together with the Deny statements of every
-// other policy attached to that certificate. Each distinct policy set is evaluated once.
-// Entries for policies that reach no certificate are the policy's own broad actions.
-std::vector<DataPlaneActionSet> effective_broad_actions(const Snapshot& snapshot, const PolicyReach& reach,
-                                                        const std::vector<DataPlaneActionSet>& own_broad_default);
+// What the default version of each policy grants broadly once the policies attached alongside it
+// (to one certificate, directly or through the groups of its things) are taken into account. Each
+// distinct policy set is evaluated once: the policy's own statements with the Deny statements of
+// the others, and ${iot:ClientId} read as any client id when some policy of the set lets the device
+// connect under another device's id.
+struct EffectiveGrants {
+  // By policy row. Policies that reach no certificate keep their own broad actions.
+  std::vector<DataPlaneActionSet> actions;  // broad for some certificate the policy reaches
+  // The other policies' Deny statements that apply to what the policy alone grants broadly:
+  // "policy DenyAll statement 1 (Sid \"x\")", in policy and statement order.
+  std::vector<std::vector<std::string>> deny_statements;
+  // Other policies of a set that let the device connect under any client id, making
+  // ${iot:ClientId} in this policy's resources anybody's.
+  std::vector<std::vector<std::string>> unpinning_policies;
+  // Examples for the actions broad only in combination (as BreadthEvaluator::examples).
+  std::vector<std::string> combined_examples;
+};
+EffectiveGrants effective_grants(const Snapshot& snapshot, const PolicyReach& reach,
+                                 const std::vector<DataPlaneActionSet>& own_broad_default);
 
 // The account a policy's resources are matched in: its own ARN's, else the manifest's.
 ArnContext arn_context_for(const Snapshot& snapshot, uint32_t policy_row);

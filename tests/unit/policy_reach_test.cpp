@@ -36,10 +36,42 @@ TEST(PolicyReach, DenyInAnotherAttachedPolicyTakesTheGrantBackEverywhere) {
   EXPECT_EQ(info(findings[0], "CERTIFICATES_REACHED"), "2");
   EXPECT_EQ(info(findings[0], "THINGS_REACHED"), "2");
   EXPECT_EQ(info(findings[0], "CANCELLED_BY_DENY"), "[iot:Connect]");
-  EXPECT_NE(findings[0].message.find("take back [iot:Connect] for every certificate"), std::string::npos);
+  EXPECT_EQ(info(findings[0], "CANCELLED_BY"), "policy DenyForeignConnect statement 1");
+  EXPECT_NE(findings[0].message.find("For every certificate it reaches today, Deny statements of the policies "
+                                     "attached alongside it (policy DenyForeignConnect statement 1) take back "
+                                     "[iot:Connect]."),
+            std::string::npos)
+      << findings[0].message;
   EXPECT_EQ(findings[1].resource.value, "SpareFullAccess");
   EXPECT_EQ(info(findings[1], "ATTACHED"), "false");
   EXPECT_NE(findings[1].message.find("not attached to any certificate or thing group"), std::string::npos);
+}
+
+// A Deny is credited only for what it provably covers: client/? and two Publish topics leave the
+// grant nearly whole, so nothing is said to be taken back.
+TEST(PolicyReach, DenyCoveringPartOfTheGrantTakesNothingBack) {
+  auto findings = permissive_findings("iot_policy_overly_permissive_check/deny-in-another-policy-covers-part");
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].resource.value, "BroadAccess");
+  EXPECT_EQ(info(findings[0], "CANCELLED_BY_DENY"), "(absent)");
+  EXPECT_EQ(info(findings[0], "CERTIFICATES_REACHED"), "2");
+  EXPECT_NE(findings[0].message.find("[iot:Connect, iot:Publish]"), std::string::npos) << findings[0].message;
+}
+
+// ${iot:ClientId} is pinned or not by every policy reaching the certificate, not by one.
+TEST(PolicyReach, ClientIdIsUnpinnedByAnotherAttachedPolicy) {
+  auto findings = permissive_findings("iot_policy_overly_permissive_check/client-id-unpinned-by-another-policy");
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[1].resource.value, "ClientIdTopics");
+  EXPECT_EQ(info(findings[1], "BROAD_WITH_POLICIES"), "AnyClientId");
+  EXPECT_NE(findings[1].message.find("allows broad access to IoT data plane actions: [iot:Publish]. For example: "
+                                     "iot:Publish on arn:aws:iot:us-east-1:123456789012:topic/x/ (statement 2)."),
+            std::string::npos)
+      << findings[1].message;
+  EXPECT_NE(findings[1].message.find("It grants [iot:Publish] broadly only together with the policies attached alongside it "
+                                     "(AnyClientId)"),
+            std::string::npos)
+      << findings[1].message;
 }
 
 TEST(PolicyReach, ThingGroupDenyCoversOnlyItsMembers) {
