@@ -28,6 +28,11 @@ CheckResult run(const CheckContext& context) {
     broad_by_version[row] = evaluator.broad_actions(versions.first_statement[row], versions.end_statement[row],
                                                     policy::arn_context_for(snapshot, policy_row));
     if (broad_by_version[row] != 0) examples[row] = evaluator.examples(broad_by_version[row]);
+    if (evaluator.undecided_actions() != 0)
+      result.undecided.push_back(fmt::format(
+          "policy {} version {}: {} too complex to decide ({})", snapshot.text(snapshot.policies.name[policy_row]),
+          snapshot.text(versions.version_id[row]), evaluator.describe(evaluator.undecided_actions()),
+          evaluator.undecided_reasons()));
     if (versions.is_default[row]) broad_default[policy_row] = broad_by_version[row];
   }
   // With policy-targets.json: who each policy reaches, and what the policies attached alongside

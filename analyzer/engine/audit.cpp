@@ -391,6 +391,13 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
         run.error_code = std::string(kInputIncomplete);
         run.input_problem = true;
       }
+      if (!result.undecided.empty()) {
+        for (const std::string& what : result.undecided)
+          run.not_run_reason += fmt::format("{}not decided: {}", run.not_run_reason.empty() ? "" : "; ", what);
+        run.status = CheckStatus::incomplete;
+        if (run.error_code.empty()) run.error_code = std::string(kTooComplexToDecide);
+        run.input_problem = true;
+      }
     }
     if (options.timings)
       options.timings->add_concurrent(fmt::format("check {} ({} findings)", check.name, run.findings.size()),

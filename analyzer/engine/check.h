@@ -45,6 +45,9 @@ struct CheckResult {
   // Input problems met while evaluating (file, message): reported like loading problems (exit
   // status 2), and the check is incomplete.
   std::vector<std::pair<std::string, std::string>> input_problems;
+  // Resources the check could not decide within its work bounds ("policy P version 1: …"): the
+  // check is incomplete, never compliant, and the audit exits with status 2.
+  std::vector<std::string> undecided;
 };
 
 struct CheckInfo {

@@ -11,6 +11,7 @@ namespace fleetaudit {
 // auditDetails errorCodes fleetaudit uses beside AWS's own (INSUFFICIENT_PERMISSIONS, AUDIT_CHECK_DISABLED).
 inline constexpr std::string_view kInputMissing = "INPUT_MISSING";        // a file the check needs is absent
 inline constexpr std::string_view kInputIncomplete = "INPUT_INCOMPLETE";  // records or parts could not be read
+inline constexpr std::string_view kTooComplexToDecide = "TOO_COMPLEX_TO_DECIDE";  // past the check's work bounds
 inline constexpr std::string_view kInputInsufficient = "INPUT_INSUFFICIENT";  // the check found too little to decide
 
 struct InputVerdict {

@@ -62,6 +62,14 @@ std::string BreadthEvaluator::examples(DataPlaneActionSet actions) const {
   return text;
 }
 
+std::string BreadthEvaluator::undecided_reasons() const {
+  std::string text;
+  for_each_action(undecided_, [&](unsigned action) {
+    text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", kActionNames[action], undecided_reasons_[action]);
+  });
+  return text;
+}
+
 std::string BreadthEvaluator::describe(DataPlaneActionSet actions) {
   std::string text = "[";
   for_each_action(actions & kAllDataPlaneActions, [&](unsigned action) {
@@ -190,6 +198,10 @@ bool BreadthEvaluator::grants_foreign(uint32_t first_statement, uint32_t end_sta
   if (known == answers_.end()) known = answers_.emplace(std::move(key), answer(relevant, arn, action, client_id_pinned)).first;
   const Answer& answer = known->second;
   if (answer.broad) examples_[action] = example_text(answer, relevant, first_statement, action);
+  if (!answer.too_complex_reason.empty()) {
+    undecided_ |= DataPlaneActionSet{1} << action;
+    undecided_reasons_[action] = answer.too_complex_reason;
+  }
   return answer.broad;
 }
 
@@ -201,17 +213,14 @@ BreadthEvaluator::Answer BreadthEvaluator::answer(const std::vector<uint32_t>& r
         .push_back(language_of(statement, action, client_id_pinned));
   const ForeignAccess access =
       find_foreign_access(family_of(action), ArnScope{arn.partition, arn.region, arn.account}, allowed, denied);
-  // Too complex to decide: reported as broad, the cautious verdict for a grant nobody can bound.
-  return {access.answer != LanguageAnswer::empty, access.answer == LanguageAnswer::found ? access.witness : "",
+  // Too complex to decide: neither broad nor compliant; the caller says the policy was not decided.
+  return {access.answer == LanguageAnswer::found, access.answer == LanguageAnswer::found ? access.witness : "",
           access.answer == LanguageAnswer::too_complex ? access.reason : "", access.allowed_by};
 }
 
 // "iot:Publish on ARN (statement 3, Sid "X")": what the grant allows, and where it comes from.
 std::string BreadthEvaluator::example_text(const Answer& answer, const std::vector<uint32_t>& relevant,
                                            uint32_t first_statement, unsigned action) const {
-  if (answer.witness.empty())
-    return fmt::format("{}: too complex to decide exactly ({}), so reported as broad", kActionNames[action],
-                       answer.too_complex_reason);
   uint32_t allows_seen = 0, statement = relevant.front();
   for (uint32_t candidate : relevant)
     if (!statements_.has(candidate, kStatementDeny) && allows_seen++ == answer.allowed_by) {
@@ -231,6 +240,7 @@ bool BreadthEvaluator::lets_connect_as_another(uint32_t first_statement, uint32_
 DataPlaneActionSet BreadthEvaluator::broad_actions(uint32_t first_statement, uint32_t end_statement,
                                                    const ArnContext& arn, std::optional<bool> client_id_pinned) {
   for (std::string& example : examples_) example.clear();
+  undecided_ = 0;
   DataPlaneActionSet broad = 0;
   if (lets_connect_as_another(first_statement, end_statement, arn)) broad |= action_bit(DataPlaneAction::connect);
   // Everywhere but Connect, ${iot:ClientId} is the device's own id only if it cannot connect under

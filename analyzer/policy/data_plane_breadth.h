@@ -86,6 +86,10 @@ public:
   DataPlaneActionSet statement_actions(uint32_t statement);
   // "[iot:Connect, iot:Publish]", in catalogue order.
   static std::string describe(DataPlaneActionSet actions);
+  // The actions the last broad_actions call could not decide within the work budget (never
+  // counted as broad or as compliant), and why: "iot:Publish: more than 8000000 stored pattern positions".
+  DataPlaneActionSet undecided_actions() const { return undecided_; }
+  std::string undecided_reasons() const;
   // For each of `actions` the last broad_actions call found broad, one resource of another device
   // it allows and the statement that allows it: "iot:Connect on arn:…:client/x (statement 1); …".
   std::string examples(DataPlaneActionSet actions) const;
@@ -93,8 +97,8 @@ public:
 private:
   struct Answer {
     bool broad = false;
-    std::string witness;             // found: a full ARN of another device's resource
-    std::string too_complex_reason;  // broad without a witness: what ran out
+    std::string witness;             // broad: a full ARN of another device's resource
+    std::string too_complex_reason;  // undecided: what ran out
     uint32_t allowed_by = 0;         // index among the question's Allow statements
   };
   Answer answer(const std::vector<uint32_t>& relevant, const ArnContext& arn, unsigned action, bool client_id_pinned);
@@ -111,6 +115,8 @@ private:
   std::unordered_map<StringId, Glob> globs_;     // by pattern id, compiled once
   std::unordered_map<std::string, Answer> answers_;  // by question (grants_foreign's key)
   std::array<std::string, kDataPlaneActionCount> examples_;  // of the last broad_actions call, by action
+  std::array<std::string, kDataPlaneActionCount> undecided_reasons_;
+  DataPlaneActionSet undecided_ = 0;
 };
 
 }  // namespace fleetaudit::policy

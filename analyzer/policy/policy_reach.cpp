@@ -193,8 +193,10 @@ EffectiveGrants effective_grants(const Snapshot& snapshot, const PolicyReach& re
       copy_version(policy, false);
       for (uint32_t other : set)
         if (other != policy) copy_version(other, true);
+      // An action undecided in combination is not said to be taken back.
       const DataPlaneActionSet broad =
-          evaluator.broad_actions(first, combined.size(), arn_context_for(snapshot, policy), !client_id_free);
+          evaluator.broad_actions(first, combined.size(), arn_context_for(snapshot, policy), !client_id_free) |
+          (evaluator.undecided_actions() & own_broad_default[policy]);
       const DataPlaneActionSet gained = broad & ~own_broad_default[policy];
       if (gained != 0 && grants.combined_examples[policy].empty()) {
         grants.combined_examples[policy] = evaluator.examples(gained);

@@ -118,7 +118,7 @@ void write_text(const ReportContext& context, std::FILE* out) {
   text += fmt::format("\nSummary: {} finding{}{} in {} check{}; {} check{} not run{}{}.\n", open, open == 1 ? "" : "s",
                       suppressed > 0 ? fmt::format(" (and {} suppressed)", suppressed) : "", report.runs.size(), report.runs.size() == 1 ? "" : "s", not_run, not_run == 1 ? "" : "s",
                       incomplete > 0 ? fmt::format("; {} incomplete", incomplete) : "",
-                      report.input_problems() ? "; some input could not be read (see above)" : "");
+                      report.input_problems() ? "; some input could not be read or decided (see above)" : "");
   fwrite(text.data(), 1, text.size(), out);
 }
 
