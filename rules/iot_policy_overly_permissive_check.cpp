@@ -69,6 +69,14 @@ CheckResult run(const CheckContext& context) {
     if (!first_example.empty()) finding.message += fmt::format(" For example: {}.", first_example);
     finding.additional_info = {{"IS_DEFAULT_VERSION", versions.is_default[row] ? "true" : "false"}};
     if (!all_examples.empty()) finding.additional_info.emplace_back("EXAMPLES", all_examples);
+    const std::vector<std::string> unknown =
+        policy::unknown_variables(snapshot.policy_statements, versions.first_statement[row], versions.end_statement[row]);
+    if (!unknown.empty()) {
+      finding.message += fmt::format(" It uses policy variables fleetaudit does not know ({}), read cautiously as "
+                                     "any text in an Allow and as matching nothing in a Deny.",
+                                     join(unknown));
+      finding.additional_info.emplace_back("UNKNOWN_VARIABLES", join(unknown));
+    }
     if (targets_known) {
       finding.message += fmt::format(" The policy is {}.", policy::describe_reach(reach, policy_row));
       finding.additional_info.emplace_back("ATTACHED", reach.attached[policy_row] ? "true" : "false");
@@ -123,7 +131,13 @@ const RegisterCheck registration({
         "example (additionalInfo EXAMPLES: one per action): a resource of another device the grant allows, where "
         "`x` stands for a name no pattern pins, and the statement that allows it. "
         "`client/${iot:ClientId}` counts as broad unless the statement has the condition "
-        "`iot:Connection.Thing.IsAttached` = true. iot:Receive is not reported: a device only receives what it "
+        "`iot:Connection.Thing.IsAttached` = true, under which the client id is the name of a thing attached to "
+        "the certificate, so a Connect statement with it grants only the device's own client id whatever its "
+        "resource. Thing-, certificate- and Cognito-identity-bound variables (`${iot:Connection.Thing.*}`, "
+        "`${iot:Certificate.*}`, `${iot:CertificateId}`, `${cognito-identity.amazonaws.com:sub}`) are the "
+        "device's own; a variable fleetaudit does not know is read as any text in an Allow and nothing in a "
+        "Deny, and the finding says so (UNKNOWN_VARIABLES). Variables are text unless the policy's Version is "
+        "2012-10-17. iot:Receive is not reported: a device only receives what it "
         "may subscribe to. The actions decided: iot:Connect, Publish, Subscribe, the retained-message actions "
         "(RetainPublish, GetRetainedMessage, and ListRetainedMessages, which AWS authorizes on `*` only and "
         "which lists every device's retained topics), the shadow actions (named shadows included: "

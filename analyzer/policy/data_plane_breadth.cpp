@@ -141,15 +141,52 @@ ResourceFamily family_of(unsigned action) {
 // can always dodge the Deny, except ${iot:ClientId} on Connect, which is the very client
 // connecting. Thing-, certificate- and Cognito-identity-bound values are the caller's own. Other variables: anything
 // in an Allow, nothing in a Deny (credited for nothing).
+namespace {
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+  return iequals(text.substr(0, prefix.size()), prefix);
+}
+
+// Values bound to the connecting device: its thing, its certificate, its Cognito identity.
+bool bound_to_the_device(std::string_view variable) {
+  return starts_with_ignoring_case(variable, "iot:Connection.Thing.") ||
+         starts_with_ignoring_case(variable, "iot:Certificate.") || iequals(variable, "iot:CertificateId") ||
+         starts_with_ignoring_case(variable, "cognito-identity.amazonaws.com:");
+}
+
+}  // namespace
+
+bool is_known_variable(std::string_view variable) {
+  return bound_to_the_device(variable) || iequals(variable, kClientIdVariable) ||
+         starts_with_ignoring_case(variable, "aws:");
+}
+
+std::vector<std::string> unknown_variables(const PolicyStatementTable& statements, uint32_t first_statement,
+                                           uint32_t end_statement) {
+  std::vector<std::string> unknown;
+  for (uint32_t statement = first_statement; statement < end_statement; ++statement) {
+    if (!statements.has(statement, kStatementVariables)) continue;
+    for (StringId pattern : statements.resources(statement)) {
+      const std::string_view text = statements.pattern(pattern);
+      for (size_t open = text.find("${"); open != std::string_view::npos; open = text.find("${", open + 2)) {
+        const size_t close = text.find('}', open);
+        if (close == std::string_view::npos) break;
+        const std::string_view variable = text.substr(open + 2, close - open - 2);
+        if (variable == "*" || variable == "?" || variable == "$" || is_known_variable(variable)) continue;
+        std::string name = "${" + std::string(variable) + "}";
+        if (std::find(unknown.begin(), unknown.end(), name) == unknown.end()) unknown.push_back(std::move(name));
+      }
+    }
+  }
+  return unknown;
+}
+
 VariableReading BreadthEvaluator::reading_of(std::string_view variable, uint8_t flags, unsigned action,
                                              bool client_id_pinned) const {
   if (!(flags & kStatementVariables)) return VariableReading::literal_text;
   const bool deny = flags & kStatementDeny;
   // Values bound to the connecting device (its thing, its certificate): its own, not chosen.
-  auto starts_with = [&](std::string_view prefix) { return iequals(variable.substr(0, prefix.size()), prefix); };
-  if (starts_with("iot:Connection.Thing.") || starts_with("iot:Certificate.") ||
-      starts_with("cognito-identity.amazonaws.com:"))  // the Cognito identity's own id
-    return VariableReading::device_name;
+  if (bound_to_the_device(variable)) return VariableReading::device_name;
   if (iequals(variable, kClientIdVariable)) {
     if (action == kConnect) {
       if (deny) return VariableReading::any_text;
@@ -188,6 +225,9 @@ bool BreadthEvaluator::grants_foreign(uint32_t first_statement, uint32_t end_sta
     const uint8_t flags = statements_.flags(statement);
     // A conditional Deny may not apply, so it takes nothing back.
     if ((flags & kStatementDeny) && (flags & kStatementHasCondition)) continue;
+    // Under iot:Connection.Thing.IsAttached = true the client id is the name of a thing attached to
+    // the certificate (AWS counts client/${iot:ClientId} with it as compliant): only its own.
+    if (action == kConnect && !(flags & kStatementDeny) && (flags & kStatementIsAttachedCondition)) continue;
     any_allow |= !(flags & kStatementDeny);
     relevant.push_back(statement);
     key += fmt::format("|{}", flags);

@@ -246,8 +246,10 @@ const Example kPublishSubscribePage[] = {
     // thing variables are iot:Connection.Thing.*). Whether it resolves to the thing name (as the
     // page means) or not at all (an unresolved variable matches no topic), the grant stays in the
     // device's own topics: not broad under any reading.
-    // DISAGREES: fleetaudit reads a variable it does not know as any text in an Allow, so
-    // topic/<any>/* is a custom topic whose first level is free: [iot:Publish].
+    // DISAGREES, by choice: ${iot:Thing.ThingName} is no variable AWS defines (the page's typo for
+    // iot:Connection.Thing.ThingName?). fleetaudit reads a variable it does not know cautiously, as
+    // any text in an Allow, so topic/<any>/* has a free first level: [iot:Publish], and the finding
+    // names the unknown variable (UNKNOWN_VARIABLES; DataPlaneBreadth.UnknownVariablesAreNamed).
     {"PubSub_UndefinedThingVariableWithDeny",
      R"({"Version":"2012-10-17","Statement":[
          {"Effect":"Allow","Action":["iot:Connect"],"Resource":["{arn}client/${iot:Connection.Thing.ThingName}"]},
@@ -345,13 +347,12 @@ const Example kThingPolicyPages[] = {
     // "allows a device to connect if the certificate ... is attached to the thing". IsAttached
     // makes the client id the name of a thing attached to the certificate ("thing name is taken as
     // client Id"): the same set of client ids as AWS's compliant client/${iot:ClientId} + IsAttached.
-    // DISAGREES: fleetaudit credits IsAttached only for ${iot:ClientId}, not for "*" or client/*
-    // (DataPlaneBreadth.ConditionsOtherThanIsAttachedAreIgnoredOnAllow says so): [iot:Connect].
+    // Under IsAttached the client id is an attached thing's name, whatever the resource.
     {"Thing_ConnectAnyResourceIsAttached",
      R"({"Version":"2012-10-17","Statement":[
          {"Effect":"Allow","Action":["iot:Connect"],"Resource":["*"],
           "Condition":{"Bool":{"iot:Connection.Thing.IsAttached":["true"]}}}]})",
-     kNotBroad, {}, "[iot:Connect]"},
+     kNotBroad},
     {"Thing_PublishWithTypeAndAttributeCondition",
      R"({"Version":"2012-10-17","Statement":[
          {"Effect":"Allow","Action":["iot:Publish"],"Resource":"{arn}topic/device/stats",
@@ -370,9 +371,8 @@ const Example kThingPolicyPages[] = {
 // "Certificate policy examples" (certificate-policy-examples) and "X.509 certificate policy variables".
 const Example kCertificatePages[] = {
     // Registered (12): a topic named after the certificate id of the connecting certificate.
-    // DISAGREES (fails until fixed): fleetaudit binds iot:Certificate.* but not iot:CertificateId,
-    // reads it as any text and reports [iot:Publish]. The value is the id of the certificate the
-    // device connected with (AWS's IoT Lens recommends topic/${iot:CertificateId} for that reason).
+    // ${iot:CertificateId} is the id of the certificate the device connected with (AWS's IoT Lens
+    // recommends topic/${iot:CertificateId} for that reason): the device's own.
     {"Cert_CertificateIdTopic",
      R"({"Version":"2012-10-17","Statement":[
          {"Effect":"Allow","Action":["iot:Publish"],"Resource":["{arn}topic/${iot:CertificateId}"]},

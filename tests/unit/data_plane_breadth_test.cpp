@@ -161,8 +161,13 @@ TEST(DataPlaneBreadth, NotResourceOnAllow) {
 TEST(DataPlaneBreadth, ConditionsOtherThanIsAttachedAreIgnoredOnAllow) {
   EXPECT_EQ(broad({allow("iot:Connect", kArn + "client/*", R"("Condition":{"StringEquals":{"iot:ClientId":"x"}})")}),
             kConnect);
-  // IsAttached pins ${iot:ClientId} but does not narrow a wildcard.
-  EXPECT_EQ(broad({allow("iot:Connect", kArn + "client/*", kIsAttached)}), kConnect);
+  // Under IsAttached the client id is the name of a thing attached to the certificate: the
+  // device's own, whatever the Connect statement's resource.
+  EXPECT_EQ(broad({allow("iot:Connect", kArn + "client/*", kIsAttached)}), 0u);
+  EXPECT_EQ(broad({allow("iot:Connect", "*", kIsAttached)}), 0u);
+  // It narrows Connect only: Publish on any topic stays broad.
+  EXPECT_EQ(broad({allow("iot:*", "*", kIsAttached)}) & kConnect, 0u);
+  EXPECT_EQ(broad({allow("iot:*", "*", kIsAttached)}) & kPublish, kPublish);
 }
 
 // ${iot:ClientId} --------------------------------------------------------------------------------
@@ -402,6 +407,34 @@ TEST(DataPlaneBreadth, SubscribeFiltersUnderMqttMatching) {
                              "$aws/things/a+/shadow/update", "$aws/things/+a/shadow/update", "$aws/things/x#",
                              "$aws/#/shadow/update", "$aws/things/x?/shadow/update"})
     EXPECT_EQ(subscribe_on(filter), 0u) << filter;
+}
+
+}  // namespace
+}  // namespace fleetaudit::policy
+
+namespace fleetaudit::policy {
+namespace {
+
+// A variable fleetaudit does not know is read cautiously and named, so a reviewer sees why.
+TEST(DataPlaneBreadth, UnknownVariablesAreNamed) {
+  EXPECT_TRUE(is_known_variable("iot:ClientId"));
+  EXPECT_TRUE(is_known_variable("IOT:connection.thing.thingname"));
+  EXPECT_TRUE(is_known_variable("iot:CertificateId"));
+  EXPECT_TRUE(is_known_variable("iot:Certificate.Subject.CommonName"));
+  EXPECT_FALSE(is_known_variable("iot:Thing.ThingName"));
+  const std::string document = R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":"iot:Publish","Resource":["arn:aws:iot:us-east-1:123456789012:topic/${iot:Thing.ThingName}/*",
+        "arn:aws:iot:us-east-1:123456789012:topic/${iot:ClientId}/${*}/${iot:Thing.ThingName}"]},
+      {"Effect":"Deny","Action":"iot:Publish","Resource":"arn:aws:iot:us-east-1:123456789012:topic/${my:Own}"}]})";
+  PolicyStatementTable table;
+  ASSERT_FALSE(append_policy_document(document, 0, table));
+  EXPECT_EQ(unknown_variables(table, 0, static_cast<uint32_t>(table.size())),
+            (std::vector<std::string>{"${iot:Thing.ThingName}", "${my:Own}"}));
+  // Without Version 2012-10-17 they are text, not variables.
+  PolicyStatementTable text;
+  ASSERT_FALSE(append_policy_document(R"({"Statement":[{"Effect":"Allow","Action":"iot:Publish","Resource":"${x:y}"}]})",
+                                      0, text));
+  EXPECT_TRUE(unknown_variables(text, 0, 1).empty());
 }
 
 }  // namespace
