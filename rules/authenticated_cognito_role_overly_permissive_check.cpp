@@ -23,7 +23,8 @@ iam::RoleReasons judge(const iam::IotRoleVerdict& verdict) {
                          fmt::format("IoT thing admin write actions {}", iam::bracketed(admin.thing_admin_write)));
   if (verdict.broad_data_plane != 0)
     reasons.emplace_back("ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS",
-                         fmt::format("broad access to IoT data plane actions {}", iam::data_plane_list(verdict.broad_data_plane)));
+                         fmt::format("broad access to IoT data plane actions {}{}", iam::data_plane_list(verdict.broad_data_plane),
+                                     verdict.data_plane_example));
   return reasons;
 }
 
@@ -49,7 +50,7 @@ const RegisterCheck registration({
         "The pool's authenticated role and every RoleARN of its rule-based role mappings are judged (a Token "
         "mapping names no role). Policies are evaluated as IAM does: inline and attached managed policies "
         "(default versions), Action/NotAction, Resource/NotResource, case-insensitive action wildcards, and "
-        "unconditional Deny statements overriding Allows. The data-plane code (not on AWS's page for this check) "
+        "unconditional Deny statements overriding Allows, decided exactly by the same policy model as the IoT policy checks. IAM is global: an IoT resource of the role's account in any region counts (another account's devices are out of reach: AWS IoT has no resource policies). A data-plane finding gives an example resource of another device. The data-plane code (not on AWS's page for this check) "
         "follows the action classes AWS lists for Cognito roles and IOT_POLICY_OVERLY_PERMISSIVE_CHECK's breadth "
         "rules.\n\n"
         "Fix: remove `iot:` control-plane actions from the role, scope thing reads to the user's own things "

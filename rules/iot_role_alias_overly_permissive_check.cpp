@@ -67,7 +67,8 @@ CheckResult run(const CheckContext& context) {
           fmt::format("IoT thing admin write actions {}", iam::bracketed(verdict.admin.thing_admin_write)));
     if (verdict.broad_data_plane != 0)
       add("ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS",
-          fmt::format("broad access to IoT data plane actions {}", iam::data_plane_list(verdict.broad_data_plane)));
+          fmt::format("broad access to IoT data plane actions {}{}", iam::data_plane_list(verdict.broad_data_plane),
+                                     verdict.data_plane_example));
   }
   if (without_usage > 0)
     result.notes.push_back(fmt::format(
@@ -103,7 +104,8 @@ const RegisterCheck registration({
         "days of the audit clock). Without a completed report for a role, that part is not run; instead every "
         "service-wide wildcard (`dynamodb:*`, `*`) is reported, and a warning says so. The other parts are static. "
         "Policies are evaluated as IAM does (inline and attached managed policies, Action/NotAction, "
-        "Resource/NotResource, case-insensitive wildcards, unconditional Deny over Allow). A role the IAM details "
+        "Resource/NotResource, case-insensitive wildcards, unconditional Deny over Allow)."
+        " Resources are decided exactly by the same policy model as the IoT policy checks; IAM is global, so an IoT resource of the role's account in any region counts (another account's devices are out of reach: AWS IoT has no resource policies). A data-plane finding gives an example resource of another device. A role the IAM details "
         "lack is reported as an input error and not judged.\n\n"
         "Fix: grant the role only the actions and resources the devices need, e.g. `dynamodb:PutItem` on one "
         "table instead of `dynamodb:*`, and no `iam:`, `cloudtrail:`, `guardduty:`, `inspector:` or "

@@ -18,7 +18,8 @@ iam::RoleReasons judge(const iam::IotRoleVerdict& verdict) {
     reasons.emplace_back("ALLOWS_ACCESS_TO_IOT_ADMIN_ACTIONS", fmt::format("IoT admin actions {}", iam::bracketed(admin)));
   if (verdict.broad_data_plane != 0)
     reasons.emplace_back("ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS",
-                         fmt::format("broad access to IoT data plane actions {}", iam::data_plane_list(verdict.broad_data_plane)));
+                         fmt::format("broad access to IoT data plane actions {}{}", iam::data_plane_list(verdict.broad_data_plane),
+                                     verdict.data_plane_example));
   return reasons;
 }
 
@@ -42,7 +43,7 @@ const RegisterCheck registration({
         "fleetaudit evaluates the role's inline and attached managed policies (default versions) as IAM does: "
         "Action/NotAction, Resource/NotResource, case-insensitive `*`/`?` action wildcards, and unconditional "
         "Deny statements overriding Allows (a Deny with a Condition is not credited). Data-plane breadth follows "
-        "IOT_POLICY_OVERLY_PERMISSIVE_CHECK. A pool whose role is missing from iam-authorization-details.json is "
+        "IOT_POLICY_OVERLY_PERMISSIVE_CHECK. Resources are decided exactly by the same policy model as the IoT policy checks; IAM is global, so an IoT resource of the role's account in any region counts (another account's devices are out of reach: AWS IoT has no resource policies). A data-plane finding gives an example resource of another device. A pool whose role is missing from iam-authorization-details.json is "
         "reported as an input error and not judged.\n\n"
         "Fix: give the unauthenticated role only thing-specific data-plane access (publish/subscribe to the "
         "device's own topics, its own shadow and jobs) and no `iot:` control-plane actions, e.g. with "

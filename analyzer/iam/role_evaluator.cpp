@@ -10,7 +10,9 @@ RoleEvaluator::RoleEvaluator(const Snapshot& snapshot)
     : snapshot_(snapshot), globs_(snapshot.iam.statements), breadth_(snapshot.iam.statements),
       verdicts_(snapshot.iam.roles.size()) {}
 
-// IoT resources are matched in the role's own partition and account, in the snapshot's region.
+// IoT resources are matched in the role's own partition and account, in any region: IAM is global,
+// so a grant on arn:aws:iot:eu-west-1:… reaches devices there whatever region the snapshot is of.
+// Another account's devices stay out of reach: AWS IoT has no resource policies to admit the role.
 policy::ArnContext RoleEvaluator::context_for(uint32_t role_row) const {
   std::string_view arn = snapshot_.text(snapshot_.iam.roles.arn[role_row]);
   std::string_view fields[5];  // arn, partition, service, region (empty for IAM), account
@@ -22,7 +24,7 @@ policy::ArnContext RoleEvaluator::context_for(uint32_t role_row) const {
   std::string partition = fields[1].empty() ? "aws" : std::string(fields[1]);
   std::string account = fields[4].empty() ? std::string(snapshot_.text(snapshot_.manifest.account_id))
                                           : std::string(fields[4]);
-  return {partition, std::string(snapshot_.text(snapshot_.manifest.region)), account};
+  return {partition, "", account};
 }
 
 const IotRoleVerdict& RoleEvaluator::iot_verdict(uint32_t role_row) {
@@ -30,15 +32,21 @@ const IotRoleVerdict& RoleEvaluator::iot_verdict(uint32_t role_row) {
   if (slot) return *slot;
   const IamRoleTable& roles = snapshot_.iam.roles;
   const policy::ArnContext context = context_for(role_row);
-  RolePermissions role(globs_, roles.first_statement[role_row], roles.end_statement[role_row], context);
+  RolePermissions role(globs_, breadth_, roles.first_statement[role_row], roles.end_statement[role_row], context);
   slot = IotRoleVerdict{role.iot_admin_access(),
-                        breadth_.broad_actions(roles.first_statement[role_row], roles.end_statement[role_row], context)};
+                        breadth_.broad_actions(roles.first_statement[role_row], roles.end_statement[role_row], context),
+                        ""};
+  // The statement number counts across the role's policies, which a reader cannot look up: leave it out.
+  std::string example = breadth_.examples(slot->broad_data_plane);
+  example = example.substr(0, std::min(example.find("; "), example.find(" (statement")));
+  if (!example.empty()) slot->data_plane_example = fmt::format(" (for example {})", example);
   return *slot;
 }
 
 RolePermissions RoleEvaluator::permissions(uint32_t role_row) {
   const IamRoleTable& roles = snapshot_.iam.roles;
-  return RolePermissions(globs_, roles.first_statement[role_row], roles.end_statement[role_row], context_for(role_row));
+  return RolePermissions(globs_, breadth_, roles.first_statement[role_row], roles.end_statement[role_row],
+                         context_for(role_row));
 }
 
 std::string bracketed(const std::vector<std::string>& items) {

@@ -15,6 +15,8 @@ namespace fleetaudit::iam {
 struct IotRoleVerdict {
   IotAdminAccess admin;
   policy::DataPlaneActionSet broad_data_plane = 0;
+  // One resource of another device the role allows: " (for example iot:Connect on arn:…:client/x)".
+  std::string data_plane_example;
 };
 
 class RoleEvaluator {

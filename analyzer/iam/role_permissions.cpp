@@ -3,25 +3,19 @@
 #include <algorithm>
 
 #include "analyzer/iam/iot_action_classes.h"
+#include "analyzer/policy/foreign_access.h"
 
 namespace fleetaudit::iam {
 
 namespace {
 
 using policy::Glob;
-using policy::StatementFlag;
 
 std::string lower_case(std::string_view text) {
   std::string result(text);
   for (char& c : result)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return result;
-}
-
-bool has_fresh_name(std::string_view text) { return text.find('\0') != std::string_view::npos; }
-
-bool glob_matches(const Glob& glob, std::string_view subject) {
-  return has_fresh_name(subject) ? policy::glob_reaches(glob, subject) : glob.matches(subject);
 }
 
 }  // namespace
@@ -52,19 +46,16 @@ bool PatternGlobs::whole_service(StringId pattern) {
   return !actions.empty() && actions.find_first_not_of('*') == std::string_view::npos;
 }
 
-RolePermissions::RolePermissions(PatternGlobs& globs, uint32_t first, uint32_t end, policy::ArnContext where)
-    : globs_(globs), statements_(globs.statements()), first_(first), end_(end) {
-  const std::string prefix = "arn:" + where.partition + ":iot:" + where.region + ":" + where.account + ":thing/";
-  thing_prefix_ = prefix;
-  thing_probe_ = prefix + std::string(policy::kFreshName);
-  any_thing_ = Glob::compile(prefix + "*");
-  everything_ = Glob::compile("*");
-}
+RolePermissions::RolePermissions(PatternGlobs& globs, policy::BreadthEvaluator& breadth, uint32_t first, uint32_t end,
+                                 policy::ArnContext where)
+    : globs_(globs), breadth_(breadth), statements_(globs.statements()), first_(first), end_(end),
+      // IAM is global: an IoT resource of the role's account in any region counts.
+      scope_{where.partition, "", where.account} {}
 
 bool RolePermissions::statement_matches_action(uint32_t statement, std::string_view action) {
   bool any = false;
   for (StringId pattern : statements_.actions(statement))
-    if (glob_matches(globs_.action(pattern), action)) {
+    if (globs_.action(pattern).matches(action)) {
       any = true;
       break;
     }
@@ -82,78 +73,39 @@ bool RolePermissions::statement_matches_service(uint32_t statement, std::string_
   return not_action;
 }
 
-bool RolePermissions::deny_covers(uint32_t deny, const Glob& allow) {
-  if (statements_.has(deny, policy::kStatementNotResource)) {
-    for (StringId pattern : statements_.resources(deny))
-      if (policy::globs_overlap(globs_.resource(pattern), allow)) return false;
-    return true;
-  }
-  for (StringId pattern : statements_.resources(deny))
-    if (policy::glob_covers(globs_.resource(pattern), allow)) return true;
-  return false;
-}
-
-// Whether the Deny's resources take in every thing ARN of this account and region: a pattern
-// that matches the "…:thing/" prefix with its trailing * removed (e.g. arn:aws:iot:*:ACCOUNT:thing/*).
-bool RolePermissions::deny_covers_all_things(uint32_t deny) {
-  if (statements_.has(deny, policy::kStatementNotResource)) return deny_covers(deny, any_thing_);
-  for (StringId pattern : statements_.resources(deny)) {
-    std::string_view text = statements_.pattern(pattern);
-    if (text.empty() || text.back() != '*') continue;
-    const size_t head = text.find_last_not_of('*');
-    if (head == std::string_view::npos) return true;  // "*"
-    if (Glob::compile(text.substr(0, head + 1)).matches(thing_prefix_)) return true;
-  }
-  return false;
-}
-
 template <class Matches>
-bool RolePermissions::denied(Matches&& matches, StringId allow_resource) {
-  const Glob& allow = allow_resource == kNoString ? everything_ : globs_.resource(allow_resource);
-  for (uint32_t deny = first_; deny < end_; ++deny) {
-    const uint8_t flags = statements_.flags(deny);
-    if (!(flags & policy::kStatementDeny) || (flags & policy::kStatementHasCondition)) continue;
-    if (matches(deny) && deny_covers(deny, allow)) return true;
+std::vector<uint32_t> RolePermissions::statements_where(bool deny, Matches&& matches) {
+  std::vector<uint32_t> rows;
+  for (uint32_t statement = first_; statement < end_; ++statement) {
+    const uint8_t flags = statements_.flags(statement);
+    if (static_cast<bool>(flags & policy::kStatementDeny) != deny) continue;
+    // A conditional Deny may not apply, so it takes nothing back.
+    if (deny && (flags & policy::kStatementHasCondition)) continue;
+    if (matches(statement)) rows.push_back(statement);
   }
-  return false;
+  return rows;
+}
+
+// Some resource of `family` that one of `allows` admits and no Deny of `denies` does, decided by
+// the one exact policy model. Too complex to decide counts as allowed: these checks report, and a
+// grant nobody can bound is no proof of safety.
+bool RolePermissions::allowed_not_denied(std::span<const uint32_t> allows, std::span<const uint32_t> denies,
+                                         policy::ResourceFamily family) {
+  if (allows.empty()) return false;
+  return breadth_.admits_some(allows, denies, family, scope_) != policy::LanguageAnswer::empty;
 }
 
 bool RolePermissions::action_allowed_somewhere(std::string_view action) {
-  auto matches = [&](uint32_t deny) { return statement_matches_action(deny, action); };
-  for (uint32_t allow = first_; allow < end_; ++allow) {
-    if (statements_.has(allow, policy::kStatementDeny) || !statement_matches_action(allow, action)) continue;
-    if (statements_.has(allow, policy::kStatementNotResource)) {
-      if (!denied(matches, kNoString)) return true;
-      continue;
-    }
-    for (StringId resource : statements_.resources(allow))
-      if (!denied(matches, resource)) return true;
-  }
-  return false;
+  auto matches = [&](uint32_t statement) { return statement_matches_action(statement, action); };
+  return allowed_not_denied(statements_where(false, matches), statements_where(true, matches),
+                            policy::ResourceFamily::any_resource);
 }
 
+// Broadly: on a thing that is not named in full (thing/*, not thing/MyThing1 or thing/MyThing*).
 bool RolePermissions::action_allowed_on_things_broadly(std::string_view action) {
-  auto matches = [&](uint32_t deny) { return statement_matches_action(deny, action); };
-  // A Deny on every thing takes back any grant, however it is written.
-  for (uint32_t deny = first_; deny < end_; ++deny) {
-    const uint8_t flags = statements_.flags(deny);
-    if ((flags & policy::kStatementDeny) && !(flags & policy::kStatementHasCondition) && matches(deny) &&
-        deny_covers_all_things(deny))
-      return false;
-  }
-  for (uint32_t allow = first_; allow < end_; ++allow) {
-    if (statements_.has(allow, policy::kStatementDeny) || !statement_matches_action(allow, action)) continue;
-    if (statements_.has(allow, policy::kStatementNotResource)) {
-      bool excluded = false;
-      for (StringId resource : statements_.resources(allow))
-        excluded = excluded || policy::glob_reaches(globs_.resource(resource), thing_probe_);
-      if (!excluded && !denied(matches, kNoString)) return true;
-      continue;
-    }
-    for (StringId resource : statements_.resources(allow))
-      if (policy::glob_reaches(globs_.resource(resource), thing_probe_) && !denied(matches, resource)) return true;
-  }
-  return false;
+  auto matches = [&](uint32_t statement) { return statement_matches_action(statement, action); };
+  return allowed_not_denied(statements_where(false, matches), statements_where(true, matches),
+                            policy::ResourceFamily::thing_record);
 }
 
 IotAdminAccess RolePermissions::iot_admin_access() {
@@ -192,44 +144,38 @@ IotAdminAccess RolePermissions::iot_admin_access() {
 }
 
 bool RolePermissions::grants_service(std::string_view service) {
-  for (uint32_t allow = first_; allow < end_; ++allow) {
-    if (statements_.has(allow, policy::kStatementDeny) || !statement_matches_service(allow, service, false)) continue;
+  auto in_service = [&](uint32_t statement) { return statement_matches_service(statement, service, false); };
+  for (uint32_t allow : statements_where(false, in_service)) {
     const bool not_action = statements_.has(allow, policy::kStatementNotAction);
-    // A Deny takes the grant back when it names the whole service, or every action pattern the
-    // Allow names in it.
-    auto matches = [&](uint32_t deny) {
+    // A Deny takes the grant back when it names the whole service, or covers every action pattern
+    // the Allow names in it.
+    auto covers_actions = [&](uint32_t deny) {
       if (statement_matches_service(deny, service, true)) return true;
       if (not_action || statements_.has(deny, policy::kStatementNotAction)) return false;
       for (StringId allowed : statements_.actions(allow)) {
         if (!globs_.service(allowed).matches(service)) continue;
         bool covered = false;
         for (StringId denied_action : statements_.actions(deny))
-          covered = covered || policy::glob_covers(globs_.action(denied_action), globs_.action(allowed));
+          covered = covered || policy::pattern_covers(globs_.action(denied_action), globs_.action(allowed));
         if (!covered) return false;
       }
       return true;
     };
-    if (statements_.has(allow, policy::kStatementNotResource)) {
-      if (!denied(matches, kNoString)) return true;
-      continue;
-    }
-    for (StringId resource : statements_.resources(allow))
-      if (!denied(matches, resource)) return true;
+    const uint32_t allows[] = {allow};
+    if (allowed_not_denied(allows, statements_where(true, covers_actions), policy::ResourceFamily::any_resource))
+      return true;
   }
   return false;
 }
 
 bool RolePermissions::grants_whole_service(std::string_view service) {
-  auto matches = [&](uint32_t deny) { return statement_matches_service(deny, service, false); };
-  for (uint32_t allow = first_; allow < end_; ++allow) {
-    if (statements_.has(allow, policy::kStatementDeny) || !statement_matches_service(allow, service, true)) continue;
-    // Any unconditional Deny in the service on the same resources leaves the grant short of admin.
-    if (statements_.has(allow, policy::kStatementNotResource)) {
-      if (!denied(matches, kNoString)) return true;
-      continue;
-    }
-    for (StringId resource : statements_.resources(allow))
-      if (!denied(matches, resource)) return true;
+  auto whole = [&](uint32_t statement) { return statement_matches_service(statement, service, true); };
+  // Any unconditional Deny in the service on the same resources leaves the grant short of admin.
+  auto in_service = [&](uint32_t statement) { return statement_matches_service(statement, service, false); };
+  const std::vector<uint32_t> denies = statements_where(true, in_service);
+  for (uint32_t allow : statements_where(false, whole)) {
+    const uint32_t allows[] = {allow};
+    if (allowed_not_denied(allows, denies, policy::ResourceFamily::any_resource)) return true;
   }
   return false;
 }

@@ -4,6 +4,7 @@
 // in ways the snapshot cannot tell, so an Allow with a Condition still counts and a Deny with one
 // is not credited (the same stance as the IoT policy check).
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -42,9 +43,10 @@ struct IotAdminAccess {
 
 class RolePermissions {
 public:
-  // The role's statements are [first, end) of the table behind `globs`; `where` is the account and
-  // region its IoT resources are matched in.
-  RolePermissions(PatternGlobs& globs, uint32_t first, uint32_t end, policy::ArnContext where);
+  // The role's statements are [first, end) of the table behind `globs` and `breadth`; `where` is
+  // the partition and account its IoT resources are matched in (any region: IAM is global).
+  RolePermissions(PatternGlobs& globs, policy::BreadthEvaluator& breadth, uint32_t first, uint32_t end,
+                  policy::ArnContext where);
 
   IotAdminAccess iot_admin_access();
   // Some action of the service is allowed on some resource.
@@ -55,25 +57,21 @@ public:
   std::vector<std::string> named_services();
 
 private:
-  // An action to test: a concrete "iot:Name", or a fresh name in a service ("iot:" + kFreshName).
-  bool action_allowed_somewhere(std::string_view action);
+  bool action_allowed_somewhere(std::string_view action);  // a concrete "iot:Name"
   bool action_allowed_on_things_broadly(std::string_view action);
   bool statement_matches_action(uint32_t statement, std::string_view action);
   bool statement_matches_service(uint32_t statement, std::string_view service, bool whole);
-  // Whether an unconditional Deny matching `matches` takes back every resource of `allow_resource`
-  // (kNoString: an Allow with NotResource, which reaches almost everything).
+  // The role's Allow (or unconditional Deny) statements for which `matches` holds.
   template <class Matches>
-  bool denied(Matches&& matches, StringId allow_resource);
-  bool deny_covers(uint32_t deny, const policy::Glob& allow);
-  bool deny_covers_all_things(uint32_t deny);
+  std::vector<uint32_t> statements_where(bool deny, Matches&& matches);
+  bool allowed_not_denied(std::span<const uint32_t> allows, std::span<const uint32_t> denies,
+                          policy::ResourceFamily family);
 
   PatternGlobs& globs_;
+  policy::BreadthEvaluator& breadth_;
   const policy::PolicyStatementTable& statements_;
   uint32_t first_, end_;
-  std::string thing_prefix_;  // arn:PARTITION:iot:REGION:ACCOUNT:thing/
-  std::string thing_probe_;   // a thing ARN with a fresh name, in this account and region
-  policy::Glob any_thing_;    // arn:…:thing/*
-  policy::Glob everything_;   // *
+  policy::ArnScope scope_;
 };
 
 }  // namespace fleetaudit::iam

@@ -272,6 +272,28 @@ std::string BreadthEvaluator::example_text(const Answer& answer, const std::vect
                      sid.empty() ? "" : fmt::format(", Sid \"{}\"", sid));
 }
 
+LanguageAnswer BreadthEvaluator::admits_some(std::span<const uint32_t> allows, std::span<const uint32_t> denies,
+                                             ResourceFamily family, const ArnScope& scope) {
+  // No catalogue action: ${iot:ClientId} is anybody's in an Allow and credited for nothing in a Deny.
+  constexpr unsigned kNoAction = kDataPlaneActionCount;
+  std::string key = fmt::format("{}|{}|{}|{}", static_cast<int>(family), scope.partition, scope.region, scope.account);
+  for (auto statements : {allows, denies}) {
+    key += '|';
+    for (uint32_t statement : statements) {
+      key += fmt::format(";{}", statements_.flags(statement));
+      for (StringId pattern : statements_.resources(statement)) key += fmt::format(",{}", pattern);
+    }
+  }
+  auto known = admitted_.find(key);
+  if (known != admitted_.end()) return known->second;
+  std::vector<StatementLanguage> allowed, denied;
+  for (uint32_t statement : allows) allowed.push_back(language_of(statement, kNoAction, false));
+  for (uint32_t statement : denies) denied.push_back(language_of(statement, kNoAction, false));
+  const LanguageAnswer answer = find_foreign_access(family, scope, allowed, denied).answer;
+  admitted_.emplace(std::move(key), answer);
+  return answer;
+}
+
 bool BreadthEvaluator::lets_connect_as_another(uint32_t first_statement, uint32_t end_statement,
                                                const ArnContext& arn) {
   return grants_foreign(first_statement, end_statement, arn, kConnect, /*client_id_pinned=*/false);

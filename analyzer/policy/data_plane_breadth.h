@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "analyzer/policy/foreign_resources.h"
 #include "analyzer/policy/glob.h"
 #include "analyzer/policy/pattern_language.h"
 #include "analyzer/policy/statement_table.h"
@@ -91,6 +93,11 @@ public:
   bool lets_connect_as_another(uint32_t first_statement, uint32_t end_statement, const ArnContext& context);
   // The catalogue actions a statement names (NotAction: those it does not name).
   DataPlaneActionSet statement_actions(uint32_t statement);
+  // Whether some resource of `family` in `scope` is admitted by a statement of `allows` and by none
+  // of `denies` (rows of this table, chosen by the caller for one action; variables read as for an
+  // action other than Connect). The IAM role questions ask this. Answers are cached by question.
+  LanguageAnswer admits_some(std::span<const uint32_t> allows, std::span<const uint32_t> denies, ResourceFamily family,
+                             const ArnScope& scope);
   // "[iot:Connect, iot:Publish]", in catalogue order.
   static std::string describe(DataPlaneActionSet actions);
   // The actions the last broad_actions call could not decide within the work budget (never
@@ -121,6 +128,7 @@ private:
   std::vector<DataPlaneActionSet> action_sets_;  // by pattern id; kUnknownActions until computed
   std::unordered_map<StringId, Glob> globs_;     // by pattern id, compiled once
   std::unordered_map<std::string, Answer> answers_;  // by question (grants_foreign's key)
+  std::unordered_map<std::string, LanguageAnswer> admitted_;  // by question (admits_some's key)
   std::array<std::string, kDataPlaneActionCount> examples_;  // of the last broad_actions call, by action
   std::array<std::string, kDataPlaneActionCount> undecided_reasons_;
   DataPlaneActionSet undecided_ = 0;

@@ -44,4 +44,13 @@ ForeignAccess find_foreign_access(ResourceFamily family, const ArnScope& scope,
   return access;
 }
 
+bool pattern_covers(const Glob& covering, const Glob& covered) {
+  auto literal = [](std::string_view) { return VariableReading::literal_text; };
+  const StatementLanguage allowed{{*resolve_pattern(covered, literal)}, false};
+  const StatementLanguage denied{{*resolve_pattern(covering, literal)}, false};
+  // Action patterns are short: the default budget decides them; past it, no cover is claimed.
+  const ForeignAccess left = find_foreign_access(ResourceFamily::any_resource, ArnScope{}, {&allowed, 1}, {&denied, 1});
+  return left.answer == LanguageAnswer::empty;
+}
+
 }  // namespace fleetaudit::policy

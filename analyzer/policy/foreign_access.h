@@ -26,4 +26,8 @@ ForeignAccess find_foreign_access(ResourceFamily family, const ArnScope& scope,
                                   const WorkBudget& budget = {},
                                   std::string_view device_name = kDeviceNamePlaceholder);
 
+// Whether every string `covered` matches is matched by `covering` too, exactly (as languages;
+// variables are literal text). For case-insensitive globs (actions) the comparison ignores case.
+bool pattern_covers(const Glob& covering, const Glob& covered);
+
 }  // namespace fleetaudit::policy

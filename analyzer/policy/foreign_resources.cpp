@@ -117,6 +117,10 @@ std::optional<Dfa> foreign_resources(const Alphabet& alphabet, ResourceFamily fa
         return nfa.sequence({f.arn_prefix(scope), nfa.text("topic/"), f.topic()});
       case ResourceFamily::account_wide:
         return nfa.text("*");
+      case ResourceFamily::thing_record:
+        return nfa.sequence({f.arn_prefix(scope), nfa.text("thing/"), f.thing_name()});
+      case ResourceFamily::any_resource:
+        return f.any_string();
       case ResourceFamily::topic_filter:
         break;
     }

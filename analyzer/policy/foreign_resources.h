@@ -24,7 +24,9 @@
 namespace fleetaudit::policy {
 
 // account_wide: an action without a resource type, which AWS authorizes on the resource "*" only.
-enum class ResourceFamily : uint8_t { client, thing, topic, topic_filter, account_wide };
+// thing_record: thing/<foreign name> alone, as control-plane thing actions name things.
+// any_resource: every string, for "is the action allowed on anything at all".
+enum class ResourceFamily : uint8_t { client, thing, topic, topic_filter, account_wide, thing_record, any_resource };
 
 // Where resources live. An empty region or account admits any (IAM policies are global).
 struct ArnScope {

@@ -16,13 +16,14 @@ public:
     EXPECT_FALSE(problem) << (problem ? problem->message : "");
   }
   RolePermissions permissions() {
-    return RolePermissions(globs_, 0, static_cast<uint32_t>(statements_.size()),
+    return RolePermissions(globs_, breadth_, 0, static_cast<uint32_t>(statements_.size()),
                            policy::ArnContext{"aws", "us-east-1", "123456789012"});
   }
 
 private:
   policy::PolicyStatementTable statements_;
   PatternGlobs globs_{statements_};
+  policy::BreadthEvaluator breadth_{statements_};
 };
 
 std::string statements(const std::string& body) { return R"({"Version": "2012-10-17", "Statement": [)" + body + "]}"; }
@@ -79,12 +80,18 @@ TEST(IamRolePermissions, ThingReadsBroadOnlyWhenTheyReachAnyThing) {
   EXPECT_EQ(broad_reads("arn:aws:iot:us-east-1:123456789012:thing/MyThing*"), 0u);
   EXPECT_EQ(broad_reads("arn:aws:iot:us-east-1:123456789012:thing/${cognito-identity.amazonaws.com:sub}"), 0u);
   EXPECT_EQ(broad_reads("arn:aws:iot:us-east-1:999999999999:thing/*"), 0u);  // another account
+  EXPECT_EQ(broad_reads("arn:aws:iot:eu-west-1:123456789012:thing/*"), 1u);  // another region: IAM is global
+  EXPECT_EQ(broad_reads("arn:aws:iot:us-east-1:123456789012:thing/MyThing1"), 0u);
 }
 
 TEST(IamRolePermissions, NotResourceAllowReachesWhatItDoesNotExclude) {
   Role excluded(statements(R"({"Effect": "Allow", "Action": "iot:DescribeThing",
-                              "NotResource": "arn:aws:iot:us-east-1:123456789012:thing/*"})"));
+                              "NotResource": "arn:aws:iot:*:123456789012:thing/*"})"));
   EXPECT_TRUE(excluded.permissions().iot_admin_access().broad_thing_admin_read.empty());
+  // IAM is global: excluding one region's things leaves every other region's.
+  Role one_region(statements(R"({"Effect": "Allow", "Action": "iot:DescribeThing",
+                                "NotResource": "arn:aws:iot:us-east-1:123456789012:thing/*"})"));
+  EXPECT_EQ(one_region.permissions().iot_admin_access().broad_thing_admin_read.size(), 1u);
   EXPECT_EQ(excluded.permissions().iot_admin_access().thing_admin_read.size(), 1u);  // still on other resources
   Role other(statements(R"({"Effect": "Allow", "Action": "iot:DescribeThing",
                            "NotResource": "arn:aws:iot:us-east-1:123456789012:thing/secret"})"));
