@@ -1,114 +1,166 @@
 // IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK: Deny statements that do not deny what they seem to,
-// because policies match MQTT '+' and '#' literally and an Allow with * still reaches the subtree.
+// because policies match MQTT '+' and '#' literally and a wider filter still receives the subtree.
 #include <fmt/format.h>
 
 #include <optional>
 
 #include "analyzer/engine/check.h"
-#include "analyzer/policy/glob.h"
+#include "analyzer/policy/data_plane_breadth.h"
 #include "analyzer/policy/policy_reach.h"
+#include "analyzer/policy/subscribe_bypass.h"
 
 namespace fleetaudit {
 namespace {
 
 using policy::Glob;
-using policy::GlobTokenKind;
 
 enum MqttAction : uint8_t { kPublish = 1, kSubscribe = 2, kReceive = 4 };
 
-class PatternCache {
+// The MQTT actions a statement names (NotAction: those it does not name), by action pattern id.
+class MqttActions {
 public:
-  explicit PatternCache(const policy::PolicyStatementTable& statements)
-      : statements_(statements), resources_(statements.pattern_count()), actions_(statements.pattern_count()) {}
+  explicit MqttActions(const policy::PolicyStatementTable& statements)
+      : statements_(statements), by_pattern_(statements.pattern_count()) {}
 
-  const Glob& resource(StringId id) {
-    if (!resources_[id]) resources_[id] = Glob::compile(statements_.pattern(id));
-    return *resources_[id];
-  }
-  // The MQTT actions of a statement (NotAction: those it does not exclude).
-  uint8_t actions(uint32_t statement) {
+  uint8_t of(uint32_t statement) {
     uint8_t named = 0;
     for (StringId id : statements_.actions(statement)) {
-      if (!actions_[id]) {
-        Glob glob = Glob::compile(statements_.pattern(id), true);
-        actions_[id] = static_cast<uint8_t>((glob.matches("iot:publish") ? kPublish : 0) |
-                                            (glob.matches("iot:subscribe") ? kSubscribe : 0) |
-                                            (glob.matches("iot:receive") ? kReceive : 0));
+      if (!by_pattern_[id]) {
+        const Glob glob = Glob::compile(statements_.pattern(id), true);
+        by_pattern_[id] = static_cast<uint8_t>((glob.matches("iot:publish") ? kPublish : 0) |
+                                               (glob.matches("iot:subscribe") ? kSubscribe : 0) |
+                                               (glob.matches("iot:receive") ? kReceive : 0));
       }
-      named |= *actions_[id];
+      named |= *by_pattern_[id];
     }
     return statements_.has(statement, policy::kStatementNotAction) ? static_cast<uint8_t>(~named & 7) : named;
   }
 
 private:
   const policy::PolicyStatementTable& statements_;
-  std::vector<std::optional<Glob>> resources_;
-  std::vector<std::optional<uint8_t>> actions_;
+  std::vector<std::optional<uint8_t>> by_pattern_;
 };
 
-// A literal '+' or '#' in the topic part: the policy matches it as that character only.
-bool has_mqtt_wildcard(const Glob& glob) {
-  for (const auto& token : glob.tokens())
-    if (token.kind == GlobTokenKind::literal && (token.literal == '+' || token.literal == '#')) return true;
+// An MQTT wildcard written where a policy reads it literally: a level that is exactly "+", or a
+// last level "#", in the topic part (topic/a/c++ holds none).
+bool has_mqtt_wildcard_level(std::string_view resource) {
+  for (std::string_view marker : {":topicfilter/", ":topic/"}) {
+    const size_t at = resource.find(marker);
+    if (at != std::string_view::npos) {
+      resource.remove_prefix(at + marker.size());
+      break;
+    }
+  }
+  for (size_t i = 0; i < resource.size(); ++i) {
+    const bool level_start = i == 0 || resource[i - 1] == '/';
+    const bool level_end = i + 1 == resource.size() || resource[i + 1] == '/';
+    if (level_start && level_end && (resource[i] == '+' || resource[i] == '#')) return true;
+  }
   return false;
 }
 
-bool has_wildcard(const Glob& glob) {
-  for (const auto& token : glob.tokens())
-    if (token.kind == GlobTokenKind::any_run || token.kind == GlobTokenKind::any_one) return true;
-  return false;
+// "a/+/b" -> "a/*/b", "a/#" -> "a*": MQTT wildcard levels as policy wildcards (wider).
+std::string widened(std::string_view filter) {
+  std::string text;
+  for (size_t i = 0; i < filter.size(); ++i) {
+    const bool level_start = i == 0 || filter[i - 1] == '/';
+    const bool level_end = i + 1 == filter.size() || filter[i + 1] == '/';
+    if (level_start && level_end && filter[i] == '+') {
+      text += '*';
+    } else if (level_start && level_end && filter[i] == '#') {
+      if (!text.empty() && text.back() == '/') text.pop_back();
+      text += '*';
+    } else {
+      text += filter[i];
+    }
+  }
+  return text;
 }
 
 struct VersionFindings {
   std::vector<std::string> wildcard_denies;  // "Statement[1] (…/topicfilter/a/#)"
   std::vector<std::string> bypassed_denies;
+  std::vector<std::string> undecided;
 };
 
-VersionFindings evaluate(const Snapshot& snapshot, PatternCache& cache, uint32_t first, uint32_t end) {
-  const policy::PolicyStatementTable& statements = snapshot.policy_statements;
-  VersionFindings found;
-  auto allowed = [&](uint32_t s) { return !statements.has(s, policy::kStatementDeny); };
-  for (uint32_t deny = first; deny < end; ++deny) {
-    if (allowed(deny)) continue;
-    const uint8_t deny_actions = cache.actions(deny);
-    if (deny_actions == 0) continue;
-    for (StringId d : statements.resources(deny)) {
-      const Glob& deny_glob = cache.resource(d);
-      const std::string_view deny_text = statements.pattern(d);
-      if (!statements.has(deny, policy::kStatementNotResource) && has_mqtt_wildcard(deny_glob))
-        found.wildcard_denies.push_back(fmt::format("Statement[{}] ({})", deny - first, deny_text));
-      // A Subscribe Deny on a filter subtree, an Allow on a wider filter with a wildcard, and
-      // Receive allowed on the subtree's topics: the client subscribes with the wide filter.
-      const size_t at = deny_text.find(":topicfilter/");
-      if (!(deny_actions & kSubscribe) || at == std::string_view::npos ||
-          statements.has(deny, policy::kStatementNotResource) || statements.has(deny, policy::kStatementHasCondition))
-        continue;
-      const Glob topics = Glob::compile(std::string(deny_text.substr(0, at)) + ":topic/" +
-                                        std::string(deny_text.substr(at + 13)));
-      std::optional<uint32_t> wide_allow;
-      bool receive_allowed = false, receive_denied = false;
-      for (uint32_t s = first; s < end; ++s) {
-        const uint8_t actions = cache.actions(s);
-        const bool not_resource = statements.has(s, policy::kStatementNotResource);
-        for (StringId r : statements.resources(s)) {
-          const Glob& glob = cache.resource(r);
-          if (allowed(s) && (actions & kSubscribe) && !not_resource && !wide_allow && has_wildcard(glob) &&
-              policy::globs_overlap(glob, deny_glob) && !policy::glob_covers(deny_glob, glob))
-            wide_allow = s;
-          if (allowed(s) && (actions & kReceive) && (not_resource || policy::globs_overlap(glob, topics)))
-            receive_allowed = true;
-          if (!allowed(s) && (actions & kReceive) && !not_resource &&
-              !statements.has(s, policy::kStatementHasCondition) && policy::glob_covers(glob, topics))
-            receive_denied = true;
-        }
+class MisconfigurationEvaluator {
+public:
+  explicit MisconfigurationEvaluator(const Snapshot& snapshot)
+      : statements_(snapshot.policy_statements), actions_(statements_), breadth_(statements_) {}
+
+  VersionFindings evaluate(uint32_t first, uint32_t end, const policy::ArnContext& arn) {
+    VersionFindings found;
+    for (uint32_t deny = first; deny < end; ++deny) {
+      if (!statements_.has(deny, policy::kStatementDeny) || actions_.of(deny) == 0) continue;
+      const bool not_resource = statements_.has(deny, policy::kStatementNotResource);
+      for (StringId d : statements_.resources(deny)) {
+        const std::string_view text = statements_.pattern(d);
+        if (!not_resource && has_mqtt_wildcard_level(text))
+          found.wildcard_denies.push_back(fmt::format("Statement[{}] ({})", deny - first, text));
       }
-      if (wide_allow && receive_allowed && !receive_denied)
-        found.bypassed_denies.push_back(fmt::format("Statement[{}] ({}), bypassed through Statement[{}]", deny - first,
-                                                    deny_text, *wide_allow - first));
+      if ((actions_.of(deny) & kSubscribe) && !not_resource && !statements_.has(deny, policy::kStatementHasCondition))
+        for (StringId d : statements_.resources(deny)) check_bypass(first, end, deny, d, arn, found);
     }
+    return found;
   }
-  return found;
-}
+
+private:
+  // The Deny's filter pattern D, read as the topics it means to keep away; then the exact question.
+  void check_bypass(uint32_t first, uint32_t end, uint32_t deny, StringId d, const policy::ArnContext& arn,
+                    VersionFindings& found) {
+    const std::string_view text = statements_.pattern(d);
+    const size_t at = text.find(":topicfilter/");
+    if (at == std::string_view::npos) return;
+    const std::string_view filter = text.substr(at + 13);
+    std::optional<std::string> intended_filter;
+    std::string topics = std::string(text.substr(0, at)) + ":topic/" + std::string(filter);
+    if (has_mqtt_wildcard_level(filter)) {
+      // One concrete filter: its topics are exactly what MQTT matching gives it. With policy
+      // wildcards too, + and a last # are widened to * (a superset of what the author meant).
+      if (filter.find_first_of("*?$") == std::string_view::npos && text.substr(0, at).find_first_of("*?") == std::string_view::npos)
+        intended_filter = std::string(filter);
+      else
+        topics = std::string(text.substr(0, at)) + ":topic/" + widened(filter);
+    }
+    auto intended = breadth_.read_pattern(topics, statements_.flags(deny) & ~policy::kStatementDeny);
+    if (!intended) return;
+    std::vector<policy::StatementLanguage> languages[4];  // subscribe allowed/denied, receive allowed/denied
+    std::vector<uint32_t> subscribe_allows;
+    for (uint32_t s = first; s < end; ++s) {
+      const uint8_t flags = statements_.flags(s);
+      const bool is_deny = flags & policy::kStatementDeny;
+      if (is_deny && (flags & policy::kStatementHasCondition)) continue;  // may not apply: credited for nothing
+      const uint8_t actions = actions_.of(s);
+      if (actions & kSubscribe) {
+        languages[is_deny ? 1 : 0].push_back(breadth_.statement_language(s));
+        if (!is_deny) subscribe_allows.push_back(s);
+      }
+      if (actions & kReceive) languages[is_deny ? 3 : 2].push_back(breadth_.statement_language(s));
+    }
+    const policy::SubscribeQuestion question{{arn.partition, arn.region, arn.account},
+                                             {{*intended}, false},
+                                             intended_filter,
+                                             languages[0],
+                                             languages[1],
+                                             languages[2],
+                                             languages[3]};
+    const policy::SubscribeBypass bypass = policy::find_subscribe_bypass(question);
+    if (bypass.answer == policy::LanguageAnswer::too_complex) {
+      found.undecided.push_back(fmt::format("Statement[{}] ({}): too complex to decide ({})", deny - first, text,
+                                            bypass.reason));
+      return;
+    }
+    if (bypass.answer != policy::LanguageAnswer::found) return;
+    std::string what = fmt::format("Statement[{}] ({}), bypassed through Statement[{}]: subscribing to {}", deny - first,
+                                   text, subscribe_allows[bypass.allowed_by] - first, bypass.filter);
+    if (!bypass.topic.empty()) what += fmt::format(" receives {}", bypass.topic);
+    found.bypassed_denies.push_back(std::move(what));
+  }
+
+  const policy::PolicyStatementTable& statements_;
+  MqttActions actions_;
+  policy::BreadthEvaluator breadth_;
+};
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -119,15 +171,16 @@ std::string join(const std::vector<std::string>& items) {
 CheckResult run(const CheckContext& context) {
   const Snapshot& snapshot = context.snapshot;
   const PolicyVersionTable& versions = snapshot.policy_versions;
-  PatternCache cache(snapshot.policy_statements);
+  MisconfigurationEvaluator evaluator(snapshot);
   const bool targets_known = snapshot.has(SnapshotFile::policy_targets);
   policy::PolicyReach reach;
   if (targets_known) reach = policy::compute_policy_reach(snapshot);
   CheckResult result;
   result.resources_evaluated = versions.size();
   for (uint32_t row = 0; row < versions.size(); ++row) {
-    VersionFindings found = evaluate(snapshot, cache, versions.first_statement[row], versions.end_statement[row]);
     const uint32_t policy_row = versions.policy_row[row];
+    VersionFindings found = evaluator.evaluate(versions.first_statement[row], versions.end_statement[row],
+                                               policy::arn_context_for(snapshot, policy_row));
     std::string_view name = snapshot.text(snapshot.policies.name[policy_row]);
     std::string_view version = snapshot.text(versions.version_id[row]);
     std::string_view arn = snapshot.text(snapshot.policies.arn[policy_row]);
@@ -149,6 +202,8 @@ CheckResult run(const CheckContext& context) {
       finding.logical_name = arn.empty() ? std::string(name) : fmt::format("{}/{}", arn, version);
       result.findings.push_back(std::move(finding));
     };
+    for (const std::string& what : found.undecided)
+      result.undecided.push_back(fmt::format("policy {} version {}: {}", name, version, what));
     if (!found.wildcard_denies.empty())
       report("POLICY_CONTAINS_MQTT_WILDCARDS_IN_DENY_STATEMENT",
              "Deny statement resources contain MQTT wildcards (+ or #), which policies match only as literal "
@@ -179,13 +234,18 @@ const RegisterCheck registration({
     .help =
         "Every version of every policy is checked. POLICY_CONTAINS_MQTT_WILDCARDS_IN_DENY_STATEMENT: a Deny "
         "statement for iot:Publish, iot:Subscribe or iot:Receive (also through wildcards or NotAction) names a "
-        "Resource with a literal + or #. TOPIC_FILTERS_INTENDED_TO_DENY_ALLOWED_USING_WILDCARDS: an "
-        "unconditional Deny for iot:Subscribe on a topicfilter pattern D, an Allow for iot:Subscribe on a "
-        "pattern with * or ? that overlaps D without being covered by it, an Allow for iot:Receive on a topic "
-        "pattern overlapping D's topics, and no unconditional Deny for iot:Receive covering those topics. The "
-        "finding names the statements by their index in the version's Statement list. With policy-targets.json "
-        "it also says how many certificates and things the policy reaches, or that it is attached to nothing "
-        "(still reported: it can be attached tomorrow).\n\n"
+        "Resource whose topic part has an MQTT wildcard level: a level that is exactly `+`, or a last level `#` "
+        "(`topic/a/c++` has none). TOPIC_FILTERS_INTENDED_TO_DENY_ALLOWED_USING_WILDCARDS, decided exactly by "
+        "the same policy model as IOT_POLICY_OVERLY_PERMISSIVE_CHECK: an unconditional Deny for iot:Subscribe "
+        "on a topicfilter pattern D, and some filter string the policy lets the device subscribe with (allowed "
+        "and not denied, e.g. `building/#` under `topicfilter/building/*`, or under `topicfilter/building/?`, "
+        "or the literal `topicfilter/building/+/#`) that under MQTT matching receives a topic D means (D read "
+        "as topics; a concrete filter such as `building/control_room/#` means its MQTT subtree) which "
+        "iot:Receive allows and no unconditional Receive Deny covers. The finding names the statements by their "
+        "index in the version's Statement list and gives the filter and a topic it receives. A question past "
+        "the work bounds leaves the check incomplete for that policy (TOO_COMPLEX_TO_DECIDE). With "
+        "policy-targets.json it also says how many certificates and things the policy reaches, or that it is "
+        "attached to nothing (still reported: it can be attached tomorrow).\n\n"
         "Fix: deny iot:Receive on the topics (`topic/building/control_room/*`), which is checked on every "
         "delivery whatever filter was used, and write Deny resources with * rather than + or #.",
     .help_uri = "https://docs.aws.amazon.com/iot-device-defender/latest/devguide/audit-chk-iot-policy-potential-misconfiguration.html",

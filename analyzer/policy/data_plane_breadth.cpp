@@ -272,10 +272,20 @@ std::string BreadthEvaluator::example_text(const Answer& answer, const std::vect
                      sid.empty() ? "" : fmt::format(", Sid \"{}\"", sid));
 }
 
+// No catalogue action: ${iot:ClientId} is anybody's in an Allow and credited for nothing in a Deny.
+constexpr unsigned kNoAction = kDataPlaneActionCount;
+
+StatementLanguage BreadthEvaluator::statement_language(uint32_t statement) {
+  return language_of(statement, kNoAction, false);
+}
+
+std::optional<ResourcePattern> BreadthEvaluator::read_pattern(std::string_view text, uint8_t flags) const {
+  return resolve_pattern(Glob::compile(text),
+                         [&](std::string_view variable) { return reading_of(variable, flags, kNoAction, false); });
+}
+
 LanguageAnswer BreadthEvaluator::admits_some(std::span<const uint32_t> allows, std::span<const uint32_t> denies,
                                              ResourceFamily family, const ArnScope& scope) {
-  // No catalogue action: ${iot:ClientId} is anybody's in an Allow and credited for nothing in a Deny.
-  constexpr unsigned kNoAction = kDataPlaneActionCount;
   std::string key = fmt::format("{}|{}|{}|{}", static_cast<int>(family), scope.partition, scope.region, scope.account);
   for (auto statements : {allows, denies}) {
     key += '|';

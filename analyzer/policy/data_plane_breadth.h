@@ -96,6 +96,10 @@ public:
   // Whether some resource of `family` in `scope` is admitted by a statement of `allows` and by none
   // of `denies` (rows of this table, chosen by the caller for one action; variables read as for an
   // action other than Connect). The IAM role questions ask this. Answers are cached by question.
+  // A statement's resource language, variables read as for an action other than Connect.
+  StatementLanguage statement_language(uint32_t statement);
+  // One pattern text read as a statement with `flags` would read it; nullopt when it matches nothing.
+  std::optional<ResourcePattern> read_pattern(std::string_view text, uint8_t flags) const;
   LanguageAnswer admits_some(std::span<const uint32_t> allows, std::span<const uint32_t> denies, ResourceFamily family,
                              const ArnScope& scope);
   // "[iot:Connect, iot:Publish]", in catalogue order.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "analyzer/policy/mqtt_filters.h"
+
 namespace fleetaudit::policy {
 
 namespace {
@@ -142,37 +144,7 @@ std::optional<Dfa> foreign_topic_filters(const Alphabet& alphabet) {
 }
 
 std::optional<std::vector<Symbol>> foreign_topic_received(const Alphabet& alphabet, std::span<const Symbol> filter) {
-  // The topics the filter matches, level by level, intersected with the foreign topics.
-  const Symbol slash = alphabet.of('/'), plus = alphabet.of('+'), hash = alphabet.of('#');
-  auto matched = build(alphabet, kPieceStates, [&](Families& f) {
-    Nfa& nfa = f.nfa();
-    auto levels = [&](std::span<const Symbol> text) {
-      SymbolSet level = f.level_characters(), first_level = level;
-      first_level.reset(alphabet.of('$'));
-      Fragment topic = nfa.empty_string();
-      for (size_t i = 0; i < text.size(); ++i) {
-        const bool whole_level = (i == 0 || text[i - 1] == slash) && (i + 1 == text.size() || text[i + 1] == slash);
-        // A filter starting with a wildcard receives no topic starting with '$'.
-        const bool first = i == 0;
-        Fragment piece = nfa.symbol(text[i]);
-        if (whole_level && text[i] == plus) {
-          piece = first ? nfa.optional(nfa.sequence({nfa.one_of(first_level), nfa.any_number(nfa.one_of(level))}))
-                        : nfa.any_number(nfa.one_of(level));
-        } else if (whole_level && text[i] == hash && i + 1 == text.size()) {
-          const SymbolSet rest = alphabet.all_but("+#");
-          piece = first ? nfa.optional(nfa.sequence({nfa.one_of(alphabet.all_but("+#$")), nfa.any_number(nfa.one_of(rest))}))
-                        : nfa.any_number(nfa.one_of(rest));
-        }
-        topic = nfa.sequence({topic, piece});
-      }
-      return topic;
-    };
-    const size_t n = filter.size();
-    // "a/#" also receives "a".
-    if (n >= 2 && filter[n - 1] == hash && filter[n - 2] == slash)
-      return nfa.either({levels(filter), levels(filter.first(n - 2))});
-    return levels(filter);
-  });
+  auto matched = topics_received_by(alphabet, filter, kPieceStates);
   if (!matched) return std::nullopt;
   auto foreign = foreign_topics(alphabet);
   if (!foreign) return std::nullopt;

@@ -6,8 +6,8 @@
 //   ${*} ${?} ${$}   the literal characters * ? $
 //   ${name}  a policy variable, kept as one token so the caller decides what it stands for
 //
-// MQTT '+' and '#' are ordinary literal characters in policy matching; only the topic-filter
-// matcher below gives them (and a lone '?') their MQTT meaning.
+// MQTT '+' and '#' are ordinary literal characters in policy matching (mqtt_filters.h gives them
+// their MQTT meaning where a subscription's filter is matched against topics).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -52,24 +52,5 @@ private:
   std::string literal_head_;
   bool case_insensitive_ = false;
 };
-
-// Probe subjects: a full ARN in which each kFreshName stands for a name no pattern mentions, of any
-// length of one or more characters. Literals never match it; ? and * may stand for its characters.
-// Fresh names must not touch each other (keep a literal between two of them).
-inline constexpr std::string_view kFreshName{"\0\0", 2};
-
-// Whether `pattern` matches `subject` for some choice of the fresh names. Variables left in the
-// pattern match nothing (they are the device's own values).
-bool glob_reaches(const Glob& pattern, std::string_view subject);
-
-
-// Whether every string `allow` matches is also matched by `deny`, by the syntactic rule of the
-// policy model: deny == allow, deny is *, or deny is a wildcard-free prefix followed by a single
-// trailing * and allow starts with that prefix. Variables count as literal text (the same variable
-// takes the same value on both sides).
-bool glob_covers(const Glob& deny, const Glob& allow);
-
-// Whether some string is matched by both globs. Variables may take any value (as if *).
-bool globs_overlap(const Glob& a, const Glob& b);
 
 }  // namespace fleetaudit::policy

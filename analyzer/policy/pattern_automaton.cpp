@@ -66,6 +66,29 @@ bool Dfa::accepts(std::span<const Symbol> symbols) const {
   return accepting(state);
 }
 
+uint32_t Dfa::run(std::span<const Symbol> symbols) const {
+  uint32_t state = start();
+  for (Symbol symbol : symbols) state = next(state, symbol);
+  return state;
+}
+
+Dfa Dfa::restarted(uint32_t from) const {
+  std::unordered_map<uint32_t, uint32_t> index{{from, 0}};
+  std::vector<uint32_t> order{from};
+  for (size_t at = 0; at < order.size(); ++at)
+    for (Symbol symbol = 0; symbol < symbol_count_; ++symbol)
+      if (index.emplace(next(order[at], symbol), static_cast<uint32_t>(order.size())).second)
+        order.push_back(next(order[at], symbol));
+  Dfa result(symbol_count_, order.size());
+  for (uint32_t state = 0; state < order.size(); ++state) {
+    for (Symbol symbol = 0; symbol < symbol_count_; ++symbol)
+      result.set_next(state, symbol, index.at(next(order[state], symbol)));
+    if (accepting(order[state])) result.set_accepting(state);
+  }
+  result.compute_live();
+  return result;
+}
+
 template <class Keep>
 std::optional<Dfa> Dfa::product(const Dfa& a, const Dfa& b, size_t max_states, Keep&& keep) {
   std::unordered_map<uint64_t, uint32_t> index;

@@ -35,6 +35,11 @@ public:
   std::optional<std::vector<Symbol>> shortest(std::span<const Symbol> order) const;
   bool accepts(std::span<const Symbol> symbols) const;
 
+  // The same language read from `state` on (its reachable part, renumbered from 0).
+  Dfa restarted(uint32_t state) const;
+  // The state reached from the start by `symbols`.
+  uint32_t run(std::span<const Symbol> symbols) const;
+
   // Products (both over the same alphabet); nullopt past `max_states`.
   static std::optional<Dfa> intersect(const Dfa& a, const Dfa& b, size_t max_states);
   static std::optional<Dfa> unite(const Dfa& a, const Dfa& b, size_t max_states);
