@@ -243,10 +243,10 @@ void write_thing_text(const Snapshot& snapshot, const ThingPermissions& permissi
     for (const ActionPermissions& action : certificate.actions) {
       fmt::print(out, "    {}\n", policy::action_name(action.action));
       for (const StatementPatterns& allow : action.allow)
-        fmt::print(out, "      allow {}  ({}){}{}\n", patterns_text(allow), describe(snapshot, allow.statement),
+        fmt::print(out, "      allow {}  by {}{}{}\n", patterns_text(allow), describe(snapshot, allow.statement),
                    terms(allow.conditional, allow.depends), left_text(allow.left));
       for (const StatementPatterns& deny : action.deny)
-        fmt::print(out, "      deny  {}  ({})\n", patterns_text(deny), describe(snapshot, deny.statement));
+        fmt::print(out, "      deny  {}  by {}\n", patterns_text(deny), describe(snapshot, deny.statement));
     }
   }
 }
