@@ -60,7 +60,9 @@ void write_fleet(const TempDir& dir) {
       R"({"Effect": "Allow", "Action": "iot:Subscribe", "Resource": ")" + kArn +
       R"(:topicfilter/alerts/*", "Condition": {"Bool": {"iot:Connection.Thing.IsAttached": "true"}}})";
   const std::string deny_delete = R"({"Sid": "NoShadowDelete", "Effect": "Deny", "Action": "iot:Publish", "Resource": ")" +
-                                  kArn + R"(:topic/$aws/things/*/shadow/delete"})";
+                                  kArn + R"(:topic/$aws/things/*/shadow/delete"},)" +
+                                  R"({"Sid": "NoAlerts", "Effect": "Deny", "Action": "iot:Subscribe", "Resource": ")" +
+                                  kArn + R"(:topicfilter/alert*"})";
   const std::string not_secret = R"({"Sid": "AllButSecret", "Effect": "Allow", "Action": "iot:Publish", "NotResource": [")" +
                                  kArn + R"(:topic/secret/*", ")" + kArn + R"(:topic/$aws/*"]})";
   const std::string all = R"({"Effect": "Allow", "Action": "iot:*", "Resource": "*"})";
@@ -178,7 +180,11 @@ TEST(AccessCommand, ThingPermissionsListPatternsAndTheDeniesThatTakePartAway) {
                                      "statement 1 (Sid \"NoShadowDelete\")\n"))
       << result.output;
   EXPECT_TRUE(has(result.output, "allow " + kArn + ":client/lock-3  ")) << result.output;
-  EXPECT_TRUE(has(result.output, ":topicfilter/alerts/*  by policy PerThing version 1 statement 3 if its Condition holds\n"))
+  EXPECT_FALSE(has(result.output, "lock-3/shadow/*  by policy PerThing version 1 statement 2 (Sid \"OwnShadow\") ["))
+      << result.output;  // the Deny takes only part of it
+  EXPECT_TRUE(has(result.output, ":topicfilter/alerts/*  by policy PerThing version 1 statement 3 if its Condition holds "
+                                 "[all of it denied]\n      deny  " + kArn + ":topicfilter/alert*  by policy "
+                                 "DenyRestricted version 1 statement 2 (Sid \"NoAlerts\")\n"))
       << result.output;
 
   const CommandResult lock2 = fleet.access("--thing lock-2");
@@ -243,7 +249,7 @@ assert a["resources"] == ["arn:aws:iot:us-east-1:123456789012:topic/$aws/things/
 assert a["leftAfterDeny"] == "some", a
 assert [x["sid"] for x in p["deny"]] == ["NoShadowDelete"], p
 s = c["actions"][2]["allow"][0]
-assert s["conditional"] is True, s)"),
+assert s["conditional"] is True and s["leftAfterDeny"] == "nothing", s)"),
             "ok\n");
   EXPECT_EQ(check_json(fleet, "--thing lock-2", R"(
 a = [x for x in d["certificates"][0]["actions"] if x["action"] == "iot:Publish"][0]["allow"][0]
