@@ -94,7 +94,9 @@ StatementOrigin origin_of(const Snapshot& snapshot, uint32_t statement) {
 ResourceAccess who_may(const Snapshot& snapshot, const policy::PolicyReach& reach, DataPlaneAction action,
                        const std::string& resource) {
   std::optional<std::string> client_id;
-  if (resource_type_of(action) == "client") client_id = std::string(arn_resource(resource)->substr(7));
+  const auto part = arn_resource(resource);
+  if (resource_type_of(action) == "client" && part && part->starts_with("client/"))
+    client_id = std::string(part->substr(std::string_view("client/").size()));
   RequestEvaluator evaluator(snapshot.policy_statements, action, resource, client_id);
   const std::vector<uint32_t> default_version = default_versions(snapshot);
 
