@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "analyzer/access/access_report.h"
 #include "analyzer/baseline/fail_on.h"
 #include "analyzer/engine/audit.h"
 #include "analyzer/load/loaders.h"
@@ -352,6 +353,78 @@ int run_mitigate_command(const MitigateCommandOptions& options, std::FILE* stand
     }
   }
   write_plan_summary(plan, standard_output);
+  return kCompliant;
+}
+
+namespace {
+
+// The bad-argument cases of `access`; nullopt when the options make one question.
+std::optional<std::string> access_usage_problem(const AccessCommandOptions& options) {
+  if (options.format != "text" && options.format != "json")
+    return fmt::format("unknown --format {}; use text or json", options.format);
+  if (!options.thing.empty() && (!options.action.empty() || !options.resource.empty()))
+    return "--thing cannot be combined with --action or --resource: ask about a thing, or about an action on a resource";
+  if (options.thing.empty() && options.action.empty() && options.resource.empty())
+    return "give --thing NAME, or --action ACTION with --resource ARN";
+  if (options.thing.empty() && options.resource.empty()) return "--action needs --resource ARN (the resource acted on)";
+  if (options.thing.empty() && options.action.empty()) return "--resource needs --action ACTION (e.g. iot:Publish)";
+  if (options.action.empty()) return std::nullopt;
+  const auto action = policy::data_plane_action_named(options.action);
+  if (!action) {
+    std::string known;
+    for (unsigned i = 0; i < policy::kDataPlaneActionCount; ++i)
+      known += (i ? ", " : "") + std::string(policy::action_name(static_cast<policy::DataPlaneAction>(i)));
+    return fmt::format("--action {} is not a known data-plane action; use one of: {}", options.action, known);
+  }
+  return access::resource_problem(*action, options.resource);
+}
+
+}  // namespace
+
+int run_access_command(const AccessCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
+  if (auto problem = access_usage_problem(options)) {
+    print_error(errors, *problem);
+    return kUsageOrInputError;
+  }
+  auto snapshot = std::make_unique<Snapshot>();
+  Diagnostics diagnostics;
+  LoadOptions load_options;
+  load_options.device_certificate_pems = false;  // no question here reads a certificate's PEM
+  if (auto usage = load_snapshot(options.snapshot_directory, *snapshot, diagnostics, load_options)) {
+    print_error(errors, *usage);
+    return kUsageOrInputError;
+  }
+  // An answer built on records that could not be read could miss the very principal asked about.
+  for (const Diagnostic& diagnostic : diagnostics.items())
+    fmt::print(errors, "fleetaudit: {}{}\n", diagnostic.severity == DiagnosticSeverity::error ? "error: " : "",
+               escape_control_in_message(diagnostic.render()));
+  if (diagnostics.has_errors()) {
+    print_error(errors, "the snapshot has input problems; fix them before asking who may do what");
+    return kUsageOrInputError;
+  }
+  const policy::PolicyReach reach = policy::compute_policy_reach(*snapshot);
+  const bool json = options.format == "json";
+  if (!options.thing.empty()) {
+    const auto permissions = access::what_thing_may(*snapshot, reach, options.thing);
+    if (!permissions) {
+      print_error(errors, fmt::format("unknown thing \"{}\": no thing of that name in thing-principals.json or "
+                                      "thing-groups.json",
+                                      escape_control(options.thing)));
+      return kUsageOrInputError;
+    }
+    if (json) access::write_thing_json(*snapshot, *permissions, standard_output);
+    else access::write_thing_text(*snapshot, *permissions, standard_output);
+  } else {
+    const policy::DataPlaneAction action = *policy::data_plane_action_named(options.action);
+    const access::ResourceAccess access = access::who_may(*snapshot, reach, action, options.resource);
+    if (json) access::write_resource_json(*snapshot, action, options.resource, access, standard_output);
+    else access::write_resource_text(*snapshot, action, options.resource, access, standard_output);
+  }
+  std::fflush(standard_output);
+  if (std::ferror(standard_output)) {
+    print_error(errors, "could not write the answer");
+    return kUsageOrInputError;
+  }
   return kCompliant;
 }
 

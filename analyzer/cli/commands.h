@@ -43,4 +43,14 @@ struct MitigateCommandOptions {
 // Runs `fleetaudit mitigate`: prints the plan's summary, writes the files asked for.
 int run_mitigate_command(const MitigateCommandOptions& options, std::FILE* standard_output, std::FILE* errors);
 
+struct AccessCommandOptions {
+  std::string snapshot_directory;
+  std::string thing;     // --thing: a device's effective permissions
+  std::string action;    // --action with --resource: who may perform it there
+  std::string resource;
+  std::string format = "text";  // text | json
+};
+// Runs `fleetaudit access`: prints the answer; exit status 0, or 2 on bad arguments or input.
+int run_access_command(const AccessCommandOptions& options, std::FILE* standard_output, std::FILE* errors);
+
 }  // namespace fleetaudit

@@ -82,6 +82,30 @@ int run(int argc, char** argv) {
       "Prints a summary of the plan. Exit status: 0 the plan was written; 2 usage error, invalid actions or input "
       "that could not be read.");
 
+  AccessCommandOptions access;
+  CLI::App* access_command = app.add_subcommand(
+      "access", "Who may do what: a thing's effective permissions, or who may perform an action on a resource");
+  access_command->add_option("SNAPSHOT_DIR", access.snapshot_directory, "Directory of the exported snapshot")->required();
+  access_command->add_option("--thing", access.thing,
+                             "Print this thing's effective permissions per data-plane action: the resource patterns "
+                             "its certificates' policies allow (its name substituted) and the Deny patterns that take "
+                             "part of them away");
+  access_command->add_option("--action", access.action,
+                             "With --resource: a data-plane action (iot:Connect, iot:Publish, iot:Subscribe, "
+                             "iot:GetThingShadow, …)");
+  access_command->add_option("--resource", access.resource,
+                             "With --action: a concrete resource ARN (arn:aws:iot:REGION:ACCOUNT:topic/NAME, "
+                             "client/ID, topicfilter/FILTER, thing/NAME); prints every certificate (with its thing), "
+                             "Cognito identity pool role and role-alias role that may perform the action on it, with "
+                             "the allowing statement");
+  access_command->add_option("--format", access.format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  access_command->footer(
+      "Give --thing, or --action with --resource. A Deny in any policy reaching the certificate (directly or through "
+      "its things' groups) wins; an Allow with a Condition is reported as allowed if the Condition holds. Exit "
+      "status: 0 answered; 2 bad arguments, an unknown thing, or input that could not be read.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -90,6 +114,7 @@ int run(int argc, char** argv) {
   }
   if (*audit_command) return run_audit_command(audit, stdout, stderr);
   if (*mitigate_command) return run_mitigate_command(mitigate, stdout, stderr);
+  if (*access_command) return run_access_command(access, stdout, stderr);
   return run_checks_command(checks, stdout, stderr);
 }
 

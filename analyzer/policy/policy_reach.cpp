@@ -88,6 +88,7 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
   const Adjacency policies_by_certificate = Adjacency::from_edges(certificate_count, certificate_policy);
   std::map<std::vector<uint32_t>, uint32_t> set_index;
   std::vector<uint32_t> key;  // reused: a million certificates, a few distinct sets
+  reach.set_of_certificate.assign(certificate_count, kNoRow);
   for (uint32_t row = 0; row < certificate_count; ++row) {
     auto list = policies_by_certificate.of(row);
     if (list.empty()) continue;
@@ -99,6 +100,7 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
       reach.certificates_with_set.push_back(0);
     }
     ++reach.certificates_with_set[it->second];
+    reach.set_of_certificate[row] = it->second;
   }
   return reach;
 }

@@ -21,6 +21,8 @@ struct PolicyReach {
   // groups of its things), each with how many certificates share it. Policy rows sorted.
   std::vector<std::vector<uint32_t>> policy_sets;
   std::vector<uint32_t> certificates_with_set;
+  // By certificate row: its index in policy_sets, or kNoRow when no policy reaches it.
+  std::vector<uint32_t> set_of_certificate;
 
   bool known() const { return !certificates.empty(); }
 };
