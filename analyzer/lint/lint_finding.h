@@ -1,0 +1,23 @@
+#pragma once
+// One lint result: a check's finding, placed at the span of the value that causes it.
+#include <string>
+#include <vector>
+
+#include "analyzer/engine/check.h"
+#include "analyzer/lint/iac_model.h"
+
+namespace fleetaudit::lint {
+
+struct LintFinding {
+  const CheckInfo* check = nullptr;  // an AWS check of the registry, or a lint rule's metadata
+  std::string reason_code;
+  std::string message;
+  Origin origin;
+  Span where;                 // the offending value, as narrow as it can be said
+  std::vector<Span> related;  // other values that take part (further culprits, the other attachments)
+  std::string identity;       // check, resource and what is wrong, never the line: the fingerprint's source
+  bool suppressed = false;
+  std::string justification;  // the suppression's reason
+};
+
+}  // namespace fleetaudit::lint
