@@ -1,8 +1,11 @@
 #include "analyzer/lint/policy_statements.h"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <string>
+
+#include "analyzer/policy/glob.h"
 
 namespace fleetaudit::lint {
 
@@ -67,6 +70,69 @@ bool names_iot_action(const Node& document) {
       if (lower == "*" || lower.rfind("iot:", 0) == 0 || lower.rfind("iotjobsdata:", 0) == 0) return true;
     }
   return false;
+}
+
+std::optional<std::pair<size_t, size_t>> arn_resource_type(std::string_view text) {
+  if (text.rfind("arn:", 0) != 0) return std::nullopt;
+  size_t colon = 0, at = 0;
+  for (size_t seen = 0; seen < 5; ++seen) {
+    colon = text.find(':', at);
+    if (colon == std::string_view::npos) return std::nullopt;
+    if (seen == 2 && text.substr(at, colon - at) != "iot") return std::nullopt;
+    at = colon + 1;
+  }
+  const size_t slash = text.find('/', at);
+  if (slash == std::string_view::npos) return std::nullopt;
+  const std::string_view type = text.substr(at, slash - at);
+  if (type.empty() || type.find_first_of("*?$<") != std::string_view::npos) return std::nullopt;
+  return std::make_pair(at, slash);
+}
+
+bool statement_names_action(const StatementView& statement, std::string_view action) {
+  if (statement.not_action) return false;
+  for (const Node* pattern : strings_of(statement.actions))
+    if (policy::Glob::compile(pattern->text, true).matches(std::string(action))) return true;
+  return false;
+}
+
+std::vector<const Node*> condition_strings(const StatementView& statement) {
+  std::vector<const Node*> strings;
+  const Node* condition = statement.node->get("Condition");
+  if (condition == nullptr) return strings;
+  for (const Node& by_operator : condition->items)
+    for (const Node& value : by_operator.items)
+      for (const Node* text : strings_of(&value)) strings.push_back(text);
+  return strings;
+}
+
+namespace {
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string closest_name(std::string_view name, const std::vector<std::string_view>& names, size_t most) {
+  std::string best;
+  size_t best_distance = most + 1;
+  for (std::string_view candidate : names) {
+    const size_t distance = edit_distance(name, candidate);
+    if (distance < best_distance) best = std::string(candidate), best_distance = distance;
+  }
+  return best;
 }
 
 Span culprit_span(const Node& resource) {

@@ -1,7 +1,10 @@
 #pragma once
 // Reading a policy document's statements as written (the tree, with positions), for pointing at
 // the values a finding is about. What they mean is the policy model's business (analyzer/policy).
+#include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analyzer/lint/document_json.h"
@@ -29,6 +32,16 @@ Span culprit_span(const Node& resource);
 const Node* statement_resource(const Node& document, size_t index, std::string_view text, const StackContext& stack);
 // Whether a document names an IoT action (iot:…, iotjobsdata:…, or "*"): an IoT policy, not an IAM one.
 bool names_iot_action(const Node& document);
+// The resource type of an IoT ARN (`topic` in arn:aws:iot:R:A:topic/…): [begin, end) in `text`;
+// nullopt when `text` is not an IoT ARN or its type is not written literally.
+std::optional<std::pair<size_t, size_t>> arn_resource_type(std::string_view text);
+// Whether a statement's Action (not NotAction) list names `action`, through wildcards too
+// (case-insensitive, as AWS compares actions).
+bool statement_names_action(const StatementView& statement, std::string_view action);
+// Each string value of a statement's Condition (operator -> key -> value or values).
+std::vector<const Node*> condition_strings(const StatementView& statement);
+// The closest of `names` to `name` (case-insensitive edit distance at most `most`); empty if none.
+std::string closest_name(std::string_view name, const std::vector<std::string_view>& names, size_t most);
 // Each ${…} in a string: (byte index of '$', length).
 std::vector<std::pair<size_t, size_t>> variables_in(std::string_view text);
 
