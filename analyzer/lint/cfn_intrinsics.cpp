@@ -63,7 +63,7 @@ const Node* IntrinsicResolver::resource(const std::string& logical_id) const {
 
 Node IntrinsicResolver::resolve(const Node& node) const { return resolve_at(node, 0); }
 
-Node IntrinsicResolver::ref(const std::string& name, Span where) const {
+Node IntrinsicResolver::ref(const std::string& name, Span where, int depth) const {
   if (name == "AWS::Partition") return stand_in(std::string(kStackPartition), where);
   if (name == "AWS::Region") return stand_in(std::string(kStackRegion), where);
   if (name == "AWS::AccountId") return stand_in(std::string(kStackAccount), where);
@@ -89,8 +89,10 @@ Node IntrinsicResolver::ref(const std::string& name, Span where) const {
     // Ref of a thing or a policy is its name: the declared one, else a name made from the logical id.
     const Node* properties = declared->get("Properties");
     for (const char* key : {"ThingName", "PolicyName", "RoleAlias", "RoleName"})
-      if (const Node* literal = properties != nullptr ? properties->get(key) : nullptr; literal && literal->is_string())
-        return stand_in(literal->text, where);
+      if (const Node* declared_name = properties != nullptr ? properties->get(key) : nullptr) {
+        const Node value = resolve_at(*declared_name, depth + 1);
+        if (value.is_string()) return stand_in(value.text, where);
+      }
     return stand_in(name, where);
   }
   return stand_in("<" + name + ">", where);
@@ -150,7 +152,7 @@ Node IntrinsicResolver::sub(const Node& argument, int depth, Span where) const {
     } else if (const size_t dot = name.find('.'); dot != std::string::npos) {
       value = get_att(name.substr(0, dot), name.substr(dot + 1), reference);
     } else {
-      value = ref(name, reference);
+      value = ref(name, reference, depth + 1);
     }
     if (!value.is_string()) value = stand_in("<" + name + ">", reference);
     append_located(out, value);
@@ -196,7 +198,7 @@ Node IntrinsicResolver::resolve_at(const Node& node, int depth) const {
     return out;
   }
   const Span where = node.span;
-  if (function == "Ref") return argument.is_string() ? ref(argument.text, where) : stand_in("<Ref>", where);
+  if (function == "Ref") return argument.is_string() ? ref(argument.text, where, depth + 1) : stand_in("<Ref>", where);
   if (function == "Fn::Sub") return sub(argument, depth, where);
   if (function == "Fn::Join") return join(argument, depth, where);
   if (function == "Fn::GetAtt") {

@@ -24,7 +24,7 @@ public:
 
 private:
   Node resolve_at(const Node& node, int depth) const;
-  Node ref(const std::string& name, Span where) const;
+  Node ref(const std::string& name, Span where, int depth) const;
   Node get_att(const std::string& resource, const std::string& attribute, Span where) const;
   Node sub(const Node& argument, int depth, Span where) const;
   Node join(const Node& argument, int depth, Span where) const;

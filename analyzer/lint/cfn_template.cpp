@@ -64,7 +64,11 @@ void read_policy(const std::string& id, const Node& properties, const IntrinsicR
   PolicyInput policy;
   policy.origin = std::move(origin);
   policy.anchor = document->span;
-  policy.name = text_of(properties.get("PolicyName"), id);
+  if (const Node* name = properties.get("PolicyName")) {
+    const Node resolved_name = resolver.resolve(*name);
+    policy.name = text_of(&resolved_name, id);
+  }
+  if (policy.name.empty()) policy.name = id;
   Node resolved = resolver.resolve(*document);
   if (resolved.is_string()) {  // the document as JSON text (a string, a block scalar, an Fn::Sub)
     Node parsed;

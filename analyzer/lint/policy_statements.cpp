@@ -156,8 +156,25 @@ Span culprit_span(const Node& resource) {
   }
   if (first_after_type) return resource.text_span(*first_after_type, *first_after_type + 1);
   if (first_any) return resource.text_span(*first_any, *first_any + 1);
+  if (text.find(":topicfilter/") != std::string::npos) {
+    const Span mqtt = mqtt_wildcard_span(resource);
+    if (mqtt.end - mqtt.begin == 1) return mqtt;
+  }
   if (!variables.empty()) return resource.text_span(variables[0].first, variables[0].first + variables[0].second);
-  return resource.span;
+  return resource.text_extent();
+}
+
+Span mqtt_wildcard_span(const Node& resource) {
+  const std::string& text = resource.text;
+  const auto type = arn_resource_type(text);
+  const auto variables = variables_in(text);
+  for (size_t i = type ? type->second : 0; i < text.size(); ++i) {
+    if (text[i] != '+' && text[i] != '#') continue;
+    bool inside = false;
+    for (const auto& [start, length] : variables) inside |= i >= start && i < start + length;
+    if (!inside) return resource.text_span(i, i + 1);
+  }
+  return resource.text_extent();
 }
 
 }  // namespace fleetaudit::lint

@@ -26,7 +26,8 @@ std::vector<StatementView> statements_of(const Node& document);
 std::vector<const Node*> strings_of(const Node* value);
 
 // The span inside a resource string to point at: its first wildcard after the resource type
-// ("topic/*" points at '*'), else its first wildcard, else its first policy variable, else all.
+// ("topic/*" points at '*'), else its first wildcard, else in a topic filter its first MQTT + or
+// #, else its first policy variable, else its text.
 Span culprit_span(const Node& resource);
 // The resource of statement `index` whose text (with the stack's parts) is `text`; nullptr if none.
 const Node* statement_resource(const Node& document, size_t index, std::string_view text, const StackContext& stack);
@@ -42,6 +43,8 @@ bool statement_names_action(const StatementView& statement, std::string_view act
 std::vector<const Node*> condition_strings(const StatementView& statement);
 // The closest of `names` to `name` (case-insensitive edit distance at most `most`); empty if none.
 std::string closest_name(std::string_view name, const std::vector<std::string_view>& names, size_t most);
+// The first MQTT + or # after the resource type, outside variables; else the text without quotes.
+Span mqtt_wildcard_span(const Node& resource);
 // Each ${…} in a string: (byte index of '$', length).
 std::vector<std::pair<size_t, size_t>> variables_in(std::string_view text);
 

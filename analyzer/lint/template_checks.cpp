@@ -189,7 +189,11 @@ void place_policy_finding(const PolicyInput& policy, const Finding& finding, con
     if (statement > 0)
       if (std::optional<Span> span = granting_value(policy, statement - 1, witness, stack)) add_span(out, *span, placed);
   for (const auto& [index, text] : statements_named(finding.message))
-    if (const Node* value = statement_resource(policy.document, index, text, stack)) add_span(out, value->span, placed);
+    if (const Node* value = statement_resource(policy.document, index, text, stack))
+      add_span(out,
+               finding.reason_code == "POLICY_CONTAINS_MQTT_WILDCARDS_IN_DENY_STATEMENT" ? mqtt_wildcard_span(*value)
+                                                                                         : value->text_extent(),
+               placed);
   if (!placed) out.where = policy.anchor;
 }
 

@@ -34,6 +34,8 @@ struct Node {
   Node* get(std::string_view key);
   // The span of bytes [from, to) of a string's text (the whole value when it has no offsets).
   Span text_span(size_t from, size_t to) const;
+  // A string's text without its quotes (the whole value when it has no offsets).
+  Span text_extent() const { return text_span(0, text.size()); }
 };
 
 // A string node whose text maps byte by byte onto `offsets`.

@@ -41,7 +41,7 @@ void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFindin
       if (!iot_prefixed(action->text) || known(action->text)) continue;
       const std::string suggestion = closest_name(action->text, known_actions(), 3);
       out.push_back(lint_finding(
-          rule, policy, action->span,
+          rule, policy, action->text_extent(),
           fmt::format("Statement {} of policy {} names the action {}, which AWS IoT does not define{}: the statement "
                       "{} nothing through it.",
                       statement.index + 1, policy.name, action->text,
