@@ -1,6 +1,9 @@
 #include "analyzer/lint/lint_run.h"
 
 #include <algorithm>
+#include <atomic>
+#include <optional>
+#include <thread>
 #include <fstream>
 #include <sstream>
 
@@ -65,19 +68,43 @@ LintedFile lint_text(std::string text, const std::string& display_path) {
 
 LintRun lint_paths(const std::vector<std::string>& paths) {
   LintRun run;
-  for (const std::string& path : lint_inputs(paths, run.problems)) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      run.problems.error(path, "cannot be read");
+  const std::vector<std::string> inputs = lint_inputs(paths, run.problems);
+  // Files are independent: linted on every core, reported in input order.
+  struct Slot {
+    std::optional<LintedFile> linted;
+    uint64_t bytes = 0;
+    bool unreadable = false;
+  };
+  std::vector<Slot> slots(inputs.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < inputs.size();) {
+      std::ifstream in(inputs[i], std::ios::binary);
+      if (!in) {
+        slots[i].unreadable = true;
+        continue;
+      }
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      std::string text = buffer.str();
+      slots[i].bytes = text.size();
+      slots[i].linted = lint_text(std::move(text), inputs[i]);
+    }
+  };
+  const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), inputs.size());
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& helper : helpers) helper.join();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    Slot& slot = slots[i];
+    if (slot.unreadable) {
+      run.problems.error(inputs[i], "cannot be read");
       continue;
     }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    std::string text = buffer.str();
     ++run.files_read;
-    run.bytes_read += text.size();
-    LintedFile linted = lint_text(std::move(text), path);
-    if (!linted.file.kind.empty() || !linted.file.problems.empty()) run.files.push_back(std::move(linted));
+    run.bytes_read += slot.bytes;
+    if (!slot.linted->file.kind.empty() || !slot.linted->file.problems.empty()) run.files.push_back(std::move(*slot.linted));
   }
   return run;
 }
