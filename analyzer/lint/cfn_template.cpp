@@ -69,7 +69,10 @@ void read_policy(const std::string& id, const Node& properties, const IntrinsicR
     policy.name = text_of(&resolved_name, id);
   }
   if (policy.name.empty()) policy.name = id;
+  const size_t unescaped_before = resolver.unescaped_policy_variables.size();
   Node resolved = resolver.resolve(*document);
+  policy.unescaped_sub_variables.assign(resolver.unescaped_policy_variables.begin() + unescaped_before,
+                                        resolver.unescaped_policy_variables.end());
   if (resolved.is_string()) {  // the document as JSON text (a string, a block scalar, an Fn::Sub)
     Node parsed;
     if (std::optional<ReadError> error = read_json(resolved.text, &resolved.offsets, parsed)) {
@@ -142,7 +145,6 @@ void read_cloudformation(const Node& root, IacFile& file) {
                               level_node != nullptr ? level_node->span : resources.keys[i].span});
     }
   }
-  for (Span where : resolver.unescaped_policy_variables) file.sub_policy_variables.push_back(where);
 }
 
 }  // namespace fleetaudit::lint

@@ -28,6 +28,8 @@ struct PolicyInput {
   std::string name;  // PolicyName, else the logical id (or the file name of a plain document)
   Node document;     // with intrinsics resolved
   Span anchor;       // the PolicyDocument value: where a finding points when nothing narrower fits
+  // `${iot:…}` written in its Fn::Sub without the `!` escape (CloudFormation rejects the template).
+  std::vector<Span> unescaped_sub_variables;
 };
 
 struct ThingAttachmentInput {
@@ -80,7 +82,6 @@ struct IacFile {
   std::vector<CertificateInput> certificates;
   std::vector<LoggingInput> logging;
   std::vector<Suppression> suppressions;
-  std::vector<Span> sub_policy_variables;  // `${iot:…}` in an Fn::Sub without the `!` escape
   std::vector<Diagnostic> problems;  // errors and warnings, positioned in this file
 
   void problem(DiagnosticSeverity severity, Span where, std::string message);

@@ -91,7 +91,7 @@ void read_terraform_plan(const Node& root, IacFile& file) {
         continue;
       }
       std::optional<Node> name = attribute(resource, "name");
-      file.policies.push_back({origin, name ? name->text : resource.address, std::move(document), text->span});
+      file.policies.push_back({origin, name ? name->text : resource.address, std::move(document), text->span, {}});
     } else if (resource.type == "aws_iot_thing_principal_attachment") {
       std::optional<Node> principal = attribute(resource, "principal");
       std::optional<Node> thing = attribute(resource, "thing");

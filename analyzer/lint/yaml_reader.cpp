@@ -1,6 +1,7 @@
 #include "analyzer/lint/yaml_reader.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -90,6 +91,10 @@ std::optional<ReadError> read_yaml(const SourceFile& file, std::vector<Node>& do
   std::vector<YAML::Node> parsed;
   try {
     parsed = YAML::LoadAll(std::string(file.text()));
+  } catch (const YAML::DeepRecursion& error) {
+    const uint32_t at = error.mark.pos < 0 ? 0 : std::min<uint32_t>(static_cast<uint32_t>(error.mark.pos),
+                                                                    static_cast<uint32_t>(file.text().size()));
+    return ReadError{at, fmt::format("nested more than {} levels deep", error.depth())};
   } catch (const YAML::Exception& error) {
     // yaml-cpp counts positions in bytes of the UTF-8 text.
     const uint32_t at = error.mark.pos < 0 ? 0 : std::min<uint32_t>(static_cast<uint32_t>(error.mark.pos),

@@ -91,6 +91,9 @@ TEST(LintCli, FixtureRepositoryFindingsPointAtTheOffendingText) {
   const Result* mismatch = find(results, "FLEETAUDIT_RESOURCE_TYPE_MISMATCH", "policy-document-string.json");
   ASSERT_NE(mismatch, nullptr);
   EXPECT_EQ(mismatch->text, "topic");
+  const Result* unescaped = find(results, "FLEETAUDIT_SUB_UNESCAPED_POLICY_VARIABLE", "fleet-stack.yaml");
+  ASSERT_NE(unescaped, nullptr);
+  EXPECT_EQ(unescaped->text, "${iot:Connection.Thing.ThingName}");
   const Result* shared = find(results, "DEVICE_CERTIFICATE_SHARED_CHECK", "cloudformation/fleet-stack.yaml");
   ASSERT_NE(shared, nullptr);
   EXPECT_EQ(shared->text, "DoorAttachment");
