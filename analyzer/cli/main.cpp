@@ -86,9 +86,9 @@ int run(int argc, char** argv) {
   LintCommandOptions lint;
   CLI::App* lint_command = app.add_subcommand(
       "lint", "Check infrastructure as code before it is deployed: IoT policies, CloudFormation/SAM templates "
-              "(JSON, YAML), Terraform plans (terraform show -json)");
+              "(JSON, YAML), Terraform plans (terraform show -json) and Terraform source (a subset)");
   lint_command->add_option("PATH", lint.paths, "Files, or directories searched recursively for *.json, *.yaml, "
-                                               "*.yml and *.template (not hidden directories, node_modules, "
+                                               "*.yml, *.template and *.tf (not hidden directories, node_modules, "
                                                "cdk.out/asset.*, nor what the directory's own .gitignore "
                                                "ignores)")
       ->required();
@@ -102,7 +102,7 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   lint_command->footer(
       "Suppress a finding with Metadata: {fleetaudit: {ignore_checks: [CHECK], reason: WHY}} on a CloudFormation "
-      "resource, or a comment `# fleetaudit:ignore CHECK WHY` at the end of a YAML line (that line) or on a line of "
+      "resource, or a comment `# fleetaudit:ignore CHECK WHY` at the end of a YAML or .tf line (that line) or on a line of "
       "its own (the next line and the block indented under it).\n"
       "Exit status: 0 no unsuppressed finding at or above --fail-on; 1 some; 2 usage error, or a file that could not "
       "be read or parsed (the other files are still linted and reported).");

@@ -87,6 +87,12 @@ IacFile read_iac_text(std::string text, const std::string& display_path) {
   IacFile file;
   file.source = std::make_unique<SourceFile>(display_path, std::move(text));
   const std::string_view content = file.source->text();
+  if (ends_with(display_path, ".tf")) {
+    if (content.find("aws_iot_") == std::string_view::npos) return file;
+    read_terraform_source(file);
+    if (!file.kind.empty()) read_suppression_comments(file);
+    return file;
+  }
   if (!may_be_iac(content)) return file;
   const bool yaml = yaml_syntax(display_path, content);
   std::vector<Node> documents(1);

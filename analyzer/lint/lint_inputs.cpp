@@ -60,7 +60,7 @@ bool skipped_directory(const fs::path& directory, const fs::path& parent) {
 }
 
 bool lintable_name(const std::string& name) {
-  for (std::string_view extension : {".json", ".yaml", ".yml", ".template"})
+  for (std::string_view extension : {".json", ".yaml", ".yml", ".template", ".tf"})
     if (name.size() > extension.size() && name.compare(name.size() - extension.size(), extension.size(), extension) == 0)
       return true;
   return false;

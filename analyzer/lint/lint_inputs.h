@@ -1,6 +1,6 @@
 #pragma once
 // Which files `fleetaudit lint PATH...` reads: each file named, and under each directory (recursively)
-// the *.json, *.yaml, *.yml and *.template files, but not hidden directories, node_modules, CDK
+// the *.json, *.yaml, *.yml, *.template and *.tf files, but not hidden directories, node_modules, CDK
 // asset copies (cdk.out/asset.*) nor what the directory's own .gitignore ignores (its simple
 // patterns: `name`, `*.ext`, `dir/`, `/anchored/path`; negations are not read).
 #include <string>

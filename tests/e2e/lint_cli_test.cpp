@@ -85,6 +85,17 @@ TEST(LintCli, FixtureRepositoryFindingsPointAtTheOffendingText) {
   ASSERT_NE(terraform, nullptr);
   EXPECT_EQ(terraform->text, "*");  // "Resource":"*" inside the plan's JSON string
   EXPECT_EQ(terraform->resource, "aws_iot_policy.pubsub");
+  const Result* source = find(results, "IOT_POLICY_OVERLY_PERMISSIVE_CHECK", "terraform-source/main.tf");
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ(source->text, "*");  // Resource = "*" inside jsonencode({…})
+  const Result* heredoc = find(results, "FLEETAUDIT_UNKNOWN_POLICY_VARIABLE", "terraform-source/main.tf");
+  ASSERT_NE(heredoc, nullptr);
+  EXPECT_EQ(heredoc->text, "$${iot:Connection.Thing.Name}");  // in a heredoc, through Terraform's $$ escape
+  const Result* shared_source = find(results, "DEVICE_CERTIFICATE_SHARED_CHECK", "terraform-source/main.tf");
+  ASSERT_NE(shared_source, nullptr);
+  EXPECT_EQ(shared_source->text, "aws_iot_certificate.shared.arn");
+  EXPECT_TRUE(shared_source->suppressed);
+  EXPECT_EQ(shared_source->justification, "the pump and its valve are one device");
   const Result* typo = find(results, "FLEETAUDIT_UNKNOWN_IOT_ACTION", "cloudformation/policy-document-string.json");
   ASSERT_NE(typo, nullptr);
   EXPECT_EQ(typo->text, "iot:Publsh");  // inside a PolicyDocument written as a JSON string
