@@ -8,6 +8,7 @@
 
 #include "analyzer/lint/json_reader.h"
 #include "analyzer/lint/policy_statements.h"
+#include "analyzer/lint/utf8_text.h"
 #include "analyzer/lint/yaml_reader.h"
 
 namespace fleetaudit::lint {
@@ -87,13 +88,20 @@ IacFile read_iac_text(std::string text, const std::string& display_path) {
   IacFile file;
   file.source = std::make_unique<SourceFile>(display_path, std::move(text));
   const std::string_view content = file.source->text();
-  if (ends_with(display_path, ".tf")) {
-    if (content.find("aws_iot_") == std::string_view::npos) return file;
+  const bool terraform_source = ends_with(display_path, ".tf");
+  if (terraform_source ? content.find("aws_iot_") == std::string_view::npos : !may_be_iac(content)) return file;
+  // Reports are UTF-8 (SARIF, JSON): a file that is not cannot be quoted in them.
+  if (const size_t bad = invalid_utf8_at(content); bad != std::string_view::npos) {
+    file.kind = "text";
+    file.problem(DiagnosticSeverity::error, {static_cast<uint32_t>(bad), static_cast<uint32_t>(bad)},
+                 "not UTF-8 text: a byte that is not part of a UTF-8 character");
+    return file;
+  }
+  if (terraform_source) {
     read_terraform_source(file);
     if (!file.kind.empty()) read_suppression_comments(file);
     return file;
   }
-  if (!may_be_iac(content)) return file;
   const bool yaml = yaml_syntax(display_path, content);
   std::vector<Node> documents(1);
   std::optional<ReadError> error =

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "analyzer/lint/lint_reports.h"
+#include "analyzer/lint/utf8_text.h"
 #include "analyzer/report/sarif_rules.h"
 #include "analyzer/util/digest.h"
 
@@ -30,7 +31,7 @@ void write_physical(JsonWriter& json, const ArtifactUris& uris, const SourceFile
 void write_problem(JsonWriter& json, const ArtifactUris& uris, const Diagnostic& problem) {
   json.begin_object();
   json.key("level").value(problem.severity == DiagnosticSeverity::error ? "error" : "warning");
-  json.key("message").begin_object().key("text").value(problem.render()).end_object();
+  json.key("message").begin_object().key("text").value(well_formed_utf8(problem.render())).end_object();
   if (!problem.file.empty()) {
     json.key("locations").begin_array().begin_object();
     json.key("physicalLocation").begin_object();
@@ -48,12 +49,13 @@ void write_result(JsonWriter& json, const ArtifactUris& uris, const SourceFile& 
   json.begin_object();
   json.key("ruleId").value(finding.check->name);
   json.key("ruleIndex").value(rule_index);
-  json.key("message").begin_object().key("text").value(finding.message).end_object();
+  json.key("message").begin_object().key("text").value(well_formed_utf8(finding.message)).end_object();
   json.key("locations").begin_array().begin_object();
   write_physical(json, uris, source, finding.where);
   if (!finding.origin.resource.empty()) {
     json.key("logicalLocations").begin_array().begin_object();
-    json.key("fullyQualifiedName").value(finding.origin.cdk_path.empty() ? finding.origin.resource : finding.origin.cdk_path);
+    json.key("fullyQualifiedName")
+        .value(well_formed_utf8(finding.origin.cdk_path.empty() ? finding.origin.resource : finding.origin.cdk_path));
     json.key("kind").value("resource");
     json.end_object().end_array();
   }
@@ -80,7 +82,7 @@ void write_result(JsonWriter& json, const ArtifactUris& uris, const SourceFile& 
     json.key("suppressions").begin_array();
     if (finding.suppressed) {
       json.begin_object().key("kind").value("inSource").key("status").value("accepted");
-      if (!finding.justification.empty()) json.key("justification").value(finding.justification);
+      if (!finding.justification.empty()) json.key("justification").value(well_formed_utf8(finding.justification));
       json.end_object();
     }
     json.end_array();
