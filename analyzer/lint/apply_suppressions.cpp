@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "analyzer/lint/lint_rule.h"
 
 namespace fleetaudit::lint {
@@ -20,7 +22,10 @@ bool known_check(const std::string& name) {
 }
 
 bool covers(const Suppression& suppression, const LintFinding& finding, const SourceFile& source) {
-  if (!suppression.resource.empty()) return suppression.resource == finding.origin.resource;
+  if (!suppression.resource.empty())
+    return suppression.resource == finding.origin.resource ||
+           std::find(finding.other_resources.begin(), finding.other_resources.end(), suppression.resource) !=
+               finding.other_resources.end();
   if (suppression.first_line == 0) return true;  // the template's own Metadata: the whole file
   uint32_t line = 0, column = 0;
   source.position(finding.where.begin, line, column);

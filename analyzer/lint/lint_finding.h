@@ -13,6 +13,9 @@ struct LintFinding {
   std::string reason_code;
   std::string message;
   Origin origin;
+  // Other template resources the finding is about (a shared certificate's own resource): a
+  // suppression in their Metadata applies too.
+  std::vector<std::string> other_resources;
   Span where;                 // the offending value, as narrow as it can be said
   std::vector<Span> related;  // other values that take part (further culprits, the other attachments)
   std::string identity;       // check, resource and what is wrong, never the line: the fingerprint's source

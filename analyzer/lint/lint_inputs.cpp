@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <unordered_set>
 
 namespace fleetaudit::lint {
 
@@ -112,7 +113,17 @@ std::vector<std::string> lint_inputs(const std::vector<std::string>& paths, Diag
       files.push_back(path);
     }
   }
-  return files;
+  // A file named twice (or named and under a directory named) is linted once.
+  std::vector<std::string> unique;
+  std::unordered_set<std::string> seen;
+  for (std::string& file : files) {
+    std::error_code error;
+    std::string key = fs::weakly_canonical(file, error).string();
+    if (error) key = fs::path(file).lexically_normal().string();
+    if (!seen.insert(std::move(key)).second) continue;
+    unique.push_back(std::move(file));
+  }
+  return unique;
 }
 
 }  // namespace fleetaudit::lint

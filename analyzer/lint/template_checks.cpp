@@ -234,6 +234,7 @@ void run_template_checks(IacFile& file, const AuditConfiguration* configuration,
         lint.origin = policy.origin;
         place_policy_finding(policy, finding, built.stack, lint);
       } else if (finding.resource.kind == ResourceIdentifier::Kind::device_certificate_id) {
+        lint.other_resources.push_back(finding.resource.value);  // the certificate's logical id or address
         for (const ThingAttachmentInput& attachment : file.attachments) {
           if (attachment.certificate != finding.resource.value) continue;
           if (lint.origin.resource.empty()) {

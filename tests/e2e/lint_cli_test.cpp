@@ -154,6 +154,29 @@ TEST(LintCli, SourceSuppressionsAreKeptWithTheirReason) {
       << text.output;
 }
 
+TEST(LintCli, AFileNamedTwiceIsLintedOnce) {
+  const std::vector<Result> once = lint_json("fixtures/lint/policies", 1);
+  const std::vector<Result> twice =
+      lint_json("fixtures/lint/policies fixtures/lint/policies/typo-policy.json ./fixtures/lint/policies", 1);
+  EXPECT_EQ(once.size(), twice.size());
+}
+
+TEST(LintCli, MetadataOnASharedCertificateSuppressesItsFinding) {
+  TempDir dir;
+  dir.write("t.yaml",
+            "Resources:\n"
+            "  Cert:\n"
+            "    Type: AWS::IoT::Certificate\n"
+            "    Metadata: {fleetaudit: {ignore_checks: [DEVICE_CERTIFICATE_SHARED_CHECK], reason: a gateway pair}}\n"
+            "    Properties: {Status: ACTIVE}\n"
+            "  A: {Type: AWS::IoT::ThingPrincipalAttachment, Properties: {Principal: !GetAtt Cert.Arn, ThingName: a}}\n"
+            "  B: {Type: AWS::IoT::ThingPrincipalAttachment, Properties: {Principal: !GetAtt Cert.Arn, ThingName: b}}\n");
+  CommandResult run = testing::run_command("'" + testing::fleetaudit_binary() + "' lint --format json '" +
+                                           dir.file("t.yaml") + "'");
+  EXPECT_EQ(run.exit_status, 0) << run.output;
+  EXPECT_NE(run.output.find("\"justification\": \"a gateway pair\""), std::string::npos) << run.output;
+}
+
 TEST(LintCli, BrokenYamlIsAPositionedErrorAndTheRestIsLinted) {
   CommandResult run = testing::run_fleetaudit("lint fixtures/lint/broken fixtures/lint/policies/no-version.json");
   EXPECT_EQ(run.exit_status, 2);
