@@ -12,6 +12,7 @@ namespace {
 
 struct PlannedResource {
   std::string address, type;
+  Span address_at;  // the "address" string: where a finding about the whole resource points
   const Node* values = nullptr;
   const Node* unknown = nullptr;  // after_unknown: attribute -> true
   const Node* expressions = nullptr;  // configuration: attribute -> {references: [...]}
@@ -23,7 +24,7 @@ void collect_modules(const Node& module, std::vector<PlannedResource>& out) {
       const Node* address = resource.get("address");
       const Node* type = resource.get("type");
       if (address == nullptr || type == nullptr) continue;
-      out.push_back({address->text, type->text, resource.get("values"), nullptr, nullptr});
+      out.push_back({address->text, type->text, address->text_extent(), resource.get("values"), nullptr, nullptr});
     }
   if (const Node* children = module.get("child_modules"))
     for (const Node& child : children->items) collect_modules(child, out);
@@ -68,7 +69,8 @@ void read_terraform_plan(const Node& root, IacFile& file) {
       if (address == nullptr || type == nullptr || body == nullptr) continue;
       const Node* actions = body->get("actions");
       if (actions != nullptr && actions->items.size() == 1 && actions->items[0].text == "delete") continue;
-      planned.push_back({address->text, type->text, body->get("after"), body->get("after_unknown"), nullptr});
+      planned.push_back({address->text, type->text, address->text_extent(), body->get("after"),
+                         body->get("after_unknown"), nullptr});
     }
   } else if (const Node* values = root.get("planned_values"); values != nullptr && values->get("root_module")) {
     collect_modules(*values->get("root_module"), planned);
@@ -76,7 +78,7 @@ void read_terraform_plan(const Node& root, IacFile& file) {
   for (PlannedResource& resource : planned) {
     resource.expressions = expressions_of(root, resource.address);
     const Origin origin{resource.address, {}};
-    const Span where = resource.values != nullptr ? resource.values->span : root.span;
+    const Span where = resource.address_at;
     if (resource.type == "aws_iot_policy") {
       std::optional<Node> text = attribute(resource, "policy");
       if (!text || text->offsets.empty() || text->text.rfind("<", 0) == 0) {
@@ -117,6 +119,9 @@ void read_terraform_plan(const Node& root, IacFile& file) {
       if (std::optional<Node> role = attribute(resource, "role_arn")) logging.role_arn = role->text;
       const Node* disabled = resource.values != nullptr ? resource.values->get("disable_all_logs") : nullptr;
       logging.disable_all_logs = disabled != nullptr && disabled->text == "true";
+      const Node* level = resource.values != nullptr ? resource.values->get("default_log_level") : nullptr;
+      if (logging.disable_all_logs) logging.where = disabled->span;
+      else if (level != nullptr) logging.where = level->text_extent();
       file.logging.push_back(std::move(logging));
     }
   }

@@ -108,11 +108,15 @@ TEST(LintCli, FixtureRepositoryFindingsPointAtTheOffendingText) {
   const Result* shared = find(results, "DEVICE_CERTIFICATE_SHARED_CHECK", "cloudformation/fleet-stack.yaml");
   ASSERT_NE(shared, nullptr);
   EXPECT_EQ(shared->text, "DoorAttachment");
-  EXPECT_NE(find(results, "DEVICE_CERTIFICATE_SHARED_CHECK", "terraform/plan.json"), nullptr);
+  const Result* plan_shared = find(results, "DEVICE_CERTIFICATE_SHARED_CHECK", "terraform/plan.json");
+  ASSERT_NE(plan_shared, nullptr);
+  EXPECT_EQ(plan_shared->text, "aws_iot_thing_principal_attachment.pump");
   const Result* logging = find(results, "LOGGING_DISABLED_CHECK", "cloudformation/fleet-stack.yaml");
   ASSERT_NE(logging, nullptr);
   EXPECT_EQ(logging->text, "DISABLED");
-  EXPECT_NE(find(results, "LOGGING_DISABLED_CHECK", "terraform/plan.json"), nullptr);
+  const Result* plan_logging = find(results, "LOGGING_DISABLED_CHECK", "terraform/plan.json");
+  ASSERT_NE(plan_logging, nullptr);
+  EXPECT_EQ(plan_logging->text, "true");  // "disable_all_logs": true
   const Result* deny = find(results, "IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK", "deny-with-mqtt-wildcards.yaml");
   ASSERT_NE(deny, nullptr);
   const Result* cdk = find(results, "IOT_POLICY_OVERLY_PERMISSIVE_CHECK", "cdk.out/FleetStack.template.json");
