@@ -5,7 +5,7 @@
 #include <cctype>
 
 #include "analyzer/lint/cfn_intrinsics.h"
-#include "analyzer/lint/iac_model.h"
+#include "analyzer/lint/hcl_strings.h"
 
 namespace fleetaudit::lint {
 
@@ -16,32 +16,15 @@ constexpr int kMaxDepth = 256;
 bool identifier_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
 
-// What an interpolation stands for: the stack's account, region or partition when it reads them
-// (data.aws_caller_identity.current.account_id, var.region, data.aws_partition.current.partition),
-// so that the policy's ARNs stay in the stack's own account; else the expression, named.
-std::string interpolation_stand_in(std::string_view expression) {
-  if (expression.find("account_id") != std::string_view::npos) return std::string(kStackAccount);
-  if (expression.find("partition") != std::string_view::npos) return std::string(kStackPartition);
-  if (expression.find("region") != std::string_view::npos) return std::string(kStackRegion);
-  return "<" + std::string(expression) + ">";
-}
-
 Node unknown(std::string text, Span where) {
   Node node = stand_in(std::move(text), where);
   node.tag = std::string(kHclUnknown);
   return node;
 }
 
-void append_text(Node& out, std::string_view text, uint32_t where) {
-  for (char c : text) {
-    out.text.push_back(c);
-    out.offsets.push_back(where);
-  }
-}
-
 class HclParser {
 public:
-  explicit HclParser(std::string_view text) : text_(text) {}
+  explicit HclParser(std::string_view text) : cursor_{text, 0, std::nullopt} {}
 
   std::optional<ReadError> read(std::vector<HclBlock>& blocks) {
     while (true) {
@@ -65,13 +48,12 @@ public:
   }
 
 private:
-  char peek(size_t ahead = 0) const { return at_ + ahead < text_.size() ? text_[at_ + ahead] : '\0'; }
+  char peek(size_t ahead = 0) const { return cursor_.peek(ahead); }
   uint32_t here() const { return static_cast<uint32_t>(at_); }
 
-  bool fail(std::string message) {
-    if (!error_) error_ = ReadError{here(), std::move(message)};
-    return false;
-  }
+  bool fail(std::string message) { return cursor_.fail(std::move(message)); }
+  bool quoted(Node& out) { return quoted_string(cursor_, out); }
+  bool heredoc(Node& out) { return heredoc_string(cursor_, out); }
   std::optional<ReadError> error(std::string_view expected) {
     fail(fmt::format("expected {}", expected));
     return error_;
@@ -94,11 +76,7 @@ private:
     }
   }
 
-  std::string identifier() {
-    const size_t start = at_;
-    while (at_ < text_.size() && identifier_char(text_[at_])) ++at_;
-    return std::string(text_.substr(start, at_ - start));
-  }
+  std::string identifier() { return cursor_.identifier(); }
 
   // Labels, then { body }.
   bool block_rest(std::vector<std::string>& labels, Node& body, int depth) {
@@ -357,168 +335,10 @@ private:
     return true;
   }
 
-  // The end of the interpolation or directive whose `{` is at `open` (the index of its `}`).
-  std::optional<size_t> template_close(size_t open) const {
-    int nesting = 0;
-    for (size_t p = open; p < text_.size(); ++p) {
-      const char c = text_[p];
-      if (c == '"') {  // a string inside the interpolation
-        for (++p; p < text_.size() && text_[p] != '"'; ++p)
-          if (text_[p] == '\\') ++p;
-        continue;
-      }
-      if (c == '{') ++nesting;
-      if (c == '}' && --nesting == 0) return p;
-      if (c == '\n' && nesting == 0) return std::nullopt;
-    }
-    return std::nullopt;
-  }
-
-  // One element of a template at `p`: `$${` and `%%{` are literal, `${…}` and `%{…}` stand-ins.
-  // False (and the error set) on an unterminated interpolation.
-  bool template_element(size_t& p, Node& out) {
-    const char c = text_[p];
-    const uint32_t where = static_cast<uint32_t>(p);
-    if ((c == '$' || c == '%') && p + 2 < text_.size() && text_[p + 1] == c && text_[p + 2] == '{') {
-      out.text.push_back(c), out.offsets.push_back(where);
-      out.text.push_back('{'), out.offsets.push_back(where + 2);
-      p += 3;
-      return true;
-    }
-    if ((c == '$' || c == '%') && p + 1 < text_.size() && text_[p + 1] == '{') {
-      const std::optional<size_t> close = template_close(p + 1);
-      if (!close) {
-        at_ = p;
-        return fail("'}' closing the interpolation");
-      }
-      std::string_view inner = text_.substr(p + 2, *close - p - 2);
-      while (!inner.empty() && (inner.front() == ' ' || inner.front() == '~')) inner.remove_prefix(1);
-      while (!inner.empty() && (inner.back() == ' ' || inner.back() == '~')) inner.remove_suffix(1);
-      append_text(out, c == '$' ? interpolation_stand_in(inner) : "<directive>", where);
-      p = *close + 1;
-      return true;
-    }
-    out.text.push_back(c);
-    out.offsets.push_back(where);
-    ++p;
-    return true;
-  }
-
-  bool quoted(Node& out) {
-    out = Node{};
-    out.kind = Node::Kind::string;
-    out.span.begin = here();
-    size_t p = at_ + 1;
-    while (true) {
-      if (p >= text_.size() || text_[p] == '\n') {
-        at_ = p;
-        return fail("'\"' closing the string");
-      }
-      const char c = text_[p];
-      if (c == '"') break;
-      if (c == '\\') {
-        const uint32_t where = static_cast<uint32_t>(p);
-        const char e = p + 1 < text_.size() ? text_[p + 1] : '\0';
-        const char* simple = nullptr;
-        switch (e) {
-          case 'n': simple = "\n"; break;
-          case 't': simple = "\t"; break;
-          case 'r': simple = "\r"; break;
-          case '"': simple = "\""; break;
-          case '\\': simple = "\\"; break;
-          default: break;
-        }
-        if (simple != nullptr) {
-          append_text(out, simple, where);
-          p += 2;
-          continue;
-        }
-        if (e == 'u' || e == 'U') {
-          const size_t digits = e == 'u' ? 4 : 8;
-          const std::string hex(text_.substr(p + 2, digits));
-          const unsigned long code = std::strtoul(hex.c_str(), nullptr, 16);
-          std::string utf8;
-          if (code < 0x80) {
-            utf8.push_back(static_cast<char>(code));
-          } else if (code < 0x800) {
-            utf8 += {static_cast<char>(0xC0 | (code >> 6)), static_cast<char>(0x80 | (code & 0x3F))};
-          } else if (code < 0x10000) {
-            utf8 += {static_cast<char>(0xE0 | (code >> 12)), static_cast<char>(0x80 | ((code >> 6) & 0x3F)),
-                     static_cast<char>(0x80 | (code & 0x3F))};
-          } else {
-            utf8 += {static_cast<char>(0xF0 | (code >> 18)), static_cast<char>(0x80 | ((code >> 12) & 0x3F)),
-                     static_cast<char>(0x80 | ((code >> 6) & 0x3F)), static_cast<char>(0x80 | (code & 0x3F))};
-          }
-          append_text(out, utf8, where);
-          p += 2 + digits;
-          continue;
-        }
-        at_ = p;
-        return fail("one of \\n \\t \\r \\\" \\\\ \\u \\U after '\\'");
-      }
-      if (!template_element(p, out)) return false;
-    }
-    out.offsets.push_back(static_cast<uint32_t>(p));
-    at_ = p + 1;
-    out.span.end = here();
-    return true;
-  }
-
-  bool heredoc(Node& out) {
-    out = Node{};
-    out.kind = Node::Kind::string;
-    out.span.begin = here();
-    at_ += 2;
-    const bool indented = peek() == '-';
-    if (indented) ++at_;
-    const std::string marker = identifier();
-    if (marker.empty()) return fail("the heredoc's marker after <<");
-    skip(false);
-    if (peek() != '\n') return fail("a line break after the heredoc marker");
-    ++at_;
-    struct Line {
-      size_t begin, end;
-    };
-    std::vector<Line> lines;
-    while (true) {
-      if (at_ >= text_.size()) return fail(fmt::format("the heredoc's closing {}", marker));
-      size_t end = text_.find('\n', at_);
-      if (end == std::string_view::npos) end = text_.size();
-      std::string_view line = text_.substr(at_, end - at_);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      const size_t first = line.find_first_not_of(" \t");
-      if (first != std::string_view::npos && line.substr(first) == marker) {
-        at_ = at_ + first + marker.size();
-        break;
-      }
-      lines.push_back({at_, at_ + line.size()});
-      at_ = end < text_.size() ? end + 1 : end;
-    }
-    size_t strip = 0;
-    if (indented) {
-      strip = SIZE_MAX;
-      for (const Line& line : lines) {
-        const std::string_view text = text_.substr(line.begin, line.end - line.begin);
-        const size_t first = text.find_first_not_of(" \t");
-        if (first != std::string_view::npos) strip = std::min(strip, first);
-      }
-      if (strip == SIZE_MAX) strip = 0;
-    }
-    for (const Line& line : lines) {
-      size_t p = std::min(line.begin + strip, line.end);
-      while (p < line.end)
-        if (!template_element(p, out)) return false;
-      out.text.push_back('\n');
-      out.offsets.push_back(static_cast<uint32_t>(line.end));
-    }
-    out.offsets.push_back(here());
-    out.span.end = here();
-    return true;
-  }
-
-  std::string_view text_;
-  size_t at_ = 0;
-  std::optional<ReadError> error_;
+  Cursor cursor_;
+  std::string_view& text_ = cursor_.text;
+  size_t& at_ = cursor_.at;
+  std::optional<ReadError>& error_ = cursor_.error;
 };
 
 }  // namespace
