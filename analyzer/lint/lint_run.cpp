@@ -48,8 +48,7 @@ LintedFile lint_read(IacFile file) {
 
 std::vector<const CheckInfo*> LintRun::rules() const {
   std::vector<const CheckInfo*> rules;
-  for (std::string_view name : template_decidable_checks())
-    if (const CheckInfo* check = CheckRegistry::instance().find(name)) rules.push_back(check);
+  for (const CheckInfo* check : template_decidable_checks()) rules.push_back(check);
   for (const LintRule& rule : LintRuleRegistry::instance().rules()) rules.push_back(&rule.info);
   return rules;
 }

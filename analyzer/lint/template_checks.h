@@ -10,10 +10,9 @@
 
 namespace fleetaudit::lint {
 
-// The registry's checks whose inputs a template can declare completely: policies (not their
-// attachments: a policy unattached in a template is normal), thing-certificate attachments of
-// the template's own certificates, and the account's logging options.
-const std::vector<std::string_view>& template_decidable_checks();
+// The registered checks lint runs (LintRuleRegistry::checks()), sorted by name, those not
+// registered left out.
+std::vector<const CheckInfo*> template_decidable_checks();
 
 void run_template_checks(IacFile& file, const AuditConfiguration* configuration, std::vector<LintFinding>& out);
 
