@@ -41,7 +41,8 @@ std::optional<Span> granting_value(const PolicyInput& policy, size_t index, cons
   for (const StatementView& statement : statements_of(policy.document)) {
     if (statement.index != index) continue;
     if (statement.resources == nullptr) return statement.node->span;
-    if (statement.not_resource) return statement.resources->span;
+    if (statement.not_resource)
+      return statement.resources->is_string() ? statement.resources->text_extent() : statement.resources->span;
     const std::vector<const Node*> resources = strings_of(statement.resources);
     for (const Node* resource : resources)
       if (policy::Glob::compile(stack_text(resource->text, stack)).matches(witness)) return culprit_span(*resource);
