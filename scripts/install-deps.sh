@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config python3 python3-jsonschema
           python3-boto3 python3-pytest python3-tqdm awscli chromium
-          libsimdjson-dev libfmt-dev libre2-dev libgtest-dev libbenchmark-dev libssl-dev libcli11-dev zlib1g-dev "$@")
+          libsimdjson-dev libfmt-dev libre2-dev libgtest-dev libbenchmark-dev libssl-dev libcli11-dev zlib1g-dev libyaml-cpp-dev "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

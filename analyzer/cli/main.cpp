@@ -6,6 +6,7 @@
 #include <new>
 
 #include "analyzer/cli/commands.h"
+#include "analyzer/cli/lint_command.h"
 #include "analyzer/load/byte_source.h"
 
 namespace {
@@ -106,6 +107,30 @@ int run(int argc, char** argv) {
       "its things' groups) wins; an Allow with a Condition is reported as allowed if the Condition holds. Exit "
       "status: 0 answered; 2 bad arguments, an unknown thing, or input that could not be read.");
 
+  LintCommandOptions lint;
+  CLI::App* lint_command = app.add_subcommand(
+      "lint", "Check infrastructure as code before it is deployed: IoT policies, CloudFormation/SAM templates "
+              "(JSON, YAML), Terraform plans (terraform show -json) and Terraform source (a subset)");
+  lint_command->add_option("PATH", lint.paths, "Files, or directories searched recursively for *.json, *.yaml, "
+                                               "*.yml, *.template and *.tf (not hidden directories, node_modules, "
+                                               "cdk.out/asset.*, nor what the directory's own .gitignore "
+                                               "ignores)")
+      ->required();
+  lint_command->add_option("--format", lint.format, "Report format: text, json or sarif")
+      ->check(CLI::IsMember({"sarif", "json", "text"}))
+      ->capture_default_str();
+  lint_command->add_option("--output", lint.output_path, "Write the report to FILE instead of standard output");
+  lint_command->add_option("--fail-on", lint.fail_on,
+                           "Which unsuppressed findings make the exit status 1: any, or a severity (LOW, MEDIUM, "
+                           "HIGH, CRITICAL: that one or higher)")
+      ->capture_default_str();
+  lint_command->footer(
+      "Suppress a finding with Metadata: {fleetaudit: {ignore_checks: [CHECK], reason: WHY}} on a CloudFormation "
+      "resource, or a comment `# fleetaudit:ignore CHECK WHY` at the end of a YAML or .tf line (that line) or on a line of "
+      "its own (the next line and the block indented under it).\n"
+      "Exit status: 0 no unsuppressed finding at or above --fail-on; 1 some; 2 usage error, or a file that could not "
+      "be read or parsed (the other files are still linted and reported).");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -115,6 +140,7 @@ int run(int argc, char** argv) {
   if (*audit_command) return run_audit_command(audit, stdout, stderr);
   if (*mitigate_command) return run_mitigate_command(mitigate, stdout, stderr);
   if (*access_command) return run_access_command(access, stdout, stderr);
+  if (*lint_command) return run_lint_command(lint, stdout, stderr);
   return run_checks_command(checks, stdout, stderr);
 }
 

@@ -10,6 +10,7 @@
 #include "analyzer/report/artifact_uris.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/report/sarif_limits.h"
+#include "analyzer/report/sarif_rules.h"
 #include "analyzer/report/source_positions.h"
 #include "analyzer/util/digest.h"
 #include "analyzer/util/json_writer.h"
@@ -17,27 +18,6 @@
 namespace fleetaudit {
 
 namespace {
-
-// GitHub code scanning ranks alerts by this number (its thresholds: >9 critical, >=7 high, >=4 medium).
-const char* security_severity(Severity severity) {
-  switch (severity) {
-    case Severity::critical: return "9.5";
-    case Severity::high: return "8.0";
-    case Severity::medium: return "5.5";
-    case Severity::low: return "2.0";
-  }
-  return "0.0";
-}
-
-const char* sarif_level(Severity severity) {
-  switch (severity) {
-    case Severity::critical:
-    case Severity::high: return "error";
-    case Severity::medium: return "warning";
-    case Severity::low: return "note";
-  }
-  return "none";
-}
 
 // %SRCROOT%, which every relative artifact URI is under: GitHub and other consumers read it as
 // the checkout root. No uri is given, so the report does not depend on where the checkout lives.
@@ -51,36 +31,6 @@ void write_source_root(JsonWriter& json) {
   json.end_object();
 }
 
-void write_artifact_location(JsonWriter& json, const ArtifactUris& uris, std::string_view file) {
-  json.key("artifactLocation").begin_object();
-  json.key("uri").value(uris.uri(file));
-  if (uris.under_root(file)) json.key("uriBaseId").value("%SRCROOT%");
-  json.end_object();
-}
-
-void write_rule(JsonWriter& json, const CheckInfo& check) {
-  json.begin_object();
-  json.key("id").value(check.name);
-  json.key("shortDescription").begin_object().key("text").value(check.short_description).end_object();
-  json.key("fullDescription").begin_object().key("text").value(check.full_description).end_object();
-  json.key("help").begin_object();
-  json.key("text").value(check.help);
-  json.key("markdown").value(check.help);
-  json.end_object();
-  if (!check.help_uri.empty()) json.key("helpUri").value(check.help_uri);
-  json.key("defaultConfiguration").begin_object().key("level").value(sarif_level(check.severity)).end_object();
-  json.key("properties").begin_object();
-  json.key("security-severity").value(security_severity(check.severity));
-  json.key("severity").value(to_string(check.severity));
-  json.key("resourceType").value(to_string(check.resource_type));
-  json.key("tags").begin_array().value("security").value("aws-iot").value("device-defender").end_array();
-  json.key("reasonCodes").begin_array();
-  for (std::string_view code : check.reason_codes) json.value(code);
-  json.end_array();
-  json.end_object();
-  json.end_object();
-}
-
 void write_notification(JsonWriter& json, const char* level, const std::string& text, const Diagnostic* where,
                         std::string_view rule_id, std::optional<size_t> rule_index, const ArtifactUris& uris) {
   json.begin_object();
@@ -89,7 +39,7 @@ void write_notification(JsonWriter& json, const char* level, const std::string& 
   if (where != nullptr && !where->file.empty()) {
     json.key("locations").begin_array().begin_object();
     json.key("physicalLocation").begin_object();
-    write_artifact_location(json, uris, where->file);
+    write_sarif_artifact_location(json, uris, where->file);
     if (where->line > 0) {
       json.key("region").begin_object().key("startLine").value(where->line).key("startColumn").value(where->column).end_object();
     }
@@ -120,7 +70,7 @@ void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, cons
   json.key("locations").begin_array().begin_object();
   if (finding.location.file != SnapshotFile::count) {
     json.key("physicalLocation").begin_object();
-    write_artifact_location(json, uris, file_name(finding.location.file));
+    write_sarif_artifact_location(json, uris, file_name(finding.location.file));
     if (const TextPosition* position = positions.find({finding.location.file, finding.location.offset})) {
       json.key("region").begin_object();
       json.key("startLine").value(position->line);
@@ -219,7 +169,7 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
   json.key("version").value(FLEETAUDIT_VERSION);
   json.key("informationUri").value("https://github.com/fleetaudit/fleetaudit");
   json.key("rules").begin_array();
-  for (const CheckRun& run : report.runs) write_rule(json, *run.check);
+  for (const CheckRun& run : report.runs) write_sarif_rule(json, *run.check);
   json.end_array();
   json.end_object().end_object();
 

@@ -1,0 +1,65 @@
+#include "analyzer/cli/lint_command.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "analyzer/baseline/fail_on.h"
+#include "analyzer/cli/commands.h"
+#include "analyzer/lint/lint_reports.h"
+#include "analyzer/util/terminal_text.h"
+
+namespace fleetaudit {
+
+namespace {
+
+bool fails(const lint::LintRun& run, const FailOn& fail_on) {
+  for (const lint::LintedFile& linted : run.files)
+    for (const lint::LintFinding& finding : linted.findings)
+      if (!finding.suppressed &&
+          (fail_on.kind == FailOn::Kind::any || static_cast<int>(finding.check->severity) <= static_cast<int>(fail_on.at_least)))
+        return true;
+  return false;
+}
+
+}  // namespace
+
+int run_lint_command(const LintCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
+  const std::optional<FailOn> fail_on = parse_fail_on(options.fail_on);
+  if (!fail_on || fail_on->kind == FailOn::Kind::new_findings) {
+    fmt::print(errors, "fleetaudit: error: --fail-on must be any or a severity (LOW, MEDIUM, HIGH, CRITICAL), not {}\n",
+               escape_control(options.fail_on));
+    return kUsageOrInputError;
+  }
+  const lint::LintRun run = lint::lint_paths(options.paths);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
+  std::FILE* out = standard_output;
+  if (!options.output_path.empty()) {
+    file.reset(std::fopen(options.output_path.c_str(), "wb"));
+    if (!file) {
+      fmt::print(errors, "fleetaudit: error: cannot write --output {}\n", escape_control(options.output_path));
+      return kUsageOrInputError;
+    }
+    out = file.get();
+  }
+  if (options.format == "sarif") lint::write_lint_sarif(run, out);
+  else if (options.format == "json") lint::write_lint_json(run, out);
+  else lint::write_lint_text(run, out);
+  // With a report in a file (or not for a person), the problems are said on standard error too.
+  if (out != standard_output || options.format != "text") {
+    for (const Diagnostic& problem : run.problems.items())
+      fmt::print(errors, "fleetaudit: {}\n", escape_control(problem.render()));
+    for (const lint::LintedFile& linted : run.files)
+      for (const Diagnostic& problem : linted.file.problems)
+        fmt::print(errors, "fleetaudit: {}{}\n", problem.severity == DiagnosticSeverity::error ? "error: " : "",
+                   escape_control(problem.render()));
+  }
+  if (file && std::fclose(file.release()) != 0) {
+    fmt::print(errors, "fleetaudit: error: cannot write --output {}\n", escape_control(options.output_path));
+    return kUsageOrInputError;
+  }
+  if (run.input_errors()) return kUsageOrInputError;
+  return fails(run, *fail_on) ? kNonCompliant : kCompliant;
+}
+
+}  // namespace fleetaudit

@@ -1,0 +1,20 @@
+#pragma once
+// `fleetaudit lint PATH...`: infrastructure-as-code checked before it is deployed.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace fleetaudit {
+
+struct LintCommandOptions {
+  std::vector<std::string> paths;  // files and directories (searched recursively)
+  std::string format = "text";     // sarif | json | text
+  std::string output_path;         // empty: standard output
+  std::string fail_on = "any";     // any, or a severity: that one or higher makes the exit status 1
+};
+
+// Exit status: 0 no unsuppressed finding at or above --fail-on; 1 some; 2 a usage error or a file
+// that could not be read or parsed (every other file is still linted and reported).
+int run_lint_command(const LintCommandOptions& options, std::FILE* standard_output, std::FILE* errors);
+
+}  // namespace fleetaudit

@@ -1,0 +1,150 @@
+// CloudFormation (and SAM, and CDK synth output): the IoT resources of a template.
+#include <fmt/format.h>
+
+#include "analyzer/lint/cfn_intrinsics.h"
+#include "analyzer/lint/iac_reader.h"
+#include "analyzer/lint/json_reader.h"
+
+namespace fleetaudit::lint {
+
+namespace {
+
+std::string text_of(const Node* node, std::string fallback = {}) {
+  return node != nullptr && (node->is_string() || node->is(Node::Kind::number)) ? node->text : fallback;
+}
+
+// Metadata: {fleetaudit: {ignore_checks: [CHECK | {id: CHECK, reason: why}], reason: why}}
+void read_metadata_suppressions(const Node* metadata, const std::string& resource, IacFile& file) {
+  const Node* ours = metadata != nullptr ? metadata->get("fleetaudit") : nullptr;
+  if (ours == nullptr) return;
+  const Node* checks = ours->get("ignore_checks");
+  if (checks == nullptr || !checks->is(Node::Kind::sequence)) {
+    file.problem(DiagnosticSeverity::error, ours->span,
+                 "Metadata.fleetaudit needs ignore_checks: a list of check names or of {id, reason}");
+    return;
+  }
+  const std::string shared_reason = text_of(ours->get("reason"));
+  for (const Node& item : checks->items) {
+    Suppression suppression;
+    suppression.resource = resource;
+    suppression.where = item.span;
+    if (item.is(Node::Kind::mapping)) {
+      suppression.check = text_of(item.get("id"));
+      suppression.reason = text_of(item.get("reason"), shared_reason);
+    } else {
+      suppression.check = text_of(&item);
+      suppression.reason = shared_reason;
+    }
+    if (suppression.check.empty()) {
+      file.problem(DiagnosticSeverity::error, item.span, "an ignore_checks entry names no check");
+      continue;
+    }
+    if (suppression.reason.empty())
+      file.problem(DiagnosticSeverity::warning, item.span,
+                   fmt::format("the suppression of {} gives no reason", suppression.check));
+    file.suppressions.push_back(std::move(suppression));
+  }
+}
+
+// A certificate named by a principal: the id after cert/ in an ARN (resolved from GetAtt for a
+// certificate of this template, whose id is its logical id).
+std::string certificate_of(const Node& principal) {
+  const size_t at = principal.text.find(":cert/");
+  return at == std::string::npos ? principal.text : principal.text.substr(at + 6);
+}
+
+void read_policy(const std::string& id, const Node& properties, const IntrinsicResolver& resolver, Origin origin,
+                 IacFile& file) {
+  const Node* document = properties.get("PolicyDocument");
+  if (document == nullptr) {
+    file.problem(DiagnosticSeverity::error, properties.span,
+                 fmt::format("Resources.{}.Properties: AWS::IoT::Policy needs a PolicyDocument", id));
+    return;
+  }
+  PolicyInput policy;
+  policy.origin = std::move(origin);
+  policy.anchor = document->span;
+  if (const Node* name = properties.get("PolicyName")) {
+    const Node resolved_name = resolver.resolve(*name);
+    policy.name = text_of(&resolved_name, id);
+  }
+  if (policy.name.empty()) policy.name = id;
+  const size_t unescaped_before = resolver.unescaped_policy_variables.size();
+  Node resolved = resolver.resolve(*document);
+  policy.unescaped_sub_variables.assign(resolver.unescaped_policy_variables.begin() + unescaped_before,
+                                        resolver.unescaped_policy_variables.end());
+  if (resolved.is_string()) {  // the document as JSON text (a string, a block scalar, an Fn::Sub)
+    Node parsed;
+    if (std::optional<ReadError> error = read_json(resolved.text, &resolved.offsets, parsed)) {
+      file.problem(DiagnosticSeverity::error, {error->offset, error->offset},
+                   fmt::format("Resources.{}.Properties.PolicyDocument: not a valid JSON policy document: {}", id,
+                               error->message));
+      return;
+    }
+    resolved = std::move(parsed);
+  }
+  if (!resolved.is(Node::Kind::mapping)) {
+    file.problem(DiagnosticSeverity::error, document->span,
+                 fmt::format("Resources.{}.Properties.PolicyDocument: expected an object or a JSON string", id));
+    return;
+  }
+  policy.document = std::move(resolved);
+  file.policies.push_back(std::move(policy));
+}
+
+}  // namespace
+
+void read_cloudformation(const Node& root, IacFile& file) {
+  const IntrinsicResolver resolver(root);
+  read_metadata_suppressions(root.get("Metadata"), {}, file);
+  const Node& resources = *root.get("Resources");
+  for (size_t i = 0; i < resources.keys.size(); ++i) {
+    const std::string& id = resources.keys[i].text;
+    const Node& resource = resources.items[i];
+    const std::string type = text_of(resource.get("Type"));
+    const Node* metadata = resource.get("Metadata");
+    read_metadata_suppressions(metadata, id, file);
+    Origin origin{id, metadata != nullptr ? text_of(metadata->get("aws:cdk:path")) : std::string()};
+    static const Node kEmpty = [] {
+      Node empty;
+      empty.kind = Node::Kind::mapping;
+      return empty;
+    }();
+    const Node* properties = resource.get("Properties");
+    if (properties == nullptr || !properties->is(Node::Kind::mapping)) properties = &kEmpty;
+    if (type == "AWS::IoT::Policy") {
+      read_policy(id, *properties, resolver, origin, file);
+    } else if (type == "AWS::IoT::ThingPrincipalAttachment") {
+      const Node principal = resolver.resolve(properties->get("Principal") ? *properties->get("Principal") : kEmpty);
+      const Node thing = resolver.resolve(properties->get("ThingName") ? *properties->get("ThingName") : kEmpty);
+      if (!principal.is_string() || !thing.is_string()) {
+        file.problem(DiagnosticSeverity::error, resource.span,
+                     fmt::format("Resources.{}.Properties: a ThingPrincipalAttachment needs Principal and ThingName", id));
+        continue;
+      }
+      file.attachments.push_back({origin, certificate_of(principal), thing.text, resources.keys[i].span});
+    } else if (type == "AWS::IoT::PolicyPrincipalAttachment") {
+      const Node policy = resolver.resolve(properties->get("PolicyName") ? *properties->get("PolicyName") : kEmpty);
+      const Node principal = resolver.resolve(properties->get("Principal") ? *properties->get("Principal") : kEmpty);
+      if (!policy.is_string() || !principal.is_string()) {
+        file.problem(DiagnosticSeverity::error, resource.span,
+                     fmt::format("Resources.{}.Properties: a PolicyPrincipalAttachment needs PolicyName and Principal", id));
+        continue;
+      }
+      file.policy_targets.push_back({origin, policy.text, principal.text, resources.keys[i].span});
+    } else if (type == "AWS::IoT::Certificate") {
+      file.certificates.push_back({origin, id, text_of(properties->get("Status"), "ACTIVE"), resources.keys[i].span});
+    } else if (type == "AWS::IoT::Logging") {
+      const Node level = resolver.resolve(properties->get("DefaultLogLevel") ? *properties->get("DefaultLogLevel") : kEmpty);
+      const Node role = resolver.resolve(properties->get("RoleArn") ? *properties->get("RoleArn") : kEmpty);
+      const Node* level_node = properties->get("DefaultLogLevel");
+      const Node account = resolver.resolve(properties->get("AccountId") ? *properties->get("AccountId") : kEmpty);
+      file.logging.push_back({origin, account.is_string() ? account.text : std::string(),
+                              role.is_string() ? role.text : std::string(),
+                              level.is_string() ? level.text : std::string(), false,
+                              level_node != nullptr ? level_node->span : resources.keys[i].span});
+    }
+  }
+}
+
+}  // namespace fleetaudit::lint

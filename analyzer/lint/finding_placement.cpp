@@ -1,0 +1,83 @@
+#include "analyzer/lint/finding_placement.h"
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "analyzer/lint/policy_statements.h"
+#include "analyzer/policy/glob.h"
+
+namespace fleetaudit::lint {
+
+namespace {
+
+// "Statement[2] (arn:…)" in a finding's message: the statements the check names (0-based).
+std::vector<std::pair<size_t, std::string>> statements_named(const std::string& message) {
+  static const std::regex mention(R"(Statement\[(\d+)\] \(([^)]*)\))");
+  std::vector<std::pair<size_t, std::string>> named;
+  for (auto it = std::sregex_iterator(message.begin(), message.end(), mention); it != std::sregex_iterator(); ++it)
+    named.emplace_back(std::stoul((*it)[1].str()), (*it)[2].str());
+  return named;
+}
+
+// "iot:Connect on ARN (statement 2, …)" in EXAMPLES: each broad action's witness and the
+// statement (1-based) that allows it, as the breadth evaluator wrote them.
+std::vector<std::pair<size_t, std::string>> witnesses_of(const Finding& finding) {
+  std::vector<std::pair<size_t, std::string>> witnesses;
+  for (const auto& [key, value] : finding.additional_info) {
+    if (key != "EXAMPLES") continue;
+    static const std::regex example(R"(\S+ on (.+?) \(statement (\d+))");
+    for (auto it = std::sregex_iterator(value.begin(), value.end(), example); it != std::sregex_iterator(); ++it)
+      witnesses.emplace_back(std::stoul((*it)[2].str()), (*it)[1].str());
+  }
+  return witnesses;
+}
+
+// The value of statement `index` (0-based) that grants `witness`: the resource whose pattern
+// matches it (narrowed to its wildcard), the NotResource list, else the statement.
+std::optional<Span> granting_value(const PolicyInput& policy, size_t index, const std::string& witness,
+                                   const StackContext& stack) {
+  for (const StatementView& statement : statements_of(policy.document)) {
+    if (statement.index != index) continue;
+    if (statement.resources == nullptr) return statement.node->span;
+    if (statement.not_resource)
+      return statement.resources->is_string() ? statement.resources->text_extent() : statement.resources->span;
+    const std::vector<const Node*> resources = strings_of(statement.resources);
+    for (const Node* resource : resources)
+      if (policy::Glob::compile(stack_text(resource->text, stack)).matches(witness)) return culprit_span(*resource);
+    for (const Node* resource : resources)  // a variable the evaluator read as another device's name
+      if (resource->text.find_first_of("*?$") != std::string::npos) return culprit_span(*resource);
+    return statement.resources->span;
+  }
+  return std::nullopt;
+}
+
+void add_span(LintFinding& out, Span span, bool& placed) {
+  if (!placed) {
+    out.where = span;
+    placed = true;
+    return;
+  }
+  if (span.begin == out.where.begin && span.end == out.where.end) return;
+  for (const Span& related : out.related)
+    if (related.begin == span.begin && related.end == span.end) return;
+  out.related.push_back(span);
+}
+
+}  // namespace
+
+void place_policy_finding(const PolicyInput& policy, const Finding& finding, const StackContext& stack,
+                          LintFinding& out) {
+  bool placed = false;
+  for (const auto& [statement, witness] : witnesses_of(finding))
+    if (statement > 0)
+      if (std::optional<Span> span = granting_value(policy, statement - 1, witness, stack)) add_span(out, *span, placed);
+  for (const auto& [index, text] : statements_named(finding.message))
+    if (const Node* value = statement_resource(policy.document, index, text, stack))
+      add_span(out, mqtt_wildcard_span(*value), placed);  // its + or # (the literal MQTT wildcard), else all of it
+  if (!placed) out.where = policy.anchor;
+}
+
+
+}  // namespace fleetaudit::lint

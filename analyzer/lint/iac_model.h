@@ -1,0 +1,90 @@
+#pragma once
+// What the front ends (CloudFormation, plain policy documents, Terraform) read out of one file:
+// the IoT resources the checks can decide on, each with where it was written.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analyzer/lint/source_file.h"
+#include "analyzer/lint/value_tree.h"
+#include "analyzer/util/diagnostics.h"
+
+namespace fleetaudit::lint {
+
+// Stand-ins for values only known at deploy time. A resource ARN built from them is in the stack's
+// own partition, region and account; a Ref without a value stays one specific (unknown) name.
+inline constexpr std::string_view kStackPartition = "<AWS-Partition>";
+inline constexpr std::string_view kStackRegion = "<AWS-Region>";
+inline constexpr std::string_view kStackAccount = "<AWS-AccountId>";
+
+// Where a finding belongs: the file, and the template resource (empty for the file as a whole).
+struct Origin {
+  std::string resource;  // CloudFormation logical id, Terraform address; empty for a plain document
+  std::string cdk_path;  // aws:cdk:path metadata of a CDK-synthesized resource
+};
+
+struct PolicyInput {
+  Origin origin;
+  std::string name;  // PolicyName, else the logical id (or the file name of a plain document)
+  Node document;     // with intrinsics resolved
+  Span anchor;       // the PolicyDocument value: where a finding points when nothing narrower fits
+  // `${iot:…}` written in its Fn::Sub without the `!` escape (CloudFormation rejects the template).
+  std::vector<Span> unescaped_sub_variables;
+};
+
+struct ThingAttachmentInput {
+  Origin origin;
+  std::string certificate;  // the certificate id (or the name of the template resource that creates it)
+  std::string thing;
+  Span where;
+};
+
+// A policy attached to a principal (AWS::IoT::PolicyPrincipalAttachment, aws_iot_policy_attachment).
+struct PolicyTargetInput {
+  Origin origin;
+  std::string policy;  // the policy name
+  std::string target;  // a certificate ARN, a thing-group ARN or a Cognito identity
+  Span where;
+};
+
+struct CertificateInput {
+  Origin origin;
+  std::string id;
+  std::string status;  // as declared; ACTIVE when not
+  Span where;
+};
+
+struct LoggingInput {
+  Origin origin;
+  std::string account;  // AWS::IoT::Logging AccountId; empty when not declared
+  std::string role_arn;
+  std::string default_level;  // DISABLED, ERROR, …; empty when not declared
+  bool disable_all_logs = false;
+  Span where;
+};
+
+// `Metadata: fleetaudit: ignore_checks` on a resource or the template, or a `# fleetaudit:ignore` comment.
+struct Suppression {
+  std::string check;
+  std::string reason;
+  std::string resource;  // for Metadata on a resource; empty otherwise
+  uint32_t first_line = 0, last_line = 0;  // for comments: the lines it covers (0: any line)
+  Span where;
+  bool used = false;
+};
+
+struct IacFile {
+  std::unique_ptr<SourceFile> source;
+  std::string kind;  // "CloudFormation template", "IoT policy document", "Terraform plan"; "" when not IaC
+  std::vector<PolicyInput> policies;
+  std::vector<ThingAttachmentInput> attachments;
+  std::vector<PolicyTargetInput> policy_targets;
+  std::vector<CertificateInput> certificates;
+  std::vector<LoggingInput> logging;
+  std::vector<Suppression> suppressions;
+  std::vector<Diagnostic> problems;  // errors and warnings, positioned in this file
+
+  void problem(DiagnosticSeverity severity, Span where, std::string message);
+};
+
+}  // namespace fleetaudit::lint

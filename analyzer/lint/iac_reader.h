@@ -1,0 +1,25 @@
+#pragma once
+// Reads one file and, when it is infrastructure as code fleetaudit understands, what it declares:
+// a CloudFormation/SAM/CDK template (JSON or YAML), a plain IoT policy document, a Terraform plan
+// (JSON) or Terraform source (.tf, a subset: hcl_reader.h). Anything else (package.json, a CI workflow) gives kind "".
+#include <string>
+
+#include "analyzer/lint/iac_model.h"
+
+namespace fleetaudit::lint {
+
+// `display_path` is how reports name the file (relative to the current directory).
+IacFile read_iac_file(const std::string& path, const std::string& display_path);
+
+// The same from text in memory (for tests and the benchmark); the extension of `display_path`
+// chooses the syntax.
+IacFile read_iac_text(std::string text, const std::string& display_path);
+
+// Front ends, each in its own file.
+void read_cloudformation(const Node& root, IacFile& file);
+void read_terraform_plan(const Node& root, IacFile& file);
+void read_terraform_source(IacFile& file);
+// `# fleetaudit:ignore CHECK reason` comments (YAML and Terraform source).
+void read_suppression_comments(IacFile& file);
+
+}  // namespace fleetaudit::lint

@@ -1,0 +1,51 @@
+#pragma once
+// fleetaudit's lint-only rules (FLEETAUDIT_…): they read an IoT policy as it is written (its
+// Version, its action names, its resource types and variables), where the AWS checks read the
+// snapshot built from it. Each rule is one file in rules/lint/, registered at start-up as the
+// checks are; the engine names none of them.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/engine/check.h"
+#include "analyzer/lint/iac_model.h"
+#include "analyzer/lint/lint_finding.h"
+
+namespace fleetaudit::lint {
+
+struct LintRule {
+  CheckInfo info;  // metadata as a check's; info.run is null (the rule reads the source, not a snapshot)
+  void (*run)(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out);
+};
+
+// All lint rules, sorted by name. Filled by RegisterLintRule objects in rules/lint/.
+class LintRuleRegistry {
+public:
+  static LintRuleRegistry& instance();
+  void add(LintRule rule);
+  const std::vector<LintRule>& rules() const { return rules_; }
+  const LintRule* find(std::string_view name) const;
+  // The registered checks (CheckRegistry) lint runs on the snapshot each file declares, by name:
+  // those whose inputs a template can declare completely. Named by RunCheckInLint in rules/lint/.
+  void add_check(std::string_view name) { checks_.push_back(name); }
+  const std::vector<std::string_view>& checks() const { return checks_; }
+
+private:
+  std::vector<LintRule> rules_;
+  std::vector<std::string_view> checks_;
+};
+
+struct RunCheckInLint {
+  explicit RunCheckInLint(std::string_view check_name) { LintRuleRegistry::instance().add_check(check_name); }
+};
+
+struct RegisterLintRule {
+  explicit RegisterLintRule(LintRule rule) { LintRuleRegistry::instance().add(std::move(rule)); }
+};
+
+// A finding of `rule` about `policy` at `where`. `detail` (e.g. the offending value) tells it from
+// the rule's other findings on the same policy; with the policy it makes the finding's identity.
+LintFinding lint_finding(const LintRule& rule, const PolicyInput& policy, Span where, std::string message,
+                         std::string_view detail);
+
+}  // namespace fleetaudit::lint

@@ -1,0 +1,111 @@
+#include "analyzer/lint/lint_run.h"
+
+#include <algorithm>
+#include <atomic>
+#include <optional>
+#include <thread>
+#include <fstream>
+#include <sstream>
+
+#include "analyzer/lint/apply_suppressions.h"
+#include "analyzer/lint/iac_reader.h"
+#include "analyzer/lint/lint_inputs.h"
+#include "analyzer/lint/lint_rule.h"
+#include "analyzer/lint/template_checks.h"
+
+namespace fleetaudit::lint {
+
+namespace {
+
+void sort_findings(std::vector<LintFinding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(), [](const LintFinding& a, const LintFinding& b) {
+    if (a.where.begin != b.where.begin) return a.where.begin < b.where.begin;
+    if (a.check->name != b.check->name) return a.check->name < b.check->name;
+    return a.message < b.message;
+  });
+}
+
+LintedFile lint_read(IacFile file) {
+  LintedFile linted;
+  linted.file = std::move(file);
+  IacFile& iac = linted.file;
+  if (iac.kind.empty() || !iac.problems.empty()) {
+    // A file that does not parse is reported as such; one that parses is checked as far as it was read.
+    bool parsed = true;
+    for (const Diagnostic& problem : iac.problems) parsed &= problem.message.rfind("not valid ", 0) != 0;
+    if (iac.kind.empty() || !parsed) return linted;
+  }
+  run_template_checks(iac, nullptr, linted.findings);
+  for (const PolicyInput& policy : iac.policies)
+    for (const LintRule& rule : LintRuleRegistry::instance().rules()) rule.run(rule, policy, linted.findings);
+  for (LintFinding& finding : linted.findings) finding.identity += "\n" + iac.source->path();
+  sort_findings(linted.findings);
+  apply_suppressions(iac, linted.findings);
+  return linted;
+}
+
+}  // namespace
+
+std::vector<const CheckInfo*> LintRun::rules() const {
+  std::vector<const CheckInfo*> rules;
+  for (const CheckInfo* check : template_decidable_checks()) rules.push_back(check);
+  for (const LintRule& rule : LintRuleRegistry::instance().rules()) rules.push_back(&rule.info);
+  return rules;
+}
+
+bool LintRun::input_errors() const {
+  if (problems.has_errors()) return true;
+  for (const LintedFile& linted : files)
+    for (const Diagnostic& problem : linted.file.problems)
+      if (problem.severity == DiagnosticSeverity::error) return true;
+  return false;
+}
+
+LintedFile lint_text(std::string text, const std::string& display_path) {
+  return lint_read(read_iac_text(std::move(text), display_path));
+}
+
+LintRun lint_paths(const std::vector<std::string>& paths) {
+  LintRun run;
+  const std::vector<std::string> inputs = lint_inputs(paths, run.problems);
+  // Files are independent: linted on every core, reported in input order.
+  struct Slot {
+    std::optional<LintedFile> linted;
+    uint64_t bytes = 0;
+    bool unreadable = false;
+  };
+  std::vector<Slot> slots(inputs.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < inputs.size();) {
+      std::ifstream in(inputs[i], std::ios::binary);
+      if (!in) {
+        slots[i].unreadable = true;
+        continue;
+      }
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      std::string text = buffer.str();
+      slots[i].bytes = text.size();
+      slots[i].linted = lint_text(std::move(text), inputs[i]);
+    }
+  };
+  const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), inputs.size());
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& helper : helpers) helper.join();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    Slot& slot = slots[i];
+    if (slot.unreadable) {
+      run.problems.error(inputs[i], "cannot be read");
+      continue;
+    }
+    ++run.files_read;
+    run.bytes_read += slot.bytes;
+    if (!slot.linted->file.kind.empty() || !slot.linted->file.problems.empty()) run.files.push_back(std::move(*slot.linted));
+  }
+  return run;
+}
+
+}  // namespace fleetaudit::lint

@@ -1,0 +1,35 @@
+#pragma once
+// `fleetaudit lint`: every IaC file under the PATHs read, its IoT resources checked by the AWS
+// checks (on a snapshot built from the file) and by the lint rules, suppressions applied.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analyzer/lint/iac_model.h"
+#include "analyzer/lint/lint_finding.h"
+#include "analyzer/util/diagnostics.h"
+
+namespace fleetaudit::lint {
+
+struct LintedFile {
+  IacFile file;
+  std::vector<LintFinding> findings;  // ordered by position, then rule
+};
+
+struct LintRun {
+  std::vector<LintedFile> files;  // the IaC files and those with problems, in input order
+  size_t files_read = 0;          // every file looked at, IaC or not
+  uint64_t bytes_read = 0;
+  Diagnostics problems;           // not about one file (a PATH that does not exist)
+
+  // The rules results can name: the AWS checks lint runs, then the lint rules, each once.
+  std::vector<const CheckInfo*> rules() const;
+  bool input_errors() const;
+};
+
+// Lints one file held in memory (the extension of `display_path` chooses JSON or YAML).
+LintedFile lint_text(std::string text, const std::string& display_path);
+
+LintRun lint_paths(const std::vector<std::string>& paths);
+
+}  // namespace fleetaudit::lint

@@ -1,0 +1,180 @@
+#include "analyzer/lint/policy_statements.h"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <string>
+
+#include "analyzer/policy/glob.h"
+
+namespace fleetaudit::lint {
+
+std::vector<StatementView> statements_of(const Node& document) {
+  std::vector<StatementView> views;
+  const Node* statement = document.get("Statement");
+  if (statement == nullptr) return views;
+  std::vector<const Node*> nodes;
+  if (statement->is(Node::Kind::mapping)) nodes.push_back(statement);
+  if (statement->is(Node::Kind::sequence))
+    for (const Node& item : statement->items) nodes.push_back(&item);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const Node& node = *nodes[i];
+    if (!node.is(Node::Kind::mapping)) continue;
+    StatementView view;
+    view.index = i;
+    view.node = &node;
+    const Node* effect = node.get("Effect");
+    view.deny = effect != nullptr && effect->text == "Deny";
+    view.actions = node.get("Action");
+    if (view.actions == nullptr && (view.actions = node.get("NotAction")) != nullptr) view.not_action = true;
+    view.resources = node.get("Resource");
+    if (view.resources == nullptr && (view.resources = node.get("NotResource")) != nullptr) view.not_resource = true;
+    views.push_back(view);
+  }
+  return views;
+}
+
+std::vector<const Node*> strings_of(const Node* value) {
+  std::vector<const Node*> strings;
+  if (value == nullptr) return strings;
+  if (value->is_string()) strings.push_back(value);
+  if (value->is(Node::Kind::sequence))
+    for (const Node& item : value->items)
+      if (item.is_string()) strings.push_back(&item);
+  return strings;
+}
+
+std::vector<std::pair<size_t, size_t>> variables_in(std::string_view text) {
+  std::vector<std::pair<size_t, size_t>> found;
+  for (size_t at = text.find("${"); at != std::string_view::npos; at = text.find("${", at + 2)) {
+    const size_t close = text.find('}', at + 2);
+    if (close == std::string_view::npos) break;
+    found.emplace_back(at, close - at + 1);
+  }
+  return found;
+}
+
+const Node* statement_resource(const Node& document, size_t index, std::string_view text, const StackContext& stack) {
+  for (const StatementView& statement : statements_of(document))
+    if (statement.index == index)
+      for (const Node* resource : strings_of(statement.resources))
+        if (stack_text(resource->text, stack) == text) return resource;
+  return nullptr;
+}
+
+bool names_iot_action(const Node& document) {
+  for (const StatementView& statement : statements_of(document))
+    for (const Node* action : strings_of(statement.actions)) {
+      std::string lower;
+      for (char c : action->text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      if (lower == "*" || lower.rfind("iot:", 0) == 0 || lower.rfind("iotjobsdata:", 0) == 0) return true;
+    }
+  return false;
+}
+
+std::optional<std::pair<size_t, size_t>> arn_resource_type(std::string_view text) {
+  if (text.rfind("arn:", 0) != 0) return std::nullopt;
+  size_t colon = 0, at = 0;
+  for (size_t seen = 0; seen < 5; ++seen) {
+    colon = text.find(':', at);
+    if (colon == std::string_view::npos) return std::nullopt;
+    if (seen == 2 && text.substr(at, colon - at) != "iot") return std::nullopt;
+    at = colon + 1;
+  }
+  const size_t slash = text.find('/', at);
+  if (slash == std::string_view::npos) return std::nullopt;
+  const std::string_view type = text.substr(at, slash - at);
+  if (type.empty() || type.find_first_of("*?$<") != std::string_view::npos) return std::nullopt;
+  return std::make_pair(at, slash);
+}
+
+bool statement_names_action(const StatementView& statement, std::string_view action) {
+  if (statement.not_action) return false;
+  for (const Node* pattern : strings_of(statement.actions))
+    if (policy::Glob::compile(pattern->text, true).matches(std::string(action))) return true;
+  return false;
+}
+
+std::vector<const Node*> condition_strings(const StatementView& statement) {
+  std::vector<const Node*> strings;
+  const Node* condition = statement.node->get("Condition");
+  if (condition == nullptr) return strings;
+  for (const Node& by_operator : condition->items)
+    for (const Node& value : by_operator.items)
+      for (const Node* text : strings_of(&value)) strings.push_back(text);
+  return strings;
+}
+
+namespace {
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string closest_name(std::string_view name, const std::vector<std::string_view>& names, size_t most) {
+  std::string best;
+  size_t best_distance = most + 1;
+  for (std::string_view candidate : names) {
+    const size_t distance = edit_distance(name, candidate);
+    if (distance < best_distance) best = std::string(candidate), best_distance = distance;
+  }
+  return best;
+}
+
+Span culprit_span(const Node& resource) {
+  const std::string& text = resource.text;
+  const auto variables = variables_in(text);
+  auto inside_variable = [&](size_t at) {
+    for (const auto& [start, length] : variables)
+      if (at >= start && at < start + length) return true;
+    return false;
+  };
+  // arn:partition:service:region:account:TYPE/… : the resource part starts after the fifth colon.
+  size_t resource_part = std::string::npos;
+  for (size_t i = 0, colons = 0; i < text.size() && resource_part == std::string::npos; ++i)
+    if (text[i] == ':' && ++colons == 5) resource_part = i;
+  const size_t after_type = resource_part == std::string::npos ? 0 : text.find('/', resource_part);
+  std::optional<size_t> first_any, first_after_type;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((text[i] != '*' && text[i] != '?') || inside_variable(i)) continue;
+    if (!first_any) first_any = i;
+    if (after_type != std::string::npos && i > after_type && !first_after_type) first_after_type = i;
+  }
+  if (first_after_type) return resource.text_span(*first_after_type, *first_after_type + 1);
+  if (first_any) return resource.text_span(*first_any, *first_any + 1);
+  if (text.find(":topicfilter/") != std::string::npos) {
+    const Span mqtt = mqtt_wildcard_span(resource);
+    if (mqtt.end - mqtt.begin == 1) return mqtt;
+  }
+  if (!variables.empty()) return resource.text_span(variables[0].first, variables[0].first + variables[0].second);
+  return resource.text_extent();
+}
+
+Span mqtt_wildcard_span(const Node& resource) {
+  const std::string& text = resource.text;
+  const auto type = arn_resource_type(text);
+  const auto variables = variables_in(text);
+  for (size_t i = type ? type->second : 0; i < text.size(); ++i) {
+    if (text[i] != '+' && text[i] != '#') continue;
+    bool inside = false;
+    for (const auto& [start, length] : variables) inside |= i >= start && i < start + length;
+    if (!inside) return resource.text_span(i, i + 1);
+  }
+  return resource.text_extent();
+}
+
+}  // namespace fleetaudit::lint

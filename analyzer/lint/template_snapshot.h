@@ -1,0 +1,25 @@
+#pragma once
+// The snapshot one IaC file declares, for the registered checks to run on: each policy with one
+// version (version 1, the default, as CloudFormation and Terraform create it), the certificates
+// and the things they are attached to, the policies' targets, the logging options. ARNs are
+// in the stack's own partition, region and account (document_json.h).
+#include <string>
+#include <unordered_map>
+
+#include "analyzer/lint/document_json.h"
+#include "analyzer/lint/iac_model.h"
+#include "analyzer/tables/snapshot.h"
+
+namespace fleetaudit::lint {
+
+struct TemplateSnapshot {
+  Snapshot snapshot;
+  StackContext stack;
+  std::unordered_map<std::string, size_t> policy_by_name;  // policy name -> index in file.policies
+};
+
+// Fills `built` from the file; a policy that does not parse, or a second one of a name, is a
+// problem of the file and left out.
+void build_template_snapshot(IacFile& file, TemplateSnapshot& built);
+
+}  // namespace fleetaudit::lint

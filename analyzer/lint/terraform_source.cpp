@@ -1,0 +1,132 @@
+// Terraform source (.tf, the subset hcl_reader.h reads): the IoT resources one file declares.
+// References between them are followed within the file: aws_iot_policy.door.name is that
+// policy's name, aws_iot_certificate.door.arn that certificate, aws_iot_thing.door.name that thing's.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "analyzer/lint/hcl_reader.h"
+#include "analyzer/lint/iac_reader.h"
+#include "analyzer/lint/json_reader.h"
+
+namespace fleetaudit::lint {
+
+namespace {
+
+struct Declared {
+  std::string type, name;
+  const Node* body = nullptr;
+  Span where;
+  std::string address() const { return type + "." + name; }
+};
+
+class TerraformFile {
+public:
+  explicit TerraformFile(const std::vector<HclBlock>& blocks) {
+    for (const HclBlock& block : blocks)
+      if (block.type == "resource" && block.labels.size() == 2)
+        resources_.push_back({block.labels[0], block.labels[1], &block.body, block.where});
+  }
+  const std::vector<Declared>& resources() const { return resources_; }
+
+  // An attribute as text: a literal, or what a reference to another resource of the file names
+  // (its `name`, or its address for a certificate or a reference without one). nullopt if absent.
+  std::optional<std::string> text(const Declared& resource, std::string_view attribute) const {
+    const Node* value = resource.body->get(attribute);
+    if (value == nullptr) return std::nullopt;
+    if (value->tag != kHclReference) return value->text;
+    // aws_iot_policy.door.name, aws_iot_certificate.door.arn: TYPE.NAME.ATTRIBUTE
+    const std::string& reference = value->text;
+    const size_t first = reference.find('.');
+    const size_t second = first == std::string::npos ? std::string::npos : reference.find('.', first + 1);
+    const std::string address = reference.substr(0, second);
+    for (const Declared& other : resources_)
+      if (other.address() == address && other.type != "aws_iot_certificate") {
+        const Node* name = other.body->get("name");
+        if (name != nullptr && name->tag.empty() && name->is_string()) return name->text;
+      }
+    return address;
+  }
+
+private:
+  std::vector<Declared> resources_;
+};
+
+void read_policy(const TerraformFile& terraform, const Declared& resource, IacFile& file) {
+  const Node* policy = resource.body->get("policy");
+  if (policy == nullptr) {
+    file.problem(DiagnosticSeverity::error, resource.where, fmt::format("{}: no policy", resource.address()));
+    return;
+  }
+  PolicyInput input;
+  input.origin = {resource.address(), {}};
+  input.name = terraform.text(resource, "name").value_or(resource.address());
+  input.anchor = policy->span;
+  if (policy->is(Node::Kind::mapping)) {  // jsonencode({…})
+    input.document = *policy;
+  } else if (policy->is_string() && policy->tag.empty()) {  // a string or heredoc of JSON
+    if (std::optional<ReadError> error = read_json(policy->text, &policy->offsets, input.document)) {
+      file.problem(DiagnosticSeverity::error, {error->offset, error->offset},
+                   fmt::format("{}.policy: not a valid JSON policy document: {}", resource.address(), error->message));
+      return;
+    }
+  } else {
+    file.problem(DiagnosticSeverity::warning, policy->span,
+                 fmt::format("{}.policy is not a literal document (a file(), a data source, …): not checked",
+                             resource.address()));
+    return;
+  }
+  file.policies.push_back(std::move(input));
+}
+
+}  // namespace
+
+void read_terraform_source(IacFile& file) {
+  std::vector<HclBlock> blocks;
+  if (std::optional<ReadError> error = read_hcl(*file.source, blocks)) {
+    file.kind = "Terraform";
+    file.problem(DiagnosticSeverity::error, {error->offset, error->offset},
+                 fmt::format("not Terraform this reader understands: {}", error->message));
+    return;
+  }
+  const TerraformFile terraform(blocks);
+  bool any = false;
+  for (const Declared& resource : terraform.resources()) {
+    const Origin origin{resource.address(), {}};
+    if (resource.type == "aws_iot_policy") {
+      read_policy(terraform, resource, file);
+    } else if (resource.type == "aws_iot_policy_attachment") {
+      auto policy = terraform.text(resource, "policy");
+      auto target = terraform.text(resource, "target");
+      if (policy && target) file.policy_targets.push_back({origin, *policy, *target, resource.where});
+    } else if (resource.type == "aws_iot_thing_principal_attachment") {
+      auto principal = terraform.text(resource, "principal");
+      auto thing = terraform.text(resource, "thing");
+      if (principal && thing) {
+        if (const size_t at = principal->find(":cert/"); at != std::string::npos) principal->erase(0, at + 6);
+        file.attachments.push_back({origin, *principal, *thing, resource.body->get("principal")->span});
+      }
+    } else if (resource.type == "aws_iot_certificate") {
+      const Node* active = resource.body->get("active");
+      file.certificates.push_back(
+          {origin, resource.address(), active != nullptr && active->text == "false" ? "INACTIVE" : "ACTIVE", resource.where});
+    } else if (resource.type == "aws_iot_logging_options") {
+      LoggingInput logging;
+      logging.origin = origin;
+      const Node* level = resource.body->get("default_log_level");
+      logging.where = level != nullptr ? level->span : resource.where;
+      logging.default_level = terraform.text(resource, "default_log_level").value_or("");
+      logging.role_arn = terraform.text(resource, "role_arn").value_or("");
+      const Node* disabled = resource.body->get("disable_all_logs");
+      logging.disable_all_logs = disabled != nullptr && disabled->text == "true";
+      if (logging.disable_all_logs) logging.where = disabled->span;
+      file.logging.push_back(std::move(logging));
+    } else {
+      continue;
+    }
+    any = true;
+  }
+  if (any || !file.problems.empty()) file.kind = "Terraform";
+}
+
+}  // namespace fleetaudit::lint

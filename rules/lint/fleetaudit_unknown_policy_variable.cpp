@@ -1,0 +1,88 @@
+// FLEETAUDIT_UNKNOWN_POLICY_VARIABLE: a ${…} policy variable AWS IoT does not define.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+
+#include "analyzer/lint/lint_rule.h"
+#include "analyzer/lint/policy_statements.h"
+#include "analyzer/policy/glob.h"
+
+namespace fleetaudit::lint {
+namespace {
+
+// The variables of the AWS IoT Core policy documentation (iot-policy-variables.html), and the
+// literal escapes ${*} ${?} ${$}.
+const std::vector<std::string_view>& exact_names() {
+  static const std::vector<std::string_view> names{
+      "*", "?", "$", "iot:ClientId", "iot:Connection.Thing.ThingName", "iot:Connection.Thing.ThingTypeName",
+      "iot:Connection.Thing.IsAttached", "iot:DomainName", "iot:LastWillTopic", "aws:SourceIp",
+      "aws:CurrentTime", "aws:EpochTime", "aws:SecureTransport", "aws:UserAgent", "aws:username", "aws:userid",
+      "cognito-identity.amazonaws.com:sub", "cognito-identity.amazonaws.com:aud", "cognito-identity.amazonaws.com:amr",
+  };
+  return names;
+}
+
+// Families with a name inside: thing attributes and the fields of the client certificate.
+constexpr std::string_view kPrefixes[] = {"iot:Connection.Thing.Attributes[", "iot:Certificate.Subject.",
+                                          "iot:Certificate.Issuer.", "iot:Certificate.SubjectAlternativeName.",
+                                          "iot:Certificate.", "aws:PrincipalTag/"};
+
+bool known(std::string_view name) {
+  for (std::string_view exact : exact_names())
+    if (policy::iequals(name, exact)) return true;
+  for (std::string_view prefix : kPrefixes)
+    if (name.size() > prefix.size() && policy::iequals(name.substr(0, prefix.size()), prefix)) return true;
+  return false;
+}
+
+void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out) {
+  for (const StatementView& statement : statements_of(policy.document)) {
+    std::vector<const Node*> values = strings_of(statement.resources);
+    for (const Node* value : condition_strings(statement)) values.push_back(value);
+    for (const Node* value : values)
+      for (const auto& [start, length] : variables_in(value->text)) {
+        const std::string name = value->text.substr(start + 2, length - 3);
+        if (known(name)) continue;
+        const std::string suggestion = closest_name(name, exact_names(), 6);
+        out.push_back(lint_finding(
+            rule, policy, value->text_span(start, start + length),
+            fmt::format("Statement {} of policy {} uses ${{{}}}, which is not an AWS IoT policy variable{}: it never "
+                        "resolves, so the statement {} nothing through {}.",
+                        statement.index + 1, policy.name, name,
+                        suggestion.empty() ? "" : fmt::format(" (did you mean ${{{}}}?)", suggestion),
+                        statement.deny ? "denies" : "allows", value->text),
+            name));
+      }
+  }
+}
+
+const RegisterLintRule registration({
+    .info =
+        {
+            .name = "FLEETAUDIT_UNKNOWN_POLICY_VARIABLE",
+            .aliases = {},
+            .severity = Severity::medium,
+            .resource_type = ResourceType::iot_policy,
+            .reason_codes = {"UNKNOWN_POLICY_VARIABLE"},
+            .short_description = "An IoT policy uses a ${…} variable that AWS IoT does not define.",
+            .full_description =
+                "A misspelt variable such as ${iot:Connection.ThingName} never resolves (names are compared "
+                "case-insensitively, so only the spelling matters): the resource or condition it is in matches "
+                "nothing, so an Allow grants nothing and a Deny denies nothing.",
+            .help = "Known: iot:ClientId, iot:Connection.Thing.ThingName, ThingTypeName, IsAttached, "
+                    "Attributes[NAME], iot:Certificate.* fields, iot:DomainName, iot:LastWillTopic, the aws: global "
+                    "keys IoT supports, the cognito-identity.amazonaws.com: keys, and the escapes ${*} ${?} ${$}. "
+                    "In a CloudFormation Fn::Sub, write ${!iot:…} so that CloudFormation leaves the variable to IoT. "
+                    "Fix: use the variable's documented name; the finding suggests the closest.",
+            .help_uri = "https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-variables.html",
+            .parameters = {},
+            .required_inputs = {},
+            .run = nullptr,
+            .fleetaudit_own = true,
+        },
+    .run = run,
+});
+
+}  // namespace
+}  // namespace fleetaudit::lint
