@@ -6,6 +6,7 @@
 #include <bit>
 
 #include "analyzer/policy/foreign_access.h"
+#include "analyzer/policy/policy_variables.h"
 
 namespace fleetaudit::policy {
 
@@ -156,11 +157,6 @@ bool bound_to_the_device(std::string_view variable) {
 
 }  // namespace
 
-bool is_known_variable(std::string_view variable) {
-  return bound_to_the_device(variable) || iequals(variable, kClientIdVariable) ||
-         starts_with_ignoring_case(variable, "aws:");
-}
-
 std::vector<std::string> unknown_variables(const PolicyStatementTable& statements, uint32_t first_statement,
                                            uint32_t end_statement) {
   std::vector<std::string> unknown;
@@ -172,7 +168,7 @@ std::vector<std::string> unknown_variables(const PolicyStatementTable& statement
         const size_t close = text.find('}', open);
         if (close == std::string_view::npos) break;
         const std::string_view variable = text.substr(open + 2, close - open - 2);
-        if (variable == "*" || variable == "?" || variable == "$" || is_known_variable(variable)) continue;
+        if (is_known_variable(variable)) continue;
         std::string name = "${" + std::string(variable) + "}";
         if (std::find(unknown.begin(), unknown.end(), name) == unknown.end()) unknown.push_back(std::move(name));
       }

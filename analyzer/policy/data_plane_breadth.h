@@ -57,10 +57,8 @@ std::string_view action_name(DataPlaneAction action);
 // The catalogue actions an action pattern names (a glob, compared case-insensitively).
 DataPlaneActionSet actions_matching(std::string_view action_pattern);
 
-// Whether fleetaudit knows what a policy variable stands for ("iot:ClientId", "iot:Connection.Thing.ThingName").
-// An unknown one is read cautiously: any text in an Allow, nothing in a Deny.
-bool is_known_variable(std::string_view variable);
-// The unknown variables the resources of statements [first, end) use, as "${name}", in order of use.
+// The variables policy_variables.h does not know that the resources of statements [first, end) use
+// (read cautiously: any text in an Allow, nothing in a Deny), as "${name}", in order of use.
 std::vector<std::string> unknown_variables(const PolicyStatementTable& statements, uint32_t first_statement,
                                            uint32_t end_statement);
 

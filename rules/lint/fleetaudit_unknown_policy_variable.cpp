@@ -6,36 +6,13 @@
 
 #include "analyzer/lint/lint_rule.h"
 #include "analyzer/lint/policy_statements.h"
-#include "analyzer/policy/glob.h"
+#include "analyzer/policy/policy_variables.h"
 
 namespace fleetaudit::lint {
 namespace {
 
 // The variables of the AWS IoT Core policy documentation (iot-policy-variables.html), and the
 // literal escapes ${*} ${?} ${$}.
-const std::vector<std::string_view>& exact_names() {
-  static const std::vector<std::string_view> names{
-      "*", "?", "$", "iot:ClientId", "iot:Connection.Thing.ThingName", "iot:Connection.Thing.ThingTypeName",
-      "iot:Connection.Thing.IsAttached", "iot:DomainName", "iot:LastWillTopic", "aws:SourceIp",
-      "aws:CurrentTime", "aws:EpochTime", "aws:SecureTransport", "aws:UserAgent", "aws:username", "aws:userid",
-      "cognito-identity.amazonaws.com:sub", "cognito-identity.amazonaws.com:aud", "cognito-identity.amazonaws.com:amr",
-  };
-  return names;
-}
-
-// Families with a name inside: thing attributes and the fields of the client certificate.
-constexpr std::string_view kPrefixes[] = {"iot:Connection.Thing.Attributes[", "iot:Certificate.Subject.",
-                                          "iot:Certificate.Issuer.", "iot:Certificate.SubjectAlternativeName.",
-                                          "iot:Certificate.", "aws:PrincipalTag/"};
-
-bool known(std::string_view name) {
-  for (std::string_view exact : exact_names())
-    if (policy::iequals(name, exact)) return true;
-  for (std::string_view prefix : kPrefixes)
-    if (name.size() > prefix.size() && policy::iequals(name.substr(0, prefix.size()), prefix)) return true;
-  return false;
-}
-
 void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out) {
   for (const StatementView& statement : statements_of(policy.document)) {
     std::vector<const Node*> values = strings_of(statement.resources);
@@ -43,8 +20,8 @@ void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFindin
     for (const Node* value : values)
       for (const auto& [start, length] : variables_in(value->text)) {
         const std::string name = value->text.substr(start + 2, length - 3);
-        if (known(name)) continue;
-        const std::string suggestion = closest_name(name, exact_names(), 6);
+        if (policy::is_known_variable(name)) continue;
+        const std::string suggestion = closest_name(name, policy::known_variable_names(), 6);
         out.push_back(lint_finding(
             rule, policy, value->text_span(start, start + length),
             fmt::format("Statement {} of policy {} uses ${{{}}}, which is not an AWS IoT policy variable{}: it never "

@@ -1,4 +1,5 @@
 #include "analyzer/policy/data_plane_breadth.h"
+#include "analyzer/policy/policy_variables.h"
 
 #include <gtest/gtest.h>
 
