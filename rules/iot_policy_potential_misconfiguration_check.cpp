@@ -90,6 +90,8 @@ public:
 
   VersionFindings evaluate(uint32_t first, uint32_t end, const policy::ArnContext& arn) {
     VersionFindings found;
+    languages_ready_ = false;
+    questions_asked_ = 0;
     for (uint32_t deny = first; deny < end; ++deny) {
       if (!statements_.has(deny, policy::kStatementDeny) || actions_.of(deny) == 0) continue;
       const bool not_resource = statements_.has(deny, policy::kStatementNotResource);
@@ -101,6 +103,10 @@ public:
       if ((actions_.of(deny) & kSubscribe) && !not_resource && !statements_.has(deny, policy::kStatementHasCondition))
         for (StringId d : statements_.resources(deny)) check_bypass(first, end, deny, d, arn, found);
     }
+    if (questions_asked_ > kMaxQuestions)
+      found.undecided.push_back(fmt::format("{} of its Subscribe Deny resources were not examined (at most {} a "
+                                            "version are decided)",
+                                            questions_asked_ - kMaxQuestions, kMaxQuestions));
     return found;
   }
 
@@ -124,26 +130,18 @@ private:
     }
     auto intended = breadth_.read_pattern(topics, statements_.flags(deny) & ~policy::kStatementDeny);
     if (!intended) return;
-    std::vector<policy::StatementLanguage> languages[4];  // subscribe allowed/denied, receive allowed/denied
-    std::vector<uint32_t> subscribe_allows;
-    for (uint32_t s = first; s < end; ++s) {
-      const uint8_t flags = statements_.flags(s);
-      const bool is_deny = flags & policy::kStatementDeny;
-      if (is_deny && (flags & policy::kStatementHasCondition)) continue;  // may not apply: credited for nothing
-      const uint8_t actions = actions_.of(s);
-      if (actions & kSubscribe) {
-        languages[is_deny ? 1 : 0].push_back(breadth_.statement_language(s));
-        if (!is_deny) subscribe_allows.push_back(s);
-      }
-      if (actions & kReceive) languages[is_deny ? 3 : 2].push_back(breadth_.statement_language(s));
-    }
+    prepare_languages(first, end);
+    // Nothing receivable or nothing to subscribe with: no bypass, whatever D is.
+    if (languages_[0].empty() || languages_[2].empty()) return;
+    // Each question costs automata over every statement: a version of thousands of Denies stays bounded.
+    if (++questions_asked_ > kMaxQuestions) return;
     const policy::SubscribeQuestion question{{arn.partition, arn.region, arn.account},
                                              {{*intended}, false},
                                              intended_filter,
-                                             languages[0],
-                                             languages[1],
-                                             languages[2],
-                                             languages[3]};
+                                             languages_[0],
+                                             languages_[1],
+                                             languages_[2],
+                                             languages_[3]};
     const policy::SubscribeBypass bypass = policy::find_subscribe_bypass(question);
     if (bypass.answer == policy::LanguageAnswer::too_complex) {
       found.undecided.push_back(fmt::format("Statement[{}] ({}): too complex to decide ({})", deny - first, text,
@@ -152,14 +150,39 @@ private:
     }
     if (bypass.answer != policy::LanguageAnswer::found) return;
     std::string what = fmt::format("Statement[{}] ({}), bypassed through Statement[{}]: subscribing to {}", deny - first,
-                                   text, subscribe_allows[bypass.allowed_by] - first, bypass.filter);
+                                   text, subscribe_allows_[bypass.allowed_by] - first, bypass.filter);
     if (!bypass.topic.empty()) what += fmt::format(" receives {}", bypass.topic);
     found.bypassed_denies.push_back(std::move(what));
   }
 
+  // The version's Subscribe and Receive statements as languages, built once per version.
+  void prepare_languages(uint32_t first, uint32_t end) {
+    if (languages_ready_) return;
+    languages_ready_ = true;
+    for (auto& languages : languages_) languages.clear();
+    subscribe_allows_.clear();
+    for (uint32_t s = first; s < end; ++s) {
+      const uint8_t flags = statements_.flags(s);
+      const bool is_deny = flags & policy::kStatementDeny;
+      if (is_deny && (flags & policy::kStatementHasCondition)) continue;  // may not apply: credited for nothing
+      const uint8_t actions = actions_.of(s);
+      if (actions & kSubscribe) {
+        languages_[is_deny ? 1 : 0].push_back(breadth_.statement_language(s));
+        if (!is_deny) subscribe_allows_.push_back(s);
+      }
+      if (actions & kReceive) languages_[is_deny ? 3 : 2].push_back(breadth_.statement_language(s));
+    }
+  }
+
+  static constexpr size_t kMaxQuestions = 64;
+
   const policy::PolicyStatementTable& statements_;
   MqttActions actions_;
   policy::BreadthEvaluator breadth_;
+  bool languages_ready_ = false;
+  size_t questions_asked_ = 0;
+  std::vector<policy::StatementLanguage> languages_[4];  // subscribe allowed/denied, receive allowed/denied
+  std::vector<uint32_t> subscribe_allows_;
 };
 
 std::string join(const std::vector<std::string>& items) {

@@ -199,7 +199,8 @@ TEST(HostileFiles, HugePoliciesStayBounded) {
   for (int i = 0; i < 100000; ++i) wide_allow += "a*", wide_deny += "*b";
   std::string huge = R"({\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iot:Publish\",\"Resource\":\")" +
                      wide_allow + R"(\"},{\"Effect\":\"Deny\",\"Action\":\"iot:Publish\",\"Resource\":\")" + wide_deny + R"(\"}]})";
-  std::string many = R"({\"Version\":\"2012-10-17\",\"Statement\":[)";
+  // Receive allowed everywhere, so each Subscribe Deny is a real bypass question.
+  std::string many = R"({\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iot:Receive\",\"Resource\":\"*\"},)";
   for (int i = 0; i < 6000; ++i)
     many += std::string(i ? "," : "") + R"({\"Effect\":\")" + (i % 2 ? "Deny" : "Allow") +
             R"(\",\"Action\":\"iot:Subscribe\",\"Resource\":\"arn:aws:iot:eu-west-1:123456789012:topicfilter/x)" +

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <random>
+#include <string_view>
 #include <string>
 
 #include "tests/test_support.h"
@@ -51,8 +52,8 @@ TEST(LintHostileInputs, NestingBombsAndBrokenBytesAreErrorsNotCrashes) {
 TEST(LintHostileInputs, MutatedFixturesNeverCrash) {
   TempDir work;
   std::mt19937 random(14);
-  const char* inserts[] = {"{", "[", "\"", "\\", "${", "$${", "<<EOF\n", "\n", std::string("\0", 1).c_str(), "\xff",
-                           "!Sub ", "*", "&a ", "*a", "#", "\t", "}"};
+  const std::string_view inserts[] = {"{", "[", "\"", "\\", "${", "$${", "<<EOF\n", "\n", std::string_view("\0", 1),
+                                      "\xff", "!Sub ", "*", "&a ", "*a", "#", "\t", "}"};
   size_t written = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(testing::source_dir() + "/fixtures/lint")) {
     const std::string path = entry.path().string();
