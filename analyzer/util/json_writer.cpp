@@ -1,9 +1,37 @@
 #include "analyzer/util/json_writer.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace fleetaudit {
+
+namespace {
+
+// The first index at or after `i` from which an 8-byte word may hold a character JSON escapes
+// (below 0x20, '"', '\\'): whole words of plain text are skipped at once. A word that may hold one
+// is left to the byte loop, which decides exactly.
+size_t skip_plain_words(std::string_view text, size_t i) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+  while (i + 8 <= text.size()) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    const uint64_t quotes = word ^ (kOnes * '"');
+    const uint64_t backslashes = word ^ (kOnes * '\\');
+    // A byte below n exists exactly when (w - n·ones) & ~w has a high bit set (n <= 0x80); n = 1
+    // finds a zero byte, that is a quote or a backslash in the xor-ed words.
+    const uint64_t special = (((word - kOnes * 0x20) & ~word) | ((quotes - kOnes) & ~quotes) |
+                              ((backslashes - kOnes) & ~backslashes)) &
+                             kHighBits;
+    if (special != 0) return i;
+    i += 8;
+  }
+  return i;
+}
+
+}  // namespace
 
 void append_json_escaped(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -11,6 +39,8 @@ void append_json_escaped(std::string& out, std::string_view text) {
   // Copy runs of plain characters in one append: reports hold long messages and help texts.
   size_t run = 0;
   for (size_t i = 0; i < text.size(); ++i) {
+    i = skip_plain_words(text, i);
+    if (i == text.size()) break;
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(text.data() + run, i - run);
