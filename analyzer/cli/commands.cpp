@@ -16,6 +16,7 @@
 #include "analyzer/mitigate/mitigation_outputs.h"
 #include "analyzer/mitigate/script_values.h"
 #include "analyzer/report/reporters.h"
+#include "analyzer/util/leave_for_exit.h"
 #include "analyzer/util/terminal_text.h"
 #include "analyzer/x509/weak_key_blocklist.h"
 
@@ -218,8 +219,12 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
   for (const Diagnostic& diagnostic : report.diagnostics.items())
     fmt::print(errors, "fleetaudit: {}{}\n", diagnostic.severity == DiagnosticSeverity::error ? "error: " : "",
                escape_control_in_message(diagnostic.render()));
-  if (report.input_problems()) return kUsageOrInputError;
-  return audit_fails(report, drift ? &*drift : nullptr, *fail_on) ? kNonCompliant : kCompliant;
+  const int status = report.input_problems()                                   ? kUsageOrInputError
+                     : audit_fails(report, drift ? &*drift : nullptr, *fail_on) ? kNonCompliant
+                                                                                 : kCompliant;
+  leave_for_exit(std::move(report));
+  leave_for_exit(std::move(snapshot));
+  return status;
 }
 
 int run_checks_command(const ChecksCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
