@@ -1,6 +1,7 @@
 // Google Benchmark microbenchmarks: each loader against the floor (simdjson On Demand consuming
 // every value of the same bytes with one reused parser), the interner, the policy compiler and
-// the rule passes. Throughput is reported in bytes/s so loader and floor compare directly.
+// the rule passes, and the report writers. Throughput is reported in bytes/s so loader and floor
+// compare directly; for the checks and writers, in items (records, findings) per second.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
@@ -13,6 +14,7 @@
 #include "analyzer/load/loaders.h"
 #include "analyzer/load/snapshot_loader.h"
 #include "analyzer/policy/policy_document.h"
+#include "analyzer/report/reporters.h"
 #include "analyzer/x509/weak_key_blocklist.h"
 
 using namespace fleetaudit;
@@ -229,6 +231,40 @@ void rule_pass(benchmark::State& state, const CheckInfo* check) {
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kRecords));
 }
+
+// One audit of the fleet, kept for the report writers: every certificate is past the age
+// threshold on the bench clock, so the report holds one finding per certificate.
+const AuditReport& bench_report() {
+  static const AuditReport report = [] {
+    AuditOptions options;
+    options.now = 1767225600000;  // 2026-01-01
+    return run_audit(bench_fleet(), options, Diagnostics{});
+  }();
+  return report;
+}
+
+size_t finding_count(const AuditReport& report) {
+  size_t count = 0;
+  for (const CheckRun& run : report.runs) count += run.findings.size();
+  return count;
+}
+
+// A report writer over the kept audit, into a null stream: items are findings, so the rate is
+// findings (report lines, results) written per second.
+void report_writer(benchmark::State& state, void (*write)(const ReportContext&, std::FILE*)) {
+  const AuditReport& report = bench_report();
+  std::FILE* sink = std::fopen("/dev/null", "wb");
+  for (auto _ : state) {
+    ReportContext context{report, "snapshot", false, nullptr, std::nullopt, {}, nullptr};
+    write(context, sink);
+    std::fflush(sink);
+  }
+  std::fclose(sink);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * finding_count(report)));
+}
+BENCHMARK_CAPTURE(report_writer, json, write_aws_findings)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(report_writer, sarif, write_sarif)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(report_writer, text, write_text)->Unit(benchmark::kMillisecond);
 
 // Whether the fleet has the files the check needs (else it would measure an early return).
 bool runs_on_bench_fleet(const CheckInfo& check) {
