@@ -186,6 +186,23 @@ TEST(LintCli, RoleAliasRolesAreJudgedWithEveryPolicyTheTemplateGivesThem) {
   EXPECT_TRUE(lint_problems("fixtures/lint/cloudformation/role-aliases.yaml").empty());
 }
 
+TEST(LintCli, MetadataOnARoleSuppressesTheFindingsOfTheAliasThatHandsItOut) {
+  TempDir dir;
+  dir.write("t.yaml",
+            "Resources:\n"
+            "  Role:\n"
+            "    Type: AWS::IAM::Role\n"
+            "    Metadata: {fleetaudit: {ignore_checks: [IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK], reason: lab bench}}\n"
+            "    Properties:\n"
+            "      Policies: [{PolicyName: p, PolicyDocument: {Statement: {Effect: Allow, Action: 'iam:*', Resource: '*'}}}]\n"
+            "  Alias: {Type: AWS::IoT::RoleAlias, Properties: {RoleAlias: bench, RoleArn: !GetAtt Role.Arn}}\n");
+  CommandResult run = testing::run_command("'" + testing::fleetaudit_binary() + "' lint --format json '" +
+                                           dir.file("t.yaml") + "'");
+  EXPECT_EQ(run.exit_status, 0) << run.output;
+  EXPECT_NE(run.output.find("\"justification\": \"lab bench\""), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("matches no finding"), std::string::npos) << run.output;
+}
+
 TEST(LintCli, ARoleTheTemplateDoesNotGiveIsSaidNotChecked) {
   const std::string file = "fixtures/lint/cloudformation/role-alias-roles-elsewhere.yaml";
   EXPECT_TRUE(lint_json(file, 0).empty());
