@@ -40,10 +40,18 @@ std::vector<const Node*> items_of(const Node* value) {
   return items;
 }
 
-// The logical id a `Ref` names, when the value is one; empty otherwise.
-std::string ref_target(const Node& value) {
+// The managed policy a ManagedPolicyArns item names by `Ref` (or `Fn::GetAtt … PolicyArn`): its
+// logical id; empty otherwise.
+std::string policy_target(const Node& value) {
   Node argument;
-  return intrinsic_of(value, argument) == "Ref" && argument.is_string() ? argument.text : std::string();
+  const std::string function = intrinsic_of(value, argument);
+  if (function == "Ref" && argument.is_string()) return argument.text;
+  if (function != "Fn::GetAtt") return {};
+  if (argument.is_string() && argument.text.ends_with(".PolicyArn"))
+    return argument.text.substr(0, argument.text.size() - 10);
+  if (argument.is(Node::Kind::sequence) && argument.items.size() == 2 && argument.items[1].text == "PolicyArn")
+    return argument.items[0].text;
+  return {};
 }
 
 RoleInput* role_named(IacFile& file, const std::string& name) {
@@ -116,7 +124,7 @@ void read_managed_policy_arns(const Node& resources, const std::string& role_id,
                               const IntrinsicResolver& resolver) {
   const Node* role_resource = resources.get(role_id);
   for (const Node* arn : items_of(properties_of(*role_resource).get("ManagedPolicyArns"))) {
-    const std::string target = ref_target(*arn);
+    const std::string target = policy_target(*arn);
     const Node* policy = target.empty() ? nullptr : resources.get(target);
     if (policy != nullptr && type_of(*policy) == "AWS::IAM::ManagedPolicy") continue;  // read with the policies
     const Node resolved = resolver.resolve(*arn);
@@ -125,21 +133,23 @@ void read_managed_policy_arns(const Node& resources, const std::string& role_id,
 }
 
 // An AWS::IAM::Policy or ManagedPolicy: the roles it names (Roles), and the roles whose
-// ManagedPolicyArns Ref it.
+// ManagedPolicyArns Ref it; an AWS::IAM::RolePolicy: its RoleName.
 void attach_policy(const Node& resources, size_t index, const IntrinsicResolver& resolver, IacFile& file) {
   const std::string& id = resources.keys[index].text;
   const Node& properties = properties_of(resources.items[index]);
   const Node* document = properties.get("PolicyDocument");
   if (document == nullptr) return;
   std::vector<RoleInput*> attached;
-  for (const Node* role : items_of(properties.get("Roles"))) {
+  std::vector<const Node*> roles = items_of(properties.get("Roles"));
+  if (const Node* role_name = properties.get("RoleName")) roles.push_back(role_name);
+  for (const Node* role : roles) {
     const Node resolved = resolver.resolve(*role);
     if (RoleInput* found = resolved.is_string() ? role_named(file, resolved.text) : nullptr) attached.push_back(found);
   }
   for (size_t i = 0; i < resources.keys.size(); ++i) {
     if (type_of(resources.items[i]) != "AWS::IAM::Role") continue;
     for (const Node* arn : items_of(properties_of(resources.items[i]).get("ManagedPolicyArns")))
-      if (ref_target(*arn) == id)
+      if (policy_target(*arn) == id)
         for (RoleInput& role : file.roles)
           if (role.origin.resource == resources.keys[i].text) attached.push_back(&role);
   }
@@ -203,7 +213,8 @@ void read_iam_roles(const Node& resources, const IntrinsicResolver& resolver, Ia
   for (RoleInput& role : file.roles) read_managed_policy_arns(resources, role.origin.resource, role, resolver);
   for (size_t i = 0; i < resources.keys.size(); ++i) {
     const std::string type = type_of(resources.items[i]);
-    if (type == "AWS::IAM::Policy" || type == "AWS::IAM::ManagedPolicy") attach_policy(resources, i, resolver, file);
+    if (type == "AWS::IAM::Policy" || type == "AWS::IAM::ManagedPolicy" || type == "AWS::IAM::RolePolicy")
+      attach_policy(resources, i, resolver, file);
   }
 }
 

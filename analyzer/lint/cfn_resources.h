@@ -16,8 +16,8 @@ std::optional<Node> resolved_policy_document(const Node& document, const Intrins
                                              const std::string& path, IacFile& file);
 
 // AWS::IAM::Role with its inline Policies, AWS::IAM::Policy and AWS::IAM::ManagedPolicy attached
-// through Roles or ManagedPolicyArns; only the roles a role alias or identity pool names. Reads the
-// whole Resources mapping (policies may come first).
+// through Roles or ManagedPolicyArns, AWS::IAM::RolePolicy through RoleName; only the roles a role
+// alias or identity pool names. Reads the whole Resources mapping (policies may come first).
 void read_iam_roles(const Node& resources, const IntrinsicResolver& resolver, IacFile& file);
 
 void read_role_alias(const std::string& id, const Node& properties, const IntrinsicResolver& resolver,

@@ -62,8 +62,8 @@ struct CertificatePemInput {
 };
 
 // An AWS::IAM::Role with the IAM policy documents the template gives it: its inline Policies, the
-// AWS::IAM::Policy and ManagedPolicy resources that name it in Roles, the template's managed
-// policies in its ManagedPolicyArns.
+// AWS::IAM::Policy and ManagedPolicy resources that name it in Roles, the RolePolicy resources
+// that name it in RoleName, the template's managed policies in its ManagedPolicyArns.
 struct RoleInput {
   Origin origin;
   std::string name;  // RoleName, else the logical id (what Ref and GetAtt resolve to)

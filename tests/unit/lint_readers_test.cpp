@@ -133,17 +133,20 @@ TEST(LintReaders, ARoleIsReadWithEveryPolicyTheTemplateAttachesOnlyWhenHandedOut
       "    Type: AWS::IAM::Role\n"
       "    Properties:\n"
       "      RoleName: device\n"
-      "      ManagedPolicyArns: [!Ref Managed, arn:aws:iam::aws:policy/ReadOnlyAccess]\n"
+      "      ManagedPolicyArns: [!Ref Managed, !GetAtt Other.PolicyArn, arn:aws:iam::aws:policy/ReadOnlyAccess]\n"
       "      Policies: [{PolicyName: a, PolicyDocument: {Statement: {Effect: Allow, Action: s3:GetObject, Resource: '*'}}}]\n"
       "  Managed: {Type: AWS::IAM::ManagedPolicy, Properties: {PolicyDocument: '{\"Statement\": []}'}}\n"
+      "  Other: {Type: AWS::IAM::ManagedPolicy, Properties: {PolicyDocument: {Statement: []}}}\n"
       "  Inline: {Type: AWS::IAM::Policy, Properties: {Roles: [!Ref Role], PolicyDocument: {Statement: []}}}\n"
+      "  RolePolicy: {Type: AWS::IAM::RolePolicy, Properties: {RoleName: device, PolicyDocument: {Statement: []}}}\n"
       "  Unrelated: {Type: AWS::IAM::Role, Properties: {Policies: [{PolicyDocument: !If [c, a, b]}]}}\n"
       "  Alias: {Type: AWS::IoT::RoleAlias, Properties: {RoleAlias: cam, RoleArn: !GetAtt Role.Arn}}\n",
       "t.yaml");
   ASSERT_TRUE(file.problems.empty()) << file.problems[0].render();  // the unrelated role is not read
   ASSERT_EQ(file.roles.size(), 1u);
   EXPECT_EQ(file.roles[0].name, "device");
-  EXPECT_EQ(file.roles[0].documents.size(), 3u);  // inline, then the ManagedPolicy and the Policy
+  // Inline, then in template order the two ManagedPolicies, the Policy and the RolePolicy.
+  EXPECT_EQ(file.roles[0].documents.size(), 5u);
   EXPECT_EQ(file.roles[0].unknown_managed_policies, std::vector<std::string>{"arn:aws:iam::aws:policy/ReadOnlyAccess"});
   ASSERT_EQ(file.role_uses.size(), 1u);
   EXPECT_EQ(file.role_uses[0].holder, "cam");
