@@ -100,6 +100,23 @@ bool audit_reads_pems(const AuditOptions& options, const std::string& directory)
 
 }  // namespace
 
+std::optional<EpochMillis> parse_audit_clock(const std::string& text, std::FILE* errors) {
+  const std::optional<EpochMillis> clock = parse_clock(text);
+  if (!clock) {
+    print_error(errors, fmt::format("--now \"{}\": expected an ISO 8601 time with an offset "
+                                    "(2026-06-01T00:00:00Z) or epoch seconds",
+                                    text));
+    return std::nullopt;
+  }
+  if (*clock < 0 || *clock > kLatestClock) {
+    print_error(errors, fmt::format("--now \"{}\": out of range; the audit clock must lie between "
+                                    "1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z (epoch seconds 0 to 253402300799)",
+                                    text));
+    return std::nullopt;
+  }
+  return clock;
+}
+
 int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
   if (options.format != "sarif" && options.format != "json" && options.format != "text" && options.format != "html") {
     print_error(errors, fmt::format("unknown --format {}; use sarif, json, text or html", options.format));
@@ -107,19 +124,8 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
   }
   AuditOptions audit_options;
   if (options.now) {
-    audit_options.now = parse_clock(*options.now);
-    if (!audit_options.now) {
-      print_error(errors, fmt::format("--now \"{}\": expected an ISO 8601 time with an offset "
-                                      "(2026-06-01T00:00:00Z) or epoch seconds",
-                                      *options.now));
-      return kUsageOrInputError;
-    }
-    if (*audit_options.now < 0 || *audit_options.now > kLatestClock) {
-      print_error(errors, fmt::format("--now \"{}\": out of range; the audit clock must lie between "
-                                      "1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z (epoch seconds 0 to 253402300799)",
-                                      *options.now));
-      return kUsageOrInputError;
-    }
+    audit_options.now = parse_audit_clock(*options.now, errors);
+    if (!audit_options.now) return kUsageOrInputError;
   }
   if (!options.config_path.empty()) {
     audit_options.configuration = read_configuration(options.config_path, errors);

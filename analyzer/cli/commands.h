@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "analyzer/util/time.h"
+
 namespace fleetaudit {
 
 enum ExitStatus : int { kCompliant = 0, kNonCompliant = 1, kUsageOrInputError = 2 };
@@ -25,6 +27,10 @@ struct AuditCommandOptions {
 };
 
 // Runs `fleetaudit audit`; writes the report to the output and problems to `errors`.
+// The audit clock of --now (ISO 8601 with an offset, or epoch seconds, 1970 to 9999); nullopt after
+// printing what is wrong.
+std::optional<EpochMillis> parse_audit_clock(const std::string& text, std::FILE* errors);
+
 int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors);
 
 struct ChecksCommandOptions {

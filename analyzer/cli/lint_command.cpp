@@ -31,7 +31,13 @@ int run_lint_command(const LintCommandOptions& options, std::FILE* standard_outp
                escape_control(options.fail_on));
     return kUsageOrInputError;
   }
-  const lint::LintRun run = lint::lint_paths(options.paths);
+  EpochMillis now = lint::current_clock();
+  if (options.now) {
+    const std::optional<EpochMillis> clock = parse_audit_clock(*options.now, errors);
+    if (!clock) return kUsageOrInputError;
+    now = *clock;
+  }
+  const lint::LintRun run = lint::lint_paths(options.paths, now);
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
   std::FILE* out = standard_output;
   if (!options.output_path.empty()) {

@@ -1,6 +1,7 @@
 #pragma once
 // `fleetaudit lint PATH...`: infrastructure-as-code checked before it is deployed.
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@ struct LintCommandOptions {
   std::string format = "text";     // sarif | json | text
   std::string output_path;         // empty: standard output
   std::string fail_on = "any";     // any, or a severity: that one or higher makes the exit status 1
+  std::optional<std::string> now;  // the audit clock of the certificate checks; default: the current time
 };
 
 // Exit status: 0 no unsuppressed finding at or above --fail-on; 1 some; 2 a usage error or a file

@@ -124,6 +124,8 @@ int run(int argc, char** argv) {
                            "Which unsuppressed findings make the exit status 1: any, or a severity (LOW, MEDIUM, "
                            "HIGH, CRITICAL: that one or higher)")
       ->capture_default_str();
+  lint_command->add_option("--now", lint.now,
+                           "Audit clock of the certificate checks (ISO 8601 or epoch seconds); default: the current time");
   lint_command->footer(
       "Suppress a finding with Metadata: {fleetaudit: {ignore_checks: [CHECK], reason: WHY}} on a CloudFormation "
       "resource, or a comment `# fleetaudit:ignore CHECK WHY` at the end of a YAML or .tf line (that line) or on a line of "

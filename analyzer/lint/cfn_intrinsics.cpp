@@ -108,6 +108,10 @@ Node IntrinsicResolver::get_att(const std::string& logical_id, const std::string
                           .append(kStackAccount).append(":cert/").append(logical_id),
                       where);
   }
+  if (type != nullptr && type->text == "AWS::IAM::Role" && attribute == "Arn")  // in the stack's account
+    return stand_in(std::string("arn:").append(kStackPartition).append(":iam::").append(kStackAccount).append(":role/")
+                        .append(ref(logical_id, where, 0).text),
+                    where);
   return stand_in("<" + logical_id + "." + attribute + ">", where);
 }
 

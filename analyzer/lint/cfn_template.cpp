@@ -2,8 +2,8 @@
 #include <fmt/format.h>
 
 #include "analyzer/lint/cfn_intrinsics.h"
+#include "analyzer/lint/cfn_resources.h"
 #include "analyzer/lint/iac_reader.h"
-#include "analyzer/lint/json_reader.h"
 
 namespace fleetaudit::lint {
 
@@ -70,25 +70,12 @@ void read_policy(const std::string& id, const Node& properties, const IntrinsicR
   }
   if (policy.name.empty()) policy.name = id;
   const size_t unescaped_before = resolver.unescaped_policy_variables.size();
-  Node resolved = resolver.resolve(*document);
+  std::optional<Node> resolved =
+      resolved_policy_document(*document, resolver, fmt::format("Resources.{}.Properties.PolicyDocument", id), file);
   policy.unescaped_sub_variables.assign(resolver.unescaped_policy_variables.begin() + unescaped_before,
                                         resolver.unescaped_policy_variables.end());
-  if (resolved.is_string()) {  // the document as JSON text (a string, a block scalar, an Fn::Sub)
-    Node parsed;
-    if (std::optional<ReadError> error = read_json(resolved.text, &resolved.offsets, parsed)) {
-      file.problem(DiagnosticSeverity::error, {error->offset, error->offset},
-                   fmt::format("Resources.{}.Properties.PolicyDocument: not a valid JSON policy document: {}", id,
-                               error->message));
-      return;
-    }
-    resolved = std::move(parsed);
-  }
-  if (!resolved.is(Node::Kind::mapping)) {
-    file.problem(DiagnosticSeverity::error, document->span,
-                 fmt::format("Resources.{}.Properties.PolicyDocument: expected an object or a JSON string", id));
-    return;
-  }
-  policy.document = std::move(resolved);
+  if (!resolved) return;
+  policy.document = std::move(*resolved);
   file.policies.push_back(std::move(policy));
 }
 
@@ -98,6 +85,7 @@ void read_cloudformation(const Node& root, IacFile& file) {
   const IntrinsicResolver resolver(root);
   read_metadata_suppressions(root.get("Metadata"), {}, file);
   const Node& resources = *root.get("Resources");
+  read_iam_roles(resources, resolver, file);
   for (size_t i = 0; i < resources.keys.size(); ++i) {
     const std::string& id = resources.keys[i].text;
     const Node& resource = resources.items[i];
@@ -134,6 +122,16 @@ void read_cloudformation(const Node& root, IacFile& file) {
       file.policy_targets.push_back({origin, policy.text, principal.text, resources.keys[i].span});
     } else if (type == "AWS::IoT::Certificate") {
       file.certificates.push_back({origin, id, text_of(properties->get("Status"), "ACTIVE"), resources.keys[i].span});
+      if (const Node* pem = properties->get("CertificatePem")) {
+        const Node resolved = resolver.resolve(*pem);
+        if (resolved.is_string()) file.certificate_pems.push_back({id, resolved.text, pem->span});
+      }
+    } else if (type == "AWS::IoT::RoleAlias") {
+      read_role_alias(id, *properties, resolver, origin, file);
+    } else if (type == "AWS::Cognito::IdentityPoolRoleAttachment") {
+      read_identity_pool_roles(id, *properties, resolver, origin, file);
+    } else if (type == "AWS::IoT::AccountAuditConfiguration") {
+      read_audit_configuration(*properties, resolver, origin, file);
     } else if (type == "AWS::IoT::Logging") {
       const Node level = resolver.resolve(properties->get("DefaultLogLevel") ? *properties->get("DefaultLogLevel") : kEmpty);
       const Node role = resolver.resolve(properties->get("RoleArn") ? *properties->get("RoleArn") : kEmpty);

@@ -54,6 +54,44 @@ struct CertificateInput {
   Span where;
 };
 
+// A certificate's CertificatePem, written inline.
+struct CertificatePemInput {
+  std::string certificate;  // the certificate's id (its logical id)
+  std::string pem;
+  Span where;  // the CertificatePem value
+};
+
+// An AWS::IAM::Role with the IAM policy documents the template gives it: its inline Policies, the
+// AWS::IAM::Policy and ManagedPolicy resources that name it in Roles, the RolePolicy resources
+// that name it in RoleName, the template's managed policies in its ManagedPolicyArns.
+struct RoleInput {
+  Origin origin;
+  std::string name;  // RoleName, else the logical id (what Ref and GetAtt resolve to)
+  std::vector<Node> documents;  // with intrinsics resolved
+  std::vector<Span> document_spans;
+  // Policies whose statements the template does not give: managed policy ARNs it does not declare
+  // (an AWS managed policy, another stack's), documents that could not be read.
+  std::vector<std::string> unknown_managed_policies;
+  Span where;
+};
+
+// A role handed out by an AWS::IoT::RoleAlias or an AWS::Cognito::IdentityPoolRoleAttachment.
+struct RoleUseInput {
+  enum class Kind : uint8_t { role_alias, authenticated, unauthenticated };
+  Origin origin;
+  Kind kind = Kind::role_alias;
+  std::string holder;    // the role alias name, or the identity pool id (its logical id when a Ref)
+  std::string role_arn;  // as resolved
+  Span where;            // the role ARN's value
+};
+
+// A check an AWS::IoT::AccountAuditConfiguration turns off.
+struct DisabledAuditCheckInput {
+  Origin origin;
+  std::string key;  // as written in AuditCheckConfigurations
+  Span where;       // the Enabled value
+};
+
 struct LoggingInput {
   Origin origin;
   std::string account;  // AWS::IoT::Logging AccountId; empty when not declared
@@ -80,7 +118,11 @@ struct IacFile {
   std::vector<ThingAttachmentInput> attachments;
   std::vector<PolicyTargetInput> policy_targets;
   std::vector<CertificateInput> certificates;
+  std::vector<CertificatePemInput> certificate_pems;
   std::vector<LoggingInput> logging;
+  std::vector<RoleInput> roles;
+  std::vector<RoleUseInput> role_uses;
+  std::vector<DisabledAuditCheckInput> disabled_audit_checks;
   std::vector<Suppression> suppressions;
   std::vector<Diagnostic> problems;  // errors and warnings, positioned in this file
 

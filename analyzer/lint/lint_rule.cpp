@@ -23,14 +23,18 @@ const LintRule* LintRuleRegistry::find(std::string_view name) const {
 
 LintFinding lint_finding(const LintRule& rule, const PolicyInput& policy, Span where, std::string message,
                          std::string_view detail) {
+  return lint_finding(rule, policy.origin, where, std::move(message), policy.name + "\n" + std::string(detail));
+}
+
+LintFinding lint_finding(const LintRule& rule, const Origin& origin, Span where, std::string message,
+                         std::string_view detail) {
   LintFinding finding;
   finding.check = &rule.info;
   finding.reason_code = rule.info.reason_codes.empty() ? std::string() : std::string(rule.info.reason_codes.front());
   finding.message = std::move(message);
-  finding.origin = policy.origin;
+  finding.origin = origin;
   finding.where = where;
-  finding.identity = std::string(rule.info.name) + "\n" + policy.origin.resource + "\n" + policy.name + "\n" +
-                     std::string(detail);
+  finding.identity = std::string(rule.info.name) + "\n" + origin.resource + "\n" + std::string(detail);
   return finding;
 }
 

@@ -15,7 +15,9 @@ namespace fleetaudit::lint {
 
 struct LintRule {
   CheckInfo info;  // metadata as a check's; info.run is null (the rule reads the source, not a snapshot)
+  // A rule reads each policy, or (run null) the file's other resources.
   void (*run)(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out);
+  void (*run_on_file)(const LintRule& rule, const IacFile& file, std::vector<LintFinding>& out) = nullptr;
 };
 
 // All lint rules, sorted by name. Filled by RegisterLintRule objects in rules/lint/.
@@ -46,6 +48,9 @@ struct RegisterLintRule {
 // A finding of `rule` about `policy` at `where`. `detail` (e.g. the offending value) tells it from
 // the rule's other findings on the same policy; with the policy it makes the finding's identity.
 LintFinding lint_finding(const LintRule& rule, const PolicyInput& policy, Span where, std::string message,
+                         std::string_view detail);
+// The same for a resource other than a policy.
+LintFinding lint_finding(const LintRule& rule, const Origin& origin, Span where, std::string message,
                          std::string_view detail);
 
 }  // namespace fleetaudit::lint

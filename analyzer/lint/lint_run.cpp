@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <optional>
 #include <thread>
 #include <fstream>
@@ -25,7 +26,7 @@ void sort_findings(std::vector<LintFinding>& findings) {
   });
 }
 
-LintedFile lint_read(IacFile file) {
+LintedFile lint_read(IacFile file, EpochMillis now) {
   LintedFile linted;
   linted.file = std::move(file);
   IacFile& iac = linted.file;
@@ -35,9 +36,12 @@ LintedFile lint_read(IacFile file) {
     for (const Diagnostic& problem : iac.problems) parsed &= problem.message.rfind("not valid ", 0) != 0;
     if (iac.kind.empty() || !parsed) return linted;
   }
-  run_template_checks(iac, nullptr, linted.findings);
-  for (const PolicyInput& policy : iac.policies)
-    for (const LintRule& rule : LintRuleRegistry::instance().rules()) rule.run(rule, policy, linted.findings);
+  run_template_checks(iac, nullptr, now, linted.findings);
+  for (const LintRule& rule : LintRuleRegistry::instance().rules()) {
+    if (rule.run_on_file != nullptr) rule.run_on_file(rule, iac, linted.findings);
+    if (rule.run == nullptr) continue;
+    for (const PolicyInput& policy : iac.policies) rule.run(rule, policy, linted.findings);
+  }
   for (LintFinding& finding : linted.findings) finding.identity += "\n" + iac.source->path();
   sort_findings(linted.findings);
   apply_suppressions(iac, linted.findings);
@@ -61,11 +65,16 @@ bool LintRun::input_errors() const {
   return false;
 }
 
-LintedFile lint_text(std::string text, const std::string& display_path) {
-  return lint_read(read_iac_text(std::move(text), display_path));
+EpochMillis current_clock() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
-LintRun lint_paths(const std::vector<std::string>& paths) {
+LintedFile lint_text(std::string text, const std::string& display_path, EpochMillis now) {
+  return lint_read(read_iac_text(std::move(text), display_path), now);
+}
+
+LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now) {
   LintRun run;
   const std::vector<std::string> inputs = lint_inputs(paths, run.problems);
   // Files are independent: linted on every core, reported in input order.
@@ -87,7 +96,7 @@ LintRun lint_paths(const std::vector<std::string>& paths) {
       buffer << in.rdbuf();
       std::string text = buffer.str();
       slots[i].bytes = text.size();
-      slots[i].linted = lint_text(std::move(text), inputs[i]);
+      slots[i].linted = lint_text(std::move(text), inputs[i], now);
     }
   };
   const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), inputs.size());

@@ -8,6 +8,7 @@
 #include "analyzer/lint/iac_model.h"
 #include "analyzer/lint/lint_finding.h"
 #include "analyzer/util/diagnostics.h"
+#include "analyzer/util/time.h"
 
 namespace fleetaudit::lint {
 
@@ -27,9 +28,13 @@ struct LintRun {
   bool input_errors() const;
 };
 
-// Lints one file held in memory (the extension of `display_path` chooses JSON or YAML).
-LintedFile lint_text(std::string text, const std::string& display_path);
+// The current time: lint's default audit clock.
+EpochMillis current_clock();
 
-LintRun lint_paths(const std::vector<std::string>& paths);
+// Lints one file held in memory (the extension of `display_path` chooses JSON or YAML); `now` is the
+// audit clock of the certificate checks.
+LintedFile lint_text(std::string text, const std::string& display_path, EpochMillis now = current_clock());
+
+LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now);
 
 }  // namespace fleetaudit::lint

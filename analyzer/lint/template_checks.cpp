@@ -2,10 +2,13 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "analyzer/engine/audit.h"
 #include "analyzer/lint/finding_placement.h"
 #include "analyzer/lint/lint_rule.h"
 #include "analyzer/lint/template_snapshot.h"
+#include "analyzer/x509/weak_key_blocklist.h"
 
 namespace fleetaudit::lint {
 
@@ -20,6 +23,112 @@ bool inputs_present(const CheckInfo& check, const Snapshot& snapshot) {
   return true;
 }
 
+// The shipped Debian weak-key sample, read once (audit's default): without it only ROCA is decided
+// for CVE-2008-0166's part of the key-quality checks.
+const x509::WeakKeyBlocklist& weak_keys() {
+  static const x509::WeakKeyBlocklist blocklist = [] {
+    x509::WeakKeyBlocklist loaded;
+    (void)loaded.load(x509::default_blocklist_directory());
+    return loaded;
+  }();
+  return blocklist;
+}
+
+bool reads_attachments(const CheckInfo& check) {
+  for (const std::vector<SnapshotFile>& group : check.required_inputs)
+    for (SnapshotFile input : group)
+      if (input == SnapshotFile::thing_principals) return true;
+  return false;
+}
+
+// A certificate finding: at the attachments for a check about what the certificate is attached to
+// (the first, the others related), else at the certificate's own CertificatePem.
+void place_certificate_finding(const IacFile& file, const CheckInfo& check, const Finding& finding, LintFinding& lint) {
+  lint.other_resources.push_back(finding.resource.value);  // the certificate's logical id or address
+  if (!reads_attachments(check)) {
+    for (const CertificatePemInput& pem : file.certificate_pems)
+      if (pem.certificate == finding.resource.value)
+        for (const CertificateInput& certificate : file.certificates)
+          if (certificate.id == pem.certificate) {
+            lint.origin = certificate.origin;
+            lint.where = pem.where;
+            return;
+          }
+  }
+  for (const ThingAttachmentInput& attachment : file.attachments) {
+    if (attachment.certificate != finding.resource.value) continue;
+    if (lint.origin.resource.empty()) {
+      lint.origin = attachment.origin;
+      lint.where = attachment.where;
+    } else {
+      lint.related.push_back(attachment.where);
+    }
+  }
+}
+
+// A role finding points at where the alias or pool names the role; the role's policy documents
+// are related, and a suppression on the role applies too.
+void add_role_use(const IacFile& file, const TemplateSnapshot& built, size_t use, LintFinding& lint) {
+  if (lint.origin.resource.empty()) {
+    lint.origin = file.role_uses[use].origin;
+    lint.where = file.role_uses[use].where;
+  } else {
+    lint.related.push_back(file.role_uses[use].where);
+  }
+  const RoleInput& role = file.roles[built.role_use_role[use]];
+  if (std::find(lint.other_resources.begin(), lint.other_resources.end(), role.origin.resource) ==
+      lint.other_resources.end())
+    lint.other_resources.push_back(role.origin.resource);
+  for (const Span& document : role.document_spans) lint.related.push_back(document);
+}
+
+// An identity pool finding names the roles of one side ("…: authenticated role ARN allows …").
+void place_pool_finding(const IacFile& file, const TemplateSnapshot& built, const Finding& finding, LintFinding& lint) {
+  for (size_t use = 0; use < file.role_uses.size(); ++use) {
+    const RoleUseInput& input = file.role_uses[use];
+    if (input.kind == RoleUseInput::Kind::role_alias || input.holder != finding.resource.value ||
+        built.role_use_role_arn[use].empty())
+      continue;
+    const std::string named = fmt::format(
+        "{} role {} ", input.kind == RoleUseInput::Kind::authenticated ? "authenticated" : "unauthenticated",
+        built.role_use_role_arn[use]);
+    if (finding.message.find(": " + named) != std::string::npos || finding.message.find("; " + named) != std::string::npos)
+      add_role_use(file, built, use, lint);
+  }
+}
+
+// Where a finding of an AWS check points; false when it names nothing of the file.
+bool place_finding(const IacFile& file, const TemplateSnapshot& built, const CheckInfo& check, const Finding& finding,
+                   LintFinding& lint) {
+  switch (finding.resource.kind) {
+    case ResourceIdentifier::Kind::policy_version: {
+      auto found = built.policy_by_name.find(finding.resource.value);
+      if (found == built.policy_by_name.end()) return false;
+      const PolicyInput& policy = file.policies[found->second];
+      lint.origin = policy.origin;
+      place_policy_finding(policy, finding, built.stack, lint);
+      return true;
+    }
+    case ResourceIdentifier::Kind::device_certificate_id:
+      place_certificate_finding(file, check, finding, lint);
+      return true;
+    case ResourceIdentifier::Kind::role_alias_arn: {
+      auto found = built.role_use_by_alias_arn.find(finding.resource.value);
+      if (found == built.role_use_by_alias_arn.end()) return false;
+      add_role_use(file, built, found->second, lint);
+      return true;
+    }
+    case ResourceIdentifier::Kind::cognito_identity_pool_id:
+      place_pool_finding(file, built, finding, lint);
+      return !lint.origin.resource.empty();
+    default:
+      if (file.logging.empty()) return false;
+      lint.origin = file.logging.front().origin;
+      lint.where = file.logging.front().where;
+      return true;
+  }
+}
+
 }  // namespace
 
 std::vector<const CheckInfo*> template_decidable_checks() {
@@ -31,13 +140,13 @@ std::vector<const CheckInfo*> template_decidable_checks() {
   return checks;
 }
 
-void run_template_checks(IacFile& file, const AuditConfiguration* configuration, std::vector<LintFinding>& out) {
+void run_template_checks(IacFile& file, const AuditConfiguration* configuration, EpochMillis now,
+                         std::vector<LintFinding>& out) {
   TemplateSnapshot built;
   build_template_snapshot(file, built);
-  const x509::WeakKeyBlocklist no_weak_keys;
   for (const CheckInfo* check : template_decidable_checks()) {
     if (!check_enabled(configuration, *check) || !inputs_present(*check, built.snapshot)) continue;
-    CheckContext context{built.snapshot, 0, {}, no_weak_keys};
+    CheckContext context{built.snapshot, now, {}, weak_keys()};
     for (const CheckParameter& parameter : check->parameters) context.parameters.emplace_back(parameter.name, parameter.default_value);
     CheckResult result = check->run(context);
     for (Finding& finding : result.findings) {
@@ -46,28 +155,7 @@ void run_template_checks(IacFile& file, const AuditConfiguration* configuration,
       lint.reason_code = finding.reason_code;
       lint.message = finding.message;
       lint.identity = finding_identity(*check, finding);
-      if (finding.resource.kind == ResourceIdentifier::Kind::policy_version) {
-        auto found = built.policy_by_name.find(finding.resource.value);
-        if (found == built.policy_by_name.end()) continue;
-        const PolicyInput& policy = file.policies[found->second];
-        lint.origin = policy.origin;
-        place_policy_finding(policy, finding, built.stack, lint);
-      } else if (finding.resource.kind == ResourceIdentifier::Kind::device_certificate_id) {
-        lint.other_resources.push_back(finding.resource.value);  // the certificate's logical id or address
-        for (const ThingAttachmentInput& attachment : file.attachments) {
-          if (attachment.certificate != finding.resource.value) continue;
-          if (lint.origin.resource.empty()) {
-            lint.origin = attachment.origin;
-            lint.where = attachment.where;
-          } else {
-            lint.related.push_back(attachment.where);
-          }
-        }
-      } else if (!file.logging.empty()) {
-        lint.origin = file.logging.front().origin;
-        lint.where = file.logging.front().where;
-      }
-      out.push_back(std::move(lint));
+      if (place_finding(file, built, *check, finding, lint)) out.push_back(std::move(lint));
     }
   }
 }

@@ -14,6 +14,8 @@ namespace fleetaudit::lint {
 // registered left out.
 std::vector<const CheckInfo*> template_decidable_checks();
 
-void run_template_checks(IacFile& file, const AuditConfiguration* configuration, std::vector<LintFinding>& out);
+// `now` is the audit clock of the certificate checks.
+void run_template_checks(IacFile& file, const AuditConfiguration* configuration, EpochMillis now,
+                         std::vector<LintFinding>& out);
 
 }  // namespace fleetaudit::lint

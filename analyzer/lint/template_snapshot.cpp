@@ -2,19 +2,27 @@
 
 #include <fmt/format.h>
 
+#include "analyzer/lint/template_roles.h"
 #include "analyzer/load/snapshot_loader.h"
 #include "analyzer/policy/policy_document.h"
+#include "analyzer/x509/certificate_facts.h"
+#include "analyzer/x509/pem.h"
 
 namespace fleetaudit::lint {
 
 namespace {
 
+// The stack's partition, region and account, from the IoT ARNs of every policy the file declares.
+void find_stack(const IacFile& file, TemplateSnapshot& built) {
+  std::vector<const Node*> documents;
+  for (const PolicyInput& policy : file.policies) documents.push_back(&policy.document);
+  for (const RoleInput& role : file.roles)
+    for (const Node& document : role.documents) documents.push_back(&document);
+  built.stack = stack_context_of(documents);
+}
 
 void add_policies(IacFile& file, TemplateSnapshot& built) {
   Snapshot& snapshot = built.snapshot;
-  std::vector<const Node*> documents;
-  for (const PolicyInput& policy : file.policies) documents.push_back(&policy.document);
-  built.stack = stack_context_of(documents);
   const StringId version = snapshot.strings.intern("1");  // CloudFormation creates version 1, the default
   for (size_t i = 0; i < file.policies.size(); ++i) {
     const PolicyInput& policy = file.policies[i];
@@ -47,28 +55,50 @@ void add_policies(IacFile& file, TemplateSnapshot& built) {
   snapshot.present[static_cast<size_t>(SnapshotFile::policies)] = !file.policies.empty();
 }
 
-// Certificates: those the template creates, and any other that an attachment names (its status
-// is not in the template; attaching it to things says it is meant for use).
-void add_attachments(const IacFile& file, TemplateSnapshot& built) {
+// The facts of an inline CertificatePem; not parsed (and a problem of the file) when it cannot be read.
+x509::CertificateFacts facts_of(IacFile& file, const std::string& id) {
+  x509::CertificateFacts facts;
+  for (const CertificatePemInput& pem : file.certificate_pems) {
+    if (pem.certificate != id) continue;
+    std::string der;
+    std::string error = x509::decode_pem(pem.pem, "CERTIFICATE", der);
+    if (error.empty()) error = x509::extract_facts(der, {}, facts);
+    if (!error.empty()) {
+      facts.parsed = false;
+      file.problem(DiagnosticSeverity::error, pem.where,
+                   fmt::format("Resources.{}.Properties.CertificatePem: {}; the certificate checks do not read it", id,
+                               error));
+    }
+    break;
+  }
+  return facts;
+}
+
+// Certificates: those the template creates (with the facts of an inline PEM), and any other that
+// an attachment names (its status is not in the template; attaching it to things says it is meant
+// for use). Creation dates are the deployment's: left missing.
+void add_certificates(IacFile& file, TemplateSnapshot& built) {
   Snapshot& snapshot = built.snapshot;
-  if (file.attachments.empty()) return;
-  std::unordered_map<std::string, size_t> status;
-  for (const CertificateInput& certificate : file.certificates) status.emplace(certificate.id, status.size());
-  auto add_certificate = [&](const std::string& id, std::string_view declared) {
+  if (file.attachments.empty() && file.certificates.empty()) return;
+  CertificateTable& table = snapshot.certificates;
+  auto add_certificate = [&](const std::string& id, std::string_view declared, x509::CertificateFacts facts) {
     const StringId interned = snapshot.strings.intern(id);
-    for (StringId existing : snapshot.certificates.certificate_id)
+    for (StringId existing : table.certificate_id)
       if (existing == interned) return;
-    snapshot.certificates.certificate_id.push_back(interned);
-    snapshot.certificates.ca_certificate_id.push_back(kNoString);
-    snapshot.certificates.status.push_back(certificate_status_from(declared).value_or(CertificateStatus::active));
-    snapshot.certificates.creation_date.push_back(kMissingTime);
-    snapshot.certificates.not_before.push_back(kMissingTime);
-    snapshot.certificates.not_after.push_back(kMissingTime);
-    snapshot.certificates.source.push_back(0);
+    table.certificate_id.push_back(interned);
+    table.ca_certificate_id.push_back(kNoString);
+    table.status.push_back(certificate_status_from(declared).value_or(CertificateStatus::active));
+    table.creation_date.push_back(kMissingTime);
+    table.not_before.push_back(facts.parsed ? facts.not_before : kMissingTime);
+    table.not_after.push_back(facts.parsed ? facts.not_after : kMissingTime);
+    table.facts.push_back(facts);
+    table.source.push_back(0);
   };
-  for (const CertificateInput& certificate : file.certificates) add_certificate(certificate.id, certificate.status);
+  for (const CertificateInput& certificate : file.certificates)
+    add_certificate(certificate.id, certificate.status, facts_of(file, certificate.id));
+  snapshot.present[static_cast<size_t>(SnapshotFile::certificates)] = true;
   for (const ThingAttachmentInput& attachment : file.attachments) {
-    add_certificate(attachment.certificate, "ACTIVE");
+    add_certificate(attachment.certificate, "ACTIVE", {});
     snapshot.thing_principals.thing_name.push_back(snapshot.strings.intern(attachment.thing));
     snapshot.thing_principals.principal.push_back(intern_split_arn(
         snapshot.strings, fmt::format("arn:{}:iot:{}:{}:cert/{}", built.stack.partition, built.stack.region,
@@ -76,8 +106,7 @@ void add_attachments(const IacFile& file, TemplateSnapshot& built) {
     snapshot.thing_principals.association.push_back(ThingPrincipalTable::Association::unspecified);
     snapshot.thing_principals.source.push_back(0);
   }
-  snapshot.present[static_cast<size_t>(SnapshotFile::certificates)] = true;
-  snapshot.present[static_cast<size_t>(SnapshotFile::thing_principals)] = true;
+  if (!file.attachments.empty()) snapshot.present[static_cast<size_t>(SnapshotFile::thing_principals)] = true;
 }
 
 // AWS::IoT::PolicyPrincipalAttachment and aws_iot_policy_attachment: whom each policy reaches.
@@ -111,8 +140,10 @@ void add_logging(const IacFile& file, Snapshot& snapshot) {
 }  // namespace
 
 void build_template_snapshot(IacFile& file, TemplateSnapshot& built) {
+  find_stack(file, built);
   add_policies(file, built);
-  add_attachments(file, built);
+  add_certificates(file, built);
+  add_roles(file, built);
   add_policy_targets(file, built);
   add_logging(file, built.snapshot);
   Diagnostics ignored;  // every certificate an attachment names was added above

@@ -148,9 +148,11 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return iequals(text.substr(0, prefix.size()), prefix);
 }
 
-// Values bound to the connecting device: its thing, its certificate, its Cognito identity.
+// Values bound to the connecting device: its thing, its certificate, its Cognito identity, and
+// (in a role alias's role) the thing and certificate the credentials provider was called with.
 bool bound_to_the_device(std::string_view variable) {
   return starts_with_ignoring_case(variable, "iot:Connection.Thing.") ||
+         starts_with_ignoring_case(variable, "credentials-iot:") ||
          starts_with_ignoring_case(variable, "iot:Certificate.") || iequals(variable, "iot:CertificateId") ||
          starts_with_ignoring_case(variable, "cognito-identity.amazonaws.com:");
 }

@@ -21,8 +21,11 @@ void expect_golden(const std::string& name, const std::string& actual) {
   EXPECT_EQ(testing::read_file(path), actual) << "golden file " << name << " differs";
 }
 
+// The fixtures' certificate checks run on this clock (their expiry dates are written against it).
+const std::string kClock = " --now 2026-12-01T00:00:00Z";
+
 struct Result {
-  std::string rule, file, resource, text;  // text: what the region covers in the file
+  std::string rule, reason, file, resource, text;  // text: what the region covers in the file
   bool suppressed = false;
   std::string justification;
 };
@@ -49,6 +52,7 @@ std::vector<Result> lint_json(const std::string& arguments, int expected_status)
   for (simdjson::dom::element item : root["results"].get_array()) {
     Result result;
     result.rule = std::string(std::string_view(item["ruleId"]));
+    result.reason = std::string(std::string_view(item["reasonCode"]));
     result.file = std::string(std::string_view(item["file"]));
     result.resource = std::string(std::string_view(item["resource"]));
     result.text = region_text(result.file, uint64_t(item["startLine"]), uint64_t(item["startColumn"]),
@@ -58,6 +62,31 @@ std::vector<Result> lint_json(const std::string& arguments, int expected_status)
     results.push_back(result);
   }
   return results;
+}
+
+struct Problem {
+  std::string severity, file, message;
+  uint64_t line = 0, column = 0;
+};
+
+std::vector<Problem> lint_problems(const std::string& arguments) {
+  CommandResult run = testing::run_fleetaudit("lint --format json " + arguments);
+  std::vector<Problem> problems;
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(run.output);
+  for (simdjson::dom::element item : root["problems"].get_array())
+    problems.push_back({std::string(std::string_view(item["severity"])), std::string(std::string_view(item["file"])),
+                        std::string(std::string_view(item["message"])), uint64_t(item["line"]),
+                        uint64_t(item["column"])});
+  return problems;
+}
+
+// "RULE REASON RESOURCE: TEXT" for each result, for comparing a file's results whole.
+std::vector<std::string> summaries(const std::vector<Result>& results) {
+  std::vector<std::string> out;
+  for (const Result& result : results)
+    out.push_back(result.rule + " " + result.reason + " " + result.resource + ": " + result.text);
+  return out;
 }
 
 const Result* find(const std::vector<Result>& results, const std::string& rule, const std::string& file_suffix) {
@@ -76,7 +105,7 @@ size_t count_in(const std::vector<Result>& results, const std::string& file_suff
 
 TEST(LintCli, FixtureRepositoryFindingsPointAtTheOffendingText) {
   // The broken template is an input error (2); every other file is still linted.
-  const std::vector<Result> results = lint_json("fixtures/lint", 2);
+  const std::vector<Result> results = lint_json("fixtures/lint" + kClock, 2);
   const Result* connect = find(results, "IOT_POLICY_OVERLY_PERMISSIVE_CHECK", "cloudformation/fleet-stack.yaml");
   ASSERT_NE(connect, nullptr);
   EXPECT_EQ(connect->text, "*");  // the * of client/* inside !Sub "…"
@@ -136,6 +165,111 @@ TEST(LintCli, FixtureRepositoryFindingsPointAtTheOffendingText) {
   for (const char* silent : {"device-policy-sub.yaml", "scoped-policy.json", "iam-role-policy.json", "package.json",
                              "node_modules", "asset.", "ignored/", ".github"})
     EXPECT_EQ(count_in(results, silent), 0u) << silent;
+}
+
+TEST(LintCli, RoleAliasRolesAreJudgedWithEveryPolicyTheTemplateGivesThem) {
+  const std::vector<Result> results = lint_json("fixtures/lint/cloudformation/role-aliases.yaml", 1);
+  // BroadAlias (iot:* inline), AuditingAlias (a Policy by Roles, a ManagedPolicy by ManagedPolicyArns);
+  // ScopedAlias (${credentials-iot:ThingName}, one table, one bucket) is silent.
+  const std::vector<std::string> expected{
+      "IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK ALLOWS_ACCESS_TO_IOT_NON_THING_ADMIN_ACTIONS BroadAlias: !GetAtt BroadRole.Arn",
+      "IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK ALLOWS_BROAD_ACCESS_TO_IOT_THING_ADMIN_READ_ACTIONS BroadAlias: !GetAtt BroadRole.Arn",
+      "IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK ALLOWS_ACCESS_TO_IOT_THING_ADMIN_WRITE_ACTIONS BroadAlias: !GetAtt BroadRole.Arn",
+      "IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK ALLOWS_BROAD_ACCESS_TO_USED_SERVICES BroadAlias: !GetAtt BroadRole.Arn",
+      "IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS BroadAlias: !GetAtt BroadRole.Arn",
+      "IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK ALLOWS_ACCESS_TO_SECURITY_AUDITING_SERVICES AuditingAlias: "
+      "arn:aws:iam::123456789012:role/fleet-auditing-role",
+      "IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK ALLOWS_BROAD_ACCESS_TO_USED_SERVICES AuditingAlias: "
+      "arn:aws:iam::123456789012:role/fleet-auditing-role",
+  };
+  EXPECT_EQ(summaries(results), expected);
+  EXPECT_TRUE(lint_problems("fixtures/lint/cloudformation/role-aliases.yaml").empty());
+}
+
+TEST(LintCli, MetadataOnARoleSuppressesTheFindingsOfTheAliasThatHandsItOut) {
+  TempDir dir;
+  dir.write("t.yaml",
+            "Resources:\n"
+            "  Role:\n"
+            "    Type: AWS::IAM::Role\n"
+            "    Metadata: {fleetaudit: {ignore_checks: [IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK], reason: lab bench}}\n"
+            "    Properties:\n"
+            "      Policies: [{PolicyName: p, PolicyDocument: {Statement: {Effect: Allow, Action: 'iam:*', Resource: '*'}}}]\n"
+            "  Alias: {Type: AWS::IoT::RoleAlias, Properties: {RoleAlias: bench, RoleArn: !GetAtt Role.Arn}}\n");
+  CommandResult run = testing::run_command("'" + testing::fleetaudit_binary() + "' lint --format json '" +
+                                           dir.file("t.yaml") + "'");
+  EXPECT_EQ(run.exit_status, 0) << run.output;
+  EXPECT_NE(run.output.find("\"justification\": \"lab bench\""), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("matches no finding"), std::string::npos) << run.output;
+}
+
+TEST(LintCli, ARoleTheTemplateDoesNotGiveIsSaidNotChecked) {
+  const std::string file = "fixtures/lint/cloudformation/role-alias-roles-elsewhere.yaml";
+  EXPECT_TRUE(lint_json(file, 0).empty());
+  const std::vector<Problem> problems = lint_problems(file);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].severity, "warning");
+  EXPECT_EQ(problems[0].line, 11u);  // at the RoleArn value
+  EXPECT_EQ(problems[0].message,
+            "role alias other-stack-alias: its role arn:aws:iam::123456789012:role/shared-device-role is not a role of "
+            "this template (another stack's?); its role checks are not run for it");
+  EXPECT_EQ(problems[1].line, 26u);
+  EXPECT_EQ(problems[1].message,
+            "role alias admin-alias: its role AdminRole has policies the template does not give "
+            "(arn:aws:iam::aws:policy/AdministratorAccess); its role checks are not run for it");
+}
+
+TEST(LintCli, IdentityPoolRolesAreJudgedBySide) {
+  const std::string file = "fixtures/lint/cloudformation/identity-pool-roles.json";
+  const std::vector<Result> results = lint_json(file, 1);
+  const std::vector<std::string> expected{
+      "UNAUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK ALLOWS_ACCESS_TO_IOT_ADMIN_ACTIONS AppPoolRoles: "
+      "{\"Fn::GetAtt\": [\"GuestRole\", \"Arn\"]}",
+      "UNAUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS AppPoolRoles: "
+      "{\"Fn::GetAtt\": [\"GuestRole\", \"Arn\"]}",
+      "AUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK ALLOWS_ACCESS_TO_IOT_THING_ADMIN_WRITE_ACTIONS AppPoolRoles: "
+      "{\"Fn::Join\": [\"\", [\"arn:\", {\"Ref\": \"AWS::Partition\"}, \":iam::\", {\"Ref\": \"AWS::AccountId\"}, "
+      "\":role/app-member-role\"]]}",
+  };
+  EXPECT_EQ(summaries(results), expected);
+  const std::vector<Problem> problems = lint_problems(file);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].message,
+            "identity pool (unauthenticated role) ScopedPool: its role arn:aws:iam::123456789012:role/shared-guest-role is "
+            "not a role of this template (another stack's?); its role checks are not run for it");
+}
+
+TEST(LintCli, DisabledAuditChecksPointAtTheirEnabledValue) {
+  const std::vector<Result> results = lint_json("fixtures/lint/cloudformation/audit-configuration.yaml", 1);
+  const std::vector<std::string> expected{
+      "FLEETAUDIT_AUDIT_CHECK_DISABLED AUDIT_CHECK_DISABLED AuditSettings: false",
+      "FLEETAUDIT_AUDIT_CHECK_DISABLED AUDIT_CHECK_DISABLED AuditSettings: \"False\"",
+  };
+  EXPECT_EQ(summaries(results), expected);
+}
+
+TEST(LintCli, InlineCertificatePemsAreCheckedOnTheLintClock) {
+  const std::string file = "fixtures/lint/cloudformation/inline-certificates.yaml";
+  const std::vector<Result> results = lint_json(file + kClock, 1);
+  std::vector<std::string> found;
+  for (const Result& result : results) {
+    found.push_back(result.rule + " " + result.reason + " " + result.resource);
+    EXPECT_EQ(result.text.rfind("|\n        -----BEGIN CERTIFICATE-----", 0), 0u) << result.text;
+  }
+  const std::vector<std::string> expected{
+      "DEVICE_CERTIFICATE_EXPIRING_CHECK CERTIFICATE_PAST_EXPIRATION RocaCertificate",
+      "DEVICE_CERTIFICATE_KEY_QUALITY_CHECK CERTIFICATE_KEY_VULNERABILITY_CVE-2017-15361 RocaCertificate",
+      "DEVICE_CERTIFICATE_EXPIRING_CHECK CERTIFICATE_APPROACHING_EXPIRATION ExpiringCertificate",
+      "FLEETAUDIT_WEAK_CERTIFICATE_ALGORITHM_CHECK FLEETAUDIT_CERTIFICATE_ALGORITHM_TOO_WEAK LegacyCertificate",
+  };
+  EXPECT_EQ(found, expected);
+  // Ten years on, the fresh certificate is past its expiry too; the clock is lint's --now.
+  const std::vector<Result> later = lint_json(file + " --now 2036-12-01T00:00:00Z", 1);
+  EXPECT_NE(find(later, "DEVICE_CERTIFICATE_EXPIRING_CHECK", "inline-certificates.yaml"), nullptr);
+  size_t expiring = 0;
+  for (const Result& result : later) expiring += result.rule == "DEVICE_CERTIFICATE_EXPIRING_CHECK";
+  EXPECT_EQ(expiring, 4u);  // Roca, Expiring, Legacy and Fresh; the retired one is not in use
+  EXPECT_EQ(testing::run_fleetaudit("lint " + file + " --now yesterday").exit_status, 2);
 }
 
 TEST(LintCli, SourceSuppressionsAreKeptWithTheirReason) {
@@ -203,8 +337,8 @@ TEST(LintCli, ExitStatusFollowsFailOn) {
 
 TEST(LintCli, SarifIsValidDeterministicAndGolden) {
   TempDir dir;
-  EXPECT_EQ(testing::run_fleetaudit("lint fixtures/lint --format sarif --output " + dir.file("a.sarif")).exit_status, 2);
-  EXPECT_EQ(testing::run_fleetaudit("lint fixtures/lint --format sarif --output " + dir.file("b.sarif")).exit_status, 2);
+  EXPECT_EQ(testing::run_fleetaudit("lint fixtures/lint --format sarif --output " + dir.file("a.sarif") + kClock).exit_status, 2);
+  EXPECT_EQ(testing::run_fleetaudit("lint fixtures/lint --format sarif --output " + dir.file("b.sarif") + kClock).exit_status, 2);
   const std::string sarif = testing::read_file(dir.file("a.sarif"));
   EXPECT_EQ(sarif, testing::read_file(dir.file("b.sarif")));
   CommandResult validation = testing::validate_sarif(dir.file("a.sarif"));
@@ -212,7 +346,7 @@ TEST(LintCli, SarifIsValidDeterministicAndGolden) {
   EXPECT_NE(sarif.find("\"uri\": \"fixtures/lint/cloudformation/fleet-stack.yaml\""), std::string::npos);
   EXPECT_NE(sarif.find("\"kind\": \"inSource\""), std::string::npos);
   expect_golden("lint-fixtures.sarif", sarif);
-  expect_golden("lint-fixtures.txt", testing::run_fleetaudit("lint fixtures/lint").output);
+  expect_golden("lint-fixtures.txt", testing::run_fleetaudit("lint fixtures/lint" + kClock).output);
 }
 
 TEST(LintCli, TextEscapesFileContent) {

@@ -79,6 +79,8 @@ TEST(IamRolePermissions, ThingReadsBroadOnlyWhenTheyReachAnyThing) {
   EXPECT_EQ(broad_reads("arn:aws:iot:*:*:thing/*"), 1u);
   EXPECT_EQ(broad_reads("arn:aws:iot:us-east-1:123456789012:thing/MyThing*"), 0u);
   EXPECT_EQ(broad_reads("arn:aws:iot:us-east-1:123456789012:thing/${cognito-identity.amazonaws.com:sub}"), 0u);
+  // A role alias's role: the thing the credentials provider was called for.
+  EXPECT_EQ(broad_reads("arn:aws:iot:us-east-1:123456789012:thing/${credentials-iot:ThingName}"), 0u);
   EXPECT_EQ(broad_reads("arn:aws:iot:us-east-1:999999999999:thing/*"), 0u);  // another account
   EXPECT_EQ(broad_reads("arn:aws:iot:eu-west-1:123456789012:thing/*"), 1u);  // another region: IAM is global
   EXPECT_EQ(broad_reads("arn:aws:iot:us-east-1:123456789012:thing/MyThing1"), 0u);

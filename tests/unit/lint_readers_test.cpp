@@ -126,6 +126,48 @@ TEST(LintReaders, SuppressionCommentCoversItsLineOrTheBlockBelow) {
   EXPECT_TRUE(linted.file.problems.empty());
 }
 
+TEST(LintReaders, ARoleIsReadWithEveryPolicyTheTemplateAttachesOnlyWhenHandedOut) {
+  const IacFile file = read_iac_text(
+      "Resources:\n"
+      "  Role:\n"
+      "    Type: AWS::IAM::Role\n"
+      "    Properties:\n"
+      "      RoleName: device\n"
+      "      ManagedPolicyArns: [!Ref Managed, !GetAtt Other.PolicyArn, arn:aws:iam::aws:policy/ReadOnlyAccess]\n"
+      "      Policies: [{PolicyName: a, PolicyDocument: {Statement: {Effect: Allow, Action: s3:GetObject, Resource: '*'}}}]\n"
+      "  Managed: {Type: AWS::IAM::ManagedPolicy, Properties: {PolicyDocument: '{\"Statement\": []}'}}\n"
+      "  Other: {Type: AWS::IAM::ManagedPolicy, Properties: {PolicyDocument: {Statement: []}}}\n"
+      "  Inline: {Type: AWS::IAM::Policy, Properties: {Roles: [!Ref Role], PolicyDocument: {Statement: []}}}\n"
+      "  RolePolicy: {Type: AWS::IAM::RolePolicy, Properties: {RoleName: device, PolicyDocument: {Statement: []}}}\n"
+      "  Unrelated: {Type: AWS::IAM::Role, Properties: {Policies: [{PolicyDocument: !If [c, a, b]}]}}\n"
+      "  Alias: {Type: AWS::IoT::RoleAlias, Properties: {RoleAlias: cam, RoleArn: !GetAtt Role.Arn}}\n",
+      "t.yaml");
+  ASSERT_TRUE(file.problems.empty()) << file.problems[0].render();  // the unrelated role is not read
+  ASSERT_EQ(file.roles.size(), 1u);
+  EXPECT_EQ(file.roles[0].name, "device");
+  // Inline, then in template order the two ManagedPolicies, the Policy and the RolePolicy.
+  EXPECT_EQ(file.roles[0].documents.size(), 5u);
+  EXPECT_EQ(file.roles[0].unknown_managed_policies, std::vector<std::string>{"arn:aws:iam::aws:policy/ReadOnlyAccess"});
+  ASSERT_EQ(file.role_uses.size(), 1u);
+  EXPECT_EQ(file.role_uses[0].holder, "cam");
+  EXPECT_EQ(file.role_uses[0].role_arn, "arn:<AWS-Partition>:iam::<AWS-AccountId>:role/device");
+  EXPECT_EQ(covered(file, file.role_uses[0].where), "!GetAtt Role.Arn");
+}
+
+TEST(LintReaders, AnUnreadableCertificatePemIsAPositionedError) {
+  const LintedFile linted = lint_text(
+      "Resources:\n"
+      "  Cert:\n"
+      "    Type: AWS::IoT::Certificate\n"
+      "    Properties: {Status: ACTIVE, CertificatePem: \"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\"}\n",
+      "t.yaml", 0);
+  ASSERT_EQ(linted.file.problems.size(), 1u);
+  EXPECT_EQ(linted.file.problems[0].line, 4u);
+  EXPECT_NE(linted.file.problems[0].message.find("Resources.Cert.Properties.CertificatePem: "), std::string::npos)
+      << linted.file.problems[0].message;
+  EXPECT_TRUE(linted.findings.empty());
+}
+
 TEST(LintReaders, NotIacIsNotRead) {
   EXPECT_TRUE(read_iac_text("{\"name\": \"x\", \"scripts\": {\"build\": \"tsc\"}}", "package.json").kind.empty());
   EXPECT_TRUE(read_iac_text("on: [push]\njobs: {a: {runs-on: x}}\n", "ci.yml").kind.empty());
