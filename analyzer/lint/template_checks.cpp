@@ -23,15 +23,53 @@ bool inputs_present(const CheckInfo& check, const Snapshot& snapshot) {
   return true;
 }
 
-// The shipped Debian weak-key sample, read once (audit's default): without it only ROCA is decided
-// for CVE-2008-0166's part of the key-quality checks.
-const x509::WeakKeyBlocklist& weak_keys() {
-  static const x509::WeakKeyBlocklist blocklist = [] {
-    x509::WeakKeyBlocklist loaded;
-    (void)loaded.load(x509::default_blocklist_directory());
+// The shipped Debian weak-key sample, read once (audit's default), with what went wrong reading
+// it: without it only ROCA is decided, which lint must say rather than pass keys it did not judge.
+struct WeakKeys {
+  x509::WeakKeyBlocklist blocklist;
+  std::string problem;  // empty when the sample was read
+};
+
+const WeakKeys& weak_keys() {
+  static const WeakKeys keys = [] {
+    WeakKeys loaded;
+    std::vector<std::string> problems = loaded.blocklist.load(x509::default_blocklist_directory());
+    if (!problems.empty()) loaded.problem = problems.front();
+    else if (loaded.blocklist.entries() == 0)
+      loaded.problem = fmt::format("no weak-key blocklist in {}", x509::default_blocklist_directory());
     return loaded;
   }();
-  return blocklist;
+  return keys;
+}
+
+// Where a check's own words about what it did not decide go: the document of the policy they
+// name, else the file's first policy or certificate, else its start.
+Span place_of(const IacFile& file, std::string_view words) {
+  for (const PolicyInput& policy : file.policies)
+    if (!policy.name.empty() && words.find(policy.name) != std::string_view::npos) return policy.anchor;
+  if (!file.policies.empty()) return file.policies.front().anchor;
+  if (!file.certificate_pems.empty()) return file.certificate_pems.front().where;
+  return {};
+}
+
+// A check that could not decide part of the file is never silent: an error, as audit's
+// "incomplete" is exit status 2. Its "not run" reasons and notes are left out: they speak of
+// snapshot files (iam-service-last-accessed.json, thing-principals.json) a template does not
+// have, and what lint cannot read is said by the readers and the README.
+void report_what_was_not_decided(IacFile& file, const CheckInfo& check, const CheckResult& result) {
+  for (const auto& [input, message] : result.input_problems)
+    file.problem(DiagnosticSeverity::error, place_of(file, message), fmt::format("{}: {}", check.name, message));
+  for (const std::string& what : result.undecided)
+    file.problem(DiagnosticSeverity::error, place_of(file, what),
+                 fmt::format("{} could not decide {}", check.name, what));
+}
+
+// A key-quality check on a file with inline PEMs, when the weak-key sample could not be read.
+void report_missing_weak_keys(IacFile& file, const CheckInfo& check) {
+  if (weak_keys().problem.empty() || file.certificate_pems.empty()) return;
+  if (check.name.find("KEY_QUALITY") == std::string_view::npos) return;
+  file.problem(DiagnosticSeverity::warning, file.certificate_pems.front().where,
+               fmt::format("{}: only ROCA keys were looked for: {}", check.name, weak_keys().problem));
 }
 
 bool reads_attachments(const CheckInfo& check) {
@@ -146,9 +184,11 @@ void run_template_checks(IacFile& file, const AuditConfiguration* configuration,
   build_template_snapshot(file, built);
   for (const CheckInfo* check : template_decidable_checks()) {
     if (!check_enabled(configuration, *check) || !inputs_present(*check, built.snapshot)) continue;
-    CheckContext context{built.snapshot, now, {}, weak_keys()};
+    CheckContext context{built.snapshot, now, {}, weak_keys().blocklist};
     for (const CheckParameter& parameter : check->parameters) context.parameters.emplace_back(parameter.name, parameter.default_value);
     CheckResult result = check->run(context);
+    report_what_was_not_decided(file, *check, result);
+    report_missing_weak_keys(file, *check);
     for (Finding& finding : result.findings) {
       LintFinding lint;
       lint.check = check;

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <vector>
 
 #include "tests/test_support.h"
@@ -321,6 +322,32 @@ TEST(LintCli, BrokenYamlIsAPositionedErrorAndTheRestIsLinted) {
   EXPECT_NE(run.output.find("error: fixtures/lint/broken/broken-template.yaml:8:1: not valid YAML:"), std::string::npos)
       << run.output;
   EXPECT_NE(run.output.find("FLEETAUDIT_VARIABLE_WITHOUT_VERSION"), std::string::npos) << run.output;
+}
+
+// A policy past the exact evaluator's bounds is not passed as clean: lint says it could not decide
+// it, at its document, and exits 2, while the other policy in the same directory is still judged.
+TEST(LintCli, APolicyTooComplexToDecideIsAnErrorNotASilence) {
+  TempDir dir;
+  std::string resources;
+  for (int i = 0; i < 10'000; ++i) resources += (i ? ",\"*/" : "\"*/") + std::to_string(i) + "\"";
+  dir.write("hard.json", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Publish","Resource":[)" +
+                             resources + R"(]},{"Effect":"Deny","Action":"iot:Publish","Resource":[)" + resources +
+                             "]}]}");
+  dir.write("broad.json", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*"}]})");
+  CommandResult run = testing::run_fleetaudit("lint --format json " + dir.path());
+  EXPECT_EQ(run.exit_status, 2) << run.output;
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(run.output);
+  std::vector<std::string> judged;
+  for (simdjson::dom::element item : root["results"].get_array())
+    judged.push_back(std::string(std::string_view(item["ruleId"])) + " " +
+                     std::filesystem::path(std::string(std::string_view(item["file"]))).filename().string());
+  EXPECT_EQ(judged, std::vector<std::string>{"IOT_POLICY_OVERLY_PERMISSIVE_CHECK broad.json"});
+  bool said = false;
+  for (const Problem& problem : lint_problems(dir.path()))
+    said |= problem.severity == "error" && problem.file.find("hard.json") != std::string::npos && problem.line == 1 &&
+            problem.message.find("IOT_POLICY_OVERLY_PERMISSIVE_CHECK could not decide policy hard") != std::string::npos;
+  EXPECT_TRUE(said);
 }
 
 TEST(LintCli, ExitStatusFollowsFailOn) {
