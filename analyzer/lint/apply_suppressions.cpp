@@ -27,6 +27,7 @@ bool covers(const Suppression& suppression, const LintFinding& finding, const So
            std::find(finding.other_resources.begin(), finding.other_resources.end(), suppression.resource) !=
                finding.other_resources.end();
   if (suppression.first_line == 0) return true;  // the template's own Metadata: the whole file
+  if (finding.source != nullptr) return false;     // its lines are another file's
   uint32_t line = 0, column = 0;
   source.position(finding.where.begin, line, column);
   return line >= suppression.first_line && line <= suppression.last_line;

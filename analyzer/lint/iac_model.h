@@ -28,6 +28,9 @@ struct PolicyInput {
   std::string name;  // PolicyName, else the logical id (or the file name of a plain document)
   Node document;     // with intrinsics resolved
   Span anchor;       // the PolicyDocument value: where a finding points when nothing narrower fits
+  // The file the document's spans are in when it is not the linted file itself (a policy JSON a
+  // Terraform `file()` reads); `anchor` is always in the linted file.
+  const SourceFile* document_source = nullptr;
   // `${iot:…}` written in its Fn::Sub without the `!` escape (CloudFormation rejects the template).
   std::vector<Span> unescaped_sub_variables;
 };
@@ -82,9 +85,11 @@ struct IacFile {
   std::vector<CertificateInput> certificates;
   std::vector<LoggingInput> logging;
   std::vector<Suppression> suppressions;
-  std::vector<Diagnostic> problems;  // errors and warnings, positioned in this file
+  std::vector<Diagnostic> problems;  // errors and warnings, positioned in this file or in other_sources
+  std::vector<std::unique_ptr<SourceFile>> other_sources;  // files read for it (policy JSON of `file()`)
 
   void problem(DiagnosticSeverity severity, Span where, std::string message);
+  void problem(DiagnosticSeverity severity, const SourceFile& in, Span where, std::string message);
 };
 
 }  // namespace fleetaudit::lint

@@ -28,6 +28,7 @@ LintFinding lint_finding(const LintRule& rule, const PolicyInput& policy, Span w
   finding.reason_code = rule.info.reason_codes.empty() ? std::string() : std::string(rule.info.reason_codes.front());
   finding.message = std::move(message);
   finding.origin = policy.origin;
+  finding.source = policy.document_source;  // a rule points into the document
   finding.where = where;
   finding.identity = std::string(rule.info.name) + "\n" + policy.origin.resource + "\n" + policy.name + "\n" +
                      std::string(detail);

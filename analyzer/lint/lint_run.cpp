@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <set>
 #include <optional>
 #include <thread>
 #include <fstream>
@@ -42,6 +44,21 @@ LintedFile lint_read(IacFile file) {
   sort_findings(linted.findings);
   apply_suppressions(iac, linted.findings);
   return linted;
+}
+
+// A policy file a .tf reads with file() is linted as that resource's policy (its name, its
+// attachments): not a second time on its own.
+void drop_policy_files_read_by_terraform(std::vector<LintedFile>& files) {
+  std::set<std::filesystem::path> read;
+  std::error_code ignored;
+  for (const LintedFile& linted : files)
+    for (const auto& other : linted.file.other_sources) read.insert(std::filesystem::weakly_canonical(other->path(), ignored));
+  if (read.empty()) return;
+  std::erase_if(files, [&](const LintedFile& linted) {
+    const std::string& kind = linted.file.kind;
+    return (kind == "IoT policy document" || kind == "JSON") &&
+           read.count(std::filesystem::weakly_canonical(linted.file.source->path(), ignored)) > 0;
+  });
 }
 
 }  // namespace
@@ -105,6 +122,7 @@ LintRun lint_paths(const std::vector<std::string>& paths) {
     run.bytes_read += slot.bytes;
     if (!slot.linted->file.kind.empty() || !slot.linted->file.problems.empty()) run.files.push_back(std::move(*slot.linted));
   }
+  drop_policy_files_read_by_terraform(run.files);
   return run;
 }
 
