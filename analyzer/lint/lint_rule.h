@@ -15,7 +15,8 @@ namespace fleetaudit::lint {
 
 struct LintRule {
   CheckInfo info;  // metadata as a check's; info.run is null (the rule reads the source, not a snapshot)
-  void (*run)(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out);
+  // `file` is the file the policy is declared in: its other policies say what the stack looks like.
+  void (*run)(const LintRule& rule, const PolicyInput& policy, const IacFile& file, std::vector<LintFinding>& out);
 };
 
 // All lint rules, sorted by name. Filled by RegisterLintRule objects in rules/lint/.

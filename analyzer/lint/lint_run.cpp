@@ -39,7 +39,7 @@ LintedFile lint_read(IacFile file) {
   }
   run_template_checks(iac, nullptr, linted.findings);
   for (const PolicyInput& policy : iac.policies)
-    for (const LintRule& rule : LintRuleRegistry::instance().rules()) rule.run(rule, policy, linted.findings);
+    for (const LintRule& rule : LintRuleRegistry::instance().rules()) rule.run(rule, policy, iac, linted.findings);
   for (LintFinding& finding : linted.findings) finding.identity += "\n" + iac.source->path();
   sort_findings(linted.findings);
   apply_suppressions(iac, linted.findings);

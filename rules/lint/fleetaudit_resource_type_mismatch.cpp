@@ -11,7 +11,7 @@
 namespace fleetaudit::lint {
 namespace {
 
-void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out) {
+void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*/, std::vector<LintFinding>& out) {
   for (const StatementView& statement : statements_of(policy.document)) {
     if (statement.not_action || statement.not_resource) continue;
     // Only statements whose every action is a data-plane action named exactly: a wildcard or

@@ -21,7 +21,7 @@ bool iot_prefixed(std::string_view action) {
   return name.rfind("iot:", 0) == 0 || name.rfind("iotjobsdata:", 0) == 0;
 }
 
-void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out) {
+void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*/, std::vector<LintFinding>& out) {
   for (const StatementView& statement : statements_of(policy.document))
     for (const Node* action : strings_of(statement.actions)) {
       if (!iot_prefixed(action->text) || matches_iot_action(action->text)) continue;
