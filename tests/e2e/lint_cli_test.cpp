@@ -211,6 +211,26 @@ TEST(LintCli, TerraformPolicyFilesThatAreNotRegularFilesAreRefused) {
     EXPECT_NE(run.output.find(expected), std::string::npos) << expected << "\n" << run.output;
 }
 
+TEST(LintCli, ACommentOnTheFileCallSuppressesTheFindingsInThePolicyFile) {
+  TempDir dir;
+  dir.write("policy.json",
+            "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"iot:Connect\", "
+            "\"Resource\": \"arn:aws:iot:us-east-1:123456789012:client/*\"}]}");
+  dir.write("main.tf",
+            "resource \"aws_iot_policy\" \"a\" {\n"
+            "  name = \"a\"\n"
+            "  # fleetaudit:ignore IOT_POLICY_OVERLY_PERMISSIVE_CHECK the commissioning station connects as any device\n"
+            "  policy = file(\"policy.json\")\n"
+            "}\n");
+  CommandResult run = testing::run_command("'" + testing::fleetaudit_binary() + "' lint --format json '" +
+                                           dir.file("main.tf") + "'");
+  EXPECT_EQ(run.exit_status, 0) << run.output;
+  EXPECT_NE(run.output.find("\"file\": \"" + dir.file("policy.json") + "\""), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("\"justification\": \"the commissioning station connects as any device\""),
+            std::string::npos)
+      << run.output;
+}
+
 TEST(LintCli, AllowThatGrantsNothing) {
   // No action AWS defines; Subscribe on topic/; Publish and RetainPublish taken back by a Deny.
   EXPECT_EQ(placed(lint_json("fixtures/lint/policies/grants-nothing.json", 1), "FLEETAUDIT_ALLOW_GRANTS_NOTHING",
