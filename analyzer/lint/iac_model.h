@@ -28,11 +28,11 @@ struct PolicyInput {
   std::string name;  // PolicyName, else the logical id (or the file name of a plain document)
   Node document;     // with intrinsics resolved
   Span anchor;       // the PolicyDocument value: where a finding points when nothing narrower fits
+  // `${iot:…}` written in its Fn::Sub without the `!` escape (CloudFormation rejects the template).
+  std::vector<Span> unescaped_sub_variables;
   // The file the document's spans are in when it is not the linted file itself (a policy JSON a
   // Terraform `file()` reads); `anchor` is always in the linted file.
   const SourceFile* document_source = nullptr;
-  // `${iot:…}` written in its Fn::Sub without the `!` escape (CloudFormation rejects the template).
-  std::vector<Span> unescaped_sub_variables;
 };
 
 struct ThingAttachmentInput {
