@@ -76,7 +76,8 @@ void place_policy_finding(const PolicyInput& policy, const Finding& finding, con
   for (const auto& [index, text] : statements_named(finding.message))
     if (const Node* value = statement_resource(policy.document, index, text, stack))
       add_span(out, mqtt_wildcard_span(*value), placed);  // its + or # (the literal MQTT wildcard), else all of it
-  if (!placed) out.where = policy.anchor;
+  if (placed) out.source = policy.document_source;  // the spans are the document's; the anchor the file's
+  else out.where = policy.anchor;
 }
 
 

@@ -243,6 +243,7 @@ private:
       return true;
     }
     out = unknown("<" + name + "(…)>", {static_cast<uint32_t>(start), here()});
+    out.items = std::move(arguments);  // for the reader that decides the call (file("policy.json"))
     return true;
   }
 

@@ -18,6 +18,8 @@ namespace fleetaudit::lint {
 // Tags the reader puts on values it could not evaluate to a literal.
 inline constexpr std::string_view kHclReference = "!hcl-reference";  // text: the traversal as written
 inline constexpr std::string_view kHclUnknown = "!hcl-unknown";      // text: "<what it is>"
+// A call the subset does not evaluate (file(…), templatefile(…)) is an unknown "<name(…)>" whose
+// items are its arguments, for the reader that can decide it.
 
 struct HclBlock {
   std::string type;                 // "resource", "data", "provider", …

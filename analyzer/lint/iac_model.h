@@ -30,6 +30,9 @@ struct PolicyInput {
   Span anchor;       // the PolicyDocument value: where a finding points when nothing narrower fits
   // `${iot:…}` written in its Fn::Sub without the `!` escape (CloudFormation rejects the template).
   std::vector<Span> unescaped_sub_variables;
+  // The file the document's spans are in when it is not the linted file itself (a policy JSON a
+  // Terraform `file()` reads); `anchor` is always in the linted file.
+  const SourceFile* document_source = nullptr;
 };
 
 struct ThingAttachmentInput {
@@ -124,9 +127,11 @@ struct IacFile {
   std::vector<RoleUseInput> role_uses;
   std::vector<DisabledAuditCheckInput> disabled_audit_checks;
   std::vector<Suppression> suppressions;
-  std::vector<Diagnostic> problems;  // errors and warnings, positioned in this file
+  std::vector<Diagnostic> problems;  // errors and warnings, positioned in this file or in other_sources
+  std::vector<std::unique_ptr<SourceFile>> other_sources;  // files read for it (policy JSON of `file()`)
 
   void problem(DiagnosticSeverity severity, Span where, std::string message);
+  void problem(DiagnosticSeverity severity, const SourceFile& in, Span where, std::string message);
 };
 
 }  // namespace fleetaudit::lint

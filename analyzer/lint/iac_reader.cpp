@@ -75,10 +75,14 @@ bool yaml_syntax(std::string_view path, std::string_view content) {
 }  // namespace
 
 void IacFile::problem(DiagnosticSeverity severity, Span where, std::string message) {
+  problem(severity, *source, where, std::move(message));
+}
+
+void IacFile::problem(DiagnosticSeverity severity, const SourceFile& in, Span where, std::string message) {
   Diagnostic diagnostic;
   diagnostic.severity = severity;
-  diagnostic.file = source->path();
-  source->position(where.begin, diagnostic.line, diagnostic.column);
+  diagnostic.file = in.path();
+  in.position(where.begin, diagnostic.line, diagnostic.column);
   diagnostic.message = std::move(message);
   problems.push_back(std::move(diagnostic));
 }

@@ -16,6 +16,7 @@ struct LintFinding {
   // Other template resources the finding is about (a shared certificate's own resource): a
   // suppression in their Metadata applies too.
   std::vector<std::string> other_resources;
+  const SourceFile* source = nullptr;  // the file `where` and `related` are in; null: the linted file
   Span where;                 // the offending value, as narrow as it can be said
   std::vector<Span> related;  // other values that take part (further culprits, the other attachments)
   std::string identity;       // check, resource and what is wrong, never the line: the fingerprint's source

@@ -25,13 +25,14 @@ void write_lint_json(const LintRun& run, std::FILE* out) {
   json.key("results").begin_array();
   for (const LintedFile& linted : run.files)
     for (const LintFinding& finding : linted.findings) {
-      const Region region = linted.file.source->region(finding.where);
+      const SourceFile& source = linted.source_of(finding);
+      const Region region = source.region(finding.where);
       json.begin_object();
       json.key("ruleId").value(finding.check->name);
       json.key("severity").value(to_string(finding.check->severity));
       json.key("reasonCode").value(finding.reason_code);
       json.key("message").value(well_formed_utf8(finding.message));
-      json.key("file").value(well_formed_utf8(linted.file.source->path()));
+      json.key("file").value(well_formed_utf8(source.path()));
       json.key("resource").value(well_formed_utf8(finding.origin.resource));
       json.key("startLine").value(region.start_line);
       json.key("startColumn").value(region.start_column);

@@ -23,7 +23,9 @@ const LintRule* LintRuleRegistry::find(std::string_view name) const {
 
 LintFinding lint_finding(const LintRule& rule, const PolicyInput& policy, Span where, std::string message,
                          std::string_view detail) {
-  return lint_finding(rule, policy.origin, where, std::move(message), policy.name + "\n" + std::string(detail));
+  LintFinding finding = lint_finding(rule, policy.origin, where, std::move(message), policy.name + "\n" + std::string(detail));
+  finding.source = policy.document_source;  // a rule points into the document
+  return finding;
 }
 
 LintFinding lint_finding(const LintRule& rule, const Origin& origin, Span where, std::string message,

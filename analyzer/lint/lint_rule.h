@@ -15,8 +15,9 @@ namespace fleetaudit::lint {
 
 struct LintRule {
   CheckInfo info;  // metadata as a check's; info.run is null (the rule reads the source, not a snapshot)
-  // A rule reads each policy, or (run null) the file's other resources.
-  void (*run)(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out);
+  // A rule reads each policy, or (run null) the file's other resources. `file` is the file the
+  // policy is declared in: its other policies say what the stack looks like.
+  void (*run)(const LintRule& rule, const PolicyInput& policy, const IacFile& file, std::vector<LintFinding>& out);
   void (*run_on_file)(const LintRule& rule, const IacFile& file, std::vector<LintFinding>& out) = nullptr;
 };
 

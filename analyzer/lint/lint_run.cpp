@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <set>
 #include <optional>
 #include <thread>
 #include <fstream>
@@ -40,12 +42,27 @@ LintedFile lint_read(IacFile file, EpochMillis now) {
   for (const LintRule& rule : LintRuleRegistry::instance().rules()) {
     if (rule.run_on_file != nullptr) rule.run_on_file(rule, iac, linted.findings);
     if (rule.run == nullptr) continue;
-    for (const PolicyInput& policy : iac.policies) rule.run(rule, policy, linted.findings);
+    for (const PolicyInput& policy : iac.policies) rule.run(rule, policy, iac, linted.findings);
   }
   for (LintFinding& finding : linted.findings) finding.identity += "\n" + iac.source->path();
   sort_findings(linted.findings);
   apply_suppressions(iac, linted.findings);
   return linted;
+}
+
+// A policy file a .tf reads with file() is linted as that resource's policy (its name, its
+// attachments): not a second time on its own.
+void drop_policy_files_read_by_terraform(std::vector<LintedFile>& files) {
+  std::set<std::filesystem::path> read;
+  std::error_code ignored;
+  for (const LintedFile& linted : files)
+    for (const auto& other : linted.file.other_sources) read.insert(std::filesystem::weakly_canonical(other->path(), ignored));
+  if (read.empty()) return;
+  std::erase_if(files, [&](const LintedFile& linted) {
+    const std::string& kind = linted.file.kind;
+    return (kind == "IoT policy document" || kind == "JSON") &&
+           read.count(std::filesystem::weakly_canonical(linted.file.source->path(), ignored)) > 0;
+  });
 }
 
 }  // namespace
@@ -114,6 +131,7 @@ LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now) {
     run.bytes_read += slot.bytes;
     if (!slot.linted->file.kind.empty() || !slot.linted->file.problems.empty()) run.files.push_back(std::move(*slot.linted));
   }
+  drop_policy_files_read_by_terraform(run.files);
   return run;
 }
 

@@ -15,6 +15,11 @@ namespace fleetaudit::lint {
 struct LintedFile {
   IacFile file;
   std::vector<LintFinding> findings;  // ordered by position, then rule
+
+  // The file a finding's spans are in: its own source, else this file's.
+  const SourceFile& source_of(const LintFinding& finding) const {
+    return finding.source != nullptr ? *finding.source : *file.source;
+  }
 };
 
 struct LintRun {

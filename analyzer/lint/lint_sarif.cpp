@@ -137,7 +137,7 @@ void write_lint_sarif(const LintRun& run, std::FILE* out) {
   json.key("results").begin_array();
   for (const LintedFile& linted : run.files)
     for (const LintFinding& finding : linted.findings)
-      write_result(json, uris, *linted.file.source, finding, rule_index[finding.check->name], with_suppressions);
+      write_result(json, uris, linted.source_of(finding), finding, rule_index[finding.check->name], with_suppressions);
   json.end_array();
   json.key("properties").begin_object();
   json.key("filesRead").value(run.files_read);

@@ -10,7 +10,6 @@ void write_lint_text(const LintRun& run, std::FILE* out) {
   // Paths, messages and justifications come from the files linted: escaped, none can forge a line.
   for (const Diagnostic& problem : run.problems.items()) fmt::print(out, "{}\n", escape_control(problem.render()));
   for (const LintedFile& linted : run.files) {
-    const SourceFile& source = *linted.file.source;
     for (const Diagnostic& problem : linted.file.problems)
       fmt::print(out, "{}{}\n", problem.severity == DiagnosticSeverity::error ? "error: " : "",
                  escape_control(problem.render()));
@@ -20,6 +19,7 @@ void write_lint_text(const LintRun& run, std::FILE* out) {
         continue;
       }
       ++shown;
+      const SourceFile& source = linted.source_of(finding);
       const Region region = source.region(finding.where);
       fmt::print(out, "{}:{}:{}: {} {}: {}\n", escape_control(source.path()), region.start_line, region.start_column,
                  to_string(finding.check->severity), finding.check->name, escape_control(finding.message));

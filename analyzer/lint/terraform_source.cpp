@@ -1,6 +1,7 @@
 // Terraform source (.tf, the subset hcl_reader.h reads): the IoT resources one file declares.
 // References between them are followed within the file: aws_iot_policy.door.name is that
-// policy's name, aws_iot_certificate.door.arn that certificate, aws_iot_thing.door.name that thing's.
+// policy's name, aws_iot_certificate.door.arn that certificate, aws_iot_thing.door.name that thing's,
+// data.aws_iam_policy_document.door.json the document that data block renders.
 #include <fmt/format.h>
 
 #include <map>
@@ -8,6 +9,7 @@
 #include "analyzer/lint/hcl_reader.h"
 #include "analyzer/lint/iac_reader.h"
 #include "analyzer/lint/json_reader.h"
+#include "analyzer/lint/terraform_policy_sources.h"
 
 namespace fleetaudit::lint {
 
@@ -24,10 +26,26 @@ class TerraformFile {
 public:
   explicit TerraformFile(const std::vector<HclBlock>& blocks) {
     for (const HclBlock& block : blocks)
-      if (block.type == "resource" && block.labels.size() == 2)
-        resources_.push_back({block.labels[0], block.labels[1], &block.body, block.where});
+      if ((block.type == "resource" || block.type == "data") && block.labels.size() == 2)
+        (block.type == "data" ? data_ : resources_).push_back({block.labels[0], block.labels[1], &block.body, block.where});
   }
   const std::vector<Declared>& resources() const { return resources_; }
+
+  // The data "aws_iam_policy_document" that `reference` (data.aws_iam_policy_document.NAME.json)
+  // renders; nullptr when it names none of this file.
+  const Declared* policy_document(const Node& reference) const {
+    constexpr std::string_view kPrefix = "data.aws_iam_policy_document.";
+    const std::string& text = reference.text;
+    if (reference.tag != kHclReference || text.rfind(kPrefix, 0) != 0) return nullptr;
+    const size_t dot = text.find('.', kPrefix.size());
+    if (dot == std::string::npos) return nullptr;
+    const std::string_view attribute = std::string_view(text).substr(dot + 1);
+    if (attribute != "json" && attribute != "minified_json") return nullptr;
+    for (const Declared& data : data_)
+      if (data.type == "aws_iam_policy_document" && data.name == text.substr(kPrefix.size(), dot - kPrefix.size()))
+        return &data;
+    return nullptr;
+  }
 
   // An attribute as text: a literal, or what a reference to another resource of the file names
   // (its `name`, or its address for a certificate or a reference without one). nullopt if absent.
@@ -50,6 +68,7 @@ public:
 
 private:
   std::vector<Declared> resources_;
+  std::vector<Declared> data_;
 };
 
 void read_policy(const TerraformFile& terraform, const Declared& resource, IacFile& file) {
@@ -70,9 +89,19 @@ void read_policy(const TerraformFile& terraform, const Declared& resource, IacFi
                    fmt::format("{}.policy: not a valid JSON policy document: {}", resource.address(), error->message));
       return;
     }
+  } else if (policy->tag == kHclUnknown && policy->text.rfind("<file(", 0) == 0) {
+    if (!read_policy_file(*policy, resource.address(), file, input)) return;
+  } else if (const Declared* data = terraform.policy_document(*policy)) {
+    if (!policy_document_from_data(*data->body, "data." + data->address(), file, input.document)) return;
+  } else if (policy->tag == kHclUnknown && policy->text.rfind("<templatefile(", 0) == 0) {
+    file.problem(DiagnosticSeverity::warning, policy->span,
+                 fmt::format("{}.policy is a templatefile(…), whose variables only the apply decides: not checked",
+                             resource.address()));
+    return;
   } else {
     file.problem(DiagnosticSeverity::warning, policy->span,
-                 fmt::format("{}.policy is not a literal document (a file(), a data source, …): not checked",
+                 fmt::format("{}.policy is not a document lint reads (a variable, a data source of another file, "
+                             "a function, …): not checked",
                              resource.address()));
     return;
   }

@@ -3,19 +3,9 @@
 #include <type_traits>
 #include <utility>
 
-namespace fleetaudit {
+#include "analyzer/util/sanitized_build.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-inline constexpr bool kSanitizedBuild = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-inline constexpr bool kSanitizedBuild = true;
-#else
-inline constexpr bool kSanitizedBuild = false;
-#endif
-#else
-inline constexpr bool kSanitizedBuild = false;
-#endif
+namespace fleetaudit {
 
 // The command returns, and the process ends, right after its report is written: freeing a
 // million-thing snapshot and its findings string by string takes longer than most checks, and the

@@ -24,7 +24,7 @@ size_t mqtt_wildcard(std::string_view text, size_t topic_start) {
   return std::string_view::npos;
 }
 
-void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out) {
+void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*/, std::vector<LintFinding>& out) {
   for (const StatementView& statement : statements_of(policy.document)) {
     if (statement.deny || statement.not_resource) continue;
     std::string_view named;

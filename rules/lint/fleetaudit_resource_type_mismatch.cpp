@@ -6,54 +6,12 @@
 
 #include "analyzer/lint/lint_rule.h"
 #include "analyzer/lint/policy_statements.h"
-#include "analyzer/policy/glob.h"
+#include "rules/lint/iot_actions.h"
 
 namespace fleetaudit::lint {
 namespace {
 
-struct ActionType {
-  std::string_view action;  // lower case
-  std::string_view type;    // the resource type it is authorized on
-};
-
-// The data-plane actions and the one resource type AWS authorizes each on.
-constexpr ActionType kActionTypes[] = {
-    {"iot:connect", "client"},
-    {"iot:deleteconnection", "client"},
-    {"iot:publish", "topic"},
-    {"iot:receive", "topic"},
-    {"iot:retainpublish", "topic"},
-    {"iot:getretainedmessage", "topic"},
-    {"iot:subscribe", "topicfilter"},
-    {"iot:getthingshadow", "thing"},
-    {"iot:updatethingshadow", "thing"},
-    {"iot:deletethingshadow", "thing"},
-    {"iot:listnamedshadowsforthing", "thing"},
-    {"iot:describejobexecution", "thing"},
-    {"iot:getpendingjobexecutions", "thing"},
-    {"iot:startnextpendingjobexecution", "thing"},
-    {"iot:updatejobexecution", "thing"},
-    {"iotjobsdata:describejobexecution", "thing"},
-    {"iotjobsdata:getpendingjobexecutions", "thing"},
-    {"iotjobsdata:startnextpendingjobexecution", "thing"},
-    {"iotjobsdata:updatejobexecution", "thing"},
-    {"iot:assumerolewithcertificate", "rolealias"},
-};
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view type_of(std::string_view action) {
-  const std::string name = lower(action);
-  for (const ActionType& entry : kActionTypes)
-    if (entry.action == name) return entry.type;
-  return {};
-}
-
-void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out) {
+void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*/, std::vector<LintFinding>& out) {
   for (const StatementView& statement : statements_of(policy.document)) {
     if (statement.not_action || statement.not_resource) continue;
     // Only statements whose every action is a data-plane action named exactly: a wildcard or
@@ -62,7 +20,7 @@ void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFindin
     std::string names;
     bool decidable = true;
     for (const Node* action : strings_of(statement.actions)) {
-      const std::string_view type = type_of(action->text);
+      const std::string_view type = resource_type_acted_on(action->text);
       decidable &= !type.empty();
       types.push_back(type);
       names += (names.empty() ? "" : ", ") + action->text;
@@ -72,10 +30,9 @@ void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFindin
       const auto type_at = arn_resource_type(resource->text);
       if (!type_at) continue;
       const std::string_view type = std::string_view(resource->text).substr(type_at->first, type_at->second - type_at->first);
-      bool known_type = false, matches = false;
-      for (const ActionType& entry : kActionTypes) known_type |= entry.type == type;
+      bool matches = false;
       for (std::string_view wanted : types) matches |= wanted == type;
-      if (!known_type || matches) continue;
+      if (!data_plane_resource_type(type) || matches) continue;
       std::string expected;
       for (std::string_view wanted : types)
         if (expected.find(std::string(wanted) + "/") == std::string::npos)

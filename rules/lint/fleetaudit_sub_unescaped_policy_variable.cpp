@@ -7,7 +7,7 @@
 namespace fleetaudit::lint {
 namespace {
 
-void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out) {
+void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*/, std::vector<LintFinding>& out) {
   for (size_t i = 0; i < policy.unescaped_sub_variables.size(); ++i)
     out.push_back(lint_finding(rule, policy, policy.unescaped_sub_variables[i],
                                fmt::format("A policy variable in the Fn::Sub of policy {} is written without the ! "

@@ -1,22 +1,14 @@
 // FLEETAUDIT_UNKNOWN_IOT_ACTION: an iot: or iotjobsdata: action name AWS does not define (iot:Publsh).
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <string>
 
 #include "analyzer/lint/lint_rule.h"
 #include "analyzer/lint/policy_statements.h"
-#include "analyzer/policy/glob.h"
+#include "rules/lint/iot_actions.h"
 
 namespace fleetaudit::lint {
 namespace {
-
-const std::vector<std::string_view>& known_actions() {
-  static const std::vector<std::string_view> names{
-#include "rules/lint/iot_action_names.inc"
-  };
-  return names;
-}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -29,17 +21,11 @@ bool iot_prefixed(std::string_view action) {
   return name.rfind("iot:", 0) == 0 || name.rfind("iotjobsdata:", 0) == 0;
 }
 
-bool known(std::string_view action) {
-  const policy::Glob glob = policy::Glob::compile(action, true);
-  return std::any_of(known_actions().begin(), known_actions().end(),
-                     [&](std::string_view name) { return glob.matches(name); });
-}
-
-void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out) {
+void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*/, std::vector<LintFinding>& out) {
   for (const StatementView& statement : statements_of(policy.document))
     for (const Node* action : strings_of(statement.actions)) {
-      if (!iot_prefixed(action->text) || known(action->text)) continue;
-      const std::string suggestion = closest_name(action->text, known_actions(), 3);
+      if (!iot_prefixed(action->text) || matches_iot_action(action->text)) continue;
+      const std::string suggestion = closest_name(action->text, iot_action_names(), 3);
       out.push_back(lint_finding(
           rule, policy, action->text_extent(),
           fmt::format("Statement {} of policy {} names the action {}, which AWS IoT does not define{}: the statement "

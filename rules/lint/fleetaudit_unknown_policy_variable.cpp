@@ -13,7 +13,7 @@ namespace {
 
 // The variables of the AWS IoT Core policy documentation (iot-policy-variables.html), and the
 // literal escapes ${*} ${?} ${$}.
-void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out) {
+void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*/, std::vector<LintFinding>& out) {
   for (const StatementView& statement : statements_of(policy.document)) {
     std::vector<const Node*> values = strings_of(statement.resources);
     for (const Node* value : condition_strings(statement)) values.push_back(value);

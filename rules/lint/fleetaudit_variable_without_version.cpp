@@ -8,7 +8,7 @@
 namespace fleetaudit::lint {
 namespace {
 
-void run(const LintRule& rule, const PolicyInput& policy, std::vector<LintFinding>& out) {
+void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*/, std::vector<LintFinding>& out) {
   const Node* version = policy.document.get("Version");
   if (version != nullptr && version->is_string() && version->text == "2012-10-17") return;
   for (const StatementView& statement : statements_of(policy.document)) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 
+#include "analyzer/util/sanitized_build.h"
 #include "tests/test_support.h"
 
 namespace fleetaudit {
@@ -23,8 +24,13 @@ struct Audit {
 };
 
 // fleetaudit audit with a time limit: a hang fails the test (exit status 124) instead of CI.
+// The bound a run must end within: sanitizer builds run the same work several times slower
+// (ThreadSanitizer up to 15x), and are still bounded.
+const std::string kTimeLimit = kSanitizedBuild ? "180" : "30";
+
 Audit audit(const TempDir& work, const std::string& arguments) {
-  CommandResult result = testing::run_command("cd '" + work.path() + "' && timeout 30 '" + testing::fleetaudit_binary() +
+  CommandResult result = testing::run_command("cd '" + work.path() + "' && timeout " + kTimeLimit + " '" +
+                                              testing::fleetaudit_binary() +
                                               "' audit " + arguments + " 2>'" + work.file("err.txt") + "'");
   return {result.exit_status, result.output, testing::read_file(work.file("err.txt"))};
 }

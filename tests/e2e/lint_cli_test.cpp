@@ -27,6 +27,7 @@ const std::string kClock = " --now 2026-12-01T00:00:00Z";
 
 struct Result {
   std::string rule, reason, file, resource, text;  // text: what the region covers in the file
+  uint64_t line = 0;
   bool suppressed = false;
   std::string justification;
 };
@@ -58,6 +59,7 @@ std::vector<Result> lint_json(const std::string& arguments, int expected_status)
     result.resource = std::string(std::string_view(item["resource"]));
     result.text = region_text(result.file, uint64_t(item["startLine"]), uint64_t(item["startColumn"]),
                               uint64_t(item["endLine"]), uint64_t(item["endColumn"]));
+    result.line = uint64_t(item["startLine"]);
     result.suppressed = bool(item["suppressed"]);
     if (result.suppressed) result.justification = std::string(std::string_view(item["justification"]));
     results.push_back(result);
@@ -96,6 +98,17 @@ const Result* find(const std::vector<Result>& results, const std::string& rule, 
         result.file.compare(result.file.size() - file_suffix.size(), file_suffix.size(), file_suffix) == 0)
       return &result;
   return nullptr;
+}
+
+// "LINE:TEXT" of each result of `rule` in files ending with `file_suffix`, in report order.
+std::vector<std::string> placed(const std::vector<Result>& results, const std::string& rule,
+                                const std::string& file_suffix) {
+  std::vector<std::string> found;
+  for (const Result& result : results)
+    if (result.rule == rule && result.file.size() >= file_suffix.size() &&
+        result.file.compare(result.file.size() - file_suffix.size(), file_suffix.size(), file_suffix) == 0)
+      found.push_back(std::to_string(result.line) + ":" + result.text);
+  return found;
 }
 
 size_t count_in(const std::vector<Result>& results, const std::string& file_suffix) {
@@ -271,6 +284,117 @@ TEST(LintCli, InlineCertificatePemsAreCheckedOnTheLintClock) {
   for (const Result& result : later) expiring += result.rule == "DEVICE_CERTIFICATE_EXPIRING_CHECK";
   EXPECT_EQ(expiring, 4u);  // Roca, Expiring, Legacy and Fresh; the retired one is not in use
   EXPECT_EQ(testing::run_fleetaudit("lint " + file + " --now yesterday").exit_status, 2);
+}
+
+TEST(LintCli, TerraformPolicyFilesAreReadAndFindingsPointIntoThem) {
+  const std::vector<Result> results = lint_json("fixtures/lint/terraform-source", 1);
+  const Result* gateway = find(results, "IOT_POLICY_OVERLY_PERMISSIVE_CHECK", "terraform-source/policies/gateway.json");
+  ASSERT_NE(gateway, nullptr);  // file("policies/gateway.json"): the * of client/* in the JSON file
+  EXPECT_EQ(gateway->text, "*");
+  EXPECT_EQ(gateway->line, 7u);
+  EXPECT_EQ(gateway->resource, "aws_iot_policy.gateway");
+  // file("${path.module}/policies/device.json"): the region that differs from the file's others.
+  EXPECT_EQ(placed(results, "FLEETAUDIT_RESOURCE_OUTSIDE_STACK", "terraform-source/policies/device.json"),
+            (std::vector<std::string>{"14:eu-west-1"}));
+  // Read as the resources' policies, not a second time on their own.
+  EXPECT_EQ(count_in(results, "policies/gateway.json"), 1u);
+  EXPECT_EQ(count_in(results, "policies/device.json"), 1u);
+  CommandResult text = testing::run_fleetaudit("lint fixtures/lint/terraform-source");
+  EXPECT_NE(text.output.find("fixtures/lint/terraform-source/policy-files.tf:15:12: warning: "
+                             "aws_iot_policy.templated.policy is a templatefile(…), whose variables only the apply "
+                             "decides: not checked"),
+            std::string::npos)
+      << text.output;
+  EXPECT_NE(text.output.find("fixtures/lint/terraform-source/policy-document.tf:50:3: warning: "
+                             "data.aws_iam_policy_document.merged has source_policy_documents, which lint does not "
+                             "read: the policy is not checked"),
+            std::string::npos)
+      << text.output;
+}
+
+TEST(LintCli, TerraformPolicyDocumentDataIsBuiltFromItsStatements) {
+  const std::vector<Result> results = lint_json("fixtures/lint/terraform-source/policy-document.tf", 1);
+  // Statement 2 (Effect Allow by default: the finding is at its `statement`) is taken back by the Deny.
+  EXPECT_EQ(placed(results, "FLEETAUDIT_ALLOW_GRANTS_NOTHING", "policy-document.tf"),
+            (std::vector<std::string>{"20:statement"}));
+  EXPECT_EQ(placed(results, "FLEETAUDIT_HARDCODED_ACCOUNT_OR_REGION", "policy-document.tf"),
+            (std::vector<std::string>{"27:123456789012"}));
+  // &{…} is the policy variable ${…}: the misspelt one is found, at what the file says.
+  EXPECT_EQ(placed(results, "FLEETAUDIT_UNKNOWN_POLICY_VARIABLE", "policy-document.tf"),
+            (std::vector<std::string>{"40:&{iot:Connection.Thing.ThingNam}"}));
+  EXPECT_EQ(results.size(), 3u);
+}
+
+TEST(LintCli, TerraformPolicyFilesThatAreNotRegularFilesAreRefused) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("policies"));
+  std::filesystem::create_symlink("/dev/zero", dir.file("device"));
+  dir.write("main.tf",
+            "resource \"aws_iot_policy\" \"a\" {\n  name = \"a\"\n  policy = file(\"device\")\n}\n"
+            "resource \"aws_iot_policy\" \"b\" {\n  name = \"b\"\n  policy = file(\"${path.module}/policies\")\n}\n"
+            "resource \"aws_iot_policy\" \"c\" {\n  name = \"c\"\n  policy = file(\"missing.json\")\n}\n"
+            "resource \"aws_iot_policy\" \"d\" {\n  name = \"d\"\n  policy = file(\"${var.dir}/p.json\")\n}\n");
+  CommandResult run = testing::run_command("'" + testing::fleetaudit_binary() + "' lint '" + dir.file("main.tf") + "'");
+  EXPECT_EQ(run.exit_status, 2) << run.output;
+  for (const std::string& expected :
+       {"main.tf:3:12: aws_iot_policy.a.policy: cannot read " + dir.file("device") +
+            ": not a regular file: only a regular file is read as a policy",
+        "main.tf:7:12: aws_iot_policy.b.policy: cannot read " + dir.file("policies") + ": not a regular file",
+        "main.tf:11:12: aws_iot_policy.c.policy: cannot read " + dir.file("missing.json") + ": no such file",
+        std::string("main.tf:15:12: warning: aws_iot_policy.d.policy reads a file whose path only the apply decides")})
+    EXPECT_NE(run.output.find(expected), std::string::npos) << expected << "\n" << run.output;
+}
+
+TEST(LintCli, ACommentOnTheFileCallSuppressesTheFindingsInThePolicyFile) {
+  TempDir dir;
+  dir.write("policy.json",
+            "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"iot:Connect\", "
+            "\"Resource\": \"arn:aws:iot:us-east-1:123456789012:client/*\"}]}");
+  dir.write("main.tf",
+            "resource \"aws_iot_policy\" \"a\" {\n"
+            "  name = \"a\"\n"
+            "  # fleetaudit:ignore IOT_POLICY_OVERLY_PERMISSIVE_CHECK the commissioning station connects as any device\n"
+            "  policy = file(\"policy.json\")\n"
+            "}\n");
+  CommandResult run = testing::run_command("'" + testing::fleetaudit_binary() + "' lint --format json '" +
+                                           dir.file("main.tf") + "'");
+  EXPECT_EQ(run.exit_status, 0) << run.output;
+  EXPECT_NE(run.output.find("\"file\": \"" + dir.file("policy.json") + "\""), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("\"justification\": \"the commissioning station connects as any device\""),
+            std::string::npos)
+      << run.output;
+}
+
+TEST(LintCli, AllowThatGrantsNothing) {
+  // No action AWS defines; Subscribe on topic/; Publish and RetainPublish taken back by a Deny.
+  EXPECT_EQ(placed(lint_json("fixtures/lint/policies/grants-nothing.json", 1), "FLEETAUDIT_ALLOW_GRANTS_NOTHING",
+                   "grants-nothing.json"),
+            (std::vector<std::string>{"5:Allow", "10:Allow", "15:Allow"}));
+  // One real action, one resource of the right type, a conditional Deny, a Deny of ${iot:ClientId}
+  // (the device may not match it), a Deny of one resource of two: each grants something.
+  EXPECT_TRUE(placed(lint_json("fixtures/lint/policies/grants-nothing-edges.json", 1), "FLEETAUDIT_ALLOW_GRANTS_NOTHING",
+                     "grants-nothing-edges.json")
+                  .empty());
+  // The Deny is named as a related location.
+  TempDir dir;
+  EXPECT_EQ(testing::run_fleetaudit("lint fixtures/lint/policies/grants-nothing.json --format sarif --output " +
+                                    dir.file("out.sarif"))
+                .exit_status,
+            1);
+  EXPECT_NE(testing::read_file(dir.file("out.sarif")).find("\"startLine\": 20"), std::string::npos);
+}
+
+TEST(LintCli, ResourceOutsideTheStackAndHardcodedAccounts) {
+  EXPECT_EQ(placed(lint_json("fixtures/lint/policies/resource-outside-stack.json", 1),
+                   "FLEETAUDIT_RESOURCE_OUTSIDE_STACK", "resource-outside-stack.json"),
+            (std::vector<std::string>{"14:us-west-2", "15:210987654321", "16:aws-cn"}));
+  // Two regions once each: which is the stack's is not known.
+  EXPECT_TRUE(lint_json("fixtures/lint/policies/resource-region-tie.json", 0).empty());
+  // ${AWS::Region} and ${AWS::AccountId} elsewhere: the literal ones are a LOW note, not a mismatch.
+  const std::vector<Result> portable = lint_json("fixtures/lint/cloudformation/hardcoded-account.yaml", 1);
+  EXPECT_EQ(placed(portable, "FLEETAUDIT_HARDCODED_ACCOUNT_OR_REGION", "hardcoded-account.yaml"),
+            (std::vector<std::string>{"19:eu-central-1", "19:111122223333"}));
+  EXPECT_EQ(portable.size(), 2u);
 }
 
 TEST(LintCli, SourceSuppressionsAreKeptWithTheirReason) {

@@ -1,6 +1,7 @@
 // The Terraform source subset: values and their positions, what stays unknown, syntax errors.
 #include <gtest/gtest.h>
 
+#include "analyzer/lint/document_json.h"
 #include "analyzer/lint/hcl_reader.h"
 #include "analyzer/lint/iac_reader.h"
 
@@ -56,6 +57,41 @@ TEST(LintHcl, WhatTheSubsetDoesNotEvaluateIsUnknown) {
   EXPECT_EQ(body.get("b")->tag, kHclUnknown);
   EXPECT_EQ(body.get("c")->text, "<file(…)>");
   EXPECT_EQ(body.get("d")->get("Version")->text, "2012-10-17");
+}
+
+TEST(LintHcl, PolicyDocumentDataIsTheDocumentTheProviderRenders) {
+  const IacFile file = read_iac_text(
+      "data \"aws_iam_policy_document\" \"p\" {\n"
+      "  statement {\n"
+      "    actions   = [\"iot:Connect\"]\n"
+      "    resources = [\"arn:aws:iot:*:*:client/&{iot:ClientId}\"]\n"
+      "    condition {\n"
+      "      test     = \"Bool\"\n"
+      "      variable = \"iot:Connection.Thing.IsAttached\"\n"
+      "      values   = [\"true\"]\n"
+      "    }\n"
+      "  }\n"
+      "  statement {\n"
+      "    effect        = \"Deny\"\n"
+      "    not_actions   = [\"iot:Publish\"]\n"
+      "    not_resources = [\"*\"]\n"
+      "  }\n"
+      "}\n"
+      "resource \"aws_iot_policy\" \"p\" {\n  name = \"p\"\n  policy = data.aws_iam_policy_document.p.json\n}\n",
+      "p.tf");
+  ASSERT_TRUE(file.problems.empty()) << file.problems[0].message;
+  ASSERT_EQ(file.policies.size(), 1u);
+  const Node& document = file.policies[0].document;
+  EXPECT_EQ(document_json(document, StackContext{}),
+            R"({"Version":"2012-10-17","Statement":[{"Action":["iot:Connect"],"Resource":["arn:aws:iot:*:*:client/${iot:ClientId}"],)"
+            R"("Effect":"Allow","Condition":{"Bool":{"iot:Connection.Thing.IsAttached":["true"]}}},)"
+            R"({"Effect":"Deny","NotAction":["iot:Publish"],"NotResource":["*"]}]})" "\n");
+  // The variable is located at what the file says: &{iot:ClientId}.
+  const Node& resource = document.get("Statement")->items[0].get("Resource")->items[0];
+  const size_t variable = resource.text.find("${");
+  EXPECT_EQ(covered(*file.source, resource.text_span(variable, resource.text.size())), "&{iot:ClientId}");
+  // The defaulted Effect is located at the block's `statement`.
+  EXPECT_EQ(covered(*file.source, document.get("Statement")->items[0].get("Effect")->span), "statement");
 }
 
 TEST(LintHcl, SyntaxErrorsArePositioned) {

@@ -1,0 +1,19 @@
+#pragma once
+// What the lint rules that read action names share: the IoT actions AWS defines
+// (iot_action_names.inc) and the one resource type each data-plane action is authorized on.
+#include <string_view>
+#include <vector>
+
+namespace fleetaudit::lint {
+
+// iot: and iotjobsdata: action names, as AWS spells them.
+const std::vector<std::string_view>& iot_action_names();
+// Whether an action pattern (a glob, compared case-insensitively) matches some action AWS defines.
+bool matches_iot_action(std::string_view pattern);
+// The resource type AWS authorizes a data-plane action named exactly on ("topic" for iot:Publish,
+// any case); empty for any other action or a pattern.
+std::string_view resource_type_acted_on(std::string_view action);
+// Whether `type` ("client", "topicfilter", …) is one a data-plane action acts on.
+bool data_plane_resource_type(std::string_view type);
+
+}  // namespace fleetaudit::lint
