@@ -146,16 +146,19 @@ uint64_t key_head(const ResourceIdentifier& id) {
 }  // namespace
 
 std::vector<Finding> sorted_by_resource(std::vector<Finding> findings) {
+  // The kind is kept beside the head: a comparison that reads only the entries stays in cache,
+  // where reading the findings themselves was a cache miss per comparison (seconds at 500k).
   struct Entry {
     uint64_t head;
     uint32_t index;
+    ResourceIdentifier::Kind kind;
   };
   std::vector<Entry> order(findings.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = {key_head(findings[i].resource), i};
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = {key_head(findings[i].resource), i, findings[i].resource.kind};
   std::sort(order.begin(), order.end(), [&](const Entry& a, const Entry& b) {
+    if (a.kind == b.kind && a.head != b.head) return a.head < b.head;
     const ResourceIdentifier& left = findings[a.index].resource;
     const ResourceIdentifier& right = findings[b.index].resource;
-    if (left.kind == right.kind && a.head != b.head) return a.head < b.head;
     const int c = compare_keys(left, right);
     return c != 0 ? c < 0 : findings[a.index].reason_code < findings[b.index].reason_code;
   });
