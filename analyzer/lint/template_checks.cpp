@@ -64,12 +64,12 @@ void report_what_was_not_decided(IacFile& file, const CheckInfo& check, const Ch
                  fmt::format("{} could not decide {}", check.name, what));
 }
 
-// A key-quality check on a file with inline PEMs, when the weak-key sample could not be read.
-void report_missing_weak_keys(IacFile& file, const CheckInfo& check) {
+// A file with inline PEMs, when the weak-key sample could not be read: said once for the file,
+// as audit says it once for the report, without naming checks.
+void report_missing_weak_keys(IacFile& file) {
   if (weak_keys().problem.empty() || file.certificate_pems.empty()) return;
-  if (check.name.find("KEY_QUALITY") == std::string_view::npos) return;
   file.problem(DiagnosticSeverity::warning, file.certificate_pems.front().where,
-               fmt::format("{}: only ROCA keys were looked for: {}", check.name, weak_keys().problem));
+               fmt::format("only ROCA keys were looked for among the inline certificates: {}", weak_keys().problem));
 }
 
 bool reads_attachments(const CheckInfo& check) {
@@ -182,13 +182,13 @@ void run_template_checks(IacFile& file, const AuditConfiguration* configuration,
                          std::vector<LintFinding>& out) {
   TemplateSnapshot built;
   build_template_snapshot(file, built);
+  report_missing_weak_keys(file);
   for (const CheckInfo* check : template_decidable_checks()) {
     if (!check_enabled(configuration, *check) || !inputs_present(*check, built.snapshot)) continue;
     CheckContext context{built.snapshot, now, {}, weak_keys().blocklist};
     for (const CheckParameter& parameter : check->parameters) context.parameters.emplace_back(parameter.name, parameter.default_value);
     CheckResult result = check->run(context);
     report_what_was_not_decided(file, *check, result);
-    report_missing_weak_keys(file, *check);
     for (Finding& finding : result.findings) {
       LintFinding lint;
       lint.check = check;

@@ -474,6 +474,23 @@ TEST(LintCli, APolicyTooComplexToDecideIsAnErrorNotASilence) {
   EXPECT_TRUE(said);
 }
 
+// An installed fleetaudit whose weak-key sample is missing says it looked for ROCA keys only, once,
+// at the file's first inline PEM; with the sample there it says nothing of the kind.
+TEST(LintCli, AMissingWeakKeySampleIsSaidForInlinePems) {
+  TempDir install;
+  std::filesystem::create_directories(install.file("bin"));
+  std::filesystem::create_directories(install.file("share/fleetaudit/weak-keys"));  // installed, but empty
+  std::filesystem::copy_file(testing::fleetaudit_binary(), install.file("bin/fleetaudit"));
+  std::filesystem::permissions(install.file("bin/fleetaudit"), std::filesystem::perms::owner_all);
+  const std::string file = testing::source_dir() + "/fixtures/lint/cloudformation/inline-certificates.yaml";
+  CommandResult bare = testing::run_command("'" + install.file("bin/fleetaudit") + "' lint '" + file + "'" + kClock + " 2>&1");
+  const std::string warning = "warning: only ROCA keys were looked for among the inline certificates";
+  EXPECT_NE(bare.output.find(warning), std::string::npos) << bare.output;
+  EXPECT_EQ(bare.output.find(warning), bare.output.rfind(warning));  // once for the file
+  CommandResult shipped = testing::run_command("'" + testing::fleetaudit_binary() + "' lint '" + file + "'" + kClock + " 2>&1");
+  EXPECT_EQ(shipped.output.find(warning), std::string::npos) << shipped.output;
+}
+
 TEST(LintCli, ExitStatusFollowsFailOn) {
   EXPECT_EQ(testing::run_fleetaudit("lint fixtures/lint/policies").exit_status, 1);
   EXPECT_EQ(testing::run_fleetaudit("lint fixtures/lint/policies --fail-on HIGH").exit_status, 0);
