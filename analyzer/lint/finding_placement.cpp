@@ -1,7 +1,8 @@
 #include "analyzer/lint/finding_placement.h"
 
+#include <re2/re2.h>
+
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -12,24 +13,37 @@ namespace fleetaudit::lint {
 
 namespace {
 
+// Byte-wise (Latin-1), as the messages' ARNs may hold any bytes a template held.
+re2::RE2::Options byte_patterns() {
+  re2::RE2::Options options;
+  options.set_encoding(re2::RE2::Options::EncodingLatin1);
+  return options;
+}
+
 // "Statement[2] (arn:…)" in a finding's message: the statements the check names (0-based).
+// RE2, not std::regex: its matching is linear and its compiled patterns are safe to share
+// between the threads that lint files (std::regex's locale cache is not).
 std::vector<std::pair<size_t, std::string>> statements_named(const std::string& message) {
-  static const std::regex mention(R"(Statement\[(\d+)\] \(([^)]*)\))");
+  static const re2::RE2 mention(R"(Statement\[(\d+)\] \(([^)]*)\))", byte_patterns());
   std::vector<std::pair<size_t, std::string>> named;
-  for (auto it = std::sregex_iterator(message.begin(), message.end(), mention); it != std::sregex_iterator(); ++it)
-    named.emplace_back(std::stoul((*it)[1].str()), (*it)[2].str());
+  re2::StringPiece rest(message);
+  size_t index = 0;
+  std::string arn;
+  while (re2::RE2::FindAndConsume(&rest, mention, &index, &arn)) named.emplace_back(index, arn);
   return named;
 }
 
 // "iot:Connect on ARN (statement 2, …)" in EXAMPLES: each broad action's witness and the
 // statement (1-based) that allows it, as the breadth evaluator wrote them.
 std::vector<std::pair<size_t, std::string>> witnesses_of(const Finding& finding) {
+  static const re2::RE2 example(R"(\S+ on (.+?) \(statement (\d+))", byte_patterns());
   std::vector<std::pair<size_t, std::string>> witnesses;
   for (const auto& [key, value] : finding.additional_info) {
     if (key != "EXAMPLES") continue;
-    static const std::regex example(R"(\S+ on (.+?) \(statement (\d+))");
-    for (auto it = std::sregex_iterator(value.begin(), value.end(), example); it != std::sregex_iterator(); ++it)
-      witnesses.emplace_back(std::stoul((*it)[2].str()), (*it)[1].str());
+    re2::StringPiece rest(value);
+    std::string witness;
+    size_t statement = 0;
+    while (re2::RE2::FindAndConsume(&rest, example, &witness, &statement)) witnesses.emplace_back(statement, witness);
   }
   return witnesses;
 }
