@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -12,6 +11,7 @@
 #include "analyzer/report/resource_identifier_json.h"
 #include "analyzer/util/digest.h"
 #include "analyzer/util/json_writer.h"
+#include "analyzer/util/ordered_chunks.h"
 
 namespace fleetaudit {
 
@@ -93,23 +93,13 @@ void write_aws_findings(const ReportContext& context, std::FILE* out) {
   for (size_t r = 0; r < report.runs.size(); ++r)
     for (size_t f = 0; f < report.runs[r].findings.size(); ++f)
       order.emplace_back(static_cast<uint32_t>(r), static_cast<uint32_t>(f));
-  constexpr size_t kChunk = 4096;
-  const size_t threads = std::max(1u, std::thread::hardware_concurrency());
-  for (size_t round = 0; round < order.size(); round += kChunk * threads) {
-    std::vector<JsonWriter> parts;
-    for (size_t begin = round; begin < std::min(order.size(), round + kChunk * threads); begin += kChunk)
-      parts.push_back(json.continuation(begin > 0));
-    auto format = [&](size_t part) {
-      const size_t begin = round + part * kChunk;
-      for (size_t i = begin; i < std::min(order.size(), begin + kChunk); ++i)
-        write_finding(parts[part], context, order[i].first, order[i].second, task_id, clock);
-    };
-    std::vector<std::thread> helpers;
-    for (size_t part = 1; part < parts.size(); ++part) helpers.emplace_back(format, part);
-    format(0);
-    for (std::thread& helper : helpers) helper.join();
-    for (const JsonWriter& part : parts) json.append(part);
-  }
+  format_chunks_in_order<JsonWriter>(
+      order.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, first > 0); },
+      [&](JsonWriter& part, size_t i) { write_finding(part, context, order[i].first, order[i].second, task_id, clock); },
+      [&](const JsonWriter& part) {
+        json.append(part);
+        return true;
+      });
   json.end_array();
   // Beside the list-audit-findings shape: what makes this report usable as the next --baseline.
   json.key("fleetaudit");

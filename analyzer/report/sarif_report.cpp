@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <thread>
 #include <vector>
 
 #include "analyzer/baseline/audit_metadata.h"
@@ -14,6 +13,7 @@
 #include "analyzer/report/source_positions.h"
 #include "analyzer/util/digest.h"
 #include "analyzer/util/json_writer.h"
+#include "analyzer/util/ordered_chunks.h"
 
 namespace fleetaudit {
 
@@ -214,24 +214,16 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
   // Results are formatted a chunk at a time on every core and written in order: a report of
   // hundreds of thousands of findings is mostly this loop. Only a round of chunks is held.
   const std::vector<SarifResultRef>& results = selection.results;
-  constexpr size_t kChunk = 4096;
-  const size_t threads = std::max(1u, std::thread::hardware_concurrency());
-  for (size_t round = 0; round < results.size(); round += kChunk * threads) {
-    std::vector<JsonWriter> parts;
-    for (size_t begin = round; begin < std::min(results.size(), round + kChunk * threads); begin += kChunk)
-      parts.push_back(json.continuation(begin > 0));
-    auto format = [&](size_t part) {
-      const size_t begin = round + part * kChunk;
-      for (size_t i = begin; i < std::min(results.size(), begin + kChunk); ++i)
-        write_result(parts[part], report.runs[results[i].rule_index], results[i].rule_index, *results[i].finding,
-                     positions, uris, with_suppressions, result_drift(context, results[i].rule_index, results[i].finding));
-    };
-    std::vector<std::thread> helpers;
-    for (size_t part = 1; part < parts.size(); ++part) helpers.emplace_back(format, part);
-    format(0);
-    for (std::thread& helper : helpers) helper.join();
-    for (const JsonWriter& part : parts) json.append(part);
-  }
+  format_chunks_in_order<JsonWriter>(
+      results.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, first > 0); },
+      [&](JsonWriter& part, size_t i) {
+        write_result(part, report.runs[results[i].rule_index], results[i].rule_index, *results[i].finding, positions,
+                     uris, with_suppressions, result_drift(context, results[i].rule_index, results[i].finding));
+      },
+      [&](const JsonWriter& part) {
+        json.append(part);
+        return true;
+      });
   if (context.drift != nullptr) write_sarif_absent_results(json, report, *context.drift, with_suppressions);
   json.end_array();
 

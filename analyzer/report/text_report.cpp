@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "analyzer/baseline/drift_report.h"
 #include "analyzer/report/reporters.h"
+#include "analyzer/util/ordered_chunks.h"
 #include "analyzer/util/terminal_text.h"
 
 namespace fleetaudit {
@@ -113,23 +113,12 @@ void write_text(const ReportContext& context, std::FILE* out) {
                         run.findings.size(), run.findings.size() == 1 ? "" : "s");
     if (fwrite(text.data(), 1, text.size(), out) != text.size()) return;
     text.clear();
-    // Findings are formatted a chunk at a time on every core and written in order.
-    constexpr size_t kChunk = 4096;
-    const size_t threads = std::max(1u, std::thread::hardware_concurrency());
-    for (size_t round = 0; round < run.findings.size(); round += kChunk * threads) {
-      std::vector<std::string> parts((std::min(run.findings.size() - round, kChunk * threads) + kChunk - 1) / kChunk);
-      auto format = [&](size_t part) {
-        const size_t begin = round + part * kChunk;
-        for (size_t i = begin; i < std::min(run.findings.size(), begin + kChunk); ++i)
-          append_finding(parts[part], run.findings[i]);
-      };
-      std::vector<std::thread> helpers;
-      for (size_t part = 1; part < parts.size(); ++part) helpers.emplace_back(format, part);
-      format(0);
-      for (std::thread& helper : helpers) helper.join();
-      for (const std::string& part : parts)
-        if (fwrite(part.data(), 1, part.size(), out) != part.size()) return;
-    }
+    bool written = true;
+    format_chunks_in_order<std::string>(
+        run.findings.size(), [](std::string& part, size_t) { part.clear(); },
+        [&](std::string& part, size_t i) { append_finding(part, run.findings[i]); },
+        [&](const std::string& part) { return written = fwrite(part.data(), 1, part.size(), out) == part.size(); });
+    if (!written) return;
   }
 
   if (!report.diagnostics.items().empty()) {

@@ -154,17 +154,22 @@ JsonWriter& JsonWriter::raw_number(std::string_view digits) {
   return *this;
 }
 
-JsonWriter JsonWriter::continuation(bool container_has_elements) const {
-  JsonWriter part(nullptr, indent_);
-  part.has_elements_ = has_elements_;
-  if (!part.has_elements_.empty()) part.has_elements_.back() = container_has_elements;
-  return part;
+void JsonWriter::continue_from(const JsonWriter& whole, bool container_has_elements) {
+  buffer_.clear();
+  indent_ = whole.indent_;
+  after_key_ = false;
+  has_elements_ = whole.has_elements_;
+  if (!has_elements_.empty()) has_elements_.back() = container_has_elements;
 }
 
 void JsonWriter::append(const JsonWriter& part) {
-  buffer_ += part.buffer_;
   has_elements_ = part.has_elements_;
-  if (buffer_.size() > (1u << 20)) flush();
+  if (sink_ == nullptr) {
+    buffer_ += part.buffer_;
+    return;
+  }
+  flush();
+  std::fwrite(part.buffer_.data(), 1, part.buffer_.size(), sink_);
 }
 
 void JsonWriter::flush() {

@@ -37,10 +37,11 @@ public:
   int indent() const { return indent_; }
   void set_indent(int indent) { indent_ = indent; }
 
-  // Part of a document written elsewhere (on another thread): continuation() is a writer that
-  // collects text as if it went on where this one stands, in its innermost container; append()
-  // then takes that text in, and this writer goes on after it.
-  JsonWriter continuation(bool container_has_elements) const;
+  // Part of a document written elsewhere (on another thread): continue_from() readies this
+  // writer, which keeps its buffer's capacity, to collect text as if it went on where `whole`
+  // stands, in its innermost container; whole.append() then takes that text in (straight to its
+  // sink, when it has one), and `whole` goes on after it.
+  void continue_from(const JsonWriter& whole, bool container_has_elements);
   void append(const JsonWriter& part);
 
 private:
