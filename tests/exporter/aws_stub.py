@@ -4,6 +4,7 @@ shapes come from botocore's own service models, and every response is validated 
 output shape before it is sent, so the real boto3 client (and the AWS CLI) parse what AWS would
 send. Listens on 127.0.0.1 on a free port, in a daemon thread, and stops with the test."""
 
+import collections
 import datetime
 import http.server
 import json
@@ -129,9 +130,10 @@ def page(items, token, size):
 
 class Stub:
     """The account the stub serves, plus knobs: `page_size` (and `page_sizes` per operation),
-    `throttle_every` (every Nth call is throttled), `denied` (services that answer access denied),
-    `fail` (operations that answer a non-retryable error), `delay` (seconds each call takes, one
-call at a time: a slow account to interrupt). `calls` records every
+    `throttle_every` (every Nth call of each operation is throttled: counted per operation, so
+    which calls are throttled does not depend on how the exporter's threads interleave), `denied`
+    (services that answer access denied), `fail` (operations that answer a non-retryable error),
+    `delay` (seconds each call takes, one call at a time: a slow account to interrupt). `calls` records every
     (service, operation) received, throttled ones included. The server stops by itself after
     `lifetime` seconds, so a test that dies cannot leave it behind."""
 
@@ -141,6 +143,7 @@ call at a time: a slow account to interrupt). `calls` records every
         self.page_size, self.page_sizes, self.throttle_every = page_size, dict(page_sizes or {}), throttle_every
         self.denied, self.fail, self.delay, self.validate = set(denied), set(fail), delay, validate
         self.calls = []
+        self.calls_of = collections.Counter()
         self.bugs = []
         self.lock, self.slow_lock = threading.Lock(), threading.Lock()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -176,7 +179,8 @@ call at a time: a slow account to interrupt). `calls` records every
         operation, params = self._parse(service, request)
         with self.lock:
             self.calls.append((service, operation))
-            number = len(self.calls)
+            self.calls_of[operation] += 1
+            number = self.calls_of[operation]
         if service in self.denied:
             code, status = DENIED_CODES[service]
             raise ApiError(code, f"User: arn:aws:sts::{self.account.account_id}:assumed-role/auditor/test is not "
