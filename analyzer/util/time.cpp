@@ -115,8 +115,22 @@ std::string format_iso8601(EpochMillis millis) {
   const unsigned day = day_of_year - (153 * mp + 2) / 5 + 1;
   const unsigned month = mp < 10 ? mp + 3 : mp - 9;
   year += month <= 2;
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, month, day, second_of_day / 3600,
-                     second_of_day / 60 % 60, second_of_day % 60, milli_part);
+  if (year < 0 || year > 9999)
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, month, day, second_of_day / 3600,
+                       second_of_day / 60 % 60, second_of_day % 60, milli_part);
+  // Written digit by digit: reports format one of these per certificate finding.
+  char text[] = "0000-00-00T00:00:00.000Z";
+  auto put = [&text](size_t end, int64_t value, int digits) {
+    for (int i = 1; i <= digits; ++i, value /= 10) text[end - i] = static_cast<char>('0' + value % 10);
+  };
+  put(4, year, 4);
+  put(7, month, 2);
+  put(10, day, 2);
+  put(13, second_of_day / 3600, 2);
+  put(16, second_of_day / 60 % 60, 2);
+  put(19, second_of_day % 60, 2);
+  put(23, milli_part, 3);
+  return std::string(text, sizeof text - 1);
 }
 
 }  // namespace fleetaudit

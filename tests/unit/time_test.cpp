@@ -46,5 +46,16 @@ TEST(FormatIso8601, RoundTrips) {
     EXPECT_EQ(parse_iso8601(format_iso8601(t)), t);
 }
 
+TEST(FormatIso8601, FourDigitYearsAndBeyond) {
+  EXPECT_EQ(format_iso8601(-62167219200000), "0000-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_iso8601(253402300799999), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_iso8601(253402300800000), "10000-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_iso8601(951825600007), "2000-02-29T12:00:00.007Z");  // a leap day
+  // A day's every field carried at once, and a spread of instants across four-digit years.
+  EXPECT_EQ(format_iso8601(1704067199999), "2023-12-31T23:59:59.999Z");
+  for (EpochMillis t = -62135596800000; t < 253402300799999; t += 7777777777777)
+    EXPECT_EQ(parse_iso8601(format_iso8601(t)), t) << format_iso8601(t);
+}
+
 }  // namespace
 }  // namespace fleetaudit
