@@ -15,12 +15,17 @@ CheckResult run(const CheckContext& context) {
   const CertificateTable& table = snapshot.certificates;
   const int64_t threshold_days = context.parameter(kThreshold);
   const EpochMillis oldest_allowed = context.now - threshold_days * kMillisPerDay;
+  auto aged = [&](uint32_t row) {
+    const EpochMillis created = table.creation_date[row];
+    return is_in_use(table.status[row]) && created != kMissingTime && created <= oldest_allowed;
+  };
   CheckResult result;
+  result.findings.reserve(count_rows(table, aged));
   for (uint32_t row = 0; row < table.size(); ++row) {
     if (!is_in_use(table.status[row])) continue;
     ++result.resources_evaluated;
+    if (!aged(row)) continue;
     const EpochMillis created = table.creation_date[row];
-    if (created == kMissingTime || created > oldest_allowed) continue;
     Finding finding = finding_for(
         snapshot, Kind::device, row, "CERTIFICATE_PAST_AGE_THRESHOLD",
         fmt::format("Device certificate {} ({}) was registered on {}, {} day(s) before the audit (threshold {} days).",

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 
 #include "analyzer/engine/audit.h"
 #include "analyzer/engine/finding.h"
@@ -51,14 +52,22 @@ TEST(FindingOrder, SortedByResourceOrdersAsTheKeysDo) {
           finding.reason_code = reason;
           findings.push_back(finding);
         }
+  // Reversed, then shuffled: permutations of one long cycle and of many cycles of every length.
   std::reverse(findings.begin(), findings.end());
-  const size_t count = findings.size();
-  const std::vector<Finding> sorted = sorted_by_resource(std::move(findings));
-  ASSERT_EQ(sorted.size(), count);
-  for (size_t i = 1; i < sorted.size(); ++i) {
-    const std::string before = sorted[i - 1].resource.key() + "\n" + sorted[i - 1].reason_code;
-    const std::string after = sorted[i].resource.key() + "\n" + sorted[i].reason_code;
-    EXPECT_LT(before, after) << i;
+  std::vector<std::vector<Finding>> inputs = {findings};
+  std::mt19937 random(7);
+  std::shuffle(findings.begin(), findings.end(), random);
+  inputs.push_back(findings);
+  for (std::vector<Finding>& input : inputs) {
+    const size_t count = input.size();
+    const std::vector<Finding> sorted = sorted_by_resource(std::move(input));
+    ASSERT_EQ(sorted.size(), count);
+    // Strictly increasing over distinct (key, reason) pairs: none lost, none twice.
+    for (size_t i = 1; i < sorted.size(); ++i) {
+      const std::string before = sorted[i - 1].resource.key() + "\n" + sorted[i - 1].reason_code;
+      const std::string after = sorted[i].resource.key() + "\n" + sorted[i].reason_code;
+      EXPECT_LT(before, after) << i;
+    }
   }
 }
 
