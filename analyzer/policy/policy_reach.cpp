@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
 #include <unordered_map>
 
 namespace fleetaudit::policy {
@@ -27,15 +28,21 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
   // Indexes by StringId: policy by name, group (by name) -> things, thing name -> certificates.
   std::vector<uint32_t> policy_by_name(string_count, kNoRow);
   for (uint32_t row = 0; row < policy_count; ++row) policy_by_name[snapshot.policies.name[row]] = row;
+  // The two group indexes are only built when there are groups: each is as long as the string
+  // table, millions of entries of fresh memory for nothing in a fleet without groups.
   const ThingGroupMembershipTable& groups = snapshot.thing_groups;
   std::vector<std::pair<uint32_t, uint32_t>> edges;
-  for (uint32_t i = 0; i < groups.size(); ++i) edges.emplace_back(groups.group_name[i], groups.thing_name[i]);
-  const Adjacency things_by_group = Adjacency::from_edges(string_count, edges);
-  edges.clear();
-  const ThingPrincipalTable& attachments = snapshot.thing_principals;
-  for (uint32_t i = 0; i < attachments.size(); ++i)
-    if (attachments.certificate_row[i] != kNoRow) edges.emplace_back(attachments.thing_name[i], attachments.certificate_row[i]);
-  const Adjacency certificates_by_thing = Adjacency::from_edges(string_count, edges);
+  Adjacency things_by_group, certificates_by_thing;
+  if (groups.size() > 0) {
+    for (uint32_t i = 0; i < groups.size(); ++i) edges.emplace_back(groups.group_name[i], groups.thing_name[i]);
+    things_by_group = Adjacency::from_edges(string_count, edges);
+    edges.clear();
+    const ThingPrincipalTable& attachments = snapshot.thing_principals;
+    for (uint32_t i = 0; i < attachments.size(); ++i)
+      if (attachments.certificate_row[i] != kNoRow)
+        edges.emplace_back(attachments.thing_name[i], attachments.certificate_row[i]);
+    certificates_by_thing = Adjacency::from_edges(string_count, edges);
+  }
 
   // Targets grouped by policy row.
   edges.clear();
@@ -49,6 +56,7 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
   std::vector<uint32_t> certificate_stamp(certificate_count, kNoRow);
   std::vector<uint32_t> thing_stamp(string_count, kNoRow);
   std::vector<std::pair<uint32_t, uint32_t>> certificate_policy;  // (certificate row, policy row)
+  certificate_policy.reserve(targets.size());
   for (uint32_t policy = 0; policy < policy_count; ++policy) {
     auto add_certificate = [&](uint32_t row) {
       if (certificate_stamp[row] == policy) return;
@@ -75,6 +83,7 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
         add_certificate(row);
         for (StringId thing : snapshot.things_by_certificate.of(row)) add_thing(thing);
       } else if (type == "thinggroup") {
+        if (target.name >= things_by_group.rows()) continue;  // a group with no things
         for (StringId thing : things_by_group.of(target.name))
           if (add_thing(thing))
             for (uint32_t row : certificates_by_thing.of(thing)) add_certificate(row);
@@ -86,21 +95,30 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
 
   // Each certificate's policy list (sorted: policies were walked in row order), grouped by identity.
   const Adjacency policies_by_certificate = Adjacency::from_edges(certificate_count, certificate_policy);
+  // Most certificates have one policy: those sets are found by the policy's row, the rest by a map.
+  std::vector<uint32_t> single_policy_set(policy_count, kNoRow);
   std::map<std::vector<uint32_t>, uint32_t> set_index;
   std::vector<uint32_t> key;  // reused: a million certificates, a few distinct sets
+  auto index_of = [&](std::span<const uint32_t> list) {
+    uint32_t* single = list.size() == 1 ? &single_policy_set[list.front()] : nullptr;
+    if (single && *single != kNoRow) return *single;
+    key.assign(list.begin(), list.end());
+    auto it = set_index.find(key);
+    if (it != set_index.end()) return it->second;
+    const auto index = static_cast<uint32_t>(reach.policy_sets.size());
+    set_index.emplace(key, index);
+    if (single) *single = index;
+    reach.policy_sets.push_back(key);
+    reach.certificates_with_set.push_back(0);
+    return index;
+  };
   reach.set_of_certificate.assign(certificate_count, kNoRow);
   for (uint32_t row = 0; row < certificate_count; ++row) {
     auto list = policies_by_certificate.of(row);
     if (list.empty()) continue;
-    key.assign(list.begin(), list.end());
-    auto it = set_index.find(key);
-    if (it == set_index.end()) {
-      it = set_index.emplace(key, static_cast<uint32_t>(reach.policy_sets.size())).first;
-      reach.policy_sets.push_back(key);
-      reach.certificates_with_set.push_back(0);
-    }
-    ++reach.certificates_with_set[it->second];
-    reach.set_of_certificate[row] = it->second;
+    const uint32_t index = index_of(list);
+    ++reach.certificates_with_set[index];
+    reach.set_of_certificate[row] = index;
   }
   return reach;
 }
