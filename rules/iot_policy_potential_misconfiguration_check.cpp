@@ -196,8 +196,9 @@ CheckResult run(const CheckContext& context) {
   const PolicyVersionTable& versions = snapshot.policy_versions;
   MisconfigurationEvaluator evaluator(snapshot);
   const bool targets_known = snapshot.has(SnapshotFile::policy_targets);
+  // Only a finding's description needs the reach (a pass over every target): computed at the first.
   policy::PolicyReach reach;
-  if (targets_known) reach = policy::compute_policy_reach(snapshot);
+  bool reach_computed = false;
   CheckResult result;
   result.resources_evaluated = versions.size();
   for (uint32_t row = 0; row < versions.size(); ++row) {
@@ -216,6 +217,8 @@ CheckResult run(const CheckContext& context) {
                                     versions.is_default[row] ? " (default)" : "", what);
       finding.additional_info = {{"IS_DEFAULT_VERSION", versions.is_default[row] ? "true" : "false"}};
       if (targets_known) {
+        if (!reach_computed) reach = policy::compute_policy_reach(snapshot);
+        reach_computed = true;
         finding.message += fmt::format(" The policy is {}.", policy::describe_reach(reach, policy_row));
         finding.additional_info.emplace_back("ATTACHED", reach.attached[policy_row] ? "true" : "false");
         finding.additional_info.emplace_back("CERTIFICATES_REACHED", std::to_string(reach.certificates[policy_row]));
