@@ -1,8 +1,10 @@
-"""A loopback stub of the AWS APIs the exporter calls: AWS IoT (restJson1), IAM and STS
-(query/XML), Cognito Identity and CloudWatch Logs (JSON 1.1). Routes, parameters and response
-shapes come from botocore's own service models, and every response is validated against its
-output shape before it is sent, so the real boto3 client (and the AWS CLI) parse what AWS would
-send. Listens on 127.0.0.1 on a free port, in a daemon thread, and stops with the test."""
+"""A loopback stub of the AWS APIs fleetaudit's Python tools call: AWS IoT and Security Hub
+(restJson1), IAM, STS and SNS (query/XML), Cognito Identity, CloudWatch Logs and Organizations
+(JSON 1.1). Routes, parameters and response shapes come from botocore's own service models; every
+request is validated against its operation's input shape (a request botocore's model would not
+send is a stub bug, reported in `bugs` and answered 500) and every response against its output
+shape before it is sent, so the real boto3 client (and the AWS CLI) parse what AWS would send.
+Listens on 127.0.0.1 on a free port, in a daemon thread, and stops with the test."""
 
 import collections
 import datetime
@@ -19,18 +21,22 @@ import botocore.loaders
 import botocore.model
 import botocore.validate
 
-SERVICES = ("iot", "iam", "sts", "cognito-identity", "logs")
+SERVICES = ("iot", "iam", "sts", "cognito-identity", "logs", "sns", "securityhub", "organizations")
 # The service name in a request's SigV4 credential scope: AWS IoT's model signs as "execute-api".
-SIGNING_NAMES = {"execute-api": "iot", "iam": "iam", "sts": "sts", "cognito-identity": "cognito-identity",
-                 "logs": "logs"}
-XML_NAMESPACES = {"iam": "https://iam.amazonaws.com/doc/2010-05-08/", "sts": "https://sts.amazonaws.com/doc/2011-06-15/"}
-THROTTLE_CODES = {"iot": "ThrottlingException", "iam": "Throttling", "sts": "Throttling",
-                  "cognito-identity": "TooManyRequestsException", "logs": "ThrottlingException"}
+SIGNING_NAMES = {"execute-api": "iot", **{name: name for name in SERVICES if name != "iot"}}
+THROTTLE_CODES = {"iot": ("ThrottlingException", 429), "iam": ("Throttling", 400), "sts": ("Throttling", 400),
+                  "cognito-identity": ("TooManyRequestsException", 400), "logs": ("ThrottlingException", 400),
+                  "sns": ("Throttled", 429), "securityhub": ("TooManyRequestsException", 429),
+                  "organizations": ("TooManyRequestsException", 400)}
 DENIED_CODES = {"iot": ("AccessDeniedException", 403), "iam": ("AccessDenied", 403), "sts": ("AccessDenied", 403),
-                "cognito-identity": ("NotAuthorizedException", 400), "logs": ("AccessDeniedException", 400)}
+                "cognito-identity": ("NotAuthorizedException", 400), "logs": ("AccessDeniedException", 400),
+                "sns": ("AuthorizationError", 403), "securityhub": ("AccessDeniedException", 403),
+                "organizations": ("AccessDeniedException", 400)}
 
 _loader = botocore.loaders.Loader()
 MODELS = {name: botocore.model.ServiceModel(_loader.load_service_model(name, "service-2"), name) for name in SERVICES}
+PROTOCOLS = {name: model.metadata["protocol"] for name, model in MODELS.items()}  # rest-json, query or json
+XML_NAMESPACES = {name: model.metadata["xmlNamespace"] for name, model in MODELS.items() if "xmlNamespace" in model.metadata}
 
 
 class ApiError(Exception):
@@ -39,9 +45,9 @@ class ApiError(Exception):
         self.code, self.message, self.status = code, message, status
 
 
-def _route_table():
+def _route_table(service):
     routes = []
-    model = MODELS["iot"]
+    model = MODELS[service]
     for name in model.operation_names:
         http_info = model.operation_model(name).http
         path = http_info["requestUri"].split("?")[0]
@@ -52,7 +58,7 @@ def _route_table():
     return routes
 
 
-IOT_ROUTES = _route_table()
+REST_ROUTES = {name: _route_table(name) for name, protocol in PROTOCOLS.items() if protocol == "rest-json"}
 
 
 def to_model(value, shape):
@@ -119,6 +125,65 @@ def validate_output(service, operation, response):
     if report.has_errors():
         raise AssertionError(f"stub response of {service}:{operation} breaks the botocore model:\n"
                              f"{report.generate_report()}")
+
+
+def validate_input(service, operation, params):
+    shape = MODELS[service].operation_model(operation).input_shape
+    if shape is None:
+        return
+    report = botocore.validate.ParamValidator().validate(params, shape)
+    if report.has_errors():
+        raise AssertionError(f"request to {service}:{operation} breaks the botocore model:\n"
+                             f"{report.generate_report()}")
+
+
+def _from_text(text, shape):
+    """A scalar sent as text (a URI segment, query string, header or query-protocol field) in
+    the type its shape declares."""
+    if shape.type_name in ("integer", "long"):
+        return int(text)
+    if shape.type_name in ("float", "double"):
+        return float(text)
+    if shape.type_name == "boolean":
+        return text == "true"
+    if shape.type_name == "timestamp":
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return text
+
+
+def _unflatten_query(form, shape, prefix=""):
+    """The query protocol's flat `A.member.1.B=…` / `M.entry.1.key=…` fields, as nested values of
+    `shape`. Fields no member names are kept (flat) so that validation reports them."""
+    if shape is None:
+        return dict(form)
+    if shape.type_name == "structure":
+        value = {}
+        for member_name, member in shape.members.items():
+            wire = (prefix + "." if prefix else "") + member.serialization.get("name", member_name)
+            if wire in form or any(key.startswith(wire + ".") for key in form):
+                value[member_name] = _unflatten_query(form, member, wire)
+        if not prefix:
+            known = {m.serialization.get("name", n) for n, m in shape.members.items()}
+            value.update({k: v for k, v in form.items() if k.split(".")[0] not in known})
+        return value
+    if shape.type_name == "list":
+        step = "" if shape.serialization.get("flattened") else ".member"
+        items, index = [], 1
+        while any(key == f"{prefix}{step}.{index}" or key.startswith(f"{prefix}{step}.{index}.") for key in form):
+            items.append(_unflatten_query(form, shape.member, f"{prefix}{step}.{index}"))
+            index += 1
+        return items
+    if shape.type_name == "map":
+        step = "" if shape.serialization.get("flattened") else ".entry"
+        key_name = shape.key.serialization.get("name", "key")
+        value_name = shape.value.serialization.get("name", "value")
+        items, index = {}, 1
+        while f"{prefix}{step}.{index}.{key_name}" in form:
+            entry = f"{prefix}{step}.{index}"
+            items[form[f"{entry}.{key_name}"]] = _unflatten_query(form, shape.value, f"{entry}.{value_name}")
+            index += 1
+        return items
+    return _from_text(form[prefix], shape)
 
 
 def page(items, token, size):
@@ -188,7 +253,7 @@ class Stub:
         if operation in self.fail:  # a failure no retry mends
             raise ApiError("InvalidRequestException", "stub: planted failure", 400)
         if self.throttle_every and number % self.throttle_every == 0:
-            raise ApiError(THROTTLE_CODES[service], "Rate exceeded", 429 if service == "iot" else 400)
+            raise ApiError(*THROTTLE_CODES[service][:1], "Rate exceeded", THROTTLE_CODES[service][1])
         handler = getattr(self.account, operation, None)
         if handler is None:
             raise ApiError("UnknownOperationException", f"stub does not implement {operation}", 400)
@@ -210,40 +275,53 @@ class Stub:
         return SIGNING_NAMES[match.group(1)]
 
     def _parse(self, service, request):
+        """(operation, params) of a request, the params in the types of the operation's input
+        shape, validated against it."""
         body = request.body
-        if service == "iot":
-            url = urllib.parse.urlsplit(request.path)
-            for method, pattern, name in IOT_ROUTES:
-                match = pattern.match(url.path)
-                if method == request.command and match:
-                    break
-            else:
-                raise ApiError("ResourceNotFoundException", f"stub: no route {request.command} {url.path}", 404)
-            shape = MODELS["iot"].operation_model(name).input_shape
-            params = {}
-            query = urllib.parse.parse_qs(url.query)
-            for member_name, member in (shape.members.items() if shape else []):
-                location, wire = member.serialization.get("location"), member.serialization.get("name", member_name)
-                if location == "uri":
-                    params[member_name] = urllib.parse.unquote(match.group(wire))
-                elif location == "querystring" and wire in query:
-                    params[member_name] = query[wire][0]
-                elif location == "header" and wire in request.headers:
-                    params[member_name] = request.headers[wire]
-            if body:
-                params.update(json.loads(body))
-            return name, params
-        if service in ("iam", "sts"):
-            form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
-            return form.pop("Action"), form
-        target = request.headers.get("X-Amz-Target", "")
-        return target.split(".")[-1], json.loads(body or b"{}")
+        if PROTOCOLS[service] == "rest-json":
+            name, params = self._parse_rest(service, request)
+        elif PROTOCOLS[service] == "query":
+            form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode(), keep_blank_values=True).items()}
+            name = form.pop("Action")
+            form.pop("Version", None)
+            params = _unflatten_query(form, MODELS[service].operation_model(name).input_shape)
+        else:
+            target = request.headers.get("X-Amz-Target", "")
+            name, params = target.split(".")[-1], json.loads(body or b"{}")
+        validate_input(service, name, params)
+        return name, params
+
+    @staticmethod
+    def _parse_rest(service, request):
+        url = urllib.parse.urlsplit(request.path)
+        for method, pattern, name in REST_ROUTES[service]:
+            match = pattern.match(url.path)
+            if method == request.command and match:
+                break
+        else:
+            raise ApiError("ResourceNotFoundException", f"stub: no route {request.command} {url.path}", 404)
+        shape = MODELS[service].operation_model(name).input_shape
+        params = {}
+        query = urllib.parse.parse_qs(url.query)
+        for member_name, member in (shape.members.items() if shape else []):
+            location, wire = member.serialization.get("location"), member.serialization.get("name", member_name)
+            if location == "uri":
+                params[member_name] = _from_text(urllib.parse.unquote(match.group(wire)), member)
+            elif location == "querystring" and wire in query:
+                values = query[wire]
+                params[member_name] = [_from_text(v, member.member) for v in values] \
+                    if member.type_name == "list" else _from_text(values[0], member)
+            elif location == "header" and wire in request.headers:
+                params[member_name] = _from_text(request.headers[wire], member)
+        if request.body:
+            params.update(json.loads(request.body))
+        return name, params
 
     def respond(self, service, operation, response):
-        if service == "iot" or service in ("cognito-identity", "logs"):
+        if PROTOCOLS[service] != "query":
             shape = MODELS[service].operation_model(operation).output_shape
             body = json.dumps(_to_wire_json(response, shape) if shape else {})
-            content_type = "application/json" if service == "iot" else "application/x-amz-json-1.1"
+            content_type = "application/json" if PROTOCOLS[service] == "rest-json" else "application/x-amz-json-1.1"
             return 200, {"Content-Type": content_type}, body.encode()
         shape = MODELS[service].operation_model(operation).output_shape
         result = _to_xml(response, shape, f"{operation}Result") if shape else ""
@@ -253,11 +331,11 @@ class Stub:
 
     @staticmethod
     def error(service, error):
-        if service in ("iam", "sts"):
+        if PROTOCOLS[service] == "query":
             body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{error.code}</Code><Message>{escape(error.message)}"
                     f"</Message></Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>")
             return error.status, {"Content-Type": "text/xml"}, body.encode()
-        if service == "iot":
+        if PROTOCOLS[service] == "rest-json":
             return error.status, {"Content-Type": "application/json", "x-amzn-ErrorType": error.code}, \
                 json.dumps({"message": error.message}).encode()
         return error.status, {"Content-Type": "application/x-amz-json-1.1"}, \
