@@ -94,7 +94,9 @@ def write_manifest(ctx, complete, error=None):
         "region": data["region"],
         "exporter": {"name": "fleetaudit-export", "version": __version__},
         "complete": complete,
-        "skipped": [{"file": entry["file"], "reason": entry["reason"]} for entry in data["skipped"]],
+        # Sorted: stages run on several threads, and the same account must give the same manifest.
+        "skipped": [{"file": entry["file"], "reason": entry["reason"]}
+                    for entry in sorted(data["skipped"], key=lambda entry: entry["file"])],
     }
     if ctx.vanished:
         manifest["deletedDuringExport"] = dict(sorted(ctx.vanished.items()))
@@ -212,7 +214,7 @@ def export(args, calls):
         return 130 if ctx.errors[0].startswith("interrupted") else 1
     write_manifest(ctx, complete=True)
     shutil.rmtree(state.dir)
-    for entry in state.data["skipped"]:
+    for entry in sorted(state.data["skipped"], key=lambda entry: entry["file"]):
         print(f"fleetaudit-export: skipped {entry['file']}: {entry['reason']}", file=sys.stderr)
     return 0
 
