@@ -27,6 +27,14 @@ OPERATIONS = {
     "logs": ["FilterLogEvents"],
 }
 
+# The calls `--organization` makes with the caller's own (management or delegated administrator)
+# credentials, before each account's export runs with that account's assumed role; the README's
+# management-side policy lists exactly these.
+ORGANIZATION_OPERATIONS = {
+    "organizations": ["ListAccounts"],
+    "sts": ["GetCallerIdentity", "AssumeRole"],
+}
+
 # Requests per second per API, per account and region. PUBLISHED: the default values of the
 # AWS IoT Core "API TPS" quotas in Service Quotas (ListThings L-57AAC135, ListThingPrincipals
 # L-FC3EF4D9, ListThingGroups L-1E5260D6, ListThingsInThingGroup L-D33FD5F9, DescribeCertificate
@@ -37,6 +45,7 @@ PUBLISHED_TPS = {
     "ListThings": 10, "ListThingPrincipals": 10, "ListThingGroups": 10,
     "ListThingsInThingGroup": 25, "DescribeCertificate": 10, "GetPolicy": 10,
     "FilterLogEvents": 5,
+    "ListAccounts": 1,  # AWS Organizations throttles its API hard; one page a second is plenty
 }
 DEFAULT_TPS = 10
 
@@ -80,8 +89,15 @@ def cli_timestamp(value):
 
 
 class Calls:
-    def __init__(self, region=None, profile=None, endpoint_url=None, concurrency=16, quotas=None):
-        self.session = boto3.session.Session(region_name=region, profile_name=profile)
+    def __init__(self, region=None, profile=None, endpoint_url=None, concurrency=16, quotas=None, credentials=None):
+        """`credentials`: an assumed role's {"AccessKeyId", "SecretAccessKey", "SessionToken"}
+        instead of the profile's."""
+        if credentials:
+            self.session = boto3.session.Session(
+                region_name=region, aws_access_key_id=credentials["AccessKeyId"],
+                aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"])
+        else:
+            self.session = boto3.session.Session(region_name=region, profile_name=profile)
         # Timestamps reach us as the CLI v2 prints them, so files match the CLI's byte for byte.
         self.session._session.get_component("response_parser_factory").set_parser_defaults(
             timestamp_parser=cli_timestamp)
@@ -97,7 +113,7 @@ class Calls:
         self.clients_lock = threading.Lock()
         self.tps = {}
         self.limiters = {}
-        for operations in OPERATIONS.values():
+        for operations in (*OPERATIONS.values(), *ORGANIZATION_OPERATIONS.values()):
             for operation in operations:
                 tps = (quotas or {}).get(operation, (quotas or {}).get("*", PUBLISHED_TPS.get(operation, DEFAULT_TPS)))
                 self.tps[operation] = tps
@@ -117,7 +133,7 @@ class Calls:
 
     def call(self, service, operation, **params):
         """One API call; returns the response without ResponseMetadata, as the CLI prints it."""
-        assert operation in OPERATIONS[service], operation
+        assert operation in OPERATIONS.get(service, []) + ORGANIZATION_OPERATIONS.get(service, []), operation
         self.limiters[operation].wait()
         with self.counts_lock:
             self.counts[operation] = self.counts.get(operation, 0) + 1

@@ -6,6 +6,7 @@ import sys
 from . import __version__
 from .calls import Calls, CallFailed, OPERATIONS
 from .export import UsageError, dry_run, export, selectable_files
+from .organization import export_organization, parse_regions
 
 DESCRIPTION = """\
 Writes a fleetaudit snapshot of one AWS account and region into OUT_DIR (every file of the
@@ -15,7 +16,9 @@ region come from the usual AWS chain (environment, profile, SSO, instance role).
 EPILOG = """\
 exit status: 0 the snapshot is complete (files the caller may not read are listed as skipped in
 manifest.json); 1 a call failed: the snapshot is marked incomplete, continue it with --resume;
-2 usage error; 130 interrupted (continue with --resume)."""
+2 usage error; 130 interrupted (continue with --resume). With --organization: 0 every account and
+region was exported completely; 1 some account or region failed (organization.json names each
+with its reason; the others are exported; --resume continues the failed and unfinished ones)."""
 
 
 def quota(text):
@@ -42,6 +45,23 @@ def positive(text):
     return value
 
 
+def parse_regions_argument(text):
+    try:
+        return parse_regions(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def check_organization_options(args):
+    organization_only = [name for name, given in (("--accounts", args.accounts), ("--external-id", args.external_id),
+                                                  ("--regions", args.regions), ("--all-regions", args.all_regions))
+                         if given]
+    if organization_only and not args.organization:
+        parser().error(f"{organization_only[0]} goes with --organization")
+    if args.organization and args.dry_run:
+        parser().error("--dry-run is for one account: run it with one account's credentials")
+
+
 def parser():
     p = argparse.ArgumentParser(prog="fleetaudit-export", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -66,6 +86,24 @@ def parser():
                    help="print the calls the export would make, their count and the estimated time; counts the "
                         "account with listing calls only, or makes no call with --assume-things")
     p.add_argument("--assume-things", type=int, metavar="N", help="with --dry-run: plan for N things without calling AWS")
+    org = p.add_argument_group("organization", "export every account of an AWS Organization into OUT_DIR/ACCOUNT/REGION/")
+    org.add_argument("--organization", action="store_true",
+                     help="list the organization's accounts (organizations:ListAccounts, from the management or a "
+                          "delegated administrator account) and export each through its own assumed role")
+    org.add_argument("--accounts", metavar="FILE",
+                     help="with --organization: export the accounts listed in FILE (one 12-digit id per line) "
+                          "instead of listing the organization")
+    org.add_argument("--role-name", default="fleetaudit-readonly",
+                     help="with --organization: the role to assume in each account (default fleetaudit-readonly)")
+    org.add_argument("--external-id", help="with --organization: the external id the role requires")
+    where = org.add_mutually_exclusive_group()
+    where.add_argument("--regions", type=parse_regions_argument, metavar="R1,R2",
+                       help="with --organization: the regions to export (default: the configured region)")
+    where.add_argument("--all-regions", action="store_true",
+                       help="with --organization: export every region of the partition where the account has IoT "
+                            "things, certificates or policies (probed with one-item listings)")
+    org.add_argument("--parallel-accounts", type=positive, default=4, metavar="N",
+                     help="with --organization: export N accounts at once (default 4; rate limits are per account)")
     p.add_argument("--version", action="version", version=f"fleetaudit-export {__version__}")
     return p
 
@@ -77,6 +115,7 @@ def main(argv=None):
         args.skip = list(args.skip) + ["iot-logs/"]
     if args.assume_things is not None and not args.dry_run:
         parser().error("--assume-things goes with --dry-run")
+    check_organization_options(args)
     quotas = dict(args.quota)
     if args.concurrency:
         # --concurrency only ever lowers a rate.
@@ -87,6 +126,10 @@ def main(argv=None):
                 quotas[operation] = min(base, args.concurrency)
     try:
         calls = Calls(args.region, args.profile, args.endpoint_url, args.concurrency or 64, quotas)
+        if args.organization:
+            args.quotas = quotas
+            args.regions = args.regions or ([] if args.all_regions else [calls.region])
+            return export_organization(args, calls)
         if args.dry_run:
             if args.assume_things is None:
                 calls.call("sts", "GetCallerIdentity")

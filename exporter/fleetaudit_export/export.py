@@ -203,7 +203,8 @@ def export(args, calls):
             if name in skip and not state.done(stage.name):
                 why = "not exported: --no-logs" if name == "iot-logs/" and log_days == 0 else "not exported: --skip"
                 state.skip(stage.name, [name], why)
-    ctx = Context(calls, state, args.out_dir, log_days, started, Progress(sys.stderr.isatty()))
+    bars = getattr(args, "progress", True) and sys.stderr.isatty()
+    ctx = Context(calls, state, args.out_dir, log_days, started, Progress(bars))
     write_manifest(ctx, complete=False, error="the export is under way (or was interrupted: continue with --resume)")
     run_stages(ctx, chosen)
     if ctx.errors:

@@ -318,10 +318,10 @@ def from_snapshot(directory):
 PEM_FILE = os.path.join(os.path.dirname(__file__), "..", "data", "x509", "roca-safe-cert06-2048bit.pem")
 
 
-def synthetic(things, groups=20):
+def synthetic(things, groups=20, account_id="123456789012", region="eu-west-1"):
     """`things` things with one certificate each (every one the same real PEM), in `groups` groups,
     two policies (one with an older version) and v1 logging: the shape of a plain large fleet."""
-    account = Account()
+    account = Account(account_id, region)
     with open(PEM_FILE, encoding="utf-8") as file:
         pem = file.read()
     for number in range(groups):

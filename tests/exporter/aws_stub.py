@@ -246,15 +246,16 @@ class Stub:
             self.calls.append((service, operation))
             self.calls_of[operation] += 1
             number = self.calls_of[operation]
+        account = self.account_for(request, service, operation)
         if service in self.denied:
             code, status = DENIED_CODES[service]
-            raise ApiError(code, f"User: arn:aws:sts::{self.account.account_id}:assumed-role/auditor/test is not "
+            raise ApiError(code, f"User: arn:aws:sts::{account.account_id}:assumed-role/auditor/test is not "
                                  f"authorized to perform: {service}:{operation}", status)
         if operation in self.fail:  # a failure no retry mends
             raise ApiError("InvalidRequestException", "stub: planted failure", 400)
         if self.throttle_every and number % self.throttle_every == 0:
             raise ApiError(*THROTTLE_CODES[service][:1], "Rate exceeded", THROTTLE_CODES[service][1])
-        handler = getattr(self.account, operation, None)
+        handler = getattr(account, operation, None)
         if handler is None:
             raise ApiError("UnknownOperationException", f"stub does not implement {operation}", 400)
         if self.delay:
@@ -266,6 +267,11 @@ class Stub:
         if self.validate:
             validate_output(service, operation, response)
         return service, operation, response
+
+    def account_for(self, request, service, operation):
+        """The account a request is served from: the one account (a subclass serves several, told
+        apart by the request's credentials and region)."""
+        return self.account
 
     @staticmethod
     def _service_of(request):
