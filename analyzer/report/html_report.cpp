@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <vector>
 
 #include "analyzer/baseline/drift.h"
 #include "analyzer/report/html/charts.h"
@@ -124,25 +125,42 @@ void write_summary(std::string& page, const AuditReport& report) {
                       thousands(report.unsuppressed_findings()), report.runs.size(), thousands(suppressed));
 }
 
+constexpr std::string_view kCheckColumns =
+    "<thead><tr><th scope=\"col\">Verdict</th><th scope=\"col\">Severity</th><th scope=\"col\">Check</th>"
+    "<th scope=\"col\">Resources evaluated</th><th scope=\"col\">Non-compliant</th><th scope=\"col\">Suppressed</th>"
+    "<th scope=\"col\">Why</th></tr></thead><tbody>\n";
+
+void write_check_row(std::string& page, const CheckRun& run) {
+  const std::string breakable = html::breakable_name(run.check->name);
+  const std::string name =
+      run.findings.empty() ? breakable : fmt::format("<a href=\"#check-{}\">{}</a>", run.check->name, breakable);
+  page += fmt::format(
+      "<tr data-check=\"{}\" data-verdict=\"{}\"><td class=\"state\">{}</td><td class=\"sev-{}\">{}</td>"
+      "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+      run.check->name, to_string(run.status), to_string(run.status), to_string(run.check->severity),
+      to_string(run.check->severity), name, thousands(run.resources_evaluated), thousands(run.non_compliant_resources()),
+      thousands(run.suppressed_findings), escape(run.not_run_reason));
+}
+
+// The checks that failed or could not run in a table; the compliant and disabled ones after
+// them, folded (the verdict sentence counts them; a print opens nothing, so it lists only those).
 void write_check_summary(std::string& page, const AuditReport& report) {
-  page += "<h2 id=\"checks-heading\">Checks, failing first</h2>\n<table id=\"checks\" aria-labelledby=\"checks-heading\">"
-          "<thead><tr><th scope=\"col\">Verdict</th><th scope=\"col\">Severity</th>"
-          "<th scope=\"col\">Check</th><th scope=\"col\">Resources evaluated</th><th scope=\"col\">Non-compliant</th>"
-          "<th scope=\"col\">Suppressed</th><th scope=\"col\">Why</th></tr></thead><tbody>\n";
-  for (size_t index : html::runs_in_verdict_order(report)) {
-    const CheckRun& run = report.runs[index];
-    const std::string breakable = html::breakable_name(run.check->name);
-    const std::string name = run.findings.empty()
-                                 ? breakable
-                                 : fmt::format("<a href=\"#check-{}\">{}</a>", run.check->name, breakable);
-    page += fmt::format(
-        "<tr data-check=\"{}\" data-verdict=\"{}\"><td class=\"state\">{}</td><td class=\"sev-{}\">{}</td>"
-        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-        run.check->name, to_string(run.status), to_string(run.status), to_string(run.check->severity),
-        to_string(run.check->severity), name, thousands(run.resources_evaluated), thousands(run.non_compliant_resources()),
-        thousands(run.suppressed_findings), escape(run.not_run_reason));
-  }
+  page += "<h2 id=\"checks-heading\">Checks, failing first</h2>\n<table id=\"checks\" aria-labelledby=\"checks-heading\">";
+  page += kCheckColumns;
+  const std::vector<size_t> order = html::runs_in_verdict_order(report);
+  size_t at = 0;
+  for (; at < order.size() && html::verdict_rank(report.runs[order[at]].status) <= 2; ++at)
+    write_check_row(page, report.runs[order[at]]);
   page += "</tbody></table>\n";
+  if (at == order.size()) return;
+  size_t compliant = 0;
+  for (size_t i = at; i < order.size(); ++i) compliant += report.runs[order[i]].status == CheckStatus::compliant ? 1 : 0;
+  page += fmt::format("<details id=\"passing-checks\"><summary>{} compliant and {} disabled check{}</summary>"
+                      "<table aria-label=\"Compliant and disabled checks\">",
+                      compliant, order.size() - at - compliant, order.size() - at == 1 ? "" : "s");
+  page += kCheckColumns;
+  for (; at < order.size(); ++at) write_check_row(page, report.runs[order[at]]);
+  page += "</tbody></table></details>\n";
 }
 
 void write_filters(std::string& page, bool with_drift) {
