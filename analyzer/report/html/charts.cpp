@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -109,7 +110,9 @@ void write_age_chart(std::string& page, const Snapshot& snapshot, const AuditRep
       continue;
     }
     ++dated;
-    const EpochMillis age = report.clock - created;
+    // A hostile creationDate may lie near either end of int64: saturate rather than overflow.
+    EpochMillis age = 0;
+    if (__builtin_sub_overflow(report.clock, created, &age)) age = created > report.clock ? INT64_MIN : INT64_MAX;
     if (age < 0) ++after_clock;
     ++counts[std::min<size_t>(kBars - 1, age < 0 ? 0 : static_cast<size_t>(age / width))];
   }
@@ -158,7 +161,8 @@ void write_expiry_chart(std::string& page, const Snapshot& snapshot, const Audit
       ++undated;
       continue;
     }
-    const EpochMillis left = not_after - report.clock;
+    EpochMillis left = 0;
+    if (__builtin_sub_overflow(not_after, report.clock, &left)) left = not_after > report.clock ? INT64_MAX : INT64_MIN;
     if (left <= 0) ++counts[0];  // notAfter reached: no longer valid, as the expiry check counts it
     else if (left > static_cast<EpochMillis>(kWeeks) * 7 * kMillisPerDay) ++later;
     else ++counts[1 + static_cast<size_t>((left - 1) / (7 * kMillisPerDay))];

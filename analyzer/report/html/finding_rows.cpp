@@ -16,6 +16,8 @@ namespace fleetaudit::html {
 namespace {
 
 constexpr size_t kThingsShown = 3;
+// Instants beyond about the year 30,000 either way are shown as the number they are.
+constexpr int64_t kFarInstant = int64_t{1} << 50;
 
 // "thing-a, thing-b, thing-c and 2 more", from the snapshot's attachments of this certificate.
 std::string things_of_certificate(std::string_view certificate_id, const Snapshot& snapshot) {
@@ -50,7 +52,7 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 // anything else cut to a cell's length.
 std::string info_value(std::string_view key, std::string_view value, EpochMillis clock) {
   if (ends_with(key, "_TIME"))
-    if (auto instant = integer_of(value))
+    if (auto instant = integer_of(value); instant && *instant > -kFarInstant && *instant < kFarInstant)
       return fmt::format("<time title=\"{}\">{}</time>", escape(value), day_with_distance(*instant, clock));
   return capped_text(value, kTextShown);
 }

@@ -77,10 +77,12 @@ std::string capped_text(std::string_view value, size_t limit) {
       ++rest;
     return fmt::format("{} … and {} more", escape(value.substr(0, cut)), thousands(rest));
   }
-  // Not a list: cut before a UTF-8 continuation byte never.
+  // Not a list: never cut inside a UTF-8 character.
   size_t cut = limit;
   while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
-  return fmt::format("{} … ({} more characters)", escape(value.substr(0, cut)), thousands(value.size() - cut));
+  size_t rest = 0;  // characters, not bytes: UTF-8 continuation bytes are not counted
+  for (size_t at = cut; at < value.size(); ++at) rest += (static_cast<unsigned char>(value[at]) & 0xC0) == 0x80 ? 0 : 1;
+  return fmt::format("{} … ({} more characters)", escape(value.substr(0, cut)), thousands(rest));
 }
 
 }  // namespace fleetaudit::html
