@@ -57,6 +57,8 @@ body{font-size:10.5px}header{background:none;color:#000;border-bottom:2px solid 
 header,main{padding-left:0;padding-right:0}.filters,.copy,.skip{display:none}
 a{color:inherit;text-decoration:none}tr,figure,li{break-inside:avoid}h2,h3{break-after:avoid}
 thead{display:table-header-group}th{background:none}code{font-size:10px}
+.verdicts{font-size:13px}h1{font-size:18px}#checks td:last-child{min-width:0}table{width:99.5%}
+.things{font-size:10px}.key{font-size:9px}.c-state{width:5em}
 })";
 
 constexpr std::string_view kScript = R"(
