@@ -88,8 +88,9 @@ void expect_triage_order(const std::string& dom) {
     const std::pair<int, int> here{verdicts.at(rows[i][1]), severity_rank(rows[i][2])};
     EXPECT_LE(before, here) << rows[i - 1][0] << " before " << rows[i][0];
   }
-  const auto sections = matches(dom, "<section id=\"check-[A-Z_0-9]+\" class=\"check\" data-check=\"([A-Z_0-9]+)\">"
-                                     "<h3>[A-Z_0-9]+ <span class=\"sev-([A-Z]+)\"");
+  const auto sections = matches(dom, "<section id=\"check-[A-Z_0-9]+\" class=\"check\" data-check=\"([A-Z_0-9]+)\" "
+                                     "aria-labelledby=\"h-[A-Z_0-9]+\"><h3 id=\"h-[A-Z_0-9]+\">[A-Z_0-9]+ <span class=\"sev-([A-Z]+)\"");
+  ASSERT_FALSE(sections.empty());
   for (size_t i = 1; i < sections.size(); ++i)
     EXPECT_LE(severity_rank(sections[i - 1][1]), severity_rank(sections[i][1]))
         << sections[i - 1][0] << " before " << sections[i][0];
@@ -258,6 +259,13 @@ TEST_F(HtmlReport, LargeAuditStaysABoundedPage) {
   const auto related_more = matches(dom, "… and ([0-9,]+) more related resources: <code>--format json</code>");
   ASSERT_EQ(related_more.size(), 4u);
   for (const auto& more : related_more) EXPECT_GT(number(more[0]), 2000u);
+  EXPECT_EQ(count(dom, "<li><span class=\"key\">DEVICE_CERTIFICATE</span>"), 4u * 8u) << "8 related certificates a key";
+  // Registration and expiry instants as days with their distance from the audit clock.
+  const auto days = matches(dom, "<span class=\"key\">CREATION_TIME</span> <time title=\"([0-9]+)\">"
+                                 "([0-9]{4}-[0-9]{2}-[0-9]{2}) \\(([0-9,]+) days ago\\)</time>");
+  ASSERT_GT(days.size(), 50u);
+  const long long audit_day = 1780272000000LL / 86400000;  // fleetgen's clock: 2026-06-01T00:00:00Z
+  for (const auto& day : days) EXPECT_EQ(std::stoll(day[0]) / 86400000, audit_day - static_cast<long long>(number(day[2])));
   // The first findings are CRITICAL, not the thousands of LOW age findings.
   EXPECT_NE(dom.find("<tr class=\"finding\" id=\"f0\" data-severity=\"CRITICAL\""), std::string::npos);
 
@@ -273,7 +281,7 @@ TEST_F(HtmlReport, LargeAuditStaysABoundedPage) {
   const auto bars = matches(svg_of(dom, "check-chart"), "data-check=\"([A-Z_0-9]+)\" data-count=\"([0-9]+)\"");
   EXPECT_GE(bars.size(), 4u);
   for (const auto& bar : bars) {
-    const auto heading = matches(dom, "<h3>" + bar[0] + " <span class=\"sev-[A-Z]+\">[A-Z]+</span> — ([0-9,]+) finding");
+    const auto heading = matches(dom, "<h3 id=\"h-" + bar[0] + "\">" + bar[0] + " <span class=\"sev-[A-Z]+\">[A-Z]+</span> — ([0-9,]+) finding");
     ASSERT_EQ(heading.size(), 1u) << bar[0];
     EXPECT_EQ(number(heading[0][0]), number(bar[1])) << bar[0];
   }

@@ -101,7 +101,8 @@ void write_check_section(std::string& page, const ReportContext& context, size_t
                          const Anchors& anchors) {
   const CheckRun& run = context.report.runs[run_index];
   const char* severity = to_string(run.check->severity);
-  page += fmt::format("<section id=\"check-{0}\" class=\"check\" data-check=\"{0}\"><h3>{0} <span class=\"sev-{1}\">{1}</span> "
+  page += fmt::format("<section id=\"check-{0}\" class=\"check\" data-check=\"{0}\" aria-labelledby=\"h-{0}\">"
+                      "<h3 id=\"h-{0}\">{0} <span class=\"sev-{1}\">{1}</span> "
                       "— {2} finding{3}</h3>\n<p>{4}</p>\n",
                       run.check->name, severity, thousands(run.findings.size()), run.findings.size() == 1 ? "" : "s",
                       escape(run.check->short_description));
