@@ -206,6 +206,27 @@ TEST_F(HtmlReport, BaselineShowsWhatIsFixedAndWhatIsNew) {
   EXPECT_NE(trend.find("<rect class=\"bar new\" data-count=\"0\""), std::string::npos);
 }
 
+// Without its script (removed from a copy of the file: Chromium's --dump-dom needs script on) the
+// page still shows everything but the filters' count and the copy buttons: the pictures are SVG in
+// the file, not drawn by script.
+TEST_F(HtmlReport, PicturesAndFindingsNeedNoScript) {
+  TempDir work;
+  audit_html("fixtures/demo", work.file("report.html"));
+  std::string page = testing::read_file(work.file("report.html"));
+  const size_t script = page.find("<script>");
+  ASSERT_NE(script, std::string::npos);
+  page.erase(script, page.find("</script>", script) + 9 - script);
+  work.write("no-script.html", page);
+  const std::string dom = rendered_dom(work, work.file("no-script.html"));
+  EXPECT_EQ(dom.find("class=\"copy\""), std::string::npos) << "script ran";
+  EXPECT_NE(dom.find("<span id=\"shown-count\">0</span>"), std::string::npos) << "script ran";
+  EXPECT_EQ(count(dom, "<tr class=\"finding\""), 5u);
+  for (const char* chart : {"severity-chart", "check-chart", "age-chart", "expiry-chart"})
+    EXPECT_NE(svg_of(dom, chart).find("role=\"img\""), std::string::npos) << chart;
+  EXPECT_NE(svg_of(dom, "check-chart").find("data-check=\"IOT_POLICY_OVERLY_PERMISSIVE_CHECK\" data-count=\"3\""),
+            std::string::npos);
+}
+
 // Printed to PDF as a reviewer attaches it to an audit record: poppler renders its first page,
 // which holds the verdicts.
 TEST_F(HtmlReport, PrintsToAPdfWhoseFirstPageRenders) {
