@@ -69,6 +69,9 @@ struct Options {
   LoggingMode logging = LoggingMode::Disabled;
   unsigned thread_count = 2;
   Profile profile = Profile::Rotated;
+  // --shared-keys K:N: certificates [0, K*N) carry only K public keys (certificate c the key
+  // c % K), as when a key is baked into firmware: K shared-key findings of N certificates each.
+  uint64_t shared_key_count = 0, certificates_per_shared_key = 0;
 };
 
 constexpr std::string_view kUsage =
@@ -85,7 +88,9 @@ constexpr std::string_view kUsage =
     "  --profile P           rotated: certificates renewed yearly, 1 % past the age or expiry\n"
     "                        thresholds (default); aged: 60 % registered over a year ago, 25 %\n"
     "                        expiring within 30 days, 1 % expired\n"
-    "  --threads N           certificate worker threads (default 2)\n";
+    "  --threads N           certificate worker threads (default 2)\n"
+    "  --shared-keys K:N     the first K*N certificates carry only K public keys, N certificates\n"
+    "                        each (cloned devices; default: every certificate its own key)\n";
 
 template <typename Number>
 Number parse_number(std::string_view flag, std::string_view text) {
@@ -132,6 +137,13 @@ Options parse_options(int argc, char** argv) {
       if (value == "rotated") options.profile = Profile::Rotated;
       else if (value == "aged") options.profile = Profile::Aged;
       else fail(fmt::format("--profile expects rotated or aged, got '{}'", value));
+    } else if (flag == "--shared-keys") {
+      const size_t colon = value.find(':');
+      if (colon == std::string_view::npos) fail(fmt::format("--shared-keys expects K:N, got '{}'", value));
+      options.shared_key_count = parse_number<uint64_t>(flag, value.substr(0, colon));
+      options.certificates_per_shared_key = parse_number<uint64_t>(flag, value.substr(colon + 1));
+      if (options.shared_key_count < 1 || options.certificates_per_shared_key < 2)
+        fail("--shared-keys expects K >= 1 keys of N >= 2 certificates each");
     } else {
       fail(fmt::format("unknown option '{}'\n{}", flag, kUsage));
     }
@@ -787,6 +799,13 @@ CertificateStatus certificate_status(uint64_t seed, uint64_t certificate) {
 }
 
 // The expiry checks only look at certificates AWS would still accept.
+// The device key a certificate carries: its own, or one of --shared-keys' K. The others' indexes
+// (K*N and up) never meet the shared ones (below K).
+uint64_t key_of_certificate(const Options& options, uint64_t certificate) {
+  return certificate < options.shared_key_count * options.certificates_per_shared_key ? certificate % options.shared_key_count
+                                                                                        : certificate;
+}
+
 bool counts_for_device_checks(CertificateStatus status) {
   return status == CertificateStatus::Active || status == CertificateStatus::PendingTransfer;
 }
@@ -960,7 +979,7 @@ class DeviceCertificateFormatter {
     fields.issuer = authority_.subject;
     fields.not_before = times.not_before;
     fields.not_after = times.not_after;
-    fields.public_point = signer_.device_public_point(certificate);
+    fields.public_point = signer_.device_public_point(key_of_certificate(options_, certificate));
     fields.subject_key_identifier = key_identifier_of(fields.public_point);
     fields.authority_key_identifier = authority_.key_identifier;
     fields.is_certificate_authority = false;
@@ -1437,6 +1456,20 @@ void write_expected_findings(const Options& options, const FleetPlan& plan, cons
     if (fate.expiry == Expiry::Expired) ++device.past;
     if (fate.registered_long_ago) ++registered_long_ago;
   }
+  // FLEETAUDIT_PUBLIC_KEY_SHARED_CHECK: a shared key in two or more certificates in use that
+  // reach two or more things (a thing has one certificate, so their things are distinct).
+  int64_t shared_keys = 0;
+  for (uint64_t key = 0; key < options.shared_key_count; ++key) {
+    int64_t in_use = 0, things = 0;
+    for (uint64_t certificate = key; certificate < std::min(plan.certificate_count, options.shared_key_count *
+                                                                                       options.certificates_per_shared_key);
+         certificate += options.shared_key_count) {
+      if (!counts_for_device_checks(certificate_status(options.seed, certificate))) continue;
+      ++in_use;
+      things += static_cast<int64_t>(plan.thing_count_of(certificate));
+    }
+    if (in_use >= 2 && things >= 2) ++shared_keys;
+  }
   ExpiryCounts ca;  // the CA is ACTIVE
   if (authority.not_after <= now) ++ca.past;
   else if (authority.not_after <= now + kExpiryThresholdDays * kSecondsPerDay) ++ca.approaching;
@@ -1460,10 +1493,11 @@ void write_expected_findings(const Options& options, const FleetPlan& plan, cons
   write_counts("DEVICE_CERTIFICATE_EXPIRING_CHECK", device);
   write_counts("CA_CERTIFICATE_EXPIRING_CHECK", ca);
   writer.member("DEVICE_CERTIFICATE_AGE_CHECK", registered_long_ago);
+  writer.member("FLEETAUDIT_PUBLIC_KEY_SHARED_CHECK", shared_keys);
   // Every key is a fresh P-256 key signed with ECDSA-SHA256 by the ACTIVE CA, and every id and
   // validity matches its certificate: the other certificate checks must stay silent.
   for (std::string_view silent : {"DEVICE_CERTIFICATE_KEY_QUALITY_CHECK", "CA_CERTIFICATE_KEY_QUALITY_CHECK",
-                                  "FLEETAUDIT_WEAK_CERTIFICATE_ALGORITHM_CHECK", "FLEETAUDIT_PUBLIC_KEY_SHARED_CHECK",
+                                  "FLEETAUDIT_WEAK_CERTIFICATE_ALGORITHM_CHECK",
                                   "FLEETAUDIT_CERTIFICATE_SNAPSHOT_INTEGRITY_CHECK",
                                   "FLEETAUDIT_DEVICE_CERTIFICATE_CA_NOT_ACTIVE_CHECK"})
     writer.member(silent, int64_t{0});

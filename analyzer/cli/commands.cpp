@@ -206,6 +206,7 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
                         options.sarif_max_results,
                         options.sarif_root,
                         errors};
+  context.snapshot = snapshot.get();
   const auto report_started = PhaseTimings::Clock::now();
   if (options.format == "sarif") write_sarif(context, out);
   else if (options.format == "json") write_aws_findings(context, out);

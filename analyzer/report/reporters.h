@@ -10,6 +10,7 @@
 namespace fleetaudit {
 
 struct Drift;
+struct Snapshot;
 
 struct ReportContext {
   const AuditReport& report;
@@ -19,6 +20,7 @@ struct ReportContext {
   std::optional<size_t> sarif_max_results;  // keep only the most important results
   std::string sarif_root;                   // SARIF URIs are relative to it; empty: the current directory
   std::FILE* warnings = nullptr;            // where a report says what a consumer will refuse (standard error)
+  const Snapshot* snapshot = nullptr;  // the audited tables: the HTML report draws the fleet and names things from them
 };
 
 // SARIF 2.1.0, for GitHub code scanning and other CI.

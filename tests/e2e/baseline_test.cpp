@@ -92,11 +92,11 @@ json.dump(data, open(path, "w"), indent=2)
   EXPECT_EQ(state_of("policyVersionIdentifier=LegacyFullAccessCopy@1"), "new");
   EXPECT_EQ(state_of("policyVersionIdentifier=DoorLockPolicy@1"), "unchanged");
   CommandResult html = testing::run_fleetaudit("audit '" + dir.file("s") + "' --format html" + baseline);
-  EXPECT_NE(html.output.find("data-state=\"updated\"><td><span class=\"badge\">updated</span></td><td><code>"
-                             "policyVersionIdentifier=LegacyFullAccess@2"),
+  EXPECT_NE(html.output.find("data-state=\"updated\"><td><span class=\"badge\">updated</span></td><td class=\"resource\">"
+                             "policy <b class=\"name\">LegacyFullAccess</b> version 2</td>"),
             std::string::npos);
-  EXPECT_NE(html.output.find("data-state=\"new\"><td><span class=\"badge\">new</span></td><td><code>"
-                             "policyVersionIdentifier=LegacyFullAccessCopy@1"),
+  EXPECT_NE(html.output.find("data-state=\"new\"><td><span class=\"badge\">new</span></td><td class=\"resource\">"
+                             "policy <b class=\"name\">LegacyFullAccessCopy</b> version 1</td>"),
             std::string::npos);
   EXPECT_EQ(testing::run_fleetaudit("audit '" + dir.file("s") + "' --fail-on new" + baseline).exit_status, 1);
 }

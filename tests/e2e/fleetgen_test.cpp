@@ -80,6 +80,14 @@ TEST(Fleetgen, AgedProfileIsMostlyPastTheAgeThreshold) {
   EXPECT_GT(expired, 20);  // 1 % (about 41 of ~4,120, give or take the draw)
   EXPECT_LT(expired, 120);
 }
+
+// --shared-keys K:N: K keys, each in N certificates (cloned devices), as the HTML report's bounds
+// are tested on: every key is reported once.
+TEST(Fleetgen, SharedKeysAreReportedOncePerKey) {
+  const std::map<std::string, size_t> planted =
+      planted_counts(expect_planted_findings("--things 2000 --seed 4 --shared-keys 3:400"));
+  EXPECT_EQ(planted.at("FLEETAUDIT_PUBLIC_KEY_SHARED_CHECK"), 3u);
+}
 #endif
 
 }  // namespace
