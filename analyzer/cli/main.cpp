@@ -139,11 +139,13 @@ int run(int argc, char** argv) {
     int code = app.exit(error);
     return code == 0 ? 0 : kUsageOrInputError;
   }
-  if (*audit_command) return run_audit_command(audit, stdout, stderr);
-  if (*mitigate_command) return run_mitigate_command(mitigate, stdout, stderr);
-  if (*access_command) return run_access_command(access, stdout, stderr);
-  if (*lint_command) return run_lint_command(lint, stdout, stderr);
-  return run_checks_command(checks, stdout, stderr);
+  // Every command writes its standard output here, so that a failed write is reported with its reason.
+  std::FILE* out = checked_standard_output();
+  if (*audit_command) return run_audit_command(audit, out, stderr);
+  if (*mitigate_command) return run_mitigate_command(mitigate, out, stderr);
+  if (*access_command) return run_access_command(access, out, stderr);
+  if (*lint_command) return run_lint_command(lint, out, stderr);
+  return run_checks_command(checks, out, stderr);
 }
 
 }  // namespace

@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "analyzer/lint/json_reader.h"
 #include "analyzer/lint/policy_statements.h"
@@ -87,9 +85,10 @@ void IacFile::problem(DiagnosticSeverity severity, const SourceFile& in, Span wh
   problems.push_back(std::move(diagnostic));
 }
 
-IacFile read_iac_text(std::string text, const std::string& display_path) {
+IacFile read_iac_text(std::string text, const std::string& display_path, const ReadBoundary* boundary) {
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte order mark
   IacFile file;
+  file.boundary = boundary;
   file.source = std::make_unique<SourceFile>(display_path, std::move(text));
   const std::string_view content = file.source->text();
   const bool terraform_source = ends_with(display_path, ".tf");
@@ -119,20 +118,6 @@ IacFile read_iac_text(std::string text, const std::string& display_path) {
   for (const Node& document : documents) read_document(document, file);
   if (yaml && !file.kind.empty()) read_suppression_comments(file);
   return file;
-}
-
-IacFile read_iac_file(const std::string& path, const std::string& display_path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    IacFile file;
-    file.source = std::make_unique<SourceFile>(display_path, std::string());
-    file.kind = "unreadable";
-    file.problem(DiagnosticSeverity::error, {}, "cannot be read");
-    return file;
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return read_iac_text(buffer.str(), display_path);
 }
 
 }  // namespace fleetaudit::lint
