@@ -81,6 +81,15 @@ void IacFile::problem(DiagnosticSeverity severity, const SourceFile& in, Span wh
   diagnostic.severity = severity;
   diagnostic.file = in.path();
   in.position(where.begin, diagnostic.line, diagnostic.column);
+  // A message may quote the file (a resource's name, a path it gives): bounded, cut between
+  // characters; reports escape it.
+  constexpr size_t kMaxMessageBytes = 1024;
+  if (message.size() > kMaxMessageBytes) {
+    size_t cut = kMaxMessageBytes;
+    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
+    message.resize(cut);
+    message += "…";
+  }
   diagnostic.message = std::move(message);
   problems.push_back(std::move(diagnostic));
 }

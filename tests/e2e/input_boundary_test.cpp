@@ -60,6 +60,20 @@ TEST(InputBoundary, LintNeverReadsAFileCallOutsideItsPaths) {
   }
 }
 
+TEST(InputBoundary, AMessageQuotesABoundedExcerptOfTheFile) {
+  TempDir work;
+  const std::string name(5000, 'n');
+  work.write("main.tf", policy_resource(name + "\x1b[2J", "/etc/passwd"));
+  const CommandResult run = fleetaudit_in(work.path(), "lint main.tf");
+  EXPECT_EQ(run.exit_status, 2) << run.output;
+  const size_t at = run.output.find("main.tf:3:12: aws_iot_policy.nnn");
+  ASSERT_NE(at, std::string::npos) << run.output;
+  const std::string line = run.output.substr(at, run.output.find('\n', at) - at);
+  EXPECT_LE(line.size(), 1100u) << line.size();
+  EXPECT_NE(line.find("\u2026"), std::string::npos);
+  EXPECT_EQ(run.output.find('\x1b'), std::string::npos);
+}
+
 TEST(InputBoundary, LintRefusesALinkOutOfItsPaths) {
   TempDir work;
   work.write("secret.json", kSecretPolicy);
