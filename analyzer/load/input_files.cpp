@@ -28,6 +28,8 @@ std::string describe_mode(mode_t mode) {
 // Why stat or open failed: names a link that leads nowhere instead of calling it missing.
 std::string describe_errno(const std::string& path, int error) {
   if (error == ELOOP) return "is a symbolic link loop (too many levels of symbolic links)";
+  struct stat what {};
+  if (error == ENXIO && stat(path.c_str(), &what) == 0) return describe_mode(what.st_mode);  // a socket
   struct stat link {};
   if (error == ENOENT && lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
     return "is a dangling symbolic link (its target does not exist)";

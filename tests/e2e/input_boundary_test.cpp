@@ -4,7 +4,12 @@
 // here in a temporary directory; every run is under `timeout`, so a regression that hangs fails (exit
 // status 124) instead of stalling CI.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
 
 #include <filesystem>
 #include <string>
@@ -35,6 +40,18 @@ const std::string kSecretPolicy =
 std::string policy_resource(const std::string& name, const std::string& file_argument) {
   return "resource \"aws_iot_policy\" \"" + name + "\" {\n  name = \"" + name + "\"\n  policy = file(\"" +
          file_argument + "\")\n}\n";
+}
+
+// A listening-capable Unix socket bound at `path` (closed again: the socket file stays).
+void make_socket(const std::string& path) {
+  const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  ASSERT_LT(path.size(), sizeof address.sun_path);
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  close(fd);
 }
 
 void expect_no_secret(const std::string& text) {
@@ -108,6 +125,8 @@ TEST(InputBoundary, LintNeverHangsOnAFifoOrADevice) {
   work.write("zero-ignore/p.json", kSecretPolicy);
   ASSERT_EQ(mkfifo(work.file("fifo.json").c_str(), 0600), 0);
   fs::create_symlink("/dev/zero", work.file("zero.json"));
+  fs::create_directories(work.file("with-socket"));
+  make_socket(work.file("with-socket/s.json"));
   struct Case {
     std::string arguments, expected;
   };
@@ -115,7 +134,8 @@ TEST(InputBoundary, LintNeverHangsOnAFifoOrADevice) {
                            Case{"lint zero-ignore", "zero-ignore/.gitignore: leads outside"},
                            Case{"lint fifo.json", "fifo.json: is a FIFO (named pipe)"},
                            Case{"lint zero.json", "zero.json: leads outside"},
-                           Case{"lint /dev/zero", "/dev/zero: is a character device"}}) {
+                           Case{"lint /dev/zero", "/dev/zero: is a character device"},
+                           Case{"lint with-socket", "with-socket/s.json: is a socket"}}) {
     const CommandResult run = fleetaudit_in(work.path(), test.arguments);
     EXPECT_EQ(run.exit_status, 2) << test.arguments << "\n" << run.output;
     EXPECT_NE(run.output.find(test.expected), std::string::npos) << test.arguments << "\n" << run.output;
