@@ -1,5 +1,7 @@
 #include "analyzer/baseline/baseline.h"
 
+#include "analyzer/load/input_files.h"
+
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -169,14 +171,14 @@ std::optional<std::string> read_sarif_report(Node root, Baseline& baseline) {
 }  // namespace
 
 std::optional<Baseline> read_baseline(const std::string& path, std::string& error) {
-  std::error_code code;
-  if (!std::filesystem::is_regular_file(path, code)) {
-    error = std::filesystem::exists(path, code) ? "not a regular file" : "no such file";
-    return std::nullopt;
-  }
+  // Through the one opener of inputs: never a FIFO or device, and remembered so that no output
+  // of this run can be written over it.
+  std::string text;
+  if (!read_regular_file(path, text, error)) return std::nullopt;
+  const simdjson::padded_string padded(text);
   simdjson::dom::parser parser;
   element root;
-  if (auto failure = parser.load(path).get(root)) {
+  if (auto failure = parser.parse(padded).get(root)) {
     error = fmt::format("not valid JSON ({})", simdjson::error_message(failure));
     return std::nullopt;
   }

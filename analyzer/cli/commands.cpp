@@ -117,6 +117,22 @@ std::optional<EpochMillis> parse_audit_clock(const std::string& text, std::FILE*
   return clock;
 }
 
+std::optional<OutputFile> open_output(const std::string& path, const char* option, std::FILE* errors, bool executable) {
+  std::string error;
+  std::optional<OutputFile> file = OutputFile::open(path, error, executable);
+  if (!file) print_error(errors, fmt::format("cannot write {} {}: {}", option, path, error));
+  return file;
+}
+
+bool finish_output(std::optional<OutputFile>& file, const std::string& path, const char* option,
+                   std::FILE* standard_output, std::FILE* errors) {
+  std::string error;
+  if (file ? file->commit(error) : finish_stream(standard_output, error)) return true;
+  print_error(errors, file ? fmt::format("cannot write {} {}: {}", option, path, error)
+                           : fmt::format("cannot write to standard output: {}", error));
+  return false;
+}
+
 int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
   if (options.format != "sarif" && options.format != "json" && options.format != "text" && options.format != "html") {
     print_error(errors, fmt::format("unknown --format {}; use sarif, json, text or html", options.format));
@@ -189,16 +205,11 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     drift = compute_drift(report, *baseline);
   }
 
-  std::FILE* out = standard_output;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
-  if (!options.output_path.empty()) {
-    file.reset(std::fopen(options.output_path.c_str(), "wb"));
-    if (!file) {
-      print_error(errors, fmt::format("cannot write --output {}", options.output_path));
-      return kUsageOrInputError;
-    }
-    out = file.get();
-  }
+  // Opened once every input is read: an output that is one of them is refused (output_file.h).
+  std::optional<OutputFile> file;
+  if (!options.output_path.empty() && !(file = open_output(options.output_path, "--output", errors)))
+    return kUsageOrInputError;
+  std::FILE* out = file ? file->stream() : standard_output;
   ReportContext context{report,
                         options.snapshot_directory,
                         options.sarif_omit_suppressed,
@@ -212,15 +223,12 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
   else if (options.format == "json") write_aws_findings(context, out);
   else if (options.format == "html") write_html(context, out);
   else write_text(context, out);
-  std::fflush(out);
+  const bool written = finish_output(file, options.output_path, "--output", standard_output, errors);
   if (options.timings) {
     timings.record("write the " + options.format + " report", report_started);
     timings.print(errors);
   }
-  if (std::ferror(out)) {
-    print_error(errors, "could not write the report");
-    return kUsageOrInputError;
-  }
+  if (!written) return kUsageOrInputError;
 
   // A warning's rendering says "warning:" itself, after its location.
   for (const Diagnostic& diagnostic : report.diagnostics.items())
@@ -265,7 +273,8 @@ int run_checks_command(const ChecksCommandOptions& options, std::FILE* standard_
     text += fmt::format("    {}\n", check.short_description);
   }
   fwrite(text.data(), 1, text.size(), standard_output);
-  return kCompliant;
+  std::optional<OutputFile> none;
+  return finish_output(none, {}, "", standard_output, errors) ? kCompliant : kUsageOrInputError;
 }
 
 namespace {
@@ -280,25 +289,23 @@ std::optional<std::string> read_text_file(const std::string& path, const char* o
   return std::string(bytes->data(), bytes->size());
 }
 
-// Writes a file through `write`; false (with the error printed) when it cannot.
+// Writes an output file through `write`; false (with the error printed) when it cannot.
 template <typename Write>
-bool write_output_file(const std::string& path, const char* option, std::FILE* errors, Write write) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
-  if (!file) {
-    print_error(errors, fmt::format("cannot write {} {}", option, path));
-    return false;
-  }
-  write(file.get());
-  if (std::fflush(file.get()) != 0 || std::ferror(file.get())) {
-    print_error(errors, fmt::format("cannot write {} {}", option, path));
-    return false;
-  }
-  return true;
+bool write_output_file(const std::string& path, const char* option, std::FILE* errors, bool executable, Write write) {
+  std::optional<OutputFile> file = open_output(path, option, errors, executable);
+  if (!file) return false;
+  write(file->stream());
+  return finish_output(file, path, option, nullptr, errors);
 }
 
 }  // namespace
 
 int run_mitigate_command(const MitigateCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
+  if (auto repeated = repeated_output(
+          {{"--plan", options.plan_path}, {"--script", options.script_path}, {"--apply-to", options.apply_to}})) {
+    print_error(errors, *repeated);
+    return kUsageOrInputError;
+  }
   auto actions_text = read_text_file(options.actions_path, "--actions", errors);
   if (!actions_text) return kUsageOrInputError;
   std::vector<std::string> problems;
@@ -346,26 +353,26 @@ int run_mitigate_command(const MitigateCommandOptions& options, std::FILE* stand
   for (const std::string& problem : problems) print_error(errors, problem);
   if (!problems.empty()) return kUsageOrInputError;
 
-  if (!options.plan_path.empty() &&
-      !write_output_file(options.plan_path, "--plan", errors, [&](std::FILE* out) { write_plan_json(plan, out); }))
+  if (!options.plan_path.empty() && !write_output_file(options.plan_path, "--plan", errors, false,
+                                                       [&](std::FILE* out) { write_plan_json(plan, out); }))
     return kUsageOrInputError;
-  if (!options.script_path.empty()) {
-    if (!write_output_file(options.script_path, "--script", errors,
-                           [&](std::FILE* out) { write_plan_script(plan, options.snapshot_directory, out); }))
-      return kUsageOrInputError;
-    std::error_code ignored;
-    std::filesystem::permissions(options.script_path,
-                                 std::filesystem::perms::owner_exec | std::filesystem::perms::group_exec,
-                                 std::filesystem::perm_options::add, ignored);
-  }
+  // The script is executable where it is readable (a new file, or the mode the old one had).
+  if (!options.script_path.empty() &&
+      !write_output_file(options.script_path, "--script", errors, true,
+                         [&](std::FILE* out) { write_plan_script(plan, options.snapshot_directory, out); }))
+    return kUsageOrInputError;
   if (!options.apply_to.empty()) {
-    if (auto problem = write_mitigated_snapshot(plan, options.snapshot_directory, options.apply_to)) {
+    std::vector<std::string> skipped;
+    if (auto problem = write_mitigated_snapshot(plan, options.snapshot_directory, options.apply_to, skipped)) {
       print_error(errors, *problem);
       return kUsageOrInputError;
     }
+    for (const std::string& file : skipped)
+      fmt::print(errors, "fleetaudit: note: --apply-to: not copied: {}\n", escape_control_in_message(file));
   }
   write_plan_summary(plan, standard_output);
-  return kCompliant;
+  std::optional<OutputFile> none;
+  return finish_output(none, {}, "", standard_output, errors) ? kCompliant : kUsageOrInputError;
 }
 
 namespace {
@@ -432,12 +439,8 @@ int run_access_command(const AccessCommandOptions& options, std::FILE* standard_
     if (json) access::write_resource_json(*snapshot, action, options.resource, access, standard_output);
     else access::write_resource_text(*snapshot, action, options.resource, access, standard_output);
   }
-  std::fflush(standard_output);
-  if (std::ferror(standard_output)) {
-    print_error(errors, "could not write the answer");
-    return kUsageOrInputError;
-  }
-  return kCompliant;
+  std::optional<OutputFile> none;
+  return finish_output(none, {}, "", standard_output, errors) ? kCompliant : kUsageOrInputError;
 }
 
 }  // namespace fleetaudit

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "analyzer/util/output_file.h"
 #include "analyzer/util/time.h"
 
 namespace fleetaudit {
@@ -30,6 +31,14 @@ struct AuditCommandOptions {
 // The audit clock of --now (ISO 8601 with an offset, or epoch seconds, 1970 to 9999); nullopt after
 // printing what is wrong.
 std::optional<EpochMillis> parse_audit_clock(const std::string& text, std::FILE* errors);
+
+// An output option's file (output_file.h); nullopt after printing why it cannot be written.
+std::optional<OutputFile> open_output(const std::string& path, const char* option, std::FILE* errors,
+                                      bool executable = false);
+// Commits `file` (when there is one) or finishes `standard_output`; false after printing the reason
+// a write failed (the command then exits 2).
+bool finish_output(std::optional<OutputFile>& file, const std::string& path, const char* option,
+                   std::FILE* standard_output, std::FILE* errors);
 
 int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors);
 

@@ -38,16 +38,11 @@ int run_lint_command(const LintCommandOptions& options, std::FILE* standard_outp
     now = *clock;
   }
   const lint::LintRun run = lint::lint_paths(options.paths, now);
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
-  std::FILE* out = standard_output;
-  if (!options.output_path.empty()) {
-    file.reset(std::fopen(options.output_path.c_str(), "wb"));
-    if (!file) {
-      fmt::print(errors, "fleetaudit: error: cannot write --output {}\n", escape_control(options.output_path));
-      return kUsageOrInputError;
-    }
-    out = file.get();
-  }
+  // Opened once every input is read: a linted file given as --output is refused (output_file.h).
+  std::optional<OutputFile> file;
+  if (!options.output_path.empty() && !(file = open_output(options.output_path, "--output", errors)))
+    return kUsageOrInputError;
+  std::FILE* out = file ? file->stream() : standard_output;
   if (options.format == "sarif") lint::write_lint_sarif(run, out);
   else if (options.format == "json") lint::write_lint_json(run, out);
   else lint::write_lint_text(run, out);
@@ -60,10 +55,7 @@ int run_lint_command(const LintCommandOptions& options, std::FILE* standard_outp
         fmt::print(errors, "fleetaudit: {}{}\n", problem.severity == DiagnosticSeverity::error ? "error: " : "",
                    escape_control(problem.render()));
   }
-  if (file && std::fclose(file.release()) != 0) {
-    fmt::print(errors, "fleetaudit: error: cannot write --output {}\n", escape_control(options.output_path));
-    return kUsageOrInputError;
-  }
+  if (!finish_output(file, options.output_path, "--output", standard_output, errors)) return kUsageOrInputError;
   if (run.input_errors()) return kUsageOrInputError;
   return fails(run, *fail_on) ? kNonCompliant : kCompliant;
 }

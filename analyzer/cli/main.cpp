@@ -23,7 +23,9 @@ int run(int argc, char** argv) {
   audit_command->add_option("--format", audit.format, "Report format: sarif, json (list-audit-findings shape), text or html (for a browser)")
       ->check(CLI::IsMember({"sarif", "json", "text", "html"}))
       ->capture_default_str();
-  audit_command->add_option("--output", audit.output_path, "Write the report to FILE instead of standard output");
+  audit_command->add_option("--output", audit.output_path,
+                            "Write the report to FILE instead of standard output (never over an input: written "
+                            "beside FILE and renamed into place)");
   audit_command->add_option("--config", audit.config_path,
                             "Audit configuration (body of update-account-audit-configuration); replaces the "
                             "snapshot's audit-configuration.json");
@@ -78,7 +80,8 @@ int run(int argc, char** argv) {
   mitigate_command->add_option("--script", mitigate.script_path,
                                "Write a bash script of AWS CLI calls performing the plan (dry run unless --execute)");
   mitigate_command->add_option("--apply-to", mitigate.apply_to,
-                               "Write a copy of the snapshot with the plan applied into this new or empty directory");
+                               "Write a copy of the snapshot with the plan applied into this new or empty directory "
+                               "(regular files and directories only; links that are not followed are named)");
   mitigate_command->footer(
       "Prints a summary of the plan. Exit status: 0 the plan was written; 2 usage error, invalid actions or input "
       "that could not be read.");
@@ -114,12 +117,16 @@ int run(int argc, char** argv) {
   lint_command->add_option("PATH", lint.paths, "Files, or directories searched recursively for *.json, *.yaml, "
                                                "*.yml, *.template and *.tf (not hidden directories, node_modules, "
                                                "cdk.out/asset.*, nor what the directory's own .gitignore "
-                                               "ignores)")
+                                               "ignores, which is named in a warning). Nothing outside the PATHs "
+                                               "(a file's PATH: its directory) is read: a file() call, link or "
+                                               "path leading out is an error; only regular files are read")
       ->required();
   lint_command->add_option("--format", lint.format, "Report format: text, json or sarif")
       ->check(CLI::IsMember({"sarif", "json", "text"}))
       ->capture_default_str();
-  lint_command->add_option("--output", lint.output_path, "Write the report to FILE instead of standard output");
+  lint_command->add_option("--output", lint.output_path,
+                           "Write the report to FILE instead of standard output (never over an input: written "
+                           "beside FILE and renamed into place)");
   lint_command->add_option("--fail-on", lint.fail_on,
                            "Which unsuppressed findings make the exit status 1: any, or a severity (LOW, MEDIUM, "
                            "HIGH, CRITICAL: that one or higher)")
@@ -139,11 +146,13 @@ int run(int argc, char** argv) {
     int code = app.exit(error);
     return code == 0 ? 0 : kUsageOrInputError;
   }
-  if (*audit_command) return run_audit_command(audit, stdout, stderr);
-  if (*mitigate_command) return run_mitigate_command(mitigate, stdout, stderr);
-  if (*access_command) return run_access_command(access, stdout, stderr);
-  if (*lint_command) return run_lint_command(lint, stdout, stderr);
-  return run_checks_command(checks, stdout, stderr);
+  // Every command writes its standard output here, so that a failed write is reported with its reason.
+  std::FILE* out = checked_standard_output();
+  if (*audit_command) return run_audit_command(audit, out, stderr);
+  if (*mitigate_command) return run_mitigate_command(mitigate, out, stderr);
+  if (*access_command) return run_access_command(access, out, stderr);
+  if (*lint_command) return run_lint_command(lint, out, stderr);
+  return run_checks_command(checks, out, stderr);
 }
 
 }  // namespace

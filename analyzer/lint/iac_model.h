@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analyzer/lint/source_file.h"
+#include "analyzer/load/input_files.h"
 #include "analyzer/lint/value_tree.h"
 #include "analyzer/util/diagnostics.h"
 
@@ -129,6 +130,8 @@ struct IacFile {
   std::vector<Suppression> suppressions;
   std::vector<Diagnostic> problems;  // errors and warnings, positioned in this file or in other_sources
   std::vector<std::unique_ptr<SourceFile>> other_sources;  // files read for it (policy JSON of `file()`)
+  // What file() may read (lint_inputs.h), while the file is read; null: the directory of the file itself.
+  const ReadBoundary* boundary = nullptr;
 
   void problem(DiagnosticSeverity severity, Span where, std::string message);
   void problem(DiagnosticSeverity severity, const SourceFile& in, Span where, std::string message);

@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "analyzer/lint/json_reader.h"
 #include "analyzer/lint/policy_statements.h"
@@ -83,13 +81,23 @@ void IacFile::problem(DiagnosticSeverity severity, const SourceFile& in, Span wh
   diagnostic.severity = severity;
   diagnostic.file = in.path();
   in.position(where.begin, diagnostic.line, diagnostic.column);
+  // A message may quote the file (a resource's name, a path it gives): bounded, cut between
+  // characters; reports escape it.
+  constexpr size_t kMaxMessageBytes = 1024;
+  if (message.size() > kMaxMessageBytes) {
+    size_t cut = kMaxMessageBytes;
+    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
+    message.resize(cut);
+    message += "…";
+  }
   diagnostic.message = std::move(message);
   problems.push_back(std::move(diagnostic));
 }
 
-IacFile read_iac_text(std::string text, const std::string& display_path) {
+IacFile read_iac_text(std::string text, const std::string& display_path, const ReadBoundary* boundary) {
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte order mark
   IacFile file;
+  file.boundary = boundary;
   file.source = std::make_unique<SourceFile>(display_path, std::move(text));
   const std::string_view content = file.source->text();
   const bool terraform_source = ends_with(display_path, ".tf");
@@ -119,20 +127,6 @@ IacFile read_iac_text(std::string text, const std::string& display_path) {
   for (const Node& document : documents) read_document(document, file);
   if (yaml && !file.kind.empty()) read_suppression_comments(file);
   return file;
-}
-
-IacFile read_iac_file(const std::string& path, const std::string& display_path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    IacFile file;
-    file.source = std::make_unique<SourceFile>(display_path, std::string());
-    file.kind = "unreadable";
-    file.problem(DiagnosticSeverity::error, {}, "cannot be read");
-    return file;
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return read_iac_text(buffer.str(), display_path);
 }
 
 }  // namespace fleetaudit::lint

@@ -8,12 +8,10 @@
 
 namespace fleetaudit::lint {
 
-// `display_path` is how reports name the file (relative to the current directory).
-IacFile read_iac_file(const std::string& path, const std::string& display_path);
-
-// The same from text in memory (for tests and the benchmark); the extension of `display_path`
-// chooses the syntax.
-IacFile read_iac_text(std::string text, const std::string& display_path);
+// A file's text (read by lint_run, or in memory for tests and the benchmark); the extension of
+// `display_path` (how reports name the file, relative to the current directory) chooses the syntax.
+// `boundary`: what a Terraform file() may read (null: the file's own directory).
+IacFile read_iac_text(std::string text, const std::string& display_path, const ReadBoundary* boundary = nullptr);
 
 // Front ends, each in its own file.
 void read_cloudformation(const Node& root, IacFile& file);

@@ -1,5 +1,7 @@
 #include "analyzer/lint/lint_run.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -7,8 +9,6 @@
 #include <set>
 #include <optional>
 #include <thread>
-#include <fstream>
-#include <sstream>
 
 #include "analyzer/lint/apply_suppressions.h"
 #include "analyzer/lint/iac_reader.h"
@@ -65,6 +65,19 @@ void drop_policy_files_read_by_terraform(std::vector<LintedFile>& files) {
   });
 }
 
+// A .gitignore keeps files out of lint, not out of a deployment (git deploys what is committed):
+// what it kept out is said, a warning that names the first few.
+void note_ignored_files(LintRun& run) {
+  if (run.ignored.empty()) return;
+  constexpr size_t kNamed = 10;
+  std::string names;
+  for (size_t i = 0; i < run.ignored.size() && i < kNamed; ++i) names += (i ? ", " : "") + run.ignored[i];
+  if (run.ignored.size() > kNamed) names += fmt::format(" and {} more", run.ignored.size() - kNamed);
+  run.problems.warning({}, fmt::format("a .gitignore kept {} file(s) named like IaC out of the lint, which git still "
+                                       "deploys if they are committed (name them as PATHs to lint them): {}",
+                                       run.ignored.size(), names));
+}
+
 }  // namespace
 
 std::vector<const CheckInfo*> LintRun::rules() const {
@@ -87,33 +100,34 @@ EpochMillis current_clock() {
       .count();
 }
 
-LintedFile lint_text(std::string text, const std::string& display_path, EpochMillis now) {
-  return lint_read(read_iac_text(std::move(text), display_path), now);
+LintedFile lint_text(std::string text, const std::string& display_path, EpochMillis now, const ReadBoundary* boundary) {
+  return lint_read(read_iac_text(std::move(text), display_path, boundary), now);
 }
 
 LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now) {
   LintRun run;
-  const std::vector<std::string> inputs = lint_inputs(paths, run.problems);
+  const LintInputs found = lint_inputs(paths, run.problems);
+  const std::vector<std::string>& inputs = found.files;
+  run.ignored = found.ignored;
   // Files are independent: linted on every core, reported in input order.
   struct Slot {
     std::optional<LintedFile> linted;
     uint64_t bytes = 0;
-    bool unreadable = false;
+    std::string unreadable;  // why, when it could not be read
   };
   std::vector<Slot> slots(inputs.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < inputs.size();) {
-      std::ifstream in(inputs[i], std::ios::binary);
-      if (!in) {
-        slots[i].unreadable = true;
+      // Only a regular file inside the boundary, of bounded size: never a FIFO (which would hang), a
+      // device (/dev/zero: endless) nor a link to a file of this machine's.
+      std::string text, error;
+      if (!read_regular_file(inputs[i], text, error, kMaxLintFileBytes, &found.boundary)) {
+        slots[i].unreadable = error.empty() ? "cannot be read" : error;
         continue;
       }
-      std::stringstream buffer;
-      buffer << in.rdbuf();
-      std::string text = buffer.str();
       slots[i].bytes = text.size();
-      slots[i].linted = lint_text(std::move(text), inputs[i], now);
+      slots[i].linted = lint_text(std::move(text), inputs[i], now, &found.boundary);
     }
   };
   const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), inputs.size());
@@ -123,8 +137,8 @@ LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now) {
   for (std::thread& helper : helpers) helper.join();
   for (size_t i = 0; i < inputs.size(); ++i) {
     Slot& slot = slots[i];
-    if (slot.unreadable) {
-      run.problems.error(inputs[i], "cannot be read");
+    if (!slot.unreadable.empty()) {
+      run.problems.error(inputs[i], slot.unreadable + "; not read");
       continue;
     }
     ++run.files_read;
@@ -132,6 +146,12 @@ LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now) {
     if (!slot.linted->file.kind.empty() || !slot.linted->file.problems.empty()) run.files.push_back(std::move(*slot.linted));
   }
   drop_policy_files_read_by_terraform(run.files);
+  note_ignored_files(run);
+  // Linting nothing is no pass: a PATH of no IaC, or a .gitignore that ignores everything.
+  if (run.files_read == 0 && !run.problems.has_errors())
+    run.problems.error(paths.size() == 1 ? paths[0] : std::string(),
+                       run.ignored.empty() ? "no file to lint was found (*.json, *.yaml, *.yml, *.template, *.tf)"
+                                           : "every file to lint was ignored by a .gitignore; nothing was read");
   return run;
 }
 

@@ -27,6 +27,7 @@ struct LintRun {
   size_t files_read = 0;          // every file looked at, IaC or not
   uint64_t bytes_read = 0;
   Diagnostics problems;           // not about one file (a PATH that does not exist)
+  std::vector<std::string> ignored;  // files with an IaC name that a .gitignore kept out (lint_inputs.h)
 
   // The rules results can name: the AWS checks lint runs, then the lint rules, each once.
   std::vector<const CheckInfo*> rules() const;
@@ -38,7 +39,8 @@ EpochMillis current_clock();
 
 // Lints one file held in memory (the extension of `display_path` chooses JSON or YAML); `now` is the
 // audit clock of the certificate checks.
-LintedFile lint_text(std::string text, const std::string& display_path, EpochMillis now = current_clock());
+LintedFile lint_text(std::string text, const std::string& display_path, EpochMillis now = current_clock(),
+                     const ReadBoundary* boundary = nullptr);
 
 LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now);
 

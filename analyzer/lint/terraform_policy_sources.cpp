@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <optional>
 
 #include "analyzer/lint/json_reader.h"
+#include "analyzer/load/input_files.h"
 #include "analyzer/lint/utf8_text.h"
 
 namespace fleetaudit::lint {
@@ -19,6 +19,12 @@ namespace fs = std::filesystem;
 // is bounded whatever the file turns out to be.
 constexpr size_t kMaxPolicyFileBytes = size_t{1} << 20;
 
+// path.module: the directory of the .tf file.
+std::string module_of(const SourceFile& terraform) {
+  const std::string parent = fs::path(terraform.path()).parent_path().string();
+  return parent.empty() ? "." : parent;
+}
+
 // The file a file() argument names, relative to the .tf file's directory (path.module); nullopt
 // when an interpolation other than path.module decides it.
 std::optional<fs::path> policy_path(const Node& argument, const SourceFile& terraform) {
@@ -28,36 +34,8 @@ std::optional<fs::path> policy_path(const Node& argument, const SourceFile& terr
   if (text.rfind(kModule, 0) == 0) text.erase(0, kModule.size() + (text.size() > kModule.size() && text[kModule.size()] == '/'));
   if (text.empty() || text.find('<') != std::string::npos) return std::nullopt;
   const fs::path written(text);
-  const fs::path module = fs::path(terraform.path()).parent_path();
+  const fs::path module(module_of(terraform));
   return (written.is_absolute() ? written : module / written).lexically_normal();
-}
-
-// At most kMaxPolicyFileBytes of a regular file (a device, a FIFO or a directory is refused
-// before it is opened); nullopt with `error` set otherwise.
-std::optional<std::string> read_regular_file(const fs::path& path, std::string& error) {
-  std::error_code code;
-  const fs::file_status status = fs::status(path, code);
-  if (code || !fs::exists(status)) {
-    error = "no such file";
-    return std::nullopt;
-  }
-  if (!fs::is_regular_file(status)) {
-    error = "not a regular file: only a regular file is read as a policy";
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot be read";
-    return std::nullopt;
-  }
-  std::string text(kMaxPolicyFileBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > kMaxPolicyFileBytes) {
-    error = fmt::format("larger than {} bytes: no policy document is", kMaxPolicyFileBytes);
-    return std::nullopt;
-  }
-  return text;
 }
 
 Node made_string(std::string text, Span where) {
@@ -141,15 +119,18 @@ bool read_policy_file(const Node& call, const std::string& address, IacFile& fil
                  fmt::format("{}.policy reads a file whose path only the apply decides: not checked", address));
     return false;
   }
-  std::string error;
-  std::optional<std::string> text = read_regular_file(*path, error);
-  if (!text) {
+  // Only inside the boundary: a pull request's file("/etc/passwd") or file("../../secret.json") is
+  // named at the call and never read, so nothing of it can reach a report.
+  const ReadBoundary own_directory = ReadBoundary::around(module_of(*file.source), "the directory of the .tf file");
+  const ReadBoundary& boundary = file.boundary != nullptr ? *file.boundary : own_directory;
+  std::string error, text;
+  if (!read_regular_file(path->string(), text, error, kMaxPolicyFileBytes, &boundary)) {
     file.problem(DiagnosticSeverity::error, call.span,
                  fmt::format("{}.policy: cannot read {}: {}", address, path->string(), error));
     return false;
   }
-  if (text->rfind("\xEF\xBB\xBF", 0) == 0) text->erase(0, 3);  // a UTF-8 byte order mark
-  auto source = std::make_unique<SourceFile>(path->string(), std::move(*text));
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte order mark
+  auto source = std::make_unique<SourceFile>(path->string(), std::move(text));
   if (const size_t bad = invalid_utf8_at(source->text()); bad != std::string_view::npos) {
     file.problem(DiagnosticSeverity::error, *source, {static_cast<uint32_t>(bad), static_cast<uint32_t>(bad)},
                  fmt::format("not UTF-8 text ({}.policy reads it): a byte that is not part of a UTF-8 character", address));

@@ -34,9 +34,10 @@ void exit_cleanly_when_a_mapped_file_shrinks() {
   if (sigaction(SIGBUS, &action, nullptr) != 0) return;  // then the signal keeps its default
 }
 
-std::optional<ByteSource> ByteSource::open_file(const std::string& path, std::string& error) {
+std::optional<ByteSource> ByteSource::open_file(const std::string& path, std::string& error,
+                                               const ReadBoundary* boundary) {
   uint64_t size = 0;
-  const int fd = open_regular_file(path, size, error);
+  const int fd = open_regular_file(path, size, error, boundary);
   if (fd < 0) return std::nullopt;
   posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   ByteSource source;

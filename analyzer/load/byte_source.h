@@ -21,7 +21,9 @@ void exit_cleanly_when_a_mapped_file_shrinks();
 class ByteSource {
 public:
   // nullopt with `error` set when the file cannot be opened.
-  static std::optional<ByteSource> open_file(const std::string& path, std::string& error);
+  // With a `boundary`, a path that resolves outside it is refused (input_files.h).
+  static std::optional<ByteSource> open_file(const std::string& path, std::string& error,
+                                             const ReadBoundary* boundary = nullptr);
   // `copied`: no window_memory(), so that readers copy each window, as they do for a file that
   // cannot be mapped (tests compare the two ways).
   enum class Windows { in_place, copied };

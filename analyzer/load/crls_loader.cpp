@@ -7,6 +7,8 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <limits>
 #include <memory>
 
 #include "analyzer/load/crls_loader.h"
@@ -97,6 +99,8 @@ void load_crls(const std::string& directory, Snapshot& snapshot, Diagnostics& di
     return;
   }
   snapshot.crls.emplace();
+  const ReadBoundary boundary =
+      ReadBoundary::around(std::filesystem::path(directory).parent_path().string(), "the snapshot directory");
   std::vector<std::string> files;
   for (const FolderEntry& entry : *entries) {
     if (entry.info.kind == PathKind::regular) files.push_back(entry.name);
@@ -117,7 +121,7 @@ void load_crls(const std::string& directory, Snapshot& snapshot, Diagnostics& di
   for (const std::string& file : files) {
     const std::string name = "crls/" + file;
     std::string bytes;
-    if (!read_regular_file(directory + "/" + file, bytes, error)) {
+    if (!read_regular_file(directory + "/" + file, bytes, error, std::numeric_limits<uint64_t>::max(), &boundary)) {
       diagnostics.error(name, "cannot read: " + error + "; not used");
       continue;
     }

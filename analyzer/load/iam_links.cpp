@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "analyzer/load/input_files.h"
 #include "analyzer/load/loaders.h"
 #include "analyzer/load/mapped_file.h"
 
@@ -20,7 +21,8 @@ public:
     if (!opened_) {
       opened_ = true;
       std::string error;
-      bytes_ = MappedFile::open(snapshot_.directory + "/" + file_name(file_), error);
+      const ReadBoundary boundary = ReadBoundary::around(snapshot_.directory, "the snapshot directory");
+      bytes_ = MappedFile::open(snapshot_.directory + "/" + file_name(file_), error, &boundary);
     }
     TextPosition position{0, 0};
     if (bytes_ && offset < bytes_->size()) position = position_of(bytes_->data(), offset);

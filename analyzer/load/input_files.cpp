@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+
+#include "analyzer/util/input_identities.h"
 
 namespace fleetaudit {
 
@@ -25,6 +28,8 @@ std::string describe_mode(mode_t mode) {
 // Why stat or open failed: names a link that leads nowhere instead of calling it missing.
 std::string describe_errno(const std::string& path, int error) {
   if (error == ELOOP) return "is a symbolic link loop (too many levels of symbolic links)";
+  struct stat what {};
+  if (error == ENXIO && stat(path.c_str(), &what) == 0) return describe_mode(what.st_mode);  // a socket
   struct stat link {};
   if (error == ENOENT && lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
     return "is a dangling symbolic link (its target does not exist)";
@@ -33,8 +38,56 @@ std::string describe_errno(const std::string& path, int error) {
 
 }  // namespace
 
-int open_regular_file(const std::string& path, uint64_t& size, std::string& error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+bool ReadBoundary::add_root(const std::string& directory, std::string& error) {
+  char* resolved = ::realpath(directory.c_str(), nullptr);
+  if (resolved == nullptr) {
+    error = describe_errno(directory, errno);
+    return false;
+  }
+  std::string root(resolved);
+  std::free(resolved);
+  if (std::find(roots_.begin(), roots_.end(), root) == roots_.end()) roots_.push_back(std::move(root));
+  return true;
+}
+
+ReadBoundary ReadBoundary::around(const std::string& directory, std::string description) {
+  ReadBoundary boundary(std::move(description));
+  std::string ignored;
+  boundary.add_root(directory, ignored);
+  return boundary;
+}
+
+std::optional<std::string> ReadBoundary::refusal(const std::string& path) const {
+  char* resolved = ::realpath(path.c_str(), nullptr);
+  if (resolved == nullptr) return std::nullopt;  // missing, dangling, a loop: open says which
+  const std::string canonical(resolved);
+  std::free(resolved);
+  if (roots_.empty()) return "cannot be placed inside " + description_ + "; not read";
+  for (const std::string& root : roots_) {
+    if (root == "/" || canonical == root) return std::nullopt;
+    if (canonical.size() > root.size() && canonical.compare(0, root.size(), root) == 0 && canonical[root.size()] == '/')
+      return std::nullopt;
+  }
+  return "leads outside " + (description_.empty() ? std::string("the directories fleetaudit was given") : description_) +
+         " (through a symbolic link, \"..\" or an absolute path); fleetaudit reads nothing there";
+}
+
+int open_regular_file(const std::string& path, uint64_t& size, std::string& error, const ReadBoundary* boundary) {
+  std::string opened = path;
+  int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+  if (boundary != nullptr) {
+    if (auto refused = boundary->refusal(path)) {
+      error = *refused;
+      return -1;
+    }
+    // The resolved path, its last component not followed: a link swapped in since is refused.
+    if (char* resolved = ::realpath(path.c_str(), nullptr)) {
+      opened = resolved;
+      std::free(resolved);
+      flags |= O_NOFOLLOW;
+    }
+  }
+  int fd = ::open(opened.c_str(), flags);
   if (fd < 0) {
     error = describe_errno(path, errno);
     return -1;
@@ -50,16 +103,23 @@ int open_regular_file(const std::string& path, uint64_t& size, std::string& erro
     ::close(fd);
     return -1;
   }
+  remember_input(info.st_dev, info.st_ino);
   // Back to blocking reads: a regular file never blocks, but no caller expects EAGAIN.
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   size = static_cast<uint64_t>(info.st_size);
   return fd;
 }
 
-bool read_regular_file(const std::string& path, std::string& contents, std::string& error) {
+bool read_regular_file(const std::string& path, std::string& contents, std::string& error, uint64_t max_bytes,
+                       const ReadBoundary* boundary) {
   uint64_t size = 0;
-  const int fd = open_regular_file(path, size, error);
+  const int fd = open_regular_file(path, size, error, boundary);
   if (fd < 0) return false;
+  if (size > max_bytes) {
+    error = "is larger than " + std::to_string(max_bytes) + " bytes, the most fleetaudit reads of one file";
+    ::close(fd);
+    return false;
+  }
   contents.clear();
   contents.reserve(static_cast<size_t>(size));
   char block[1 << 16];
@@ -73,6 +133,11 @@ bool read_regular_file(const std::string& path, std::string& contents, std::stri
     }
     if (got == 0) break;
     contents.append(block, static_cast<size_t>(got));
+    if (contents.size() > max_bytes) {  // it grew while being read
+      error = "is larger than " + std::to_string(max_bytes) + " bytes, the most fleetaudit reads of one file";
+      ::close(fd);
+      return false;
+    }
   }
   ::close(fd);
   return true;

@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cctype>
 #include <memory>
 
@@ -40,7 +41,8 @@ std::optional<EpochMillis> log_time(std::string_view text) {
 
 class LogReader {
 public:
-  LogReader(Snapshot& snapshot, Diagnostics& diagnostics) : snapshot_(snapshot), diagnostics_(diagnostics) {}
+  LogReader(Snapshot& snapshot, Diagnostics& diagnostics, const ReadBoundary& boundary)
+      : snapshot_(snapshot), diagnostics_(diagnostics), boundary_(boundary) {}
 
   void problem(const std::string& file, uint32_t line, std::string message) {
     diagnostics_.add({DiagnosticSeverity::error, file, line, 1, {}, std::move(message), {}});
@@ -273,7 +275,7 @@ public:
 
   void read_file(const std::string& path, const std::string& file, LogFormat format) {
     std::string error;
-    std::optional<MappedFile> bytes = MappedFile::open(path, error);
+    std::optional<MappedFile> bytes = MappedFile::open(path, error, &boundary_);
     if (!bytes) {
       problem(file, 0, "cannot read: " + error);
       return;
@@ -289,6 +291,7 @@ public:
 private:
   Snapshot& snapshot_;
   Diagnostics& diagnostics_;
+  const ReadBoundary& boundary_;
   ondemand::parser entry_parser_;
   ondemand::parser events_parser_;
   std::string buffer_, event_buffer_;
@@ -331,10 +334,10 @@ struct GzipCloser {
 
 // Reads a gzip file in blocks, calling consume(block) until it returns false; the problem, if any.
 template <class Consume>
-std::optional<std::string> read_gzip(const std::string& path, Consume&& consume) {
+std::optional<std::string> read_gzip(const std::string& path, const ReadBoundary& boundary, Consume&& consume) {
   uint64_t size = 0;
   std::string error;
-  const int fd = open_regular_file(path, size, error);
+  const int fd = open_regular_file(path, size, error, &boundary);
   if (fd < 0) return error;
   std::unique_ptr<gzFile_s, GzipCloser> gz(gzdopen(fd, "rb"));
   if (!gz) {
@@ -362,7 +365,7 @@ void LogReader::read_gzip_file(const std::string& path, const std::string& file,
   std::string text;  // .json.gz: all of it; lines: what is left of the last block's last line
   uint32_t line = 0;
   bool started = false, refused = false;
-  std::optional<std::string> failure = read_gzip(path, [&](std::string_view block) {
+  std::optional<std::string> failure = read_gzip(path, boundary_, [&](std::string_view block) {
     text.append(block);
     if (!started && text.size() >= 4) {
       started = true;
@@ -411,7 +414,10 @@ bool load_iot_logs(const std::string& folder, Snapshot& snapshot, Diagnostics& d
     diagnostics.error(folder_name, "cannot read the folder: " + error);
     return false;
   }
-  LogReader reader(snapshot, diagnostics);
+  // A log file linked to one outside the snapshot is refused, as every snapshot file is.
+  const ReadBoundary boundary =
+      ReadBoundary::around(std::filesystem::path(folder).parent_path().string(), "the snapshot directory");
+  LogReader reader(snapshot, diagnostics, boundary);
   for (const FolderEntry& entry : *entries) {
     const std::string file = folder_name + "/" + entry.name;
     const std::string path = folder + "/" + entry.name;

@@ -51,9 +51,10 @@ MappedFile MappedFile::copy_of(std::string_view bytes) {
   return file;
 }
 
-std::optional<MappedFile> MappedFile::open(const std::string& path, std::string& error) {
+std::optional<MappedFile> MappedFile::open(const std::string& path, std::string& error,
+                                           const ReadBoundary* boundary) {
   uint64_t size = 0;
-  const int fd = open_regular_file(path, size, error);
+  const int fd = open_regular_file(path, size, error, boundary);
   if (fd < 0) return std::nullopt;
   MappedFile file;
   file.size_ = static_cast<size_t>(size);

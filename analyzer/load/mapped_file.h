@@ -8,10 +8,14 @@
 
 namespace fleetaudit {
 
+class ReadBoundary;
+
 class MappedFile {
 public:
   // nullopt with `error` set when the file cannot be opened or read.
-  static std::optional<MappedFile> open(const std::string& path, std::string& error);
+  // With a `boundary`, a path that resolves outside it is refused (input_files.h).
+  static std::optional<MappedFile> open(const std::string& path, std::string& error,
+                                        const ReadBoundary* boundary = nullptr);
   // A padded copy of `bytes`: for tests and fuzzing, which have no file.
   static MappedFile copy_of(std::string_view bytes);
 

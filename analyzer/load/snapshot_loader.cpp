@@ -53,7 +53,9 @@ void load_file(const std::string& directory, SnapshotFile kind, load::ondemand::
                Diagnostics& diagnostics, const LoadOptions& options) {
   const std::string path = directory + "/" + file_name(kind);
   std::string error;
-  std::optional<ByteSource> bytes = ByteSource::open_file(path, error);
+  // A snapshot handed over by someone else may link a file to one of this machine's.
+  const ReadBoundary boundary = ReadBoundary::around(directory, "the snapshot directory");
+  std::optional<ByteSource> bytes = ByteSource::open_file(path, error, &boundary);
   if (!bytes) {
     diagnostics.error(file_name(kind), "cannot read: " + error);
     return;

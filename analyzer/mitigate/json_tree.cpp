@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "analyzer/load/mapped_file.h"
 #include "analyzer/util/json_writer.h"
+#include "analyzer/util/output_file.h"
 
 namespace fleetaudit {
 
@@ -89,28 +91,28 @@ simdjson::error_code parse_value(ondemand::value value, JsonNode& out, int depth
   }
 }
 
-// Writes to a file in large pieces; remembers whether any write failed.
+// Writes to an output file (output_file.h) in large pieces; says why when it could not.
 class FileSink {
 public:
-  explicit FileSink(const std::string& path) : file_(std::fopen(path.c_str(), "wb"), &std::fclose) {}
-  bool is_open() const { return file_ != nullptr; }
+  explicit FileSink(const std::string& path) : file_(OutputFile::open(path, error_)) {}
+  bool is_open() const { return file_.has_value(); }
+  const std::string& error() const { return error_; }
   std::string& buffer() { return buffer_; }
   void maybe_flush() {
     if (buffer_.size() > (1u << 20)) flush();
   }
   bool close() {
     flush();
-    bool ok = std::fflush(file_.get()) == 0 && !std::ferror(file_.get());
-    file_.reset();
-    return ok;
+    return file_->commit(error_);
   }
 
 private:
   void flush() {
-    std::fwrite(buffer_.data(), 1, buffer_.size(), file_.get());
+    std::fwrite(buffer_.data(), 1, buffer_.size(), file_->stream());
     buffer_.clear();
   }
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+  std::string error_;
+  std::optional<OutputFile> file_;
   std::string buffer_;
 };
 
@@ -185,7 +187,7 @@ std::optional<std::string> rewrite_records_file(const std::string& input, const 
                                                 const std::function<void(JsonNode&)>& edit_record,
                                                 const std::function<std::vector<JsonNode>()>& extra_records) {
   FileSink sink(output);
-  if (!sink.is_open()) return fmt::format("cannot write {}", output);
+  if (!sink.is_open()) return fmt::format("cannot write {}: {}", output, sink.error());
   std::string& out = sink.buffer();
   bool first_member = true;
   auto begin_member = [&](std::string_view key) {
@@ -258,7 +260,7 @@ std::optional<std::string> rewrite_records_file(const std::string& input, const 
     end_records();
   }
   out += "\n}\n";
-  if (!sink.close()) return fmt::format("cannot write {}", output);
+  if (!sink.close()) return fmt::format("cannot write {}: {}", output, sink.error());
   return std::nullopt;
 }
 

@@ -9,8 +9,17 @@
 #include <set>
 #include <unordered_map>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "analyzer/load/input_files.h"
 #include "analyzer/mitigate/json_tree.h"
 #include "analyzer/mitigate/mitigation_outputs.h"
+#include "analyzer/util/output_file.h"
 
 namespace fleetaudit {
 
@@ -109,10 +118,85 @@ void edit_policy(JsonNode& policy, const PlannedState::PolicyEdit& edit) {
   else policy.set("versions", std::move(versions));
 }
 
+// Copies one regular file (opened inside the snapshot's boundary) to a new file `to`.
+std::optional<std::string> copy_regular_file(const fs::path& from, const fs::path& to, const std::string& shown,
+                                             const ReadBoundary& boundary) {
+  uint64_t size = 0;
+  std::string error;
+  const int in = open_regular_file(from.string(), size, error, &boundary);
+  if (in < 0) return fmt::format("cannot copy {}: {}", shown, error);
+  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+  if (out < 0) {
+    ::close(in);
+    return fmt::format("cannot create {}: {}", to.string(), std::strerror(errno));
+  }
+  std::vector<char> block(1 << 16);
+  std::optional<std::string> problem;
+  for (;;) {
+    const ssize_t got = ::read(in, block.data(), block.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      if (got < 0) problem = fmt::format("cannot read {}: {}", shown, std::strerror(errno));
+      break;
+    }
+    for (ssize_t done = 0; done < got && !problem;) {
+      const ssize_t put = ::write(out, block.data() + done, static_cast<size_t>(got - done));
+      if (put < 0 && errno == EINTR) continue;
+      if (put <= 0) problem = fmt::format("cannot write {}: {}", to.string(), std::strerror(errno));
+      else done += put;
+    }
+    if (problem) break;
+  }
+  ::close(in);
+  if (::close(out) != 0 && !problem) problem = fmt::format("cannot write {}: {}", to.string(), std::strerror(errno));
+  return problem;
+}
+
+// The snapshot's regular files and directories under `from` copied into `to` (which exists). A link
+// is never walked into; one that leads to a regular file inside the snapshot is copied as that file.
+std::optional<std::string> copy_tree(const fs::path& from, const fs::path& to, const std::string& shown_prefix,
+                                     const ReadBoundary& boundary, std::vector<std::string>& skipped, int depth) {
+  constexpr int kMaxDepth = 64;
+  if (depth > kMaxDepth) return fmt::format("{} is nested more than {} directories deep; not copied", shown_prefix, kMaxDepth);
+  std::string error;
+  std::optional<std::vector<FolderEntry>> entries = list_folder(from.string(), error);
+  if (!entries) return fmt::format("cannot list {}: {}", from.string(), error);
+  for (const FolderEntry& entry : *entries) {
+    const std::string shown = shown_prefix.empty() ? entry.name : shown_prefix + "/" + entry.name;
+    const fs::path source = from / entry.name, target = to / entry.name;
+    struct stat link {};
+    if (lstat(source.c_str(), &link) != 0) return fmt::format("cannot copy {}: {}", shown, std::strerror(errno));
+    if (S_ISLNK(link.st_mode)) {
+      if (auto outside = boundary.refusal(source.string())) {
+        skipped.push_back(shown + ": a symbolic link that " + *outside);
+        continue;
+      }
+      if (entry.info.kind != PathKind::regular) {
+        skipped.push_back(shown + ": a symbolic link " +
+                          (entry.info.kind == PathKind::directory ? std::string("to a directory; links are not walked")
+                                                                  : entry.info.problem));
+        continue;
+      }
+    } else if (S_ISDIR(link.st_mode)) {
+      std::error_code created;
+      if (!fs::create_directory(target, created))
+        return fmt::format("cannot create {}: {}", target.string(), created.message());
+      if (auto problem = copy_tree(source, target, shown, boundary, skipped, depth + 1)) return problem;
+      continue;
+    } else if (!S_ISREG(link.st_mode)) {
+      return fmt::format("cannot copy {}: {} (the preview copies regular files and directories only)", shown,
+                         entry.info.problem.empty() ? "is not a regular file" : entry.info.problem);
+    }
+    if (auto problem = copy_regular_file(source, target, shown, boundary)) return problem;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> write_mitigated_snapshot(const MitigationPlan& plan, const std::string& snapshot_directory,
-                                                    const std::string& output_directory) {
+                                                    const std::string& output_directory,
+                                                    std::vector<std::string>& skipped) {
   std::error_code error;
   const fs::path input(snapshot_directory), output(output_directory);
   if (fs::exists(output, error)) {
@@ -129,8 +213,8 @@ std::optional<std::string> write_mitigated_snapshot(const MitigationPlan& plan, 
                        snapshot_directory);
   fs::create_directories(output, error);
   if (error) return fmt::format("cannot create {}: {}", output_directory, error.message());
-  fs::copy(input, output, fs::copy_options::recursive | fs::copy_options::overwrite_existing, error);
-  if (error) return fmt::format("cannot copy {} to {}: {}", snapshot_directory, output_directory, error.message());
+  const ReadBoundary boundary = ReadBoundary::around(snapshot_directory, "the snapshot directory");
+  if (auto problem = copy_tree(input, output, "", boundary, skipped, 0)) return problem;
 
   const PlannedState state = net_effect(plan);
   auto source = [&](const char* name) {
@@ -210,10 +294,11 @@ std::optional<std::string> write_mitigated_snapshot(const MitigationPlan& plan, 
     std::string text;
     append_json(text, logging, 0);
     text += '\n';
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(target("logging-v2.json").c_str(), "wb"),
-                                                         &std::fclose);
-    if (!file || std::fwrite(text.data(), 1, text.size(), file.get()) != text.size())
-      return fmt::format("cannot write {}", target("logging-v2.json"));
+    std::string write_error;
+    std::optional<OutputFile> file = OutputFile::open(target("logging-v2.json"), write_error);
+    if (!file) return fmt::format("cannot write {}: {}", target("logging-v2.json"), write_error);
+    std::fwrite(text.data(), 1, text.size(), file->stream());
+    if (!file->commit(write_error)) return fmt::format("cannot write {}: {}", target("logging-v2.json"), write_error);
   }
   return std::nullopt;
 }

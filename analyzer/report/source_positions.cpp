@@ -82,7 +82,9 @@ SourcePositions locate_findings(const std::string& snapshot_directory, const Aud
     const SnapshotFile file = positions.where_[first].first;
     for (end = first; end < positions.where_.size() && positions.where_[end].first == file;) ++end;
     std::string error;
-    auto source = ByteSource::open_file(snapshot_directory + "/" + file_name(file), error);
+    // Re-read for positions only: inside the snapshot, as it was loaded.
+    const ReadBoundary boundary = ReadBoundary::around(snapshot_directory, "the snapshot directory");
+    auto source = ByteSource::open_file(snapshot_directory + "/" + file_name(file), error, &boundary);
     if (!source) continue;  // reported without a region
     std::vector<uint64_t> offsets;
     for (size_t i = first; i < end; ++i)

@@ -338,9 +338,10 @@ TEST(LintCli, TerraformPolicyFilesThatAreNotRegularFilesAreRefused) {
   EXPECT_EQ(run.exit_status, 2) << run.output;
   for (const std::string& expected :
        {"main.tf:3:12: aws_iot_policy.a.policy: cannot read " + dir.file("device") +
-            ": not a regular file: only a regular file is read as a policy",
-        "main.tf:7:12: aws_iot_policy.b.policy: cannot read " + dir.file("policies") + ": not a regular file",
-        "main.tf:11:12: aws_iot_policy.c.policy: cannot read " + dir.file("missing.json") + ": no such file",
+            ": leads outside the paths given to lint",
+        "main.tf:7:12: aws_iot_policy.b.policy: cannot read " + dir.file("policies") +
+            ": is a directory, expected a regular file",
+        "main.tf:11:12: aws_iot_policy.c.policy: cannot read " + dir.file("missing.json") + ": No such file or directory",
         std::string("main.tf:15:12: warning: aws_iot_policy.d.policy reads a file whose path only the apply decides")})
     EXPECT_NE(run.output.find(expected), std::string::npos) << expected << "\n" << run.output;
 }

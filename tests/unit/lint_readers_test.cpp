@@ -185,10 +185,13 @@ TEST(LintReaders, DirectoriesSkipHiddenVendoredAndIgnored) {
     dir.write(file, "{}");
   dir.write(".gitignore", "# comment\nbuild/\n*.tmp.json\n");
   Diagnostics problems;
-  const std::vector<std::string> files = lint_inputs({dir.path()}, problems);
-  std::vector<std::string> relative;
-  for (const std::string& file : files) relative.push_back(file.substr(dir.path().size() + 1));
+  const LintInputs inputs = lint_inputs({dir.path()}, problems);
+  std::vector<std::string> relative, ignored;
+  for (const std::string& file : inputs.files) relative.push_back(file.substr(dir.path().size() + 1));
+  for (const std::string& file : inputs.ignored) ignored.push_back(file.substr(dir.path().size() + 1));
   EXPECT_EQ(relative, (std::vector<std::string>{"cdk.out/S.template.json", "src/a.yaml", "top.json"}));
+  // What the .gitignore kept out is kept to be named (hidden and vendored directories are not).
+  EXPECT_EQ(ignored, (std::vector<std::string>{"build/a.json", "src/c.tmp.json"}));
   EXPECT_FALSE(problems.has_errors());
 }
 

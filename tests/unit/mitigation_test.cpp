@@ -260,7 +260,9 @@ TEST(MitigatedSnapshot, CaCertificateDeactivationKeepsEveryOtherField) {
   plan.executions.push_back({0, 0, ExecutionStatus::pending, {}, {{PlannedChange::Kind::deactivate_ca_certificate, "ca1", "INACTIVE", "ACTIVE", {}}}});
   TempDir out;
   std::string preview = out.path() + "/preview";
-  ASSERT_FALSE(write_mitigated_snapshot(plan, fleet.dir.path(), preview).has_value());
+  std::vector<std::string> skipped;
+  ASSERT_FALSE(write_mitigated_snapshot(plan, fleet.dir.path(), preview, skipped).has_value());
+  EXPECT_TRUE(skipped.empty());
   EXPECT_EQ(testing::read_file(preview + "/ca-certificates.json"), R"({
   "certificateDescriptions": [
     {
@@ -286,9 +288,9 @@ TEST(MitigatedSnapshot, CaCertificateDeactivationKeepsEveryOtherField) {
 )");
   EXPECT_EQ(testing::read_file(preview + "/manifest.json"), kManifest);
   // Never into the input, never over a directory that holds something.
-  EXPECT_TRUE(write_mitigated_snapshot(plan, fleet.dir.path(), fleet.dir.path()).has_value());
-  EXPECT_TRUE(write_mitigated_snapshot(plan, fleet.dir.path(), preview).has_value());
-  EXPECT_TRUE(write_mitigated_snapshot(plan, fleet.dir.path(), fleet.dir.file("inside")).has_value());
+  EXPECT_TRUE(write_mitigated_snapshot(plan, fleet.dir.path(), fleet.dir.path(), skipped).has_value());
+  EXPECT_TRUE(write_mitigated_snapshot(plan, fleet.dir.path(), preview, skipped).has_value());
+  EXPECT_TRUE(write_mitigated_snapshot(plan, fleet.dir.path(), fleet.dir.file("inside"), skipped).has_value());
 }
 
 }  // namespace
