@@ -17,7 +17,7 @@ std::span<const Symbol> filter_of(const Alphabet& alphabet, std::span<const Symb
 
 ForeignAccess find_foreign_access(ResourceFamily family, const ArnScope& scope,
                                   std::span<const StatementLanguage> allowed, std::span<const StatementLanguage> denied,
-                                  const WorkBudget& budget, std::string_view device_name) {
+                                  const WorkBudget& budget, std::string_view device_name, WorkMeter* meter) {
   Alphabet alphabet;
   mention_resource_families(alphabet, scope);
   for (auto statements : {allowed, denied})
@@ -31,7 +31,7 @@ ForeignAccess find_foreign_access(ResourceFamily family, const ArnScope& scope,
     access.reason = "the foreign-resource automaton exceeds the state budget";
     return access;
   }
-  const WitnessResult result = find_allowed_not_denied(alphabet, allowed, denied, *foreign, budget);
+  const WitnessResult result = find_allowed_not_denied(alphabet, allowed, denied, *foreign, budget, meter);
   access.answer = result.answer;
   access.reason = result.reason;
   if (result.answer != LanguageAnswer::found) return access;
