@@ -84,6 +84,7 @@ SubscribeBypass find_subscribe_bypass(const SubscribeQuestion& question, const W
   auto ran_out = [&](const char* what) { return too_complex(meter->exhausted() ? meter->reason() : what); };
   SubscribeBypass bypass;
   if (question.receive_allowed.empty() || question.subscribe_allowed.empty()) return bypass;
+  if (meter->exhausted()) return ran_out("");
   Alphabet alphabet;
   mention_resource_families(alphabet, question.scope);
   for (const ResourcePattern& pattern : question.intended_topics.patterns) alphabet.mention(pattern);
