@@ -92,6 +92,10 @@ public:
     VersionFindings found;
     languages_ready_ = false;
     questions_asked_ = 0;
+    check_budget_.spent(meter_);
+    meter_ = check_budget_.next(policy::pattern_characters(statements_, first, end) > policy::kIotPolicyCharacters
+                                    ? policy::kOversizedPolicyWorkSteps
+                                    : policy::kPolicyWorkSteps);
     for (uint32_t deny = first; deny < end; ++deny) {
       if (!statements_.has(deny, policy::kStatementDeny) || actions_.of(deny) == 0) continue;
       const bool not_resource = statements_.has(deny, policy::kStatementNotResource);
@@ -142,7 +146,8 @@ private:
                                              languages_[1],
                                              languages_[2],
                                              languages_[3]};
-    const policy::SubscribeBypass bypass = policy::find_subscribe_bypass(question);
+    const policy::SubscribeBypass bypass =
+        policy::find_subscribe_bypass(question, {}, policy::kDeviceNamePlaceholder, &meter_);
     if (bypass.answer == policy::LanguageAnswer::too_complex) {
       found.undecided.push_back(fmt::format("Statement[{}] ({}): too complex to decide ({})", deny - first, text,
                                             bypass.reason));
@@ -181,6 +186,8 @@ private:
   policy::BreadthEvaluator breadth_;
   bool languages_ready_ = false;
   size_t questions_asked_ = 0;
+  policy::CheckWorkBudget check_budget_;
+  policy::WorkMeter meter_;  // the version's: every bypass question spends from it
   std::vector<policy::StatementLanguage> languages_[4];  // subscribe allowed/denied, receive allowed/denied
   std::vector<uint32_t> subscribe_allows_;
 };

@@ -195,7 +195,8 @@ namespace {
 // Allow and Deny statements of one action for one certificate's policies, with the exact verdicts:
 // what is left of each Allow once every Deny is taken away, and which Denies overlap an Allow.
 ActionPermissions permissions_of(const Snapshot& snapshot, RequestEvaluator& evaluator,
-                                 const std::vector<StatementRange>& ranges, std::string_view thing) {
+                                 const std::vector<StatementRange>& ranges, std::string_view thing,
+                                 policy::WorkMeter& meter) {
   using policy::StatementLanguage;
   ActionPermissions permissions;
   std::vector<StatementLanguage> allow_languages, deny_languages;
@@ -227,7 +228,8 @@ ActionPermissions permissions_of(const Snapshot& snapshot, RequestEvaluator& eva
   const std::optional<policy::Dfa> everything = nfa.determinize(nfa.any_number(nfa.one_of(alphabet.all())), 16);
   for (size_t i = 0; i < permissions.allow.size(); ++i) {
     const auto answer =
-        policy::find_allowed_not_denied(alphabet, std::span(&allow_languages[i], 1), deny_languages, *everything).answer;
+        policy::find_allowed_not_denied(alphabet, std::span(&allow_languages[i], 1), deny_languages, *everything, {}, &meter)
+            .answer;
     permissions.allow[i].left = answer == policy::LanguageAnswer::found   ? StatementPatterns::Left::some
                                 : answer == policy::LanguageAnswer::empty ? StatementPatterns::Left::nothing
                                                                           : StatementPatterns::Left::undecided;
@@ -237,7 +239,8 @@ ActionPermissions permissions_of(const Snapshot& snapshot, RequestEvaluator& eva
   for (size_t i = 0; i < permissions.deny.size(); ++i) {
     StatementLanguage outside = deny_languages[i];
     outside.complement = !outside.complement;
-    const auto answer = policy::find_allowed_not_denied(alphabet, allow_languages, std::span(&outside, 1), *everything).answer;
+    const auto answer =
+        policy::find_allowed_not_denied(alphabet, allow_languages, std::span(&outside, 1), *everything, {}, &meter).answer;
     if (answer != policy::LanguageAnswer::empty) overlapping.push_back(std::move(permissions.deny[i]));
   }
   permissions.deny = std::move(overlapping);
@@ -269,6 +272,7 @@ std::optional<ThingPermissions> what_thing_may(const Snapshot& snapshot, const p
   for (unsigned action = 0; action < policy::kDataPlaneActionCount; ++action)
     evaluators.emplace_back(snapshot.policy_statements, static_cast<DataPlaneAction>(action));
   const std::vector<uint32_t> default_version = default_versions(snapshot);
+  policy::CheckWorkBudget budget;
   for (uint32_t row : certificates) {
     CertificatePermissions certificate{row, {}, {}};
     const uint32_t set = reach.set_of_certificate.empty() ? kNoRow : reach.set_of_certificate[row];
@@ -277,11 +281,18 @@ std::optional<ThingPermissions> what_thing_may(const Snapshot& snapshot, const p
       return snapshot.text(snapshot.policies.name[a]) < snapshot.text(snapshot.policies.name[b]);
     });
     const std::vector<StatementRange> ranges = ranges_of(snapshot, default_version, certificate.policies);
+    // One meter for the certificate's policies, every action: a policy past AWS's size limit gets less.
+    size_t characters = 0;
+    for (const StatementRange& range : ranges)
+      characters = std::max(characters, policy::pattern_characters(snapshot.policy_statements, range.first, range.end));
+    policy::WorkMeter meter = budget.next(characters > policy::kIotPolicyCharacters ? policy::kOversizedPolicyWorkSteps
+                                                                                    : policy::kPolicyWorkSteps);
     for (RequestEvaluator& evaluator : evaluators) {
-      ActionPermissions action = permissions_of(snapshot, evaluator, ranges, thing);
+      ActionPermissions action = permissions_of(snapshot, evaluator, ranges, thing, meter);
       action.action = static_cast<DataPlaneAction>(&evaluator - evaluators.data());
       if (!action.allow.empty()) certificate.actions.push_back(std::move(action));
     }
+    budget.spent(meter);
     permissions.certificates.push_back(std::move(certificate));
   }
   return permissions;

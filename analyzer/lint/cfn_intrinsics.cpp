@@ -1,5 +1,8 @@
 #include "analyzer/lint/cfn_intrinsics.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cstdlib>
 
 #include "analyzer/lint/iac_model.h"
@@ -9,9 +12,14 @@ namespace fleetaudit::lint {
 namespace {
 
 constexpr int kMaxDepth = 64;
+// Nodes made plus bytes copied while resolving one template: far above what real templates need
+// (a template's policies are resolved once each), far below what fills memory (each byte costs five).
+constexpr size_t kMaxWork = 16u << 20;
+constexpr size_t kMaxStringBytes = 32u << 20;
 constexpr char kNoValueTag[] = "!fleetaudit-no-value";
 
 void append_located(Node& out, const Node& piece) {
+  if (out.text.size() > kMaxStringBytes) return;  // the resolver's budget has stopped it already
   const bool located = piece.offsets.size() == piece.text.size() + 1;
   for (size_t i = 0; i < piece.text.size(); ++i) {
     out.text.push_back(piece.text[i]);
@@ -63,6 +71,23 @@ const Node* IntrinsicResolver::resource(const std::string& logical_id) const {
 
 Node IntrinsicResolver::resolve(const Node& node) const { return resolve_at(node, 0); }
 
+bool IntrinsicResolver::spend(size_t units) const {
+  work_ += units;
+  return work_ <= kMaxWork;
+}
+
+void IntrinsicResolver::stop(Span where, std::string why) const {
+  if (!stopped_) stopped_ = Stopped{where, std::move(why)};
+}
+
+// Whether `node` (a declaration a reference leads to) may be resolved now: not when it is already
+// being resolved further out, which is a cycle.
+bool IntrinsicResolver::entering(const Node* node, Span where, const std::string& name) const {
+  if (std::find(resolving_.begin(), resolving_.end(), node) == resolving_.end()) return true;
+  stop(where, "the reference to " + name + " leads back to itself (an intrinsic function cycle)");
+  return false;
+}
+
 Node IntrinsicResolver::ref(const std::string& name, Span where, int depth) const {
   if (name == "AWS::Partition") return stand_in(std::string(kStackPartition), where);
   if (name == "AWS::Region") return stand_in(std::string(kStackRegion), where);
@@ -90,7 +115,10 @@ Node IntrinsicResolver::ref(const std::string& name, Span where, int depth) cons
     const Node* properties = declared->get("Properties");
     for (const char* key : {"ThingName", "PolicyName", "RoleAlias", "RoleName"})
       if (const Node* declared_name = properties != nullptr ? properties->get(key) : nullptr) {
+        if (!entering(declared_name, where, name)) return stand_in("<" + name + ">", where);
+        resolving_.push_back(declared_name);
         const Node value = resolve_at(*declared_name, depth + 1);
+        resolving_.pop_back();
         if (value.is_string()) return stand_in(value.text, where);
       }
     return stand_in(name, where);
@@ -159,6 +187,10 @@ Node IntrinsicResolver::sub(const Node& argument, int depth, Span where) const {
       value = ref(name, reference, depth + 1);
     }
     if (!value.is_string()) value = stand_in("<" + name + ">", reference);
+    if (!spend(value.text.size())) {
+      stop(reference, fmt::format("intrinsic functions expand to more than {} MiB (nodes and text)", kMaxWork >> 20));
+      return stand_in("<too large>", where);
+    }
     append_located(out, value);
     i = close + 1;
   }
@@ -178,6 +210,10 @@ Node IntrinsicResolver::join(const Node& argument, int depth, Span where) const 
     if (!first) append_located(out, stand_in(delimiter, argument.items[0].span));
     first = false;
     if (!item.is_string() && !item.is(Node::Kind::number)) return stand_in("<Join>", where);
+    if (!spend(item.text.size() + delimiter.size())) {
+      stop(where, fmt::format("intrinsic functions expand to more than {} MiB (nodes and text)", kMaxWork >> 20));
+      return stand_in("<too large>", where);
+    }
     append_located(out, item);
   }
   finish(out);
@@ -186,6 +222,10 @@ Node IntrinsicResolver::join(const Node& argument, int depth, Span where) const 
 
 Node IntrinsicResolver::resolve_at(const Node& node, int depth) const {
   if (depth > kMaxDepth) return stand_in("<too deep>", node.span);
+  if (!spend(1 + node.text.size())) {
+    stop(node.span, fmt::format("intrinsic functions expand to more than {} MiB (nodes and text)", kMaxWork >> 20));
+    return stand_in("<too large>", node.span);
+  }
   Node argument;
   const std::string function = intrinsic_of(node, argument);
   if (function.empty()) {
@@ -230,7 +270,13 @@ Node IntrinsicResolver::resolve_at(const Node& node, int depth) const {
       const Node name = resolve_at(key, depth + 1);
       found = found != nullptr && name.is_string() ? found->get(name.text) : nullptr;
     }
-    if (found != nullptr) return resolve_at(*found, depth + 1);
+    if (found != nullptr) {
+      if (!entering(found, where, "Fn::FindInMap's value")) return stand_in("<FindInMap>", where);
+      resolving_.push_back(found);
+      Node value = resolve_at(*found, depth + 1);
+      resolving_.pop_back();
+      return value;
+    }
   }
   return stand_in("<" + (function.rfind("Fn::", 0) == 0 ? function.substr(4) : function) + ">", where);
 }

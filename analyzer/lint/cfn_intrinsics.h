@@ -3,6 +3,7 @@
 // Fn::Sub (with ${!Literal} escapes), Fn::Join, Fn::Select, Fn::FindInMap, Ref and Fn::GetAtt, in
 // the long form and as YAML short tags. What only deployment decides (pseudo parameters, a
 // parameter without a Default, an attribute, an import, a condition) becomes a named stand-in.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,20 @@ public:
   // variable. Collected while resolving (the span of the `${…}`).
   mutable std::vector<Span> unescaped_policy_variables;
 
+  // What stopped resolution, if anything: a reference that leads back to itself (a Ref, Fn::Sub or
+  // Fn::FindInMap cycle), or output past the work budget (nested Fn::Sub that doubles at each level).
+  // The values affected became stand-ins; the caller reports this as an error, never as clean.
+  struct Stopped {
+    Span where;
+    std::string why;
+  };
+  const std::optional<Stopped>& stopped() const { return stopped_; }
+
 private:
+  // Charges `units` (nodes made, bytes copied); false once the template's budget is spent.
+  bool spend(size_t units) const;
+  void stop(Span where, std::string why) const;
+  bool entering(const Node* node, Span where, const std::string& name) const;
   Node resolve_at(const Node& node, int depth) const;
   Node ref(const std::string& name, Span where, int depth) const;
   Node get_att(const std::string& resource, const std::string& attribute, Span where) const;
@@ -33,6 +47,9 @@ private:
   const Node* parameters_ = nullptr;
   const Node* resources_ = nullptr;
   const Node* mappings_ = nullptr;
+  mutable size_t work_ = 0;
+  mutable std::vector<const Node*> resolving_;  // declarations being resolved, outermost first
+  mutable std::optional<Stopped> stopped_;
 };
 
 // The intrinsic function a node calls ("Ref", "Fn::Sub", …) and its argument; empty when it is

@@ -143,6 +143,10 @@ void read_cloudformation(const Node& root, IacFile& file) {
                               level_node != nullptr ? level_node->span : resources.keys[i].span});
     }
   }
+  // Values past a cycle or the budget are stand-ins: the file is not judged clean.
+  if (const auto& stopped = resolver.stopped())
+    file.problem(DiagnosticSeverity::error, stopped->where,
+                 "intrinsic functions not resolved: " + stopped->why + "; the values involved were not checked");
 }
 
 }  // namespace fleetaudit::lint

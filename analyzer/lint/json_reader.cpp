@@ -10,6 +10,9 @@ namespace fleetaudit::lint {
 namespace {
 
 constexpr int kMaxDepth = 512;
+// Each value is a tree node of about 150 bytes: two million of them stay well under a gigabyte.
+// Checked as each value is read, so a file of millions of tiny values stops at the first past it.
+constexpr size_t kMaxValues = 2'000'000;
 
 class JsonReader {
 public:
@@ -55,6 +58,7 @@ private:
 
   bool value(Node& out, int depth) {
     if (depth > kMaxDepth) return fail("at most 512 levels of nesting");
+    if (++values_ > kMaxValues) return fail("at most 2,000,000 JSON values in one file");
     const size_t start = at_;
     bool ok = false;
     if (at_ >= text_.size()) return fail("a JSON value");
@@ -219,6 +223,7 @@ private:
   std::string_view text_;
   const std::vector<uint32_t>* map_;
   size_t at_ = 0;
+  size_t values_ = 0;
   bool failed_ = false;
   ReadError error_;
 };

@@ -11,8 +11,11 @@
 
 namespace fleetaudit::lint {
 
-// Every document of the stream, in order. Aliases are expanded (at most 100,000 nodes in all, so
-// a "billion laughs" file is an error, not a hang). On error `documents` is left empty.
+// Every document of the stream, in order. The tree is built from the parser's events with a budget
+// checked as each node is made: at most 100,000 nodes in all, aliases expanded, and aliases adding
+// at most 8 MiB of scalar text to the file's own, so a "billion laughs" file or one big scalar
+// aliased many times is an error at the node that passed the budget, not a hang or gigabytes.
+// On error `documents` is left empty.
 // yaml-cpp does not apply merge keys (<<): they stay ordinary keys.
 std::optional<ReadError> read_yaml(const SourceFile& file, std::vector<Node>& documents);
 

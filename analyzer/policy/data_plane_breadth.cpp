@@ -97,7 +97,22 @@ std::optional<ArnContext> ArnContext::from_arn(std::string_view policy_arn) {
   return ArnContext{std::string(fields[1]), std::string(fields[3]), std::string(fields[4])};
 }
 
-BreadthEvaluator::BreadthEvaluator(const PolicyStatementTable& statements) : statements_(statements) {}
+BreadthEvaluator::BreadthEvaluator(const PolicyStatementTable& statements, size_t aws_size_limit)
+    : statements_(statements), aws_size_limit_(aws_size_limit) {}
+
+size_t pattern_characters(const PolicyStatementTable& statements, uint32_t first_statement, uint32_t end_statement) {
+  size_t characters = 0;
+  for (uint32_t statement = first_statement; statement < end_statement; ++statement)
+    for (auto patterns : {statements.actions(statement), statements.resources(statement)})
+      for (StringId pattern : patterns) characters += statements.pattern(pattern).size();
+  return characters;
+}
+
+void BreadthEvaluator::start_policy(uint32_t first_statement, uint32_t end_statement) {
+  const bool oversized = pattern_characters(statements_, first_statement, end_statement) > aws_size_limit_;
+  check_budget_.spent(meter_);
+  meter_ = check_budget_.next(oversized ? kOversizedPolicyWorkSteps : kPolicyWorkSteps);
+}
 
 BreadthEvaluator::~BreadthEvaluator() = default;
 
@@ -249,8 +264,8 @@ BreadthEvaluator::Answer BreadthEvaluator::answer(const std::vector<uint32_t>& r
   for (uint32_t statement : relevant)
     (statements_.has(statement, kStatementDeny) ? denied : allowed)
         .push_back(language_of(statement, action, client_id_pinned));
-  const ForeignAccess access =
-      find_foreign_access(family_of(action), ArnScope{arn.partition, arn.region, arn.account}, allowed, denied);
+  const ForeignAccess access = find_foreign_access(family_of(action), ArnScope{arn.partition, arn.region, arn.account},
+                                                  allowed, denied, {}, kDeviceNamePlaceholder, &meter_);
   // Too complex to decide: neither broad nor compliant; the caller says the policy was not decided.
   return {access.answer == LanguageAnswer::found, access.answer == LanguageAnswer::found ? access.witness : "",
           access.answer == LanguageAnswer::too_complex ? access.reason : "", access.allowed_by};
@@ -297,7 +312,7 @@ LanguageAnswer BreadthEvaluator::admits_some(std::span<const uint32_t> allows, s
   std::vector<StatementLanguage> allowed, denied;
   for (uint32_t statement : allows) allowed.push_back(language_of(statement, kNoAction, false));
   for (uint32_t statement : denies) denied.push_back(language_of(statement, kNoAction, false));
-  const LanguageAnswer answer = find_foreign_access(family, scope, allowed, denied).answer;
+  const LanguageAnswer answer = find_foreign_access(family, scope, allowed, denied, {}, kDeviceNamePlaceholder, &meter_).answer;
   admitted_.emplace(std::move(key), answer);
   return answer;
 }
@@ -311,6 +326,7 @@ DataPlaneActionSet BreadthEvaluator::broad_actions(uint32_t first_statement, uin
                                                    const ArnContext& arn, std::optional<bool> client_id_pinned) {
   for (std::string& example : examples_) example.clear();
   undecided_ = 0;
+  start_policy(first_statement, end_statement);
   DataPlaneActionSet broad = 0;
   if (lets_connect_as_another(first_statement, end_statement, arn)) broad |= action_bit(DataPlaneAction::connect);
   // Everywhere but Connect, ${iot:ClientId} is the device's own id only if it cannot connect under

@@ -19,6 +19,11 @@
 
 namespace fleetaudit::policy {
 
+// AWS's limits on a policy document's length, white space not counted: an IoT policy, an IAM managed
+// policy. A document past them cannot have been deployed as written.
+inline constexpr size_t kIotPolicyCharacters = 2048;
+inline constexpr size_t kIamManagedPolicyCharacters = 6144;
+
 // The catalogue, in the order a finding lists the actions. The four job actions exist under both
 // prefixes because AWS documents both spellings; iot:Receive is never broad (a device only
 // receives on topics it may subscribe to), so it is not here. iot:DeleteConnection (disconnecting
@@ -62,6 +67,10 @@ DataPlaneActionSet actions_matching(std::string_view action_pattern);
 std::vector<std::string> unknown_variables(const PolicyStatementTable& statements, uint32_t first_statement,
                                            uint32_t end_statement);
 
+// The characters of the Action and Resource patterns of statements [first, end): a lower bound on
+// their document's length, to compare with AWS's limits.
+size_t pattern_characters(const PolicyStatementTable& statements, uint32_t first_statement, uint32_t end_statement);
+
 // Where a policy lives: other devices' resources are those of the policy's own partition, region
 // and account, so a resource elsewhere is never broad.
 struct ArnContext {
@@ -75,9 +84,15 @@ struct ArnContext {
 // Decides per policy version, exactly: for each action, whether some resource of another device is
 // allowed and not denied, over the regular languages of the statements' patterns (pattern_language).
 // Action and resource patterns are compiled once. Not thread-safe: use one evaluator per thread.
+//
+// Work: each broad_actions call (one policy version, or one role) starts a WorkMeter that every
+// question about it spends from, inside the automata; admits_some spends from the same meter until
+// the next broad_actions or start_policy. Statements whose patterns alone pass `aws_size_limit`
+// characters (AWS's own document limit) get the smaller oversized budget. All policies of one
+// evaluator share a CheckWorkBudget.
 class BreadthEvaluator {
 public:
-  explicit BreadthEvaluator(const PolicyStatementTable& statements);
+  explicit BreadthEvaluator(const PolicyStatementTable& statements, size_t aws_size_limit = kIotPolicyCharacters);
   ~BreadthEvaluator();
   BreadthEvaluator(const BreadthEvaluator&) = delete;
   BreadthEvaluator& operator=(const BreadthEvaluator&) = delete;
@@ -87,6 +102,8 @@ public:
   // default these statements decide it (no Connect to another device's client id).
   DataPlaneActionSet broad_actions(uint32_t first_statement, uint32_t end_statement, const ArnContext& context,
                                    std::optional<bool> client_id_pinned = std::nullopt);
+  // Starts the meter of the policy made of statements [first_statement, end_statement).
+  void start_policy(uint32_t first_statement, uint32_t end_statement);
   // Whether the statements let the device connect under another device's client id.
   bool lets_connect_as_another(uint32_t first_statement, uint32_t end_statement, const ArnContext& context);
   // The catalogue actions a statement names (NotAction: those it does not name).
@@ -134,6 +151,9 @@ private:
   std::array<std::string, kDataPlaneActionCount> examples_;  // of the last broad_actions call, by action
   std::array<std::string, kDataPlaneActionCount> undecided_reasons_;
   DataPlaneActionSet undecided_ = 0;
+  size_t aws_size_limit_;
+  CheckWorkBudget check_budget_;
+  WorkMeter meter_;
 };
 
 }  // namespace fleetaudit::policy

@@ -17,21 +17,26 @@ std::span<const Symbol> filter_of(const Alphabet& alphabet, std::span<const Symb
 
 ForeignAccess find_foreign_access(ResourceFamily family, const ArnScope& scope,
                                   std::span<const StatementLanguage> allowed, std::span<const StatementLanguage> denied,
-                                  const WorkBudget& budget, std::string_view device_name) {
+                                  const WorkBudget& budget, std::string_view device_name, WorkMeter* meter) {
+  ForeignAccess access;
+  if (meter != nullptr && meter->exhausted()) {  // the policy's earlier questions spent it all
+    access.answer = LanguageAnswer::too_complex;
+    access.reason = meter->reason();
+    return access;
+  }
   Alphabet alphabet;
   mention_resource_families(alphabet, scope);
   for (auto statements : {allowed, denied})
     for (const StatementLanguage& statement : statements)
       for (const ResourcePattern& pattern : statement.patterns) alphabet.mention(pattern);
 
-  ForeignAccess access;
   const std::optional<Dfa> foreign = foreign_resources(alphabet, family, scope, budget.max_states);
   if (!foreign) {
     access.answer = LanguageAnswer::too_complex;
     access.reason = "the foreign-resource automaton exceeds the state budget";
     return access;
   }
-  const WitnessResult result = find_allowed_not_denied(alphabet, allowed, denied, *foreign, budget);
+  const WitnessResult result = find_allowed_not_denied(alphabet, allowed, denied, *foreign, budget, meter);
   access.answer = result.answer;
   access.reason = result.reason;
   if (result.answer != LanguageAnswer::found) return access;

@@ -24,7 +24,7 @@ struct ForeignAccess {
 ForeignAccess find_foreign_access(ResourceFamily family, const ArnScope& scope,
                                   std::span<const StatementLanguage> allowed, std::span<const StatementLanguage> denied,
                                   const WorkBudget& budget = {},
-                                  std::string_view device_name = kDeviceNamePlaceholder);
+                                  std::string_view device_name = kDeviceNamePlaceholder, WorkMeter* meter = nullptr);
 
 // Whether every string `covered` matches is matched by `covering` too, exactly (as languages;
 // variables are literal text). For case-insensitive globs (actions) the comparison ignores case.

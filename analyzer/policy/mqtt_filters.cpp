@@ -164,7 +164,8 @@ private:
 
 }  // namespace
 
-std::optional<Dfa> filters_receiving(const Alphabet& alphabet, const Dfa& topics, size_t max_states) {
+std::optional<Dfa> filters_receiving(const Alphabet& alphabet, const Dfa& topics, size_t max_states,
+                                     WorkMeter* meter) {
   const FilterReader reader(alphabet, topics);
   std::map<Position, uint32_t> index;
   std::vector<Position> positions;
@@ -184,6 +185,10 @@ std::optional<Dfa> filters_receiving(const Alphabet& alphabet, const Dfa& topics
     if (positions.size() > max_states) return std::nullopt;
     for (Symbol symbol = 0; symbol < symbols; ++symbol) {
       const Position next = reader.step(positions[at], symbol);
+      // A step reads its topic states (a closure reads all of the topics' DFA); the map compares them.
+      const uint64_t work = 1 + (next.states.size() + next.parent.size()) * 8 +
+                            (next.mode == positions[at].mode ? 0 : topics.state_count() / 16);
+      if (meter != nullptr && !meter->spend(work)) return std::nullopt;
       moves.push_back(id_of(next));
     }
   }

@@ -15,6 +15,7 @@ namespace fleetaudit::policy {
 std::optional<Dfa> topics_received_by(const Alphabet& alphabet, std::span<const Symbol> filter, size_t max_states);
 
 // The valid filters that receive at least one topic of `topics`; nullopt past `max_states`.
-std::optional<Dfa> filters_receiving(const Alphabet& alphabet, const Dfa& topics, size_t max_states);
+std::optional<Dfa> filters_receiving(const Alphabet& alphabet, const Dfa& topics, size_t max_states,
+                                     WorkMeter* meter = nullptr);
 
 }  // namespace fleetaudit::policy

@@ -90,13 +90,14 @@ Dfa Dfa::restarted(uint32_t from) const {
 }
 
 template <class Keep>
-std::optional<Dfa> Dfa::product(const Dfa& a, const Dfa& b, size_t max_states, Keep&& keep) {
+std::optional<Dfa> Dfa::product(const Dfa& a, const Dfa& b, size_t max_states, WorkMeter* meter, Keep&& keep) {
   std::unordered_map<uint64_t, uint32_t> index;
   std::vector<std::pair<uint32_t, uint32_t>> pairs{{a.start(), b.start()}};
   index.emplace(0, 0);
   std::vector<uint32_t> moves;
   for (size_t at = 0; at < pairs.size(); ++at) {
     if (pairs.size() > max_states) return std::nullopt;
+    if (meter != nullptr && !meter->spend(a.symbol_count())) return std::nullopt;
     const auto [x, y] = pairs[at];
     for (Symbol symbol = 0; symbol < a.symbol_count(); ++symbol) {
       const uint64_t key = (uint64_t{a.next(x, symbol)} << 32) | b.next(y, symbol);
@@ -113,14 +114,14 @@ std::optional<Dfa> Dfa::product(const Dfa& a, const Dfa& b, size_t max_states, K
   return result;
 }
 
-std::optional<Dfa> Dfa::intersect(const Dfa& a, const Dfa& b, size_t max_states) {
-  return product(a, b, max_states, [](bool x, bool y) { return x && y; });
+std::optional<Dfa> Dfa::intersect(const Dfa& a, const Dfa& b, size_t max_states, WorkMeter* meter) {
+  return product(a, b, max_states, meter, [](bool x, bool y) { return x && y; });
 }
-std::optional<Dfa> Dfa::unite(const Dfa& a, const Dfa& b, size_t max_states) {
-  return product(a, b, max_states, [](bool x, bool y) { return x || y; });
+std::optional<Dfa> Dfa::unite(const Dfa& a, const Dfa& b, size_t max_states, WorkMeter* meter) {
+  return product(a, b, max_states, meter, [](bool x, bool y) { return x || y; });
 }
-std::optional<Dfa> Dfa::subtract(const Dfa& a, const Dfa& b, size_t max_states) {
-  return product(a, b, max_states, [](bool x, bool y) { return x && !y; });
+std::optional<Dfa> Dfa::subtract(const Dfa& a, const Dfa& b, size_t max_states, WorkMeter* meter) {
+  return product(a, b, max_states, meter, [](bool x, bool y) { return x && !y; });
 }
 
 uint32_t Nfa::add_state() {
@@ -203,7 +204,7 @@ void Nfa::closure(std::vector<uint32_t>& states) const {
   std::sort(states.begin(), states.end());
 }
 
-std::optional<Dfa> Nfa::determinize(Fragment language, size_t max_states) const {
+std::optional<Dfa> Nfa::determinize(Fragment language, size_t max_states, WorkMeter* meter) const {
   const size_t symbols = alphabet_.size();
   // State 0 is the empty set (the dead sink), so every DFA built here has one.
   std::map<std::vector<uint32_t>, uint32_t> index{{{}, 0}};
@@ -217,10 +218,15 @@ std::optional<Dfa> Nfa::determinize(Fragment language, size_t max_states) const 
   for (size_t at = 1; at < sets.size(); ++at) {
     if (sets.size() > max_states) return std::nullopt;
     for (auto& target : targets) target.clear();
+    uint64_t work = sets[at].size();
     for (uint32_t state : sets[at])
       for (const auto& [symbol, target] : moves_[state]) targets[symbol].push_back(target);
     for (size_t symbol = 0; symbol < symbols; ++symbol) {
       closure(targets[symbol]);
+      // The closure, its sort and the map's comparisons each read the set (the map about log n times).
+      work += 1 + targets[symbol].size() * 8 + epsilon_.size() / 16;
+      if (meter != nullptr && !meter->spend(work)) return std::nullopt;
+      work = 0;
       targets[symbol].erase(std::unique(targets[symbol].begin(), targets[symbol].end()), targets[symbol].end());
       auto [found, added] = index.emplace(targets[symbol], static_cast<uint32_t>(sets.size()));
       if (added) sets.push_back(targets[symbol]);

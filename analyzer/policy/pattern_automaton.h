@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analyzer/policy/pattern_alphabet.h"
+#include "analyzer/policy/work_meter.h"
 
 namespace fleetaudit::policy {
 
@@ -40,14 +41,14 @@ public:
   // The state reached from the start by `symbols`.
   uint32_t run(std::span<const Symbol> symbols) const;
 
-  // Products (both over the same alphabet); nullopt past `max_states`.
-  static std::optional<Dfa> intersect(const Dfa& a, const Dfa& b, size_t max_states);
-  static std::optional<Dfa> unite(const Dfa& a, const Dfa& b, size_t max_states);
-  static std::optional<Dfa> subtract(const Dfa& a, const Dfa& b, size_t max_states);
+  // Products (both over the same alphabet); nullopt past `max_states` or once `meter` runs out.
+  static std::optional<Dfa> intersect(const Dfa& a, const Dfa& b, size_t max_states, WorkMeter* meter = nullptr);
+  static std::optional<Dfa> unite(const Dfa& a, const Dfa& b, size_t max_states, WorkMeter* meter = nullptr);
+  static std::optional<Dfa> subtract(const Dfa& a, const Dfa& b, size_t max_states, WorkMeter* meter = nullptr);
 
 private:
   template <class Keep>
-  static std::optional<Dfa> product(const Dfa& a, const Dfa& b, size_t max_states, Keep&& keep);
+  static std::optional<Dfa> product(const Dfa& a, const Dfa& b, size_t max_states, WorkMeter* meter, Keep&& keep);
 
   size_t symbol_count_;
   std::vector<uint32_t> next_;
@@ -75,8 +76,9 @@ public:
   Fragment at_least_one(Fragment repeated);
   Fragment optional(Fragment maybe);
 
-  // Subset construction; nullopt past `max_states`.
-  std::optional<Dfa> determinize(Fragment language, size_t max_states) const;
+  // Subset construction; nullopt past `max_states` or once `meter` runs out (each NFA state of each
+  // subset and each move is charged as it is built).
+  std::optional<Dfa> determinize(Fragment language, size_t max_states, WorkMeter* meter = nullptr) const;
   const Alphabet& alphabet() const { return alphabet_; }
 
 private:

@@ -33,7 +33,7 @@ struct Verdict {
 class Product {
 public:
   Product(const Alphabet& alphabet, std::span<const StatementLanguage> allowed,
-          std::span<const StatementLanguage> denied, const Dfa& scope, const WorkBudget& budget);
+          std::span<const StatementLanguage> denied, const Dfa& scope, const WorkBudget& budget, WorkMeter* meter);
   WitnessResult run();
 
 private:
@@ -62,7 +62,8 @@ private:
   std::vector<Symbol> via_;
   std::vector<uint64_t> hash_;
   std::vector<uint32_t> slots_;  // open addressing: state id + 1, 0 = free
-  size_t steps_ = 0;
+  WorkMeter own_meter_;
+  WorkMeter& meter_;
 };
 
 uint64_t mix(uint64_t hash, uint64_t value) {
@@ -77,8 +78,10 @@ uint64_t hash_set(std::span<const uint32_t> set) {
 }
 
 Product::Product(const Alphabet& alphabet, std::span<const StatementLanguage> allowed,
-                 std::span<const StatementLanguage> denied, const Dfa& scope, const WorkBudget& budget)
-    : alphabet_(alphabet), scope_(scope), budget_(budget) {
+                 std::span<const StatementLanguage> denied, const Dfa& scope, const WorkBudget& budget,
+                 WorkMeter* meter)
+    : alphabet_(alphabet), scope_(scope), budget_(budget), own_meter_(budget.max_steps),
+      meter_(meter != nullptr ? *meter : own_meter_) {
   for (const StatementLanguage& statement : allowed) add_statement(statement, false);
   for (const StatementLanguage& statement : denied) add_statement(statement, true);
 }
@@ -168,11 +171,14 @@ uint32_t Product::intern(uint32_t scope_state, std::span<const uint32_t> set, ui
   size_t slot = hash & (slots_.size() - 1);
   for (; slots_[slot] != 0; slot = (slot + 1) & (slots_.size() - 1)) {
     const uint32_t state = slots_[slot] - 1;
+    meter_.spend(1);
     if (hash_[state] != hash || scope_state_[state] != scope_state) continue;
     const auto existing = positions_of(state);
+    meter_.spend(set.size());
     if (std::equal(existing.begin(), existing.end(), set.begin(), set.end())) return UINT32_MAX;
   }
   const uint32_t state = static_cast<uint32_t>(scope_state_.size());
+  meter_.spend(set.size());
   slots_[slot] = state + 1;
   pool_.insert(pool_.end(), set.begin(), set.end());
   offsets_.push_back(pool_.size());
@@ -188,8 +194,9 @@ bool Product::out_of_budget(WitnessResult& result) const {
     result.reason = "more than " + std::to_string(budget_.max_states) + " automaton states";
   } else if (pool_.size() > budget_.max_positions) {
     result.reason = "more than " + std::to_string(budget_.max_positions) + " stored pattern positions";
-  } else if (steps_ > budget_.max_steps) {
-    result.reason = "more than " + std::to_string(budget_.max_steps) + " steps";
+  } else if (meter_.exhausted()) {
+    result.reason = &meter_ == &own_meter_ ? "more than " + std::to_string(budget_.max_steps) + " steps"
+                                           : meter_.reason();
   } else {
     return false;
   }
@@ -215,6 +222,8 @@ WitnessResult Product::run() {
   for (uint32_t position : positions_.starts) add_closed(start, position);
   std::sort(start.begin(), start.end());
   start.erase(std::unique(start.begin(), start.end()), start.end());
+  WitnessResult result;
+  if (!meter_.spend(start.size()) && out_of_budget(result)) return result;
   intern(scope_.start(), start, hash_set(start));
   {
     const Verdict verdict = judge(start);
@@ -225,7 +234,6 @@ WitnessResult Product::run() {
   std::vector<std::pair<Symbol, uint32_t>> by_symbol;
   std::vector<std::vector<uint32_t>> on_symbol(symbol_count);
   std::vector<uint8_t> has_own(symbol_count, 0);
-  WitnessResult result;
   for (uint32_t state = 0; state < scope_state_.size(); ++state) {
     if (out_of_budget(result)) return result;
     // Successors that hold on every symbol, and those that hold on one symbol only.
@@ -249,7 +257,7 @@ WitnessResult Product::run() {
           break;
       }
     }
-    steps_ += positions_of(state).size();
+    meter_.spend(positions_of(state).size() + every_symbol.size() + by_symbol.size());
     std::sort(every_symbol.begin(), every_symbol.end());
     every_symbol.erase(std::unique(every_symbol.begin(), every_symbol.end()), every_symbol.end());
     for (const auto& [symbol, position] : by_symbol) {
@@ -271,13 +279,15 @@ WitnessResult Product::run() {
         merged.clear();
         std::set_union(every_symbol.begin(), every_symbol.end(), own.begin(), own.end(), std::back_inserter(merged));
         merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
-        steps_ += merged.size();
+        meter_.spend(2 * merged.size() + own.size());
         next = merged;
         next_hash = hash_set(merged);
         verdict = judge(merged);
       }
       if (!verdict.allow_possible || verdict.denied_forever) continue;
       const uint32_t added = intern(scope_state, next, next_hash);
+      // Checked inside the state too: one state of a long pattern can cost millions of steps.
+      if (meter_.exhausted() && out_of_budget(result)) return result;
       if (added == UINT32_MAX) continue;
       parent_[added] = state;
       via_[added] = symbol;
@@ -294,8 +304,8 @@ WitnessResult Product::run() {
 
 WitnessResult find_allowed_not_denied(const Alphabet& alphabet, std::span<const StatementLanguage> allowed,
                                       std::span<const StatementLanguage> denied, const Dfa& scope,
-                                      const WorkBudget& budget) {
-  return Product(alphabet, allowed, denied, scope, budget).run();
+                                      const WorkBudget& budget, WorkMeter* meter) {
+  return Product(alphabet, allowed, denied, scope, budget, meter).run();
 }
 
 bool pattern_matches(const Alphabet& alphabet, const ResourcePattern& pattern, std::span<const Symbol> text) {

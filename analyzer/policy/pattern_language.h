@@ -15,6 +15,7 @@
 
 #include "analyzer/policy/pattern_alphabet.h"
 #include "analyzer/policy/pattern_automaton.h"
+#include "analyzer/policy/work_meter.h"
 
 namespace fleetaudit::policy {
 
@@ -27,7 +28,7 @@ struct StatementLanguage {
 struct WorkBudget {
   size_t max_states = 200'000;        // product states built
   size_t max_positions = 8'000'000;  // pattern positions stored over all states (4 bytes each)
-  size_t max_steps = 100'000'000;     // pattern positions advanced
+  size_t max_steps = 100'000'000;     // pattern positions advanced, stored or compared (without a meter)
 };
 
 enum class LanguageAnswer : uint8_t {
@@ -45,10 +46,12 @@ struct WitnessResult {
 };
 
 // A shortest string of `scope` that some statement of `allowed` admits and none of `denied` does.
-// Every pattern's literals must be mentioned in `alphabet`, and `scope` built over it.
+// Every pattern's literals must be mentioned in `alphabet`, and `scope` built over it. The work is
+// charged to `meter` (the policy's, shared with its other questions) as it is done; without one,
+// the question has `budget.max_steps` of its own.
 WitnessResult find_allowed_not_denied(const Alphabet& alphabet, std::span<const StatementLanguage> allowed,
                                       std::span<const StatementLanguage> denied, const Dfa& scope,
-                                      const WorkBudget& budget = {});
+                                      const WorkBudget& budget = {}, WorkMeter* meter = nullptr);
 
 // Whether a statement admits a concrete symbol string (a direct match, for witnesses and tests).
 bool statement_admits(const Alphabet& alphabet, const StatementLanguage& statement, std::span<const Symbol> text);

@@ -23,7 +23,7 @@ Nfa::Fragment pattern_fragment(Nfa& nfa, const Alphabet& alphabet, const Resourc
 
 // The union of the statements' languages as one DFA.
 std::optional<Dfa> statements_dfa(const Alphabet& alphabet, std::span<const StatementLanguage> statements,
-                                  size_t max_states) {
+                                  size_t max_states, WorkMeter* meter) {
   Nfa everything(alphabet);
   const std::optional<Dfa> universe =
       everything.determinize(everything.any_number(everything.one_of(alphabet.all())), max_states);
@@ -35,10 +35,10 @@ std::optional<Dfa> statements_dfa(const Alphabet& alphabet, std::span<const Stat
     Nfa::Fragment patterns = nfa.one_of(SymbolSet{});
     for (const ResourcePattern& pattern : statement.patterns)
       patterns = nfa.either({patterns, pattern_fragment(nfa, alphabet, pattern)});
-    std::optional<Dfa> language = nfa.determinize(patterns, max_states);
-    if (language && statement.complement) language = Dfa::subtract(*universe, *language, max_states);
+    std::optional<Dfa> language = nfa.determinize(patterns, max_states, meter);
+    if (language && statement.complement) language = Dfa::subtract(*universe, *language, max_states, meter);
     if (!language) return std::nullopt;
-    result = Dfa::unite(*result, *language, max_states);
+    result = Dfa::unite(*result, *language, max_states, meter);
     if (!result) return std::nullopt;
   }
   return result;
@@ -77,9 +77,14 @@ SubscribeBypass too_complex(std::string reason) {
 }  // namespace
 
 SubscribeBypass find_subscribe_bypass(const SubscribeQuestion& question, const WorkBudget& budget,
-                                      std::string_view device_name) {
+                                      std::string_view device_name, WorkMeter* meter) {
+  WorkMeter own_meter(budget.max_steps);
+  if (meter == nullptr) meter = &own_meter;
+  // Whichever automaton ran out, the reason is the one the caller can act on.
+  auto ran_out = [&](const char* what) { return too_complex(meter->exhausted() ? meter->reason() : what); };
   SubscribeBypass bypass;
   if (question.receive_allowed.empty() || question.subscribe_allowed.empty()) return bypass;
+  if (meter->exhausted()) return ran_out("");
   Alphabet alphabet;
   mention_resource_families(alphabet, question.scope);
   for (const ResourcePattern& pattern : question.intended_topics.patterns) alphabet.mention(pattern);
@@ -98,21 +103,23 @@ SubscribeBypass find_subscribe_bypass(const SubscribeQuestion& question, const W
       topics = prefixed(alphabet, arn + "topic/", *matched);
   } else {
     const StatementLanguage intended[] = {question.intended_topics};
-    topics = statements_dfa(alphabet, intended, budget.max_states);
+    topics = statements_dfa(alphabet, intended, budget.max_states, meter);
   }
-  auto receivable = statements_dfa(alphabet, question.receive_allowed, budget.max_states);
-  auto unreceivable = statements_dfa(alphabet, question.receive_denied, budget.max_states);
-  if (!topics || !receivable || !unreceivable) return too_complex("the topic automata exceed the state budget");
-  topics = Dfa::intersect(*topics, *receivable, budget.max_states);
-  if (topics) topics = Dfa::subtract(*topics, *unreceivable, budget.max_states);
-  if (!topics) return too_complex("the topic automata exceed the state budget");
+  if (meter->exhausted()) return ran_out("");
+  auto receivable = statements_dfa(alphabet, question.receive_allowed, budget.max_states, meter);
+  auto unreceivable = receivable ? statements_dfa(alphabet, question.receive_denied, budget.max_states, meter)
+                                 : std::nullopt;
+  if (!topics || !receivable || !unreceivable) return ran_out("the topic automata exceed the state budget");
+  topics = Dfa::intersect(*topics, *receivable, budget.max_states, meter);
+  if (topics) topics = Dfa::subtract(*topics, *unreceivable, budget.max_states, meter);
+  if (!topics) return ran_out("the topic automata exceed the state budget");
   const Dfa topic_names = topics->restarted(topics->run(symbols_of(alphabet, arn + "topic/")));
   // The filters that receive one of them, and whether the device may subscribe with one.
-  auto filters = filters_receiving(alphabet, topic_names, budget.max_states);
-  if (!filters) return too_complex("the filter automaton exceeds the state budget");
+  auto filters = filters_receiving(alphabet, topic_names, budget.max_states, meter);
+  if (!filters) return ran_out("the filter automaton exceeds the state budget");
   const Dfa filter_arns = prefixed(alphabet, arn + "topicfilter/", *filters);
   const WitnessResult found = find_allowed_not_denied(alphabet, question.subscribe_allowed, question.subscribe_denied,
-                                                      filter_arns, budget);
+                                                      filter_arns, budget, meter);
   bypass.answer = found.answer;
   bypass.reason = found.reason;
   if (found.answer != LanguageAnswer::found) return bypass;
@@ -121,7 +128,7 @@ SubscribeBypass find_subscribe_bypass(const SubscribeQuestion& question, const W
   const size_t prefix = arn.size() + std::string_view("topicfilter/").size();
   const std::span<const Symbol> filter = std::span<const Symbol>(found.witness).subspan(prefix);
   if (auto received = topics_received_by(alphabet, filter, budget.max_states)) {
-    if (auto both = Dfa::intersect(*received, topic_names, budget.max_states))
+    if (auto both = Dfa::intersect(*received, topic_names, budget.max_states, meter))
       if (auto topic = both->shortest(alphabet.search_order()))
         bypass.topic = arn + "topic/" + alphabet.render(*topic, device_name);
   }

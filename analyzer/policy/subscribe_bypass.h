@@ -31,7 +31,10 @@ struct SubscribeBypass {
   std::string reason;       // too_complex: what ran out
 };
 
+// The work is charged to `meter` (the policy's) as it is done; without one the question has
+// `budget.max_steps` of its own.
 SubscribeBypass find_subscribe_bypass(const SubscribeQuestion& question, const WorkBudget& budget = {},
-                                      std::string_view device_name = kDeviceNamePlaceholder);
+                                      std::string_view device_name = kDeviceNamePlaceholder,
+                                      WorkMeter* meter = nullptr);
 
 }  // namespace fleetaudit::policy
