@@ -23,11 +23,19 @@ echo "Depends: $depends"
 names=$(tr ',' '\n' <<<"$depends" | awk '{print $1}')  # the package names, without versions
 dpkg-deb -x "$deb" "$scratch/root"
 linked=$(ldd "$scratch/root/usr/bin/fleetaudit")
-for library in $(objdump -p "$scratch/root/usr/bin/fleetaudit" | awk '$1 == "NEEDED" {print $2}'); do
+needed=$(objdump -p "$scratch/root/usr/bin/fleetaudit" | awk '$1 == "NEEDED" {print $2}')
+# Each library by its multiarch directory, so that another architecture's copy (libc6-i386) does
+# not answer; one dpkg -S for all of them (each call reads the whole database).
+patterns=()
+for library in $needed; do
   path=$(awk -v name="$library" '$1 == name && $2 == "=>" {print $3}' <<<"$linked")
   [ -n "$path" ] || fail "$library is not found on this machine"
-  # By its multiarch directory, so that another architecture's copy (libc6-i386) does not answer.
-  package=$(dpkg -S "*/$(basename "$(dirname "$path")")/$library" 2>/dev/null | head -1 | cut -d: -f1) || true
+  patterns+=("*/$(basename "$(dirname "$path")")/$library")
+done
+owners=$(dpkg -S "${patterns[@]}" 2>/dev/null) || true
+for pattern in "${patterns[@]}"; do
+  library=${pattern##*/}
+  package=$(grep -F "/${pattern#*/}" <<<"$owners" | head -1 | cut -d: -f1) || true
   [ -n "$package" ] || fail "no Debian package ships $library"
   grep -qxF "$package" <<<"$names" || fail "Depends lacks $package (ships $library)"
 done
