@@ -371,3 +371,23 @@ def test_ocsf_keeps_not_run_incomplete_and_fixed_apart(tmp_path):
                          "policyName") == "LegacyFullAccess")
     assert [(e["finding_info"]["uid"], e["status"], e["compliance"]["status"]) for e in closed] == [
         (legacy_id, "Resolved", "Pass")]
+
+
+def test_a_finding_on_a_new_policy_version_archives_the_old_versions_record(tmp_path):
+    """Security Hub Ids carry the policy version: when the baseline's finding comes back as
+    "updated" on another version, the old version's record is archived, not left open."""
+    baseline = tmp_path / "first.json"
+    audit(DEMO, "--format", "json", "--output", str(baseline))
+    snapshot = copy_demo(tmp_path)
+    policies = json.loads((snapshot / "policies.json").read_text())
+    next(p for p in policies["policies"] if p["policyName"] == "LegacyFullAccess")["defaultVersionId"] = "2"
+    (snapshot / "policies.json").write_text(json.dumps(policies))
+    findings = asff(snapshot, "--baseline", str(baseline))
+    assert_importable(findings)
+    legacy = {(f["RecordState"], f["ProductFields"]["fleetaudit/BaselineState"]): f["Id"]
+              for f in by_report_type(findings, "AuditFinding") if "LegacyFullAccess" in f["Id"]}
+    assert legacy == {
+        ("ACTIVE", "updated"): f"{ACCOUNT}/IOT_POLICY/LegacyFullAccess/2/IOT_POLICY_OVERLY_PERMISSIVE_CHECK/"
+                               "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS",
+        ("ARCHIVED", "superseded"): f"{ACCOUNT}/IOT_POLICY/LegacyFullAccess/1/IOT_POLICY_OVERLY_PERMISSIVE_CHECK/"
+                                    "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS"}
