@@ -30,6 +30,7 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::ca_certificates}},
     .run = run,
+    .security_hub_type = "Software and Configuration Checks/Vulnerabilities/CVE",
 });
 
 }  // namespace

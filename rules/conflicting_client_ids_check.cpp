@@ -106,6 +106,7 @@ const RegisterCheck registration({
     .parameters = {{"AUDIT_WINDOW_IN_DAYS", 31, 1, 3650, "days before the audit clock whose connection logs are read"}},
     .required_inputs = {{SnapshotFile::iot_logs}},
     .run = run,
+    .security_hub_type = "Unusual Behaviors",
 });
 
 }  // namespace

@@ -33,6 +33,7 @@ const RegisterCheck registration({
     .required_inputs = {{SnapshotFile::certificates}},
     .run = run,
     .reads_device_certificate_pems = true,
+    .security_hub_type = "Software and Configuration Checks/Vulnerabilities/CVE",
 });
 
 }  // namespace

@@ -124,6 +124,7 @@ Drift compute_drift(const AuditReport& report, const Baseline& baseline) {
       if (!matched[candidate]) {
         matched[candidate] = true;
         state.first_detected = baseline.findings[candidate].first_detected;
+        drift.superseded.push_back(baseline.findings[candidate]);
         break;
       }
   }

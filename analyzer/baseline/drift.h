@@ -27,6 +27,9 @@ struct Drift {
   std::string baseline_guid;
   std::vector<std::vector<FindingDrift>> by_run;  // parallel to AuditReport::runs[i].findings
   std::vector<BaselineFinding> fixed;             // in the baseline, gone now, of checks that ran both times
+  // Baseline findings of an older policy version that an updated finding replaces: a report that
+  // names findings by version (Security Hub's ids) retires these.
+  std::vector<BaselineFinding> superseded;
   std::vector<std::string> coverage_notes;        // checks that stopped (or started) running, parameter changes
   size_t new_findings = 0, updated = 0, unchanged = 0;
 

@@ -98,7 +98,44 @@ bool audit_reads_pems(const AuditOptions& options, const std::string& directory)
   return pems_needed(&*scratch.audit_configuration);
 }
 
+struct ReportFormat {
+  std::string_view name;
+  void (*write)(const ReportContext&, std::FILE*);
+};
+
+// Every --format of `audit`, in the order --help lists them.
+constexpr ReportFormat kReportFormats[] = {
+    {"sarif", write_sarif},           {"json", write_aws_findings}, {"text", write_text}, {"html", write_html},
+    {"notification", write_audit_notification}, {"asff", write_asff}, {"ocsf", write_ocsf},
+};
+
+const ReportFormat* report_format_named(std::string_view name) {
+  for (const ReportFormat& format : kReportFormats)
+    if (format.name == name) return &format;
+  return nullptr;
+}
+
+// Security Hub files every finding under its account and region: an audit without them cannot be
+// imported, and a product ARN that is not one would be refused finding by finding.
+std::optional<std::string> asff_problem(const AuditReport& report, const std::string& product_arn) {
+  if (report.account_id.empty() || report.region.empty())
+    return "--format asff needs the snapshot's account id and region (manifest.json accountId and region)";
+  if (!product_arn.empty() &&
+      (!product_arn.starts_with("arn:") || product_arn.find(":securityhub:") == std::string::npos ||
+       product_arn.find(":product/") == std::string::npos || product_arn.find_first_of(" \t\r\n") != std::string::npos))
+    return fmt::format("--asff-product-arn \"{}\": expected a Security Hub product ARN, "
+                       "arn:PARTITION:securityhub:REGION:ACCOUNT:product/COMPANY/PRODUCT",
+                       product_arn);
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::vector<std::string> audit_format_names() {
+  std::vector<std::string> names;
+  for (const ReportFormat& format : kReportFormats) names.emplace_back(format.name);
+  return names;
+}
 
 std::optional<EpochMillis> parse_audit_clock(const std::string& text, std::FILE* errors) {
   const std::optional<EpochMillis> clock = parse_clock(text);
@@ -134,8 +171,11 @@ bool finish_output(std::optional<OutputFile>& file, const std::string& path, con
 }
 
 int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
-  if (options.format != "sarif" && options.format != "json" && options.format != "text" && options.format != "html") {
-    print_error(errors, fmt::format("unknown --format {}; use sarif, json, text or html", options.format));
+  const ReportFormat* format = report_format_named(options.format);
+  if (format == nullptr) {
+    std::string names;
+    for (const ReportFormat& known : kReportFormats) names += (names.empty() ? "" : ", ") + std::string(known.name);
+    print_error(errors, fmt::format("unknown --format {}; use one of {}", options.format, names));
     return kUsageOrInputError;
   }
   AuditOptions audit_options;
@@ -204,6 +244,12 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     }
     drift = compute_drift(report, *baseline);
   }
+  if (format->write == write_asff) {
+    if (auto problem = asff_problem(report, options.asff_product_arn)) {
+      print_error(errors, *problem);
+      return kUsageOrInputError;
+    }
+  }
 
   // Opened once every input is read: an output that is one of them is refused (output_file.h).
   std::optional<OutputFile> file;
@@ -216,13 +262,11 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
                         drift ? &*drift : nullptr,
                         options.sarif_max_results,
                         options.sarif_root,
-                        errors};
+                        errors,
+                        options.asff_product_arn};
   context.snapshot = snapshot.get();
   const auto report_started = PhaseTimings::Clock::now();
-  if (options.format == "sarif") write_sarif(context, out);
-  else if (options.format == "json") write_aws_findings(context, out);
-  else if (options.format == "html") write_html(context, out);
-  else write_text(context, out);
+  format->write(context, out);
   const bool written = finish_output(file, options.output_path, "--output", standard_output, errors);
   if (options.timings) {
     timings.record("write the " + options.format + " report", report_started);

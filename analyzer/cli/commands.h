@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "analyzer/util/output_file.h"
 #include "analyzer/util/time.h"
@@ -13,7 +14,7 @@ enum ExitStatus : int { kCompliant = 0, kNonCompliant = 1, kUsageOrInputError = 
 
 struct AuditCommandOptions {
   std::string snapshot_directory;
-  std::string format = "sarif";  // sarif | json | text
+  std::string format = "sarif";  // one of audit_format_names()
   std::string output_path;       // empty: standard output
   std::string config_path;       // empty: the snapshot's audit-configuration.json, if any
   std::optional<std::string> now;  // --now; absent: manifest.exportedAt
@@ -25,7 +26,11 @@ struct AuditCommandOptions {
   bool timings = false;             // --timings: phase wall times on standard error
   std::string baseline_path;        // --baseline: an earlier JSON or SARIF report
   std::string fail_on = "any";      // --fail-on: any, new, or a severity
+  std::string asff_product_arn;     // --asff-product-arn; empty: the account's default product
 };
+
+// The names --format takes: sarif, json, text, html, notification, asff, ocsf.
+std::vector<std::string> audit_format_names();
 
 // Runs `fleetaudit audit`; writes the report to the output and problems to `errors`.
 // The audit clock of --now (ISO 8601 with an offset, or epoch seconds, 1970 to 9999); nullopt after

@@ -20,8 +20,11 @@ int run(int argc, char** argv) {
   AuditCommandOptions audit;
   CLI::App* audit_command = app.add_subcommand("audit", "Run every enabled check on a snapshot and write a report");
   audit_command->add_option("SNAPSHOT_DIR", audit.snapshot_directory, "Directory of the exported snapshot")->required();
-  audit_command->add_option("--format", audit.format, "Report format: sarif, json (list-audit-findings shape), text or html (for a browser)")
-      ->check(CLI::IsMember({"sarif", "json", "text", "html"}))
+  audit_command->add_option("--format", audit.format,
+                            "Report format: sarif, json (list-audit-findings shape), text, html (for a browser), "
+                            "notification (Device Defender's SNS audit-notification message), asff (Security Hub "
+                            "BatchImportFindings findings) or ocsf (OCSF 1.6 Compliance Finding events, JSON Lines)")
+      ->check(CLI::IsMember(audit_format_names()))
       ->capture_default_str();
   audit_command->add_option("--output", audit.output_path,
                             "Write the report to FILE instead of standard output (never over an input: written "
@@ -46,6 +49,9 @@ int run(int argc, char** argv) {
   audit_command->add_option("--weak-key-blocklists", audit.weak_key_blocklists,
                             "Directory of Debian weak-key blocklists (openssl-blacklist blacklist.RSA-<bits> "
                             "files); default: the PARTIAL sample shipped in data/weak-keys");
+  audit_command->add_option("--asff-product-arn", audit.asff_product_arn,
+                            "ProductArn of --format asff findings; default: the account's own "
+                            "arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default");
   audit_command->add_option("--baseline", audit.baseline_path,
                             "An earlier fleetaudit report (JSON or SARIF) of the same account and region: findings "
                             "are marked new, updated or unchanged, and fixed ones are listed");

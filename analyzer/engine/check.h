@@ -50,6 +50,9 @@ struct CheckResult {
   std::vector<std::string> undecided;
 };
 
+// The AWS Security Finding Format type (namespace/category[/classifier]) most checks' findings carry.
+inline constexpr std::string_view kSecurityHubVulnerabilities = "Software and Configuration Checks/Vulnerabilities";
+
 struct CheckInfo {
   std::string_view name;                  // the AWS check name (or FLEETAUDIT_… for our own)
   std::vector<std::string_view> aliases;  // other spellings accepted where a check name is read
@@ -75,6 +78,9 @@ struct CheckInfo {
   // One of fleetaudit's own checks (FLEETAUDIT_…), which no AWS audit configuration lists: a
   // configuration that does not name it leaves it enabled.
   bool fleetaudit_own = false;
+  // The ASFF `Types` entry of this check's Security Hub findings (as Device Defender's integration
+  // types them: a shared identity is "Unusual Behaviors", a known-weak key a CVE).
+  std::string_view security_hub_type = kSecurityHubVulnerabilities;
 };
 
 // All checks, sorted by name. Filled by RegisterCheck objects in rules/.

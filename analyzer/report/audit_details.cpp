@@ -1,5 +1,7 @@
 #include "analyzer/report/audit_details.h"
 
+#include "analyzer/report/aws_vocabulary.h"
+
 namespace fleetaudit {
 
 std::string_view check_run_status(const CheckRun& run) {
@@ -13,18 +15,10 @@ std::string_view check_run_status(const CheckRun& run) {
   return "FAILED";
 }
 
-namespace {
-
-// AWS's ErrorMessage holds at most 2048 characters: a longer reason is cut at a character boundary.
-std::string_view bounded_message(std::string_view text) {
-  constexpr size_t kMaxMessage = 2048;
-  if (text.size() <= kMaxMessage) return text;
-  size_t end = kMaxMessage;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
+std::string_view bounded_error_message(std::string_view text) {
+  constexpr size_t kMaxMessage = 2048;  // AWS's ErrorMessage
+  return cut_utf8(text, kMaxMessage);
 }
-
-}  // namespace
 
 void write_audit_details(JsonWriter& json, const AuditReport& report) {
   json.begin_object();
@@ -36,7 +30,7 @@ void write_audit_details(JsonWriter& json, const AuditReport& report) {
     json.key("nonCompliantResourcesCount").value(run.non_compliant_resources());
     json.key("suppressedNonCompliantResourcesCount").value(run.suppressed_findings);
     if (!run.error_code.empty()) json.key("errorCode").value(run.error_code);
-    if (!run.not_run_reason.empty()) json.key("message").value(bounded_message(run.not_run_reason));
+    if (!run.not_run_reason.empty()) json.key("message").value(bounded_error_message(run.not_run_reason));
     json.end_object();
   }
   json.end_object();

@@ -12,6 +12,9 @@ namespace fleetaudit {
 // for COMPLETED_COMPLIANT, as in AWS.
 std::string_view check_run_status(const CheckRun& run);
 
+// A check's reason as AWS's ErrorMessage holds it: at most 2048 bytes, cut at a character boundary.
+std::string_view bounded_error_message(std::string_view text);
+
 // {"CHECK": AuditCheckDetails, …} for every check, in registry order.
 void write_audit_details(JsonWriter& json, const AuditReport& report);
 

@@ -1,5 +1,5 @@
 #pragma once
-// The three report formats. Each writes the whole report to `out`; the same report gives the
+// The report formats. Each writes the whole report to `out`; the same report gives the
 // same bytes.
 #include <cstdio>
 #include <optional>
@@ -20,6 +20,7 @@ struct ReportContext {
   std::optional<size_t> sarif_max_results;  // keep only the most important results
   std::string sarif_root;                   // SARIF URIs are relative to it; empty: the current directory
   std::FILE* warnings = nullptr;            // where a report says what a consumer will refuse (standard error)
+  std::string asff_product_arn = {};        // --asff-product-arn; empty: the account's default product
   const Snapshot* snapshot = nullptr;  // the audited tables: the HTML report draws the fleet and names things from them
 };
 
@@ -31,6 +32,16 @@ void write_aws_findings(const ReportContext& context, std::FILE* out);
 void write_text(const ReportContext& context, std::FILE* out);
 // For a person in a browser: one self-contained HTML file (no network, script only to filter).
 void write_html(const ReportContext& context, std::FILE* out);
+
+// Device Defender's audit-notification message (the SNS message when an audit task ends): one object.
+void write_audit_notification(const ReportContext& context, std::FILE* out);
+// {"Findings": [AwsSecurityFinding…]} for Security Hub's BatchImportFindings, one record a line.
+void write_asff(const ReportContext& context, std::FILE* out);
+// OCSF 1.6 Compliance Finding events (class 2003) as JSON Lines: one per finding, one per check.
+void write_ocsf(const ReportContext& context, std::FILE* out);
+
+// arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default: findings an account imports itself.
+std::string default_security_hub_product_arn(const AuditReport& report);
 
 // Word-wraps `text` to the text report's 80 columns: the first line starts with `first` (default
 // `indent`), the others with `indent`.
