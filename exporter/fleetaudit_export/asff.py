@@ -7,6 +7,7 @@ and JSON path; the work per finding is bounded, so a hostile file cannot make it
 import codecs
 import hashlib
 import json
+import re
 
 from .inputs import SHOWN_ID_CHARACTERS, InputError, line_and_column, printable
 from .shapes import service_shape, shape_problems
@@ -24,6 +25,7 @@ SEPARATOR_BYTES = len(", ")
 MAX_FINDING_TEXT = 16 * MAX_FINDING_BYTES
 READ_BYTES = 1 << 20
 MAX_PROBLEMS_SHOWN = 20
+WHITE_SPACE = re.compile(r"[ \t\r\n]*")
 
 
 def finding_size(finding):
@@ -36,7 +38,10 @@ class FindingReader:
 
     def __init__(self, path):
         self.path = path
-        self.file = open(path, "rb")
+        try:
+            self.file = open(path, "rb")
+        except OSError as error:
+            raise InputError(f"{path}: {error.strerror}") from None
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.digest = hashlib.sha256()
         self.text = ""              # the unread window of the file
@@ -60,6 +65,8 @@ class FindingReader:
 
     def __iter__(self):
         self._expect_text("{")
+        if self._peek() != '"':
+            self._fail('expected the member "Findings"')
         key = self._value("a member name")
         if key != "Findings":
             self._fail(f'expected the member "Findings" first, found {printable(json.dumps(key))}')
@@ -112,10 +119,10 @@ class FindingReader:
     def _peek(self):
         """The next character that is not white space ("" at the end of the file)."""
         while True:
-            while self.position < len(self.text) and self.text[self.position] in " \t\r\n":
-                self.position += 1
+            self.position = WHITE_SPACE.match(self.text, self.position).end()
             if self.position < len(self.text) or self.at_end:
                 return self.text[self.position:self.position + 1]
+            self._forget_read_text()  # white space alone must not fill memory either
             self._read(READ_BYTES)
 
     def _expect_text(self, expected, description=None):
@@ -183,8 +190,9 @@ def finding_problems(finding, index):
     if not problems:
         size = finding_size(finding)
         if size > MAX_FINDING_BYTES:
-            problems.append(f"{path}: the finding \"{printable(finding['Id'], SHOWN_ID_CHARACTERS)}\" is {size:,} bytes, over Security "
-                            f"Hub's limit of {MAX_FINDING_BYTES:,} bytes a finding")
+            name = printable(finding["Id"], SHOWN_ID_CHARACTERS)
+            problems.append(f"{path}: the finding \"{name}\" is {size:,} bytes, over Security Hub's limit of "
+                            f"{MAX_FINDING_BYTES:,} bytes a finding")
     return problems
 
 

@@ -162,9 +162,9 @@ def report_failures(response):
     """Prints each finding Security Hub refused; returns how many."""
     failed = response.get("FailedFindings") or []
     for failure in failed:
-        print(f"fleetaudit-publish: finding \"{printable(failure.get('Id', ''), SHOWN_ID_CHARACTERS)}\" was not imported: "
-              f"{printable(failure.get('ErrorCode', ''))}: {printable(failure.get('ErrorMessage', ''))}",
-              file=sys.stderr)
+        name = printable(failure.get("Id", ""), SHOWN_ID_CHARACTERS)
+        print(f"fleetaudit-publish: finding \"{name}\" was not imported: {printable(failure.get('ErrorCode', ''))}: "
+              f"{printable(failure.get('ErrorMessage', ''))}", file=sys.stderr)
     return len(failed)
 
 

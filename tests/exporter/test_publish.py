@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(SOURCE_DIR, "exporter"))
 from fleetaudit_export.asff import MAX_BATCH_BYTES, MAX_FINDING_BYTES, MAX_FINDINGS_PER_BATCH  # noqa: E402
 from fleetaudit_export.calls import PUBLISH_OPERATIONS  # noqa: E402
 from fleetaudit_export.inputs import InputError  # noqa: E402
+from fleetaudit_export.notification import read_notification  # noqa: E402
 from fleetaudit_export.securityhub import surveyed  # noqa: E402
 
 
@@ -129,6 +130,23 @@ def test_a_bad_notification_is_refused_by_path_and_nothing_is_sent(tmp_path, pub
     assert f"{path}: {named}" in result.stderr
     assert "\u001b" not in result.stderr
     assert stub.calls == []
+
+
+@pytest.mark.parametrize("content, named", [
+    (b"[" * 100000, "nested too deeply"),
+    (b'{"accountId": "' + b"x" * 300000 + b'"}', "over 262,144 bytes"),
+    (b'{"accountId": "\xff"}', "not UTF-8"),
+    (b'{"taskStartTime": NaN}', "not JSON"),
+    (b"[]", "$: expected the audit-notification object"),
+])
+def test_a_hostile_notification_is_refused(tmp_path, content, named):
+    path = tmp_path / "report.notification.json"
+    path.write_bytes(content)
+
+    with pytest.raises(InputError) as refused:
+        read_notification(str(path))
+
+    assert str(refused.value).startswith(f"{path}: ") and named in str(refused.value)
 
 
 # ---- Security Hub ----
