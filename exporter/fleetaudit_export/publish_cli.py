@@ -16,7 +16,8 @@ from .securityhub import IMPORT_TPS, import_findings
 DESCRIPTION = """\
 Sends what fleetaudit wrote where security teams look: the audit-notification message to an SNS
 topic, and ASFF findings to AWS Security Hub. Credentials and region come from the usual AWS chain
-(environment, profile, SSO, instance role)."""
+(environment, profile, SSO, instance role); --region, --profile and --endpoint-url may come before
+or after the subcommand. The IAM policy each subcommand needs is in the README."""
 
 EPILOG = """\
 exit status: 0 sent; 1 a call failed, or Security Hub refused some findings (each is named); 2 usage

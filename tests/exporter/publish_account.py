@@ -20,7 +20,8 @@ TOPIC_ARN = f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:fleetaudit-audits"
 class PublishAccount(Account):
     """Knobs: `refused` {finding Id: (ErrorCode, ErrorMessage)} answered as FailedFindings;
     `fail_after` batches answered, after which every import is refused with a non-retryable
-    error; `throttled_publishes` Publish calls answered with SNS's Throttled first."""
+    error; `internal_errors` imports answered with a 500 first; `throttled_publishes` Publish
+    calls answered with SNS's Throttled first."""
 
     def __init__(self):
         super().__init__(ACCOUNT_ID, REGION)
@@ -28,7 +29,7 @@ class PublishAccount(Account):
         self.batches = []           # [finding Id] per BatchImportFindings call answered
         self.batch_bytes = []       # the request body's size, as botocore serialised it
         self.imported = []          # every finding received, in order
-        self.refused, self.fail_after, self.throttled_publishes = {}, None, 0
+        self.refused, self.fail_after, self.throttled_publishes, self.internal_errors = {}, None, 0, 0
 
     def Publish(self, params, size):
         if self.throttled_publishes:
@@ -40,6 +41,9 @@ class PublishAccount(Account):
     def BatchImportFindings(self, params, size):
         if self.fail_after is not None and len(self.batches) >= self.fail_after:
             raise ApiError("InvalidAccessException", "stub: Security Hub is not enabled in this account", 401)
+        if self.internal_errors:
+            self.internal_errors -= 1
+            raise ApiError("InternalException", "stub: internal error", 500)
         findings = params["Findings"]
         self.batches.append([finding["Id"] for finding in findings])
         self.batch_bytes.append(len(json.dumps({"Findings": findings})))

@@ -186,16 +186,18 @@ def test_a_large_report_goes_in_legal_batches_within_the_rate(tmp_path, publish_
     assert len(stub.arrivals) == len(sizes) >= 27
 
 
-def test_throttled_imports_are_retried_within_the_rate(tmp_path, publish_stub, aws_env):
+def test_throttled_and_failed_imports_are_retried_within_the_rate(tmp_path, publish_stub, aws_env):
     findings = numbered_findings(250)
     path = write_findings(tmp_path / "report.asff.json", findings)
     stub = publish_stub(throttle_every=2)
+    stub.account.internal_errors = 1  # a 5xx, retried as well
 
     result = publish(stub, aws_env, "securityhub", str(path))
 
     assert result.returncode == 0, result.stderr
     assert imported_ids(stub) == [finding["Id"] for finding in findings]
     assert stub.count("BatchImportFindings") > len(stub.account.batches) == 3
+    assert stub.account.internal_errors == 0
     assert most_in_one_second(stub.arrivals) <= 10
 
 
