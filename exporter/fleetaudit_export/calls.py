@@ -1,7 +1,9 @@
-"""Every AWS call the exporter makes goes through Calls: one rate limit per API, retries on
-throttling (botocore's standard retry mode), and errors sorted into "access denied" (the file is
-left out) and everything else (the export stops)."""
+"""Every AWS call the exporter and the publisher make goes through Calls: one rate limit per API
+that every attempt waits for (retries included: AWS counts them), retries on throttling
+(botocore's standard retry mode, plus the throttling codes it does not know), and errors sorted
+into "access denied" (the file is left out) and everything else (the export stops)."""
 
+import random
 import re
 import threading
 import time
@@ -35,6 +37,13 @@ ORGANIZATION_OPERATIONS = {
     "sts": ["GetCallerIdentity", "AssumeRole"],
 }
 
+# The calls fleetaudit-publish makes, the only ones that write: one table per subcommand, each the
+# exact IAM policy the README gives for it (tests/exporter checks both directions).
+PUBLISH_OPERATIONS = {
+    "sns": {"sns": ["Publish"]},
+    "securityhub": {"securityhub": ["BatchImportFindings"]},
+}
+
 # Requests per second per API, per account and region. PUBLISHED: the default values of the
 # AWS IoT Core "API TPS" quotas in Service Quotas (ListThings L-57AAC135, ListThingPrincipals
 # L-FC3EF4D9, ListThingGroups L-1E5260D6, ListThingsInThingGroup L-D33FD5F9, DescribeCertificate
@@ -48,6 +57,13 @@ PUBLISHED_TPS = {
     "ListAccounts": 1,  # AWS Organizations throttles its API hard; one page a second is plenty
 }
 DEFAULT_TPS = 10
+
+# Throttling errors botocore's standard retry mode does not recognise (it knows "Throttling",
+# "ThrottlingException", "TooManyRequestsException", ... but not SNS's "Throttled", HTTP 429):
+# Calls.call retries these itself, with the same capped exponential backoff and jitter.
+UNRECOGNISED_THROTTLING = {"Throttled"}
+MAX_ATTEMPTS = 10
+MAX_BACKOFF_SECONDS = 20
 
 ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedException",
                  "UnauthorizedOperation", "NotAuthorizedException", "AuthorizationError"}
@@ -89,9 +105,13 @@ def cli_timestamp(value):
 
 
 class Calls:
-    def __init__(self, region=None, profile=None, endpoint_url=None, concurrency=16, quotas=None, credentials=None):
-        """`credentials`: an assumed role's {"AccessKeyId", "SecretAccessKey", "SessionToken"}
-        instead of the profile's."""
+    """`operations` is the table of every call this program may make ({service: [operation]}):
+    the exporter's read-only OPERATIONS, the organization's management-side calls, or the
+    publisher's own. `credentials`: an assumed role's {"AccessKeyId", "SecretAccessKey",
+    "SessionToken"} instead of the profile's."""
+
+    def __init__(self, region=None, profile=None, endpoint_url=None, concurrency=16, quotas=None,
+                 operations=OPERATIONS, credentials=None):
         if credentials:
             self.session = boto3.session.Session(
                 region_name=region, aws_access_key_id=credentials["AccessKeyId"],
@@ -105,16 +125,17 @@ class Calls:
         if not self.region:
             raise CallFailed("no region: give --region or set one in your AWS configuration")
         self.config = botocore.config.Config(
-            retries={"mode": "standard", "max_attempts": 10},
+            retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
             max_pool_connections=max(10, concurrency * 4), connect_timeout=20, read_timeout=60)
         self.endpoint_url = endpoint_url
         self.concurrency = concurrency
+        self.operations = operations
         self.clients = {}
         self.clients_lock = threading.Lock()
         self.tps = {}
         self.limiters = {}
-        for operations in (*OPERATIONS.values(), *ORGANIZATION_OPERATIONS.values()):
-            for operation in operations:
+        for service_operations in operations.values():
+            for operation in service_operations:
                 tps = (quotas or {}).get(operation, (quotas or {}).get("*", PUBLISHED_TPS.get(operation, DEFAULT_TPS)))
                 self.tps[operation] = tps
                 self.limiters[operation] = RateLimiter(tps)
@@ -124,8 +145,19 @@ class Calls:
     def client(self, service):
         with self.clients_lock:
             if service not in self.clients:
-                self.clients[service] = self.session.client(service, endpoint_url=self.endpoint_url, config=self.config)
+                client = self.session.client(service, endpoint_url=self.endpoint_url, config=self.config)
+                # before-send is emitted for every attempt, so botocore's own retries wait too.
+                client.meta.events.register("before-send", self._wait_for_slot)
+                self.clients[service] = client
             return self.clients[service]
+
+    def _wait_for_slot(self, event_name, **_):
+        """Holds an attempt until its API's rate limit allows it; returns None so that botocore
+        sends the request itself."""
+        limiter = self.limiters.get(event_name.rsplit(".", 1)[-1])
+        if limiter is not None:
+            limiter.wait()
+        return None
 
     def workers(self, operation):
         """How many requests of one API may be in flight at once."""
@@ -133,12 +165,11 @@ class Calls:
 
     def call(self, service, operation, **params):
         """One API call; returns the response without ResponseMetadata, as the CLI prints it."""
-        assert operation in OPERATIONS.get(service, []) + ORGANIZATION_OPERATIONS.get(service, []), operation
-        self.limiters[operation].wait()
+        assert operation in self.operations[service], operation
         with self.counts_lock:
             self.counts[operation] = self.counts.get(operation, 0) + 1
         try:
-            response = getattr(self.client(service), snake_case(operation))(**params)
+            response = self._call_retrying_unrecognised_throttling(service, operation, params)
         except botocore.exceptions.ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             message = error.response.get("Error", {}).get("Message", "")
@@ -150,6 +181,20 @@ class Calls:
             raise CallFailed(f"{service}:{operation}{describe(params)} failed: {error}") from error
         response.pop("ResponseMetadata", None)
         return response
+
+    def _call_retrying_unrecognised_throttling(self, service, operation, params):
+        """One call through botocore (which retries what it knows), asked again with backoff
+        while it answers a throttling code botocore does not know."""
+        method = getattr(self.client(service), snake_case(operation))
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                return method(**params)
+            except botocore.exceptions.ClientError as error:
+                code = error.response.get("Error", {}).get("Code", "")
+                if code not in UNRECOGNISED_THROTTLING or attempt == MAX_ATTEMPTS - 1:
+                    raise
+                time.sleep(random.random() * min(MAX_BACKOFF_SECONDS, 2 ** attempt))
+        raise AssertionError("unreachable")
 
     def error_code(self, error):
         cause = error.__cause__
@@ -172,7 +217,11 @@ class Calls:
 
 
 def describe(params):
-    shown = {key: value for key, value in params.items() if key not in ("nextToken", "marker", "Marker", "NextToken")}
+    """The parameters that name what a call was about (a thing, a policy), for an error message:
+    not paging tokens, and not a request's payload (a batch of findings, a message)."""
+    shown = {key: value for key, value in params.items()
+             if key not in ("nextToken", "marker", "Marker", "NextToken")
+             and isinstance(value, (str, int)) and len(str(value)) <= 256 and key != "Message"}
     if not shown:
         return ""
     return " (" + ", ".join(f"{key}={value}" for key, value in shown.items()) + ")"

@@ -4,7 +4,7 @@ import argparse
 import sys
 
 from . import __version__
-from .calls import Calls, CallFailed, OPERATIONS
+from .calls import Calls, CallFailed, OPERATIONS, ORGANIZATION_OPERATIONS
 from .export import UsageError, dry_run, export, selectable_files
 from .organization import export_organization, parse_regions
 
@@ -125,7 +125,8 @@ def main(argv=None):
                 base = quotas.get(operation, quotas.get("*", PUBLISHED_TPS.get(operation, DEFAULT_TPS)))
                 quotas[operation] = min(base, args.concurrency)
     try:
-        calls = Calls(args.region, args.profile, args.endpoint_url, args.concurrency or 64, quotas)
+        calls = Calls(args.region, args.profile, args.endpoint_url, args.concurrency or 64, quotas,
+                      operations=ORGANIZATION_OPERATIONS if args.organization else OPERATIONS)
         if args.organization:
             args.quotas = quotas
             args.regions = args.regions or ([] if args.all_regions else [calls.region])
