@@ -21,14 +21,14 @@ DESCRIPTION = """\
 Carries out a mitigation plan written by `fleetaudit mitigate --plan` through the AWS API: the same
 changes as the plan's shell script, in the safe order (SNS notifications, logging, quarantine
 groups, policy versions, certificate deactivation last), within each API's rate quota, with every
-change journaled beside the plan (PLAN.journal.jsonl) so that --resume continues where a run
+change journaled beside the plan (PLAN.json.journal.jsonl) so that --resume continues where a run
 stopped. A plan is applied only after its --dry-run (the review step), and only as it was then."""
 
 EPILOG = """\
-files beside the plan: PLAN.approval.json (the dry run's record: the plan's sha256 and clocks),
-PLAN.journal.jsonl (every change's state), PLAN.executions.json (the journal in the shape of
-ListAuditMitigationActionsExecutions) and PLAN.task.json (per-action statistics, the shape of
-DescribeAuditMitigationActionsTask).
+files beside the plan PLAN.json: PLAN.json.approval.json (the dry run's record: the plan's sha256
+and clocks), PLAN.json.journal.jsonl (every change's state), PLAN.json.executions.json (the journal
+in the shape of ListAuditMitigationActionsExecutions) and PLAN.json.task.json (per-action
+statistics, the shape of DescribeAuditMitigationActionsTask).
 
 exit status: 0 every change made (or already in place) / verified; 1 a change failed or did not
 take (the others went on); 2 usage error, or the plan was refused (no dry run, edited, too old,
@@ -65,7 +65,7 @@ def parser():
     p.add_argument("--profile", help="the AWS named profile")
     p.add_argument("--endpoint-url", help="send every call to this URL (tests, VPC endpoints)")
     p.add_argument("--concurrency", type=positive, default=16,
-                   help="requests in flight at once, across APIs (default 16; each API stays within its quota)")
+                   help="threads making changes at once (default 16); each API stays within its quota")
     p.add_argument("--quota", type=quota, action="append", default=[], metavar="API=TPS",
                    help="your account's quota for one API (e.g. UpdateCertificate=50), or *=TPS for all; defaults: "
                         + ", ".join(f"{op} {tps:g}" for op, tps in sorted(APPLY_TPS.items())))
