@@ -128,9 +128,12 @@ class Applier:
             self.record(change, PENDING, startTime=started)
             try:
                 state, note = apply_change(self.calls, change)
-            except ChangeFailed as error:
-                self.record(change, FAILED, startTime=started, endTime=now_iso(), errorCode=error.code[:128],
-                            message=error.message[:2048])
+            except (ChangeFailed, KeyError, TypeError, AttributeError, ValueError) as error:
+                # An answer botocore parsed but that lacks what the model promises fails this change only.
+                code, message = (error.code, error.message) if isinstance(error, ChangeFailed) else (
+                    "UnexpectedResponse", f"AWS's answer was not as documented: {type(error).__name__}: {error}")
+                self.record(change, FAILED, startTime=started, endTime=now_iso(), errorCode=str(code)[:128],
+                            message=str(message)[:2048])
                 failed_executions.add(change.execution)  # a policy's later steps need this one
                 continue
             self.record(change, state, startTime=started, endTime=now_iso(), note=note)
@@ -195,6 +198,8 @@ def verify(plan, calls, states, selected, concurrency):
             problem = verify_change(calls, change)
         except ChangeFailed as error:
             problem = f"could not read it back: {error.code}: {error.message}"
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            problem = f"could not read it back: AWS's answer was not as documented: {type(error).__name__}: {error}"
         if problem:
             with lock:
                 problems.append((change, problem))

@@ -443,3 +443,23 @@ def test_only_names_an_action_of_the_plan(tmp_path, apply_stub, aws_env):
     result = run_apply(stub, plan, aws_env, "--dry-run", "--only", "NoSuchAction")
 
     assert result.returncode == 2 and "--only: the plan has no action NoSuchAction" in result.stderr
+
+
+def test_an_answer_without_what_the_model_promises_fails_that_change_only(tmp_path, apply_stub, aws_env):
+    class Odd(ApplyAccount):
+        def DescribeCertificate(self, params, size):
+            return {}  # valid for botocore's model (every member is optional), useless for the change
+
+    plan = mitigate(DEMO, DEMO_ACTIONS, tmp_path / "plan.json")
+    account = demo_account()
+    account.__class__ = Odd
+    stub = apply_stub(account)
+    assert run_apply(stub, plan, aws_env, "--dry-run").returncode == 0
+
+    result = run_apply(stub, plan, aws_env, "--only", "DeactivateSharedCertificate", "TurnOnErrorLogging")
+
+    assert result.returncode == 1
+    states = {r["change"]: r for r in journal_records(plan) if "change" in r}
+    assert states["3.1"]["state"] == "failed" and states["3.1"]["errorCode"] == "UnexpectedResponse"
+    assert states["10.1"]["state"] == "done"
+    assert [op for op, _ in account.changes] == ["SetV2LoggingOptions"]
