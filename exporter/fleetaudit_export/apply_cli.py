@@ -3,7 +3,6 @@ dry run, within AWS's rate limits, journaled and resumable, and verifies it."""
 
 import argparse
 import json
-import os
 import re
 import sys
 

@@ -2,7 +2,6 @@
 plans written by the real `fleetaudit mitigate`, on the demo fleet and on a fleetgen fleet."""
 
 import collections
-import datetime
 import json
 import os
 import re
