@@ -21,16 +21,20 @@ class ApplyAccount(Account):
         self.changes = []           # (operation, resource) of every change made, in order
         self.published = []         # (topic ARN, message)
         self.planted_failures = {}  # resource -> (code, message, status): its change fails
+        self.unavailable = {}       # resource -> how many more times its change answers 503
 
     @classmethod
     def from_snapshot(cls, directory):
         """The account a snapshot directory describes (account.from_snapshot), writable."""
         account = from_snapshot(directory)
         account.__class__ = cls
-        account.changes, account.published, account.planted_failures = [], [], {}
+        account.changes, account.published, account.planted_failures, account.unavailable = [], [], {}, {}
         return account
 
     def _planted(self, resource):
+        if self.unavailable.get(resource, 0) > 0:
+            self.unavailable[resource] -= 1
+            raise ApiError("ServiceUnavailableException", "stub: try again", 503)
         if resource in self.planted_failures:
             raise ApiError(*self.planted_failures[resource])
 

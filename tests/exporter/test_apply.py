@@ -462,3 +462,19 @@ def test_an_answer_without_what_the_model_promises_fails_that_change_only(tmp_pa
     assert states["3.1"]["state"] == "failed" and states["3.1"]["errorCode"] == "UnexpectedResponse"
     assert states["10.1"]["state"] == "done"
     assert [op for op, _ in account.changes] == ["SetV2LoggingOptions"]
+
+
+def test_a_5xx_answer_is_retried_after_a_pause_and_the_change_made_once(tmp_path, apply_stub, aws_env):
+    plan = mitigate(DEMO, DEMO_ACTIONS, tmp_path / "plan.json")
+    account = demo_account()
+    certificate = "c72dc03049dcbbdb86b075646bacef04eef0844b2f9fa48a3a261561019ba8d6"
+    account.unavailable[certificate] = 2
+    stub = apply_stub(account)
+    assert run_apply(stub, plan, aws_env, "--dry-run").returncode == 0
+
+    result = run_apply(stub, plan, aws_env, "--only", "DeactivateSharedCertificate")
+
+    assert result.returncode == 0, result.stderr
+    assert stub.count("UpdateCertificate") == 3  # two 503s, then the change
+    assert account.changes == [("UpdateCertificate", certificate)]
+    assert account.certificates[certificate]["status"] == "INACTIVE"
