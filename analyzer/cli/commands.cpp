@@ -392,6 +392,7 @@ int run_mitigate_command(const MitigateCommandOptions& options, std::FILE* stand
   plan.findings_source = findings_source;
   plan.region = std::string(snapshot->text(snapshot->manifest.region));
   plan.account_id = std::string(snapshot->text(snapshot->manifest.account_id));
+  plan.snapshot_exported_at = snapshot->manifest.exported_at;
   // Nothing is written when a value could not reach AWS intact (or would reach the shell).
   problems = refused_script_values(plan);
   for (const std::string& problem : problems) print_error(errors, problem);

@@ -66,6 +66,7 @@ struct MitigationPlan {
   std::string findings_source;  // "audit of DIR" or the --findings file
   std::string region;           // from the snapshot's manifest; may be empty
   std::string account_id;
+  std::optional<EpochMillis> snapshot_exported_at;  // manifest.exportedAt: how old the plan's view is
   std::vector<MitigationFinding> findings;  // only those the task targets and maps to actions
   std::vector<PlannedExecution> executions;
   size_t targeted_without_actions = 0;  // targeted findings of checks the task maps to no action

@@ -8,6 +8,7 @@
 #include "analyzer/report/resource_identifier_json.h"
 #include "analyzer/util/json_writer.h"
 #include "analyzer/util/terminal_text.h"
+#include "analyzer/util/time.h"
 
 namespace fleetaudit {
 
@@ -105,6 +106,11 @@ void write_plan_json(const MitigationPlan& plan, std::FILE* out) {
   json.begin_object();
   json.key("taskId").value(definition.task.task_id);
   json.key("findingsSource").value(plan.findings_source);
+  // Where and when the plan's view of the account was taken: fleetaudit-apply checks the account it
+  // changes and refuses a plan older than the operator allows.
+  json.key("accountId").value(plan.account_id);
+  json.key("region").value(plan.region);
+  if (plan.snapshot_exported_at) json.key("snapshotExportedAt").value(format_iso8601(*plan.snapshot_exported_at));
   json.key("findings").value(plan.findings.size());
   json.key("targetedFindingsWithoutActions").value(plan.targeted_without_actions);
   json.key("actions").begin_array();

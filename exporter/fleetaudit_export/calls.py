@@ -8,10 +8,8 @@ import re
 import threading
 import time
 
-import boto3
-import botocore.config
-import botocore.exceptions
-import botocore.utils
+# boto3 and botocore are imported where they are used: importing them takes a second or more on a
+# busy machine, which a dry run or a refused plan of fleetaudit-apply never needs.
 
 # The read-only API operations the exporter calls, by service; the README's IAM policy lists
 # exactly these (tests/exporter checks both directions).
@@ -74,24 +72,51 @@ class AccessDenied(Exception):
 
 
 class CallFailed(Exception):
-    """Any other failure: the export stops, naming the call."""
+    """Any other failure: the export stops, naming the call. `code` and `message` are AWS's."""
+
+    def __init__(self, text, code="", message=""):
+        super().__init__(text)
+        self.code, self.message = code, message
 
 
 class RateLimiter:
-    """Spaces requests at most `tps` per second (shared by every thread calling one API)."""
+    """Spaces requests at most `tps` per second (shared by every thread calling one API).
 
-    def __init__(self, tps):
-        self.interval = 1.0 / tps
+    `margin` widens every gap by that fraction, so that requests still fit the quota after the
+    network has bunched them up on the way (fleetaudit-apply, whose quota is a hard limit, uses it).
+    throttled() halves the rate after AWS said "too fast", and succeeded() wins it back a little
+    per success (additive increase, multiplicative decrease), never above `tps`."""
+
+    def __init__(self, tps, margin=0.0):
+        self.tps = tps
+        self.rate = tps
+        self.margin = margin
         self.next_slot = 0.0
         self.lock = threading.Lock()
 
+    @property
+    def interval(self):
+        return (1.0 + self.margin) / self.rate
+
     def wait(self):
+        while True:
+            with self.lock:
+                now = time.monotonic()
+                if now >= self.next_slot:
+                    # Chained from when a request really leaves, so a late wake-up cannot bunch two.
+                    self.next_slot = now + self.interval
+                    return
+                delay = self.next_slot - now
+            time.sleep(delay)
+
+    def throttled(self):
         with self.lock:
-            now = time.monotonic()
-            slot = max(now, self.next_slot)
-            self.next_slot = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
+            self.rate = max(self.tps / 16, self.rate / 2)
+
+    def succeeded(self):
+        if self.rate < self.tps:
+            with self.lock:
+                self.rate = min(self.tps, self.rate + self.tps / 50)
 
 
 def snake_case(operation):
@@ -101,17 +126,22 @@ def snake_case(operation):
 def cli_timestamp(value):
     """The AWS CLI v2's rendering of a timestamp (awscli/customizations/timestampformat.py,
     the default cli_timestamp_format iso8601): parsed by botocore, then isoformat()."""
+    import botocore.utils
     return botocore.utils.parse_timestamp(value).isoformat()
 
 
 class Calls:
-    """`operations` is the table of every call this program may make ({service: [operation]}):
-    the exporter's read-only OPERATIONS, the organization's management-side calls, or the
-    publisher's own. `credentials`: an assumed role's {"AccessKeyId", "SecretAccessKey",
-    "SessionToken"} instead of the profile's."""
+    """`operations` and `published_tps` default to the exporter's read-only calls; another program of
+    the package (the organization's management side, fleetaudit-publish, fleetaudit-apply) passes
+    its own. `max_attempts=1` leaves retrying to the caller. `credentials`: an assumed role's
+    {"AccessKeyId", "SecretAccessKey", "SessionToken"} instead of the profile's."""
 
     def __init__(self, region=None, profile=None, endpoint_url=None, concurrency=16, quotas=None,
-                 operations=OPERATIONS, credentials=None):
+                 operations=None, published_tps=None, max_attempts=MAX_ATTEMPTS, rate_margin=0.0, credentials=None):
+        import boto3
+        import botocore.config
+        self.operations = operations or OPERATIONS
+        published_tps = PUBLISHED_TPS if published_tps is None else published_tps
         if credentials:
             self.session = boto3.session.Session(
                 region_name=region, aws_access_key_id=credentials["AccessKeyId"],
@@ -125,20 +155,20 @@ class Calls:
         if not self.region:
             raise CallFailed("no region: give --region or set one in your AWS configuration")
         self.config = botocore.config.Config(
-            retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+            retries={"mode": "standard", "max_attempts": max_attempts},
             max_pool_connections=max(10, concurrency * 4), connect_timeout=20, read_timeout=60)
         self.endpoint_url = endpoint_url
         self.concurrency = concurrency
-        self.operations = operations
+        self.max_attempts = max_attempts
         self.clients = {}
         self.clients_lock = threading.Lock()
         self.tps = {}
         self.limiters = {}
-        for service_operations in operations.values():
+        for service_operations in self.operations.values():
             for operation in service_operations:
-                tps = (quotas or {}).get(operation, (quotas or {}).get("*", PUBLISHED_TPS.get(operation, DEFAULT_TPS)))
+                tps = (quotas or {}).get(operation, (quotas or {}).get("*", published_tps.get(operation, DEFAULT_TPS)))
                 self.tps[operation] = tps
-                self.limiters[operation] = RateLimiter(tps)
+                self.limiters[operation] = RateLimiter(tps, rate_margin)
         self.counts = {}
         self.counts_lock = threading.Lock()
 
@@ -166,6 +196,7 @@ class Calls:
     def call(self, service, operation, **params):
         """One API call; returns the response without ResponseMetadata, as the CLI prints it."""
         assert operation in self.operations[service], operation
+        import botocore.exceptions
         with self.counts_lock:
             self.counts[operation] = self.counts.get(operation, 0) + 1
         try:
@@ -176,27 +207,30 @@ class Calls:
             what = f"{service}:{operation}{describe(params)}"
             if code in ACCESS_DENIED:
                 raise AccessDenied(f"access denied to {what}: {code}: {message}") from None
-            raise CallFailed(f"{what} failed: {code}: {message}") from error
+            raise CallFailed(f"{what} failed: {code}: {message}", code, message) from error
         except botocore.exceptions.BotoCoreError as error:
-            raise CallFailed(f"{service}:{operation}{describe(params)} failed: {error}") from error
+            raise CallFailed(f"{service}:{operation}{describe(params)} failed: {error}", type(error).__name__,
+                             str(error)) from error
         response.pop("ResponseMetadata", None)
         return response
 
     def _call_retrying_unrecognised_throttling(self, service, operation, params):
         """One call through botocore (which retries what it knows), asked again with backoff
         while it answers a throttling code botocore does not know."""
+        import botocore.exceptions
         method = getattr(self.client(service), snake_case(operation))
-        for attempt in range(MAX_ATTEMPTS):
+        for attempt in range(self.max_attempts):
             try:
                 return method(**params)
             except botocore.exceptions.ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
-                if code not in UNRECOGNISED_THROTTLING or attempt == MAX_ATTEMPTS - 1:
+                if code not in UNRECOGNISED_THROTTLING or attempt == self.max_attempts - 1:
                     raise
                 time.sleep(random.random() * min(MAX_BACKOFF_SECONDS, 2 ** attempt))
         raise AssertionError("unreachable")
 
     def error_code(self, error):
+        import botocore.exceptions
         cause = error.__cause__
         if isinstance(cause, botocore.exceptions.ClientError):
             return cause.response.get("Error", {}).get("Code", "")
