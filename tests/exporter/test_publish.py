@@ -22,7 +22,9 @@ sys.path.insert(0, os.path.join(SOURCE_DIR, "exporter"))
 from fleetaudit_export.asff import MAX_BATCH_BYTES, MAX_FINDING_BYTES, MAX_FINDINGS_PER_BATCH  # noqa: E402
 from fleetaudit_export.calls import PUBLISH_OPERATIONS  # noqa: E402
 from fleetaudit_export.inputs import InputError  # noqa: E402
+from fleetaudit_export.export import UsageError  # noqa: E402
 from fleetaudit_export.notification import read_notification  # noqa: E402
+from fleetaudit_export.publish_cli import checked_topic  # noqa: E402
 from fleetaudit_export.securityhub import surveyed  # noqa: E402
 
 
@@ -344,3 +346,14 @@ def test_the_version_is_the_projects():
         project_version = re.search(r"project\(fleetaudit VERSION (\S+)", file.read()).group(1)
     result = subprocess.run([PYTHON, PUBLISHER, "--version"], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == f"fleetaudit-publish {project_version}"
+
+
+@pytest.mark.parametrize("topic_arn, named", [
+    (TOPIC_ARN + ".fifo", "not FIFO"),
+    (TOPIC_ARN.replace(REGION, "us-east-1"), "give --region us-east-1"),
+    ("arn:aws:sns:eu-west-1:123456789012:a\nb", "expected arn:aws:sns:REGION:ACCOUNT:TOPIC"),
+])
+def test_a_topic_that_cannot_take_the_message_is_refused_before_any_call(topic_arn, named):
+    with pytest.raises(UsageError) as refused:
+        checked_topic(topic_arn, REGION)
+    assert named in str(refused.value)
