@@ -24,7 +24,9 @@ exit status: 0 sent; 1 a call failed, or Security Hub refused some findings (eac
 error or an input file that is not what it should be (nothing is sent); 130 interrupted (the
 securityhub import continues with --resume)."""
 
-TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
+# A standard topic: a FIFO topic (name ending .fifo) needs a message group and deduplication id,
+# which this program does not send, so it is refused here rather than by SNS.
+TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}")
 
 
 def shared_options(suppress):
@@ -65,7 +67,7 @@ def parser():
 def checked_topic(topic_arn, region):
     match = TOPIC_ARN.fullmatch(topic_arn)
     if not match:
-        raise UsageError("--topic-arn: expected arn:aws:sns:REGION:ACCOUNT:TOPIC")
+        raise UsageError("--topic-arn: expected arn:aws:sns:REGION:ACCOUNT:TOPIC, a standard (not FIFO) topic")
     if match.group(1) != region:
         raise UsageError(f"the topic is in {match.group(1)}, the calls go to {region}: give --region {match.group(1)}")
     return topic_arn

@@ -22,7 +22,9 @@ sys.path.insert(0, os.path.join(SOURCE_DIR, "exporter"))
 from fleetaudit_export.asff import MAX_BATCH_BYTES, MAX_FINDING_BYTES, MAX_FINDINGS_PER_BATCH  # noqa: E402
 from fleetaudit_export.calls import PUBLISH_OPERATIONS  # noqa: E402
 from fleetaudit_export.inputs import InputError  # noqa: E402
+from fleetaudit_export.export import UsageError  # noqa: E402
 from fleetaudit_export.notification import read_notification  # noqa: E402
+from fleetaudit_export.publish_cli import checked_topic  # noqa: E402
 from fleetaudit_export.securityhub import surveyed  # noqa: E402
 
 
@@ -119,16 +121,25 @@ def test_sns_throttled_is_retried(tmp_path, publish_stub, aws_env):
                         "totalResourcesCount": 0}]}, "$.auditDetails[0].checkName"),
     ({"auditDetails": [{"checkName": "X", "checkRunStatus": "FAILED"}]}, "$.auditDetails[0].totalResourcesCount"),
 ])
-def test_a_bad_notification_is_refused_by_path_and_nothing_is_sent(tmp_path, publish_stub, aws_env, change, named):
-    stub = publish_stub()
+def test_a_bad_notification_is_refused_by_path(tmp_path, change, named):
     path = tmp_path / "report.notification.json"
     path.write_text(json.dumps(notification(**change)))
 
+    with pytest.raises(InputError) as refused:
+        read_notification(str(path))  # what the sns subcommand reads before its one call
+
+    assert f"{path}: {named}" in str(refused.value)
+    assert "\u001b" not in str(refused.value)
+
+
+def test_a_bad_notification_exits_2_and_sends_nothing(tmp_path, publish_stub, aws_env):
+    stub = publish_stub()
+    path = tmp_path / "report.notification.json"
+    path.write_text(json.dumps(notification(taskStatus="DONE")))
+
     result = publish(stub, aws_env, "sns", "--topic-arn", TOPIC_ARN, str(path))
 
-    assert result.returncode == 2
-    assert f"{path}: {named}" in result.stderr
-    assert "\u001b" not in result.stderr
+    assert result.returncode == 2 and f"{path}: $.taskStatus" in result.stderr
     assert stub.calls == []
 
 
@@ -219,7 +230,7 @@ def test_refused_findings_are_named_and_the_exit_status_says_so(tmp_path, publis
 
 
 def test_resume_after_a_failed_call_imports_each_finding_once(tmp_path, publish_stub, aws_env):
-    findings = numbered_findings(700)
+    findings = numbered_findings(500)
     path = write_findings(tmp_path / "report.asff.json", findings)
     failing = publish_stub()
     failing.account.fail_after = 3
@@ -246,7 +257,7 @@ def test_resume_after_a_failed_call_imports_each_finding_once(tmp_path, publish_
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGKILL])
 def test_resume_after_a_kill_imports_each_finding_once(tmp_path, publish_stub, aws_env, stop_signal):
-    findings = numbered_findings(1500)
+    findings = numbered_findings(1000)
     path = write_findings(tmp_path / "report.asff.json", findings)
     slow = publish_stub(delay=0.05)
     process = subprocess.Popen(publish_command(slow, "securityhub", str(path)), env=aws_env,
@@ -260,7 +271,7 @@ def test_resume_after_a_kill_imports_each_finding_once(tmp_path, publish_stub, a
     if stop_signal == signal.SIGTERM:  # the batch in flight is finished and recorded, then it stops
         assert process.returncode == 130 and "--resume" in stderr
         assert journal["inFlight"] is None
-    assert 4 <= len(slow.account.batches) < 15
+    assert 4 <= len(slow.account.batches) < 10
 
     resumed = publish_stub()
     result = publish(resumed, aws_env, "securityhub", str(path), "--resume")
@@ -335,3 +346,14 @@ def test_the_version_is_the_projects():
         project_version = re.search(r"project\(fleetaudit VERSION (\S+)", file.read()).group(1)
     result = subprocess.run([PYTHON, PUBLISHER, "--version"], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == f"fleetaudit-publish {project_version}"
+
+
+@pytest.mark.parametrize("topic_arn, named", [
+    (TOPIC_ARN + ".fifo", "not FIFO"),
+    (TOPIC_ARN.replace(REGION, "us-east-1"), "give --region us-east-1"),
+    ("arn:aws:sns:eu-west-1:123456789012:a\nb", "expected arn:aws:sns:REGION:ACCOUNT:TOPIC"),
+])
+def test_a_topic_that_cannot_take_the_message_is_refused_before_any_call(topic_arn, named):
+    with pytest.raises(UsageError) as refused:
+        checked_topic(topic_arn, REGION)
+    assert named in str(refused.value)
