@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 using testing::CommandResult;
 using testing::TempDir;
 
-constexpr const char* kTimeout = "timeout -k 5 60 ";
+constexpr const char* kTimeout = "timeout -k 5 20 ";
 
 // Runs fleetaudit in `directory`; `redirect` says where standard output goes (captured by default),
 // standard error is captured after it.
