@@ -143,8 +143,9 @@ int run(int argc, char** argv) {
       "Suppress a finding with Metadata: {fleetaudit: {ignore_checks: [CHECK], reason: WHY}} on a CloudFormation "
       "resource, or a comment `# fleetaudit:ignore CHECK WHY` at the end of a YAML or .tf line (that line) or on a line of "
       "its own (the next line and the block indented under it).\n"
-      "Exit status: 0 no unsuppressed finding at or above --fail-on; 1 some; 2 usage error, or a file that could not "
-      "be read or parsed (the other files are still linted and reported).");
+      "Exit status: 0 no unsuppressed finding at or above --fail-on; 1 some; 2 usage error, a file that could not "
+      "be read or parsed (the other files are still linted and reported), no file read at all, or an output that "
+      "could not be written.");
 
   try {
     app.parse(argc, argv);

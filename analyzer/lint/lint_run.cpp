@@ -101,7 +101,9 @@ EpochMillis current_clock() {
 }
 
 LintedFile lint_text(std::string text, const std::string& display_path, EpochMillis now, const ReadBoundary* boundary) {
-  return lint_read(read_iac_text(std::move(text), display_path, boundary), now);
+  IacFile file = read_iac_text(std::move(text), display_path, boundary);
+  file.boundary = nullptr;  // the boundary is the caller's: kept only while the file is read
+  return lint_read(std::move(file), now);
 }
 
 LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now) {

@@ -24,7 +24,7 @@ using testing::CommandResult;
 using testing::TempDir;
 
 // The bound of every run: far above what any case takes (well under a second), far below a hang.
-constexpr const char* kTimeout = "timeout -k 5 30 ";
+constexpr const char* kTimeout = "timeout -k 5 10 ";
 
 // Runs fleetaudit in `directory` with standard error (and standard output, unless redirected by
 // `arguments`) captured.

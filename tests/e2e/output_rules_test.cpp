@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 using testing::CommandResult;
 using testing::TempDir;
 
-constexpr const char* kTimeout = "timeout -k 5 60 ";
+constexpr const char* kTimeout = "timeout -k 5 20 ";
 
 // Runs fleetaudit in `directory`; `redirect` says where standard output goes (captured by default),
 // standard error is captured after it.
@@ -46,7 +46,8 @@ TEST(OutputRules, AnOutputThatIsAnInputIsRefused) {
   work.write("policy.json", R"({"Statement": [{"Effect": "Allow", "Action": "iot:*", "Resource": "*"}]})");
   fs::create_symlink("snap/policies.json", work.file("link-to-policies.json"));
   fs::create_hard_link(work.file("snap/things.json"), work.file("hard-link-to-things.json"));
-  work.write("baseline.json", "");
+  work.write("suppressions.json", R"({"suppressions": []})");
+  ASSERT_EQ(fleetaudit_in(work.path(), "audit snap --format json --output baseline.json").exit_status, 1);
   const std::string policies = testing::read_file(work.file("snap/policies.json"));
   struct Case {
     std::string arguments, refused;
@@ -57,6 +58,9 @@ TEST(OutputRules, AnOutputThatIsAnInputIsRefused) {
            Case{"audit snap --output hard-link-to-things.json", "--output hard-link-to-things.json"},
            Case{"audit snap --config snap/audit-configuration.json --output snap/../snap/audit-configuration.json",
                 "--output snap/../snap/audit-configuration.json"},
+           Case{"audit snap --baseline baseline.json --output baseline.json", "--output baseline.json"},
+           Case{"audit snap --suppressions suppressions.json --output ./suppressions.json",
+                "--output ./suppressions.json"},
            Case{"lint policy.json --output policy.json", "--output policy.json"},
            Case{mitigate_arguments("--plan snap/policies.json"), "--plan snap/policies.json"},
            Case{mitigate_arguments("--script actions.json"), "--script actions.json"},
