@@ -26,9 +26,15 @@ public:
   uint32_t line_start(size_t line0) const { return line_starts_[line0]; }
 
 private:
+  // Code points in text_[0, offset): from the checkpoint every kCodePointStride bytes, so that a
+  // column costs the same on a 2 MB line (terraform show -json writes one) as on a short one.
+  static constexpr uint32_t kCodePointStride = 1024;
+  uint32_t code_points_before(uint32_t offset) const;
+
   std::string path_;
   std::string text_;
   std::vector<uint32_t> line_starts_;
+  std::vector<uint32_t> code_points_before_;  // at every multiple of kCodePointStride
 };
 
 }  // namespace fleetaudit::lint

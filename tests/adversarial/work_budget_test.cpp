@@ -76,7 +76,10 @@ TEST(WorkBudget, TenThousandCharacterStarQuestionResourceIsNotDecidedInLintAndAu
   write_snapshot(work, {policy});
   const Outcome audit = fleetaudit(work, "audit s --format json");
   EXPECT_EQ(audit.exit_status, 2) << audit.errors;
-  EXPECT_TRUE(contains(audit.output, "steps of work for the policy")) << audit.output.substr(0, 4000);
+  EXPECT_TRUE(contains(audit.output, "more than 4000000 steps of work for the policy")) << audit.output.substr(0, 4000);
+  EXPECT_TRUE(contains(audit.errors, "the document is 10129 characters without white space, past AWS's limit of 2048 "
+                                     "for an IoT policy"))
+      << audit.errors;
   std::filesystem::create_directory(work.file("lint"));
   work.write("lint/policy.json", policy);
   const Outcome lint = fleetaudit(work, "lint lint");
@@ -243,6 +246,53 @@ TEST(WorkBudget, SubThatDoublesAtEachLevelStopsAtTheBudget) {
   const Outcome lint = fleetaudit(work, "lint t");
   EXPECT_EQ(lint.exit_status, 2);
   EXPECT_TRUE(contains(lint.output, "intrinsic functions expand to more than 16 MiB")) << lint.output;
+}
+
+}  // namespace
+}  // namespace fleetaudit
+
+namespace fleetaudit {
+namespace {
+
+// --- Lint's own passes ------------------------------------------------------------------------
+
+TEST(WorkBudget, SixThousandPoliciesInOneTemplateAreReadOncePerFile) {
+  TempDir work;
+  std::filesystem::create_directory(work.file("t"));
+  std::string text = "{\"Resources\": {";
+  for (int i = 0; i < 6000; ++i) {
+    // Half with the stack's own region and account, half literal: both ARN rules have work to do.
+    const std::string resource = i % 2 ? "{\"Fn::Sub\": \"arn:aws:iot:${AWS::Region}:${AWS::AccountId}:topic/d" +
+                                             std::to_string(i) + "\"}"
+                                       : "\"" + kArn + "topic/d" + std::to_string(i) + "\"";
+    text += (i ? ", " : "") + std::string("\"P") + std::to_string(i) +
+            "\": {\"Type\": \"AWS::IoT::Policy\", \"Properties\": {\"PolicyDocument\": " +
+            "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"iot:Publish\", "
+            "\"Resource\": " +
+            resource + "}]}}}";
+  }
+  work.write("t/template.json", text + "}}");
+  const Outcome lint = fleetaudit(work, "lint t --format json");
+  EXPECT_EQ(lint.exit_status, 1) << lint.errors;
+  EXPECT_TRUE(contains(lint.output, "\"ruleId\": \"FLEETAUDIT_HARDCODED_ACCOUNT_OR_REGION\"")) << lint.errors;
+}
+
+TEST(WorkBudget, TwentyThousandFindingsOnOneTwoMegabyteLine) {
+  TempDir work;
+  std::filesystem::create_directory(work.file("t"));
+  std::string resources;
+  for (int i = 0; i < 20000; ++i)
+    resources += (i ? ", \"" : "\"") + kArn + "topic/dev" + std::to_string(i) + "/+/x" + std::string(60, 'y') + "\"";
+  work.write("t/policy.json", "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": "
+                              "\"iot:Publish\", \"Resource\": [" + resources + "]}]}");
+  const Outcome lint = fleetaudit(work, "lint t --format json");
+  EXPECT_NE(lint.exit_status, 124);
+  // The last resource's finding points at its '+', by column on the one line (ASCII: a byte a column).
+  const std::string last = kArn + "topic/dev19999/+";
+  ASSERT_TRUE(contains(lint.output, last)) << lint.errors;
+  const size_t plus_column = testing::read_file(work.file("t/policy.json")).find(last) + last.size();
+  EXPECT_TRUE(contains(lint.output, "\"startColumn\": " + std::to_string(plus_column) + ","))
+      << lint.output.substr(lint.output.size() - 2000);
 }
 
 }  // namespace
