@@ -7,7 +7,7 @@
 namespace fleetaudit::iam {
 
 RoleEvaluator::RoleEvaluator(const Snapshot& snapshot)
-    : snapshot_(snapshot), globs_(snapshot.iam.statements), breadth_(snapshot.iam.statements),
+    : snapshot_(snapshot), globs_(snapshot.iam.statements), breadth_(snapshot.iam.statements, policy::kIamRoleCharacters),
       verdicts_(snapshot.iam.roles.size()) {}
 
 // IoT resources are matched in the role's own partition and account, in any region: IAM is global,

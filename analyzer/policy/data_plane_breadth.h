@@ -23,6 +23,10 @@ namespace fleetaudit::policy {
 // policy. A document past them cannot have been deployed as written.
 inline constexpr size_t kIotPolicyCharacters = 2048;
 inline constexpr size_t kIamManagedPolicyCharacters = 6144;
+// What can reach one principal: ten IoT policies on a certificate (AWS's quota); a role's inline
+// policies (10,240 together) and up to twenty managed ones (the raised quota).
+inline constexpr size_t kCertificatePolicyCharacters = 10 * kIotPolicyCharacters;
+inline constexpr size_t kIamRoleCharacters = 20 * kIamManagedPolicyCharacters + 10'240;
 
 // The catalogue, in the order a finding lists the actions. The four job actions exist under both
 // prefixes because AWS documents both spellings; iot:Receive is never broad (a device only

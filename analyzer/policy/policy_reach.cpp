@@ -188,7 +188,7 @@ EffectiveGrants effective_grants(const Snapshot& snapshot, const PolicyReach& re
   grants.unpinning_policies.resize(policy_count);
   grants.combined_examples.resize(policy_count);
   CombinedStatements combined(snapshot.policy_statements);
-  BreadthEvaluator evaluator(combined.table());
+  BreadthEvaluator evaluator(combined.table(), kCertificatePolicyCharacters);
   auto copy_version = [&](uint32_t policy, bool denies_only) {
     const uint32_t version = default_version[policy];
     if (version == kNoRow) return;

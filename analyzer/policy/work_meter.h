@@ -18,7 +18,7 @@ inline constexpr uint64_t kOversizedPolicyWorkSteps = 4'000'000;
 // What every policy of a check may spend together; past it each policy still gets the floor, three
 // times what the largest ordinary policy needs, so a file of thousands of pathological policies
 // costs at most the total plus the floor for each.
-inline constexpr uint64_t kCheckWorkSteps = 100'000'000;
+inline constexpr uint64_t kCheckWorkSteps = 50'000'000;
 inline constexpr uint64_t kPolicyWorkFloor = 50'000;
 
 class WorkMeter {

@@ -27,9 +27,9 @@ struct Outcome {
 const std::string kTimeLimit = kSanitizedBuild ? "180" : "10";
 const std::string kMemoryLimit = kSanitizedBuild ? "" : "prlimit --as=1500000000 ";
 
-Outcome fleetaudit(const TempDir& work, const std::string& arguments) {
+Outcome fleetaudit(const TempDir& work, const std::string& arguments, const std::string& time_limit = kTimeLimit) {
   testing::CommandResult result =
-      testing::run_command("cd '" + work.path() + "' && timeout " + kTimeLimit + " " + kMemoryLimit + "'" +
+      testing::run_command("cd '" + work.path() + "' && timeout " + time_limit + " " + kMemoryLimit + "'" +
                            testing::fleetaudit_binary() + "' " + arguments + " 2>'" + work.file("err.txt") + "'");
   return {result.exit_status, result.output, testing::read_file(work.file("err.txt"))};
 }
@@ -293,6 +293,39 @@ TEST(WorkBudget, TwentyThousandFindingsOnOneTwoMegabyteLine) {
   const size_t plus_column = testing::read_file(work.file("t/policy.json")).find(last) + last.size();
   EXPECT_TRUE(contains(lint.output, "\"startColumn\": " + std::to_string(plus_column) + ","))
       << lint.output.substr(lint.output.size() - 2000);
+}
+
+TEST(WorkBudget, ATerraformPlanOfEightThousandPerDevicePoliciesOnOneLine) {
+  TempDir work;
+  // `terraform show -json` writes one line: 8,000 policies, each in resource_changes and
+  // planned_values, 11 MB; one in a hundred names another region (a finding each).
+  std::string changes, planned;
+  for (int i = 0; i < 8000; ++i) {
+    const std::string device = "dev" + std::to_string(i);
+    const std::string filter_arn = (i % 100 == 0 ? std::string("arn:aws:iot:us-east-1:123456789012:") : kArn) +
+                                   "topicfilter/" + device + "/*";
+    const std::string policy =
+        R"({\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"iot:Connect\"],)"
+        R"(\"Resource\":\")" + kArn + "client/" + device + R"(\"},{\"Effect\":\"Allow\",\"Action\":[\"iot:Subscribe\"],)"
+        R"(\"Resource\":\")" + filter_arn + R"(\"}]})";
+    const std::string after = R"({"name":")" + device + R"(","policy":")" + policy + R"(","tags":null})";
+    const std::string address = "aws_iot_policy." + device;
+    changes += (i ? "," : "") + std::string(R"({"address":")") + address +
+               R"(","mode":"managed","type":"aws_iot_policy","name":")" + device +
+               R"(","change":{"actions":["create"],"before":null,"after":)" + after + "}}";
+    planned += (i ? "," : "") + std::string(R"({"address":")") + address +
+               R"(","mode":"managed","type":"aws_iot_policy","name":")" + device + R"(","values":)" + after + "}";
+  }
+  work.write("plan.json", R"({"format_version":"1.2","terraform_version":"1.6.0","planned_values":{"root_module":)"
+                          R"({"resources":[)" + planned + R"(]}},"resource_changes":[)" + changes + "]}");
+  // 5 s and 240 MB on two idle cores; the bound is wider so that a loaded CI machine passes.
+  const Outcome lint = fleetaudit(work, "lint plan.json --format json", kSanitizedBuild ? "300" : "30");
+  EXPECT_EQ(lint.exit_status, 1) << lint.errors;
+  size_t findings = 0;
+  for (size_t at = lint.output.find("FLEETAUDIT_RESOURCE_OUTSIDE_STACK"); at != std::string::npos;
+       at = lint.output.find("FLEETAUDIT_RESOURCE_OUTSIDE_STACK", at + 1))
+    ++findings;
+  EXPECT_EQ(findings, 80u) << lint.output.substr(0, 3000);
 }
 
 }  // namespace
