@@ -1,8 +1,12 @@
 """Every AWS call the exporter makes goes through Calls: one rate limit per API, retries on
-throttling (botocore's standard retry mode), and errors sorted into "access denied" (the file is
-left out) and everything else (the export stops)."""
+throttling (botocore's standard retry mode), a total deadline per call (a stall is reported as it
+happens), and errors sorted into "access denied" (the file is left out) and everything else (the
+export stops)."""
 
+import hashlib
+import queue
 import re
+import sys
 import threading
 import time
 
@@ -52,6 +56,101 @@ class CallFailed(Exception):
     """Any other failure: the export stops, naming the call."""
 
 
+class Deadlines:
+    """How long one call may take. `connect` and `read` bound each connection attempt and each
+    silence within an answer (botocore's own timeouts); `call` bounds the whole call, every
+    attempt, retry and back-off included, so a server that trickles an answer a byte at a time
+    cannot hold the export; `notice` is how long a call runs before standard error says so."""
+
+    def __init__(self, connect=20.0, read=60.0, call=300.0, notice=30.0):
+        self.connect, self.read, self.call, self.notice = connect, read, call, notice
+
+
+class DeadlinePassed(Exception):
+    """Raised inside an abandoned call at its next send or retry: its caller has stopped waiting."""
+
+
+class CallRunner:
+    """Daemon threads that make the calls while their callers wait with a deadline. A call past
+    its deadline is abandoned: its thread stops at its next send or retry (DeadlinePassed), or
+    when the stalled answer ends, and never keeps the process from exiting. Threads are reused:
+    starting one per call costs about 0.3 ms, as much as a small call itself."""
+
+    local = threading.local()  # the job a worker thread is running, for the botocore handlers
+
+    def __init__(self):
+        self.jobs, self.idle, self.lock = queue.SimpleQueue(), 0, threading.Lock()
+
+    def submit(self, function):
+        job = {"function": function, "done": threading.Event(), "abandoned": False}
+        with self.lock:
+            spawn = self.idle == 0
+            if not spawn:
+                self.idle -= 1
+        if spawn:
+            threading.Thread(target=self._work, name="aws-call", daemon=True).start()
+        self.jobs.put(job)
+        return job
+
+    def _work(self):
+        while True:
+            job = self.jobs.get()
+            CallRunner.local.job = job
+            try:
+                job["value"] = job["function"]()
+            except BaseException as error:  # handed to the caller
+                job["error"] = error
+            CallRunner.local.job = None
+            job["done"].set()
+            with self.lock:
+                self.idle += 1
+
+    @staticmethod
+    def stop_if_abandoned(**_):
+        """botocore's before-send and needs-retry events: an abandoned call sends nothing more."""
+        job = getattr(CallRunner.local, "job", None)
+        if job is not None and job["abandoned"]:
+            raise DeadlinePassed()
+
+
+# What a terminal may act on, and what Python's text files and str.splitlines() take for a line end.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text, limit=None):
+    """Text from AWS (or from a hostile endpoint) made safe for a terminal: control characters
+    (C0, DEL, C1, line and paragraph separators) escaped, and at most `limit` characters kept."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    return CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                  else f"\\u{ord(m.group()):04x}", text)
+
+
+class TokenGuard:
+    """Remembers the pagination tokens of one listing: a token that comes back (the same one, or
+    a cycle A, B, A) would make the listing go round for ever, writing the same records again."""
+
+    def __init__(self, what, first=None):
+        self.what, self.seen, self.pages = what, set(), 0
+        if first is not None:
+            self.seen.add(self.digest(first))
+
+    @staticmethod
+    def digest(token):
+        return hashlib.blake2b(str(token).encode(), digest_size=16).digest()
+
+    def follow(self, token, name):
+        self.pages += 1
+        if token is None:
+            return
+        digest = self.digest(token)
+        if digest in self.seen:
+            raise CallFailed(f"{self.what}: page {self.pages} returned a {name} that an earlier page of this listing "
+                             "returned already: a broken or hostile endpoint (following it would list the same "
+                             "records again for ever); the listing is abandoned")
+        self.seen.add(digest)
+
+
 class RateLimiter:
     """Spaces requests at most `tps` per second (shared by every thread calling one API)."""
 
@@ -80,7 +179,7 @@ def cli_timestamp(value):
 
 
 class Calls:
-    def __init__(self, region=None, profile=None, endpoint_url=None, concurrency=16, quotas=None):
+    def __init__(self, region=None, profile=None, endpoint_url=None, concurrency=16, quotas=None, deadlines=None):
         self.session = boto3.session.Session(region_name=region, profile_name=profile)
         # Timestamps reach us as the CLI v2 prints them, so files match the CLI's byte for byte.
         self.session._session.get_component("response_parser_factory").set_parser_defaults(
@@ -88,9 +187,12 @@ class Calls:
         self.region = self.session.region_name
         if not self.region:
             raise CallFailed("no region: give --region or set one in your AWS configuration")
+        self.deadlines = deadlines or Deadlines()
         self.config = botocore.config.Config(
             retries={"mode": "standard", "max_attempts": 10},
-            max_pool_connections=max(10, concurrency * 4), connect_timeout=20, read_timeout=60)
+            max_pool_connections=max(10, concurrency * 4), connect_timeout=self.deadlines.connect,
+            read_timeout=self.deadlines.read)
+        self.runner = CallRunner()
         self.endpoint_url = endpoint_url
         self.concurrency = concurrency
         self.clients = {}
@@ -108,7 +210,10 @@ class Calls:
     def client(self, service):
         with self.clients_lock:
             if service not in self.clients:
-                self.clients[service] = self.session.client(service, endpoint_url=self.endpoint_url, config=self.config)
+                client = self.session.client(service, endpoint_url=self.endpoint_url, config=self.config)
+                client.meta.events.register_first("before-send", CallRunner.stop_if_abandoned)
+                client.meta.events.register_first("needs-retry", CallRunner.stop_if_abandoned)
+                self.clients[service] = client
             return self.clients[service]
 
     def workers(self, operation):
@@ -121,19 +226,40 @@ class Calls:
         self.limiters[operation].wait()
         with self.counts_lock:
             self.counts[operation] = self.counts.get(operation, 0) + 1
+        what = f"{service}:{operation}{describe(params)}"
+        method = getattr(self.client(service), snake_case(operation))
         try:
-            response = getattr(self.client(service), snake_case(operation))(**params)
+            response = self.within_deadline(what, lambda: method(**params))
         except botocore.exceptions.ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             message = error.response.get("Error", {}).get("Message", "")
-            what = f"{service}:{operation}{describe(params)}"
             if code in ACCESS_DENIED:
                 raise AccessDenied(f"access denied to {what}: {code}: {message}") from None
             raise CallFailed(f"{what} failed: {code}: {message}") from error
         except botocore.exceptions.BotoCoreError as error:
-            raise CallFailed(f"{service}:{operation}{describe(params)} failed: {error}") from error
+            raise CallFailed(f"{what} failed: {error}") from error
         response.pop("ResponseMetadata", None)
         return response
+
+    def within_deadline(self, what, function):
+        """function() on a call thread, waited for until the call deadline; says on standard
+        error each `notice` seconds that the call is still waiting."""
+        job = self.runner.submit(function)
+        started = time.monotonic()
+        deadline, notice = started + self.deadlines.call, started + self.deadlines.notice
+        while not job["done"].wait(max(0.0, min(deadline, notice) - time.monotonic())):
+            now = time.monotonic()
+            if now >= deadline:
+                job["abandoned"] = True
+                raise CallFailed(f"{what}: no complete answer within {self.deadlines.call:g} s (the call deadline, "
+                                 "--call-timeout), retries included; the call is abandoned")
+            if now >= notice:
+                print(f"fleetaudit-export: still waiting for {printable(what, 200)} after {now - started:.0f} s",
+                      file=sys.stderr, flush=True)
+                notice += self.deadlines.notice
+        if "error" in job:
+            raise job["error"]
+        return job["value"]
 
     def error_code(self, error):
         cause = error.__cause__
@@ -142,7 +268,9 @@ class Calls:
         return ""
 
     def pages(self, service, operation, input_token, output_token, token=None, **params):
-        """Yields (page, next_token) for each page; a resumed listing starts at `token`."""
+        """Yields (page, next_token) for each page; a resumed listing starts at `token`. A token
+        that comes back is an error (CallFailed) raised before its page is yielded."""
+        guard = TokenGuard(f"{service}:{operation}{describe(params)}", token)
         while True:
             if token is not None:
                 params[input_token] = token
@@ -150,6 +278,7 @@ class Calls:
             token = page.get(output_token) or None
             if page.get("IsTruncated") is False:
                 token = None
+            guard.follow(token, output_token)
             yield page, token
             if token is None:
                 return
@@ -159,4 +288,4 @@ def describe(params):
     shown = {key: value for key, value in params.items() if key not in ("nextToken", "marker", "Marker", "NextToken")}
     if not shown:
         return ""
-    return " (" + ", ".join(f"{key}={value}" for key, value in shown.items()) + ")"
+    return " (" + ", ".join(f"{key}={printable(str(value), 200)}" for key, value in shown.items()) + ")"
