@@ -101,9 +101,9 @@ class CallRunner:
             except BaseException as error:  # handed to the caller
                 job["error"] = error
             CallRunner.local.job = None
-            job["done"].set()
-            with self.lock:
+            with self.lock:  # idle before done: a caller's next call then reuses this thread
                 self.idle += 1
+            job["done"].set()
 
     @staticmethod
     def stop_if_abandoned(**_):

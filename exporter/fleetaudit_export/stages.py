@@ -127,7 +127,7 @@ def write_name(line_writer, name, what, page_number, record_number):
         line_writer.write(name)
     except UnwritableLine as error:
         raise CallFailed(f"{what}: record {record_number} of page {page_number} has the name "
-                         f"{json.dumps(printable(name, 100))}, which holds {error} (a control character AWS never "
+                         f"{json.dumps(name[:100] + ('…' if len(name) > 100 else ''))}, which holds {error} (a character AWS never "
                          "puts in a name): a broken or hostile endpoint; the export stops rather than split or lose "
                          "the record") from None
 

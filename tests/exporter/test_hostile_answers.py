@@ -6,13 +6,19 @@ timeout, so a regression fails here instead of hanging CI."""
 import json
 import os
 import re
+import sys
 import time
 
 import pytest
 
 from account import synthetic
-from conftest import read_manifest, run_audit, run_export
+from conftest import SOURCE_DIR, read_manifest, run_audit, run_export
 from hostile_account import HostileAccount, HostileStub, rename
+
+sys.path.insert(0, os.path.join(SOURCE_DIR, "exporter"))
+from fleetaudit_export.calls import CallFailed, TokenGuard  # noqa: E402
+from fleetaudit_export.jsonout import LineFileWriter  # noqa: E402
+from fleetaudit_export.stages import UNWRITABLE_IN_NAMES, read_lines, write_name  # noqa: E402
 
 # Small deadlines: every export here ends in seconds even if the exporter would wait for ever.
 QUICK = ["--connect-timeout", "2", "--read-timeout", "2", "--call-timeout", "4", "--stall-notice", "1", "--no-logs"]
@@ -93,7 +99,7 @@ def test_a_thing_name_with_a_newline_is_an_error_naming_the_record(tmp_path, hos
 
     assert_honestly_incomplete(out, result, {"things.json", "thing-principals.json"})
     error = next(line for line in result.stderr.splitlines() if line.startswith("fleetaudit-export: error: "))
-    assert 'iot:ListThings (maxResults=250): record 2 of page 2 has the name "thing-4\\\\x0athing-5", which holds ' \
+    assert 'iot:ListThings (maxResults=250): record 2 of page 2 has the name "thing-4\\nthing-5", which holds ' \
            "U+000A" in error, result.stderr
     assert seconds < 30
 
@@ -174,3 +180,27 @@ def test_a_failed_export_audited_exits_2_and_names_the_missing_file(tmp_path, ma
     # Its own files are whole, but the audit is of part of the account.
     assert checks["LOGGING_DISABLED_CHECK"]["status"] == "incomplete", checks["LOGGING_DISABLED_CHECK"]
     assert not any(check["status"] == "compliant" for check in checks.values())
+
+
+@pytest.mark.parametrize("name, character", [("a\rb", "U+000D"), ("a\x00b", "U+0000"), ("a\x1b[2Jb", "U+001B"),
+                                             ("a\u2028b", "U+2028"), ("a\x85b", "U+0085"), ("a\ud800b", "U+D800")])
+def test_every_character_a_names_file_cannot_hold_is_refused_and_the_others_kept(tmp_path, name, character):
+    path = str(tmp_path / "names")
+    writer = LineFileWriter(path, refuse=UNWRITABLE_IN_NAMES)
+    writer.write("thing-1")
+    with pytest.raises(CallFailed, match=re.escape("record 7 of page 3 has the name ") + '"a[^"]+b", which holds ' +
+                       re.escape(character)):
+        write_name(writer, name, "iot:ListThings", 3, 7)
+    writer.write("Thing:2_b-c\u00e9")  # what AWS allows is kept as it is
+    writer.finish()
+    assert list(read_lines(path)) == ["thing-1", "Thing:2_b-c\u00e9"]
+
+
+def test_the_token_guard_lets_new_tokens_pass_and_stops_at_the_first_repeat():
+    guard = TokenGuard("iam:GetServiceLastAccessedDetails (JobId=j)", "resumed-at")
+    for token in ("A", "B", "C", None):
+        guard.follow(token, "Marker")
+    with pytest.raises(CallFailed, match=r"JobId=j\): page 5 returned a Marker that an earlier page"):
+        guard.follow("A", "Marker")
+    with pytest.raises(CallFailed, match="page 6"):
+        guard.follow("resumed-at", "Marker")  # the token a resumed listing started from counts too
