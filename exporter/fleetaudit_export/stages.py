@@ -188,7 +188,9 @@ def per_item(ctx, stage, file_name, key, inputs, operation, fetch):
 
 def fetch_or_vanish(ctx, stage, fetch, item):
     if ctx.cancel.is_set():
-        return []
+        # Never an empty answer: per_item would count the item done, the checkpoint would skip it
+        # on --resume, and the resumed file would lack its record.
+        raise ctx.Cancelled()
     try:
         return fetch(item)
     except Vanished:
