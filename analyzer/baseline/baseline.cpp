@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <filesystem>
+#include <unordered_map>
 
 #include "analyzer/engine/check.h"
 
@@ -19,19 +20,75 @@ using simdjson::dom::object;
 // A value that may be missing: lookups through a missing one stay missing (simdjson carries the error).
 using Node = simdjson::simdjson_result<element>;
 
-std::string string_at(Node value, std::string_view key) {
-  std::string_view text;
-  if (value.at_key(key).get_string().get(text)) return {};
-  return std::string(text);
+std::string member_path(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
-// Calls `each` for every element of the array at `key` (none when it is missing or not an array).
-template <typename Each>
-void for_each_at(Node value, std::string_view key, Each each) {
-  array items;
-  if (value.at_key(key).get_array().get(items)) return;
-  for (element item : items) each(Node(std::move(item)));
-}
+// Reads a report's members with their types checked: a baseline is untrusted input, and a member
+// of the wrong type read as absent would change the verdict (findings that are not an array read
+// as none, and every finding of this audit as new). An absent member, or null, reads as empty; the
+// first member present with another type is the problem, named by its JSON path.
+class Members {
+public:
+  std::optional<std::string> problem;
+
+  void fail(const std::string& path, std::string_view expected) {
+    if (!problem) problem = fmt::format("{}: expected {}", path, expected);
+  }
+
+  // The member `key` of `holder`; an error when it is absent or null.
+  static Node present(Node holder, std::string_view key) {
+    Node value = holder.at_key(key);
+    if (value.is_null()) return Node(simdjson::NO_SUCH_FIELD);
+    return value;
+  }
+
+  std::string text(Node holder, std::string_view key, const std::string& path) {
+    Node value = present(holder, key);
+    std::string_view text;
+    if (value.error()) return {};
+    if (value.get_string().get(text)) fail(member_path(path, key), "a string");
+    return std::string(text);
+  }
+
+  bool boolean(Node holder, std::string_view key, const std::string& path) {
+    Node value = present(holder, key);
+    bool flag = false;
+    if (!value.error() && value.get_bool().get(flag)) fail(member_path(path, key), "true or false");
+    return flag;
+  }
+
+  // An object member: the member itself, or an error Node when it is absent or not an object.
+  Node object_at(Node holder, std::string_view key, const std::string& path) {
+    Node value = present(holder, key);
+    if (!value.error() && !value.is_object()) {
+      fail(member_path(path, key), "an object");
+      return Node(simdjson::INCORRECT_TYPE);
+    }
+    return value;
+  }
+
+  // Calls each(item, item_path) for every element of the array member `key`.
+  template <typename Each>
+  void each(Node holder, std::string_view key, const std::string& path, Each each_item) {
+    Node value = present(holder, key);
+    if (value.error()) return;
+    array items;
+    if (value.get_array().get(items)) return fail(member_path(path, key), "an array");
+    size_t index = 0;
+    for (element item : items) each_item(Node(std::move(item)), fmt::format("{}[{}]", member_path(path, key), index++));
+  }
+
+  // The first element of the array member `key` (an error Node when it is absent or empty).
+  Node first(Node holder, std::string_view key, const std::string& path) {
+    Node value = present(holder, key);
+    if (!value.error() && !value.is_array()) {
+      fail(member_path(path, key), "an array");
+      return Node(simdjson::INCORRECT_TYPE);
+    }
+    return value.at(0);
+  }
+};
 
 // The registry's spelling of a check name (either spelling of a check with two).
 std::string canonical_check_name(const std::string& name) {
@@ -40,38 +97,55 @@ std::string canonical_check_name(const std::string& name) {
 }
 
 // The ResourceIdentifier object of a JSON AuditFinding.
-std::optional<ResourceIdentifier> identifier_of(Node identifier) {
-  Node version = identifier.at_key("policyVersionIdentifier");
+std::optional<ResourceIdentifier> identifier_of(Node identifier, const std::string& path, Members& members) {
+  Node version = members.object_at(identifier, "policyVersionIdentifier", path);
   if (!version.error()) {
-    ResourceIdentifier id{ResourceIdentifier::Kind::policy_version, string_at(version, "policyName"),
-                          string_at(version, "policyVersionId")};
+    const std::string at = member_path(path, "policyVersionIdentifier");
+    ResourceIdentifier id{ResourceIdentifier::Kind::policy_version, members.text(version, "policyName", at),
+                          members.text(version, "policyVersionId", at)};
     if (id.value.empty() || id.version_id.empty()) return std::nullopt;
     return id;
   }
-  object members;
-  if (identifier.get_object().get(members)) return std::nullopt;
-  for (auto field : members) {
+  object fields;
+  if (identifier.get_object().get(fields)) return std::nullopt;
+  for (auto field : fields) {
     std::string_view text;
-    if (field.value.get_string().get(text)) continue;
+    if (field.value.get_string().get(text)) {
+      members.fail(member_path(path, field.key), "a string");
+      return std::nullopt;
+    }
     if (auto id = parse_resource_key(std::string(field.key) + "=" + std::string(text))) return id;
   }
   return std::nullopt;
 }
 
-std::vector<BaselineCheck> checks_of(Node holder) {
+std::vector<BaselineCheck> checks_of(Node holder, const std::string& path, Members& members) {
   std::vector<BaselineCheck> out;
-  for_each_at(holder, "checks", [&](Node check) {
-    BaselineCheck parsed{canonical_check_name(string_at(check, "checkName")), string_at(check, "status"),
-                         string_at(check, "reason"), {}};
-    object parameters;
-    if (!check.at_key("parameters").get_object().get(parameters))
-      for (auto parameter : parameters) {
+  members.each(holder, "checks", path, [&](Node check, const std::string& at) {
+    if (!check.is_object()) return members.fail(at, "an object");
+    BaselineCheck parsed{canonical_check_name(members.text(check, "checkName", at)), members.text(check, "status", at),
+                         members.text(check, "reason", at), {}};
+    Node parameters = members.object_at(check, "parameters", at);
+    object fields;
+    if (!parameters.get_object().get(fields))
+      for (auto parameter : fields) {
         int64_t value = 0;
-        if (!parameter.value.get_int64().get(value)) parsed.parameters.emplace_back(std::string(parameter.key), value);
+        if (parameter.value.get_int64().get(value))
+          return members.fail(member_path(member_path(at, "parameters"), parameter.key), "an integer");
+        parsed.parameters.emplace_back(std::string(parameter.key), value);
       }
     if (!parsed.name.empty()) out.push_back(std::move(parsed));
   });
   return out;
+}
+
+// A time member: empty when absent, a problem when it is not an ISO 8601 time.
+std::optional<EpochMillis> time_at(Node holder, std::string_view key, const std::string& path, Members& members) {
+  const std::string text = members.text(holder, key, path);
+  if (text.empty()) return std::nullopt;
+  auto time = parse_iso8601(text);
+  if (!time) members.fail(member_path(path, key), "an ISO 8601 time");
+  return time;
 }
 
 // Account, clock and guid: without them a report cannot be a baseline.
@@ -82,71 +156,93 @@ std::optional<std::string> missing_metadata(const Baseline& baseline) {
   return std::nullopt;
 }
 
+// A report lists each finding once: one listed twice would match once and be reported fixed the
+// other time. Same check, resource (with its policy version) and reason code is the same finding.
+void refuse_duplicate(const BaselineFinding& finding, const std::string& path,
+                      std::unordered_map<std::string, std::string>& seen, Members& members) {
+  auto [it, added] = seen.emplace(fmt::format("{}\n{}\n{}", finding.check_name, finding.resource.key(),
+                                              finding.reason_code),
+                                  path);
+  if (!added && !members.problem)
+    members.problem = fmt::format("{}: the same finding as {} (the same check, resource and reason code): a "
+                                  "fleetaudit report lists each finding once",
+                                  path, it->second);
+}
+
 std::optional<std::string> read_json_report(Node root, Baseline& baseline) {
   baseline.format = "JSON";
-  Node metadata = root.at_key("fleetaudit");
-  baseline.account_id = string_at(metadata, "accountId");
-  baseline.region = string_at(metadata, "region");
-  baseline.clock = parse_iso8601(string_at(metadata, "auditClock")).value_or(0);
-  baseline.guid = string_at(metadata, "automationGuid");
+  Members members;
+  Node metadata = members.object_at(root, "fleetaudit", "");
+  baseline.account_id = members.text(metadata, "accountId", "fleetaudit");
+  baseline.region = members.text(metadata, "region", "fleetaudit");
+  baseline.clock = time_at(metadata, "auditClock", "fleetaudit", members).value_or(0);
+  baseline.guid = members.text(metadata, "automationGuid", "fleetaudit");
+  if (members.problem) return members.problem;
   if (auto missing = missing_metadata(baseline)) return missing;
-  baseline.checks = checks_of(metadata);
-  std::optional<std::string> problem;
-  size_t index = 0;
-  for_each_at(root, "findings", [&](Node finding) {
-    auto resource = identifier_of(finding.at_key("nonCompliantResource").at_key("resourceIdentifier"));
-    if (!resource || string_at(finding, "checkName").empty()) {
-      if (!problem)
-        problem = fmt::format("findings[{}]: expected checkName and nonCompliantResource.resourceIdentifier", index);
-      return;
-    }
-    ++index;
+  baseline.checks = checks_of(metadata, "fleetaudit", members);
+  std::unordered_map<std::string, std::string> seen;
+  members.each(root, "findings", "", [&](Node finding, const std::string& at) {
+    if (members.problem) return;
+    if (!finding.is_object()) return members.fail(at, "an object (an AuditFinding)");
+    Node resource_node = members.object_at(finding, "nonCompliantResource", at);
+    const std::string resource_at = member_path(at, "nonCompliantResource");
+    auto resource = identifier_of(members.object_at(resource_node, "resourceIdentifier", resource_at),
+                                  member_path(resource_at, "resourceIdentifier"), members);
+    const std::string check_name = members.text(finding, "checkName", at);
+    if (members.problem) return;
+    if (!resource || check_name.empty())
+      return members.fail(at, "checkName and nonCompliantResource.resourceIdentifier");
     BaselineFinding parsed;
-    parsed.check_name = canonical_check_name(string_at(finding, "checkName"));
+    parsed.check_name = canonical_check_name(check_name);
     parsed.resource = std::move(*resource);
-    parsed.resource_type = string_at(finding.at_key("nonCompliantResource"), "resourceType");
-    parsed.reason_code = string_at(finding, "reasonForNonComplianceCode");
-    parsed.message = string_at(finding, "reasonForNonCompliance");
-    parsed.severity = string_at(finding, "severity");
-    parsed.finding_id = string_at(finding, "findingId");
-    std::string first = string_at(finding, "firstDetectionTime");
-    if (first.empty()) first = string_at(finding, "findingTime");
-    parsed.first_detected = parse_iso8601(first).value_or(baseline.clock);
-    bool suppressed = false;
-    if (!finding.at_key("isSuppressed").get_bool().get(suppressed)) parsed.suppressed = suppressed;
+    parsed.resource_type = members.text(resource_node, "resourceType", resource_at);
+    parsed.reason_code = members.text(finding, "reasonForNonComplianceCode", at);
+    parsed.message = members.text(finding, "reasonForNonCompliance", at);
+    parsed.severity = members.text(finding, "severity", at);
+    parsed.finding_id = members.text(finding, "findingId", at);
+    auto first = time_at(finding, "firstDetectionTime", at, members);
+    if (!first) first = time_at(finding, "findingTime", at, members);
+    parsed.first_detected = first.value_or(baseline.clock);
+    parsed.suppressed = members.boolean(finding, "isSuppressed", at);
+    refuse_duplicate(parsed, at, seen, members);
     baseline.findings.push_back(std::move(parsed));
   });
-  return problem;
+  return members.problem;
 }
 
 std::optional<std::string> read_sarif_report(Node root, Baseline& baseline) {
   baseline.format = "SARIF";
-  Node run = root.at_key("runs").at(0);
-  Node properties = run.at_key("invocations").at(0).at_key("properties");
-  baseline.account_id = string_at(properties, "accountId");
-  baseline.region = string_at(properties, "region");
-  baseline.clock = parse_iso8601(string_at(properties, "auditClock")).value_or(0);
-  baseline.guid = string_at(run.at_key("automationDetails"), "guid");
+  Members members;
+  Node run = members.first(root, "runs", "");
+  if (!run.error() && !run.is_object()) members.fail("runs[0]", "an object");
+  Node invocation = members.first(run, "invocations", "runs[0]");
+  Node properties = members.object_at(invocation, "properties", "runs[0].invocations[0]");
+  const std::string properties_at = "runs[0].invocations[0].properties";
+  baseline.account_id = members.text(properties, "accountId", properties_at);
+  baseline.region = members.text(properties, "region", properties_at);
+  baseline.clock = time_at(properties, "auditClock", properties_at, members).value_or(0);
+  baseline.guid = members.text(members.object_at(run, "automationDetails", "runs[0]"), "guid",
+                               "runs[0].automationDetails");
+  if (members.problem) return members.problem;
   if (auto missing = missing_metadata(baseline)) return missing;
-  baseline.checks = checks_of(run.at_key("properties"));
-  std::optional<std::string> problem;
-  size_t index = 0;
-  for_each_at(run, "results", [&](Node result) {
-    const size_t at = index++;
-    if (string_at(result, "baselineState") == "absent") return;  // already fixed at that audit
-    Node result_properties = result.at_key("properties");
-    auto resource = parse_resource_key(string_at(result_properties, "resourceIdentifier"));
-    if (!resource || string_at(result, "ruleId").empty()) {
-      if (!problem)
-        problem = fmt::format("runs[0].results[{}]: expected ruleId and properties.resourceIdentifier", at);
-      return;
-    }
+  baseline.checks = checks_of(members.object_at(run, "properties", "runs[0]"), "runs[0].properties", members);
+  std::unordered_map<std::string, std::string> seen;
+  members.each(run, "results", "runs[0]", [&](Node result, const std::string& at) {
+    if (members.problem) return;
+    if (!result.is_object()) return members.fail(at, "an object (a SARIF result)");
+    if (members.text(result, "baselineState", at) == "absent") return;  // already fixed at that audit
+    Node result_properties = members.object_at(result, "properties", at);
+    const std::string result_properties_at = member_path(at, "properties");
+    auto resource = parse_resource_key(members.text(result_properties, "resourceIdentifier", result_properties_at));
+    const std::string rule = members.text(result, "ruleId", at);
+    if (members.problem) return;
+    if (!resource || rule.empty()) return members.fail(at, "ruleId and properties.resourceIdentifier");
     BaselineFinding parsed;
-    parsed.check_name = canonical_check_name(string_at(result, "ruleId"));
+    parsed.check_name = canonical_check_name(rule);
     parsed.resource = std::move(*resource);
-    parsed.resource_type = string_at(result_properties, "resourceType");
-    parsed.reason_code = string_at(result_properties, "reasonForNonComplianceCode");
-    parsed.severity = string_at(result_properties, "severity");
+    parsed.resource_type = members.text(result_properties, "resourceType", result_properties_at);
+    parsed.reason_code = members.text(result_properties, "reasonForNonComplianceCode", result_properties_at);
+    parsed.severity = members.text(result_properties, "severity", result_properties_at);
     // A compact result leaves out what its rule says once: the resource type, the severity and,
     // for a check with one reason code, that code.
     if (const CheckInfo* check = CheckRegistry::instance().find(parsed.check_name)) {
@@ -154,18 +250,25 @@ std::optional<std::string> read_sarif_report(Node root, Baseline& baseline) {
       if (parsed.severity.empty()) parsed.severity = to_string(check->severity);
       if (parsed.reason_code.empty() && check->reason_codes.size() == 1) parsed.reason_code = std::string(check->reason_codes.front());
     }
-    parsed.message = string_at(result.at_key("message"), "text");
-    parsed.finding_id = string_at(result_properties, "findingId");
-    parsed.fingerprint = string_at(result.at_key("partialFingerprints"), "primaryLocationLineHash");
+    parsed.message = members.text(members.object_at(result, "message", at), "text", member_path(at, "message"));
+    parsed.finding_id = members.text(result_properties, "findingId", result_properties_at);
+    parsed.fingerprint = members.text(members.object_at(result, "partialFingerprints", at),
+                                      "primaryLocationLineHash", member_path(at, "partialFingerprints"));
+    Node location = members.first(result, "locations", at);
+    Node logical = members.first(location, "logicalLocations", member_path(at, "locations[0]"));
     parsed.logical_name =
-        string_at(result.at_key("locations").at(0).at_key("logicalLocations").at(0), "fullyQualifiedName");
+        members.text(logical, "fullyQualifiedName", member_path(at, "locations[0].logicalLocations[0]"));
     parsed.first_detected =
-        parse_iso8601(string_at(result.at_key("provenance"), "firstDetectionTimeUtc")).value_or(baseline.clock);
-    array suppressions;
-    parsed.suppressed = !result.at_key("suppressions").get_array().get(suppressions) && suppressions.size() > 0;
+        time_at(members.object_at(result, "provenance", at), "firstDetectionTimeUtc", member_path(at, "provenance"),
+                members)
+            .value_or(baseline.clock);
+    bool suppressed = false;
+    members.each(result, "suppressions", at, [&](Node, const std::string&) { suppressed = true; });
+    parsed.suppressed = suppressed;
+    refuse_duplicate(parsed, at, seen, members);
     baseline.findings.push_back(std::move(parsed));
   });
-  return problem;
+  return members.problem;
 }
 
 }  // namespace

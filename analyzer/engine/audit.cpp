@@ -34,7 +34,7 @@ size_t AuditReport::unsuppressed_findings() const {
 }
 
 bool AuditReport::input_problems() const {
-  return diagnostics.has_errors() ||
+  return diagnostics.has_errors() || export_unfinished ||
          std::any_of(runs.begin(), runs.end(), [](const CheckRun& run) { return run.input_problem; });
 }
 
@@ -260,6 +260,7 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
     report.clock_source = "the current time (the snapshot has no manifest.exportedAt)";
   }
   report.account_id = std::string(snapshot.text(snapshot.manifest.account_id));
+  report.export_unfinished = snapshot.manifest.complete == false;
   report.region = std::string(snapshot.text(snapshot.manifest.region));
 
   // The active configuration: --config, else the account's own, else every check with defaults.

@@ -50,6 +50,9 @@ struct AuditReport {
   size_t weak_key_blocklist_entries = 0;
   std::string weak_key_blocklist_summary;  // "RSA-1024: 613, RSA-2048: 613"
   Diagnostics diagnostics;     // input problems, and notes about the configuration
+  // The snapshot's manifest says the export did not finish: whatever ran, the audit is of part
+  // of the account (exit status 2 even when no check that ran read a missing file).
+  bool export_unfinished = false;
 
   size_t unsuppressed_findings() const;
   // Some input could not be read or evaluated (exit status 2).

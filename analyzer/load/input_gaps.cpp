@@ -26,7 +26,7 @@ std::string_view record_of(std::string_view json_path) {
 
 // A file the exporter lists as skipped, and that is not there: the checks that need it are not
 // run, with the exporter's reason (not an input error: the snapshot says what it lacks and why).
-void note_files_not_exported(Snapshot& snapshot) {
+void note_files_skipped(Snapshot& snapshot) {
   for (const Manifest::Skipped& skipped : snapshot.manifest.skipped) {
     const std::optional<SnapshotFile> file = snapshot_file_named(skipped.file);
     if (!file || snapshot.has(*file)) continue;
@@ -36,6 +36,47 @@ void note_files_not_exported(Snapshot& snapshot) {
                                          skipped.reason.empty() ? "the exporter gives no reason" : skipped.reason);
     gaps.error_code = skipped.reason.rfind("access denied", 0) == 0 ? "INSUFFICIENT_PERMISSIONS" : "INPUT_MISSING";
     gaps.skipped_by_exporter = true;
+  }
+}
+
+// The reason the manifest gives for `file` in `list`, if it lists it.
+const Manifest::Skipped* listed(const std::vector<Manifest::Skipped>& list, SnapshotFile file) {
+  for (const Manifest::Skipped& entry : list)
+    if (snapshot_file_named(entry.file) == file) return &entry;
+  return nullptr;
+}
+
+// An export that did not finish (complete: false) lacks what it did not fetch: a file it lists as
+// missing or partial, or any file of the format it does not hold and did not skip, is an input
+// problem (the checks that need it are not run, those that read it are incomplete), with the
+// exporter's reason. A partial file that is there after all (not fleetaudit-export's doing: it
+// publishes only whole files) is read, and the checks that read it are incomplete.
+void note_files_not_finished(Snapshot& snapshot) {
+  const Manifest& manifest = snapshot.manifest;
+  if (manifest.complete != false && manifest.missing.empty() && manifest.partial.empty()) return;
+  const std::string unfinished =
+      "the export did not finish (manifest.json: complete is " +
+      std::string(manifest.complete == false ? "false" : "not false, yet it lists files missing or partial") +
+      (manifest.export_error.empty() ? ")" : ": " + manifest.export_error + ")");
+  for (size_t i = 0; i < kSnapshotFileCount; ++i) {
+    const SnapshotFile file = static_cast<SnapshotFile>(i);
+    InputGaps& gaps = snapshot.gaps[i];
+    if (file == SnapshotFile::manifest || gaps.skipped_by_exporter) continue;
+    const Manifest::Skipped* missing = listed(manifest.missing, file);
+    const Manifest::Skipped* partial = listed(manifest.partial, file);
+    const Manifest::Skipped* entry = missing ? missing : partial;
+    const std::string why = entry && !entry->reason.empty() ? entry->reason : unfinished;
+    if (snapshot.has(file)) {
+      if (!partial) continue;
+      gaps.file_problem = true;
+      if (gaps.first_problem.empty())
+        gaps.first_problem = fmt::format("manifest.json lists {} as partial: {}", file_name(file), why);
+      continue;
+    }
+    if (!gaps.unreadable_reason.empty() || (!entry && manifest.complete != false)) continue;
+    gaps.unreadable_reason = fmt::format("{} was not exported{}: {}", file_name(file),
+                                         partial ? " whole (only part of it was fetched)" : "", why);
+    gaps.error_code = "INPUT_MISSING";
   }
 }
 
@@ -67,7 +108,8 @@ void note_input_gaps(Snapshot& snapshot, const Diagnostics& diagnostics) {
     if (!snapshot.has(file) || !gaps.any() || gaps.records_read > 0 || file == SnapshotFile::iot_logs) continue;
     snapshot.mark_unreadable(file, fmt::format("nothing of {} could be read ({})", file_name(file), gaps.first_problem));
   }
-  note_files_not_exported(snapshot);
+  note_files_skipped(snapshot);
+  note_files_not_finished(snapshot);
 }
 
 }  // namespace fleetaudit

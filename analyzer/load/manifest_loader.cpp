@@ -4,31 +4,33 @@ namespace fleetaudit::load {
 
 namespace {
 
-// "skipped": [{"file": "iam-authorization-details.json", "reason": "access denied to …"}, …]
-void read_skipped(RecordReader& record, ondemand::value value, Manifest& manifest) {
-  auto array = record.array(value, record.path("skipped"));
+// "skipped", "missingFiles" or "partialFiles": [{"file": "certificates.json", "reason": "…"}, …]
+// (other members of an entry, such as partialFiles' recordsKept, are read and ignored).
+void read_file_list(RecordReader& record, std::string_view member, ondemand::value value,
+                    std::vector<Manifest::Skipped>& list) {
+  auto array = record.array(value, record.path(member));
   if (!array) return;
-  for_each_element(record, *array, record.path("skipped"), [&](int64_t index, ondemand::value element) {
-    auto entry = record.object(element, record.path("skipped", index));
+  for_each_element(record, *array, record.path(member), [&](int64_t index, ondemand::value element) {
+    auto entry = record.object(element, record.path(member, index));
     if (!entry) return;
-    Manifest::Skipped skipped;
-    for_each_field(record, *entry, record.path("skipped", index), [&](std::string_view key, ondemand::value field) {
+    Manifest::Skipped named;
+    for_each_field(record, *entry, record.path(member, index), [&](std::string_view key, ondemand::value field) {
       if (key == "file") {
-        if (auto text = record.string(field, record.path("skipped", index, "file"))) skipped.file = std::string(*text);
+        if (auto text = record.string(field, record.path(member, index, "file"))) named.file = std::string(*text);
       } else if (key == "reason") {
-        if (auto text = record.string(field, record.path("skipped", index, "reason"))) skipped.reason = std::string(*text);
+        if (auto text = record.string(field, record.path(member, index, "reason"))) named.reason = std::string(*text);
       } else {
-        record.consume(field, record.path("skipped", index, key));
+        record.consume(field, record.path(member, index, key));
       }
     });
-    if (skipped.file.empty()) {
-      if (!record.broken()) record.fail(record.path("skipped", index, "file"), "missing required field file");
+    if (named.file.empty()) {
+      if (!record.broken()) record.fail(record.path(member, index, "file"), "missing required field file");
       return;
     }
-    if (!snapshot_file_named(skipped.file))
-      record.warn_at(nullptr, record.path("skipped", index, "file"),
+    if (!snapshot_file_named(named.file))
+      record.warn_at(nullptr, record.path(member, index, "file"),
                      "not a file of the snapshot format; this entry is ignored");
-    manifest.skipped.push_back(std::move(skipped));
+    list.push_back(std::move(named));
   });
 }
 
@@ -58,7 +60,11 @@ bool load_manifest(FileReader& file, ondemand::parser& parser, Snapshot& snapsho
       } else if (key == "error") {
         if (auto text = record.string(value, record.path("error"))) manifest.export_error = std::string(*text);
       } else if (key == "skipped") {
-        read_skipped(record, value, manifest);
+        read_file_list(record, key, value, manifest.skipped);
+      } else if (key == "missingFiles") {
+        read_file_list(record, key, value, manifest.missing);
+      } else if (key == "partialFiles") {
+        read_file_list(record, key, value, manifest.partial);
       } else {
         record.consume(value, record.path(key));
       }

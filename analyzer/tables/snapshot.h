@@ -71,12 +71,17 @@ struct Manifest {
   // (`error` says which); absent in a hand-made snapshot.
   std::optional<bool> complete;
   std::string export_error;
-  // Files the exporter could not or was told not to export, with its reason ("access denied to …").
+  // A file the manifest names, with the exporter's reason.
   struct Skipped {
     std::string file;
     std::string reason;
   };
+  // Files the exporter could not or was told not to export ("access denied to …", "--skip").
   std::vector<Skipped> skipped;
+  // Of an export that did not finish: files of which nothing was fetched (`missingFiles`), and
+  // files fetched in part (`partialFiles`, kept for --resume, never in the snapshot).
+  std::vector<Skipped> missing;
+  std::vector<Skipped> partial;
 };
 
 struct CertificateTable {

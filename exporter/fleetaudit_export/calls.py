@@ -1,10 +1,15 @@
-"""Every AWS call the exporter and the publisher make goes through Calls: one rate limit per API
-that every attempt waits for (retries included: AWS counts them), retries on throttling
-(botocore's standard retry mode, plus the throttling codes it does not know), and errors sorted
-into "access denied" (the file is left out) and everything else (the export stops)."""
+"""Every AWS call the exporter, the publisher and fleetaudit-apply make goes through Calls: one
+rate limit per API that every attempt waits for (retries included: AWS counts them), retries on
+throttling (botocore's standard retry mode, plus the throttling codes it does not know), a total
+deadline per call (a stall is reported as it happens), and errors sorted into "access denied"
+(the file is left out) and everything else (the export stops)."""
 
+import hashlib
+import os
+import queue
 import random
 import re
+import sys
 import threading
 import time
 
@@ -79,6 +84,104 @@ class CallFailed(Exception):
         self.code, self.message = code, message
 
 
+class Deadlines:
+    """How long one call may take. `connect` and `read` bound each connection attempt and each
+    silence within an answer (botocore's own timeouts); `call` bounds the whole call, every
+    attempt, retry and back-off included, so a server that trickles an answer a byte at a time
+    cannot hold the export; `notice` is how long a call runs before standard error says so."""
+
+    def __init__(self, connect=20.0, read=60.0, call=300.0, notice=30.0):
+        self.connect, self.read, self.call, self.notice = connect, read, call, notice
+
+
+class DeadlinePassed(Exception):
+    """Raised inside an abandoned call at its next send or retry: its caller has stopped waiting."""
+
+
+class CallRunner:
+    """Daemon threads that make the calls while their callers wait with a deadline. A call past
+    its deadline is abandoned: its thread stops at its next send or retry (DeadlinePassed), or
+    when the stalled answer ends, and never keeps the process from exiting. Threads are reused:
+    starting one per call costs about 0.3 ms, as much as a small call itself."""
+
+    local = threading.local()  # the job a worker thread is running, for the botocore handlers
+
+    def __init__(self):
+        self.jobs, self.idle, self.lock = queue.SimpleQueue(), 0, threading.Lock()
+
+    def submit(self, function):
+        job = {"function": function, "done": threading.Event(), "abandoned": False}
+        with self.lock:
+            spawn = self.idle == 0
+            if not spawn:
+                self.idle -= 1
+        if spawn:
+            threading.Thread(target=self._work, name="aws-call", daemon=True).start()
+        self.jobs.put(job)
+        return job
+
+    def _work(self):
+        while True:
+            job = self.jobs.get()
+            CallRunner.local.job = job
+            try:
+                job["value"] = job["function"]()
+            except BaseException as error:  # handed to the caller
+                job["error"] = error
+            CallRunner.local.job = None
+            with self.lock:  # idle before done: a caller's next call then reuses this thread
+                self.idle += 1
+            job["done"].set()
+
+    @staticmethod
+    def stop_if_abandoned(**_):
+        """botocore's before-send and needs-retry events: an abandoned call sends nothing more."""
+        job = getattr(CallRunner.local, "job", None)
+        if job is not None and job["abandoned"]:
+            raise DeadlinePassed()
+
+
+# The program whose standard error a stall notice goes to (each launcher sets its own name).
+PROGRAM = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "fleetaudit"
+
+# What a terminal may act on, and what Python's text files and str.splitlines() take for a line end.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text, limit=None):
+    """Text from AWS (or from a hostile endpoint) made safe for a terminal: control characters
+    (C0, DEL, C1, line and paragraph separators) escaped, and at most `limit` characters kept."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    return CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                  else f"\\u{ord(m.group()):04x}", text)
+
+
+class TokenGuard:
+    """Remembers the pagination tokens of one listing: a token that comes back (the same one, or
+    a cycle A, B, A) would make the listing go round for ever, writing the same records again."""
+
+    def __init__(self, what, first=None):
+        self.what, self.seen, self.pages = what, set(), 0
+        if first is not None:
+            self.seen.add(self.digest(first))
+
+    @staticmethod
+    def digest(token):
+        return hashlib.blake2b(str(token).encode(), digest_size=16).digest()
+
+    def follow(self, token, name):
+        self.pages += 1
+        if token is None:
+            return
+        digest = self.digest(token)
+        if digest in self.seen:
+            raise CallFailed(f"{self.what}: page {self.pages} returned a {name} that an earlier page of this listing "
+                             "returned already: a broken or hostile endpoint (following it would list the same "
+                             "records again for ever); the listing is abandoned")
+        self.seen.add(digest)
+
+
 class RateLimiter:
     """Spaces requests at most `tps` per second (shared by every thread calling one API).
 
@@ -134,10 +237,12 @@ class Calls:
     """`operations` and `published_tps` default to the exporter's read-only calls; another program of
     the package (the organization's management side, fleetaudit-publish, fleetaudit-apply) passes
     its own. `max_attempts=1` leaves retrying to the caller. `credentials`: an assumed role's
-    {"AccessKeyId", "SecretAccessKey", "SessionToken"} instead of the profile's."""
+    {"AccessKeyId", "SecretAccessKey", "SessionToken"} instead of the profile's. `deadlines`:
+    Deadlines (defaults when None)."""
 
     def __init__(self, region=None, profile=None, endpoint_url=None, concurrency=16, quotas=None,
-                 operations=None, published_tps=None, max_attempts=MAX_ATTEMPTS, rate_margin=0.0, credentials=None):
+                 operations=None, published_tps=None, max_attempts=MAX_ATTEMPTS, rate_margin=0.0, credentials=None,
+                 deadlines=None):
         import boto3
         import botocore.config
         self.operations = operations or OPERATIONS
@@ -154,9 +259,12 @@ class Calls:
         self.region = self.session.region_name
         if not self.region:
             raise CallFailed("no region: give --region or set one in your AWS configuration")
+        self.deadlines = deadlines or Deadlines()
         self.config = botocore.config.Config(
             retries={"mode": "standard", "max_attempts": max_attempts},
-            max_pool_connections=max(10, concurrency * 4), connect_timeout=20, read_timeout=60)
+            max_pool_connections=max(10, concurrency * 4), connect_timeout=self.deadlines.connect,
+            read_timeout=self.deadlines.read)
+        self.runner = CallRunner()
         self.endpoint_url = endpoint_url
         self.concurrency = concurrency
         self.max_attempts = max_attempts
@@ -176,6 +284,8 @@ class Calls:
         with self.clients_lock:
             if service not in self.clients:
                 client = self.session.client(service, endpoint_url=self.endpoint_url, config=self.config)
+                client.meta.events.register_first("before-send", CallRunner.stop_if_abandoned)
+                client.meta.events.register_first("needs-retry", CallRunner.stop_if_abandoned)
                 # before-send is emitted for every attempt, so botocore's own retries wait too.
                 client.meta.events.register("before-send", self._wait_for_slot)
                 self.clients[service] = client
@@ -199,26 +309,25 @@ class Calls:
         import botocore.exceptions
         with self.counts_lock:
             self.counts[operation] = self.counts.get(operation, 0) + 1
+        what = f"{service}:{operation}{describe(params)}"
+        method = getattr(self.client(service), snake_case(operation))
         try:
-            response = self._call_retrying_unrecognised_throttling(service, operation, params)
+            response = self.within_deadline(what, lambda: self._call_retrying_unrecognised_throttling(method, **params))
         except botocore.exceptions.ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             message = error.response.get("Error", {}).get("Message", "")
-            what = f"{service}:{operation}{describe(params)}"
             if code in ACCESS_DENIED:
                 raise AccessDenied(f"access denied to {what}: {code}: {message}") from None
             raise CallFailed(f"{what} failed: {code}: {message}", code, message) from error
         except botocore.exceptions.BotoCoreError as error:
-            raise CallFailed(f"{service}:{operation}{describe(params)} failed: {error}", type(error).__name__,
-                             str(error)) from error
+            raise CallFailed(f"{what} failed: {error}", type(error).__name__, str(error)) from error
         response.pop("ResponseMetadata", None)
         return response
 
-    def _call_retrying_unrecognised_throttling(self, service, operation, params):
+    def _call_retrying_unrecognised_throttling(self, method, **params):
         """One call through botocore (which retries what it knows), asked again with backoff
         while it answers a throttling code botocore does not know."""
         import botocore.exceptions
-        method = getattr(self.client(service), snake_case(operation))
         for attempt in range(self.max_attempts):
             try:
                 return method(**params)
@@ -229,6 +338,26 @@ class Calls:
                 time.sleep(random.random() * min(MAX_BACKOFF_SECONDS, 2 ** attempt))
         raise AssertionError("unreachable")
 
+    def within_deadline(self, what, function):
+        """function() on a call thread, waited for until the call deadline; says on standard
+        error each `notice` seconds that the call is still waiting."""
+        job = self.runner.submit(function)
+        started = time.monotonic()
+        deadline, notice = started + self.deadlines.call, started + self.deadlines.notice
+        while not job["done"].wait(max(0.0, min(deadline, notice) - time.monotonic())):
+            now = time.monotonic()
+            if now >= deadline:
+                job["abandoned"] = True
+                raise CallFailed(f"{what}: no complete answer within {self.deadlines.call:g} s (the call deadline, "
+                                 "--call-timeout), retries included; the call is abandoned")
+            if now >= notice:
+                print(f"{PROGRAM}: still waiting for {printable(what, 200)} after {now - started:.0f} s",
+                      file=sys.stderr, flush=True)
+                notice += self.deadlines.notice
+        if "error" in job:
+            raise job["error"]
+        return job["value"]
+
     def error_code(self, error):
         import botocore.exceptions
         cause = error.__cause__
@@ -237,7 +366,9 @@ class Calls:
         return ""
 
     def pages(self, service, operation, input_token, output_token, token=None, **params):
-        """Yields (page, next_token) for each page; a resumed listing starts at `token`."""
+        """Yields (page, next_token) for each page; a resumed listing starts at `token`. A token
+        that comes back is an error (CallFailed) raised before its page is yielded."""
+        guard = TokenGuard(f"{service}:{operation}{describe(params)}", token)
         while True:
             if token is not None:
                 params[input_token] = token
@@ -245,6 +376,7 @@ class Calls:
             token = page.get(output_token) or None
             if page.get("IsTruncated") is False:
                 token = None
+            guard.follow(token, output_token)
             yield page, token
             if token is None:
                 return
@@ -258,4 +390,4 @@ def describe(params):
              and isinstance(value, (str, int)) and len(str(value)) <= 256 and key != "Message"}
     if not shown:
         return ""
-    return " (" + ", ".join(f"{key}={value}" for key, value in shown.items()) + ")"
+    return " (" + ", ".join(f"{key}={printable(str(value), 200)}" for key, value in shown.items()) + ")"

@@ -4,7 +4,7 @@ import argparse
 import sys
 
 from . import __version__
-from .calls import Calls, CallFailed, OPERATIONS, ORGANIZATION_OPERATIONS
+from .calls import Calls, CallFailed, Deadlines, OPERATIONS, ORGANIZATION_OPERATIONS, printable
 from .export import UsageError, dry_run, export, selectable_files
 from .organization import export_organization, parse_regions
 
@@ -15,10 +15,13 @@ region come from the usual AWS chain (environment, profile, SSO, instance role).
 
 EPILOG = """\
 exit status: 0 the snapshot is complete (files the caller may not read are listed as skipped in
-manifest.json); 1 a call failed: the snapshot is marked incomplete, continue it with --resume;
-2 usage error; 130 interrupted (continue with --resume). With --organization: 0 every account and
-region was exported completely; 1 some account or region failed (organization.json names each
-with its reason; the others are exported; --resume continues the failed and unfinished ones)."""
+manifest.json); 1 a call failed, or ran past its deadline, or AWS answered something that cannot
+be exported faithfully (a pagination token that repeats, a control character in a name): the
+snapshot is marked incomplete ("complete": false, with missingFiles and partialFiles), continue it
+with --resume; 2 usage error; 130 interrupted (continue with --resume). With --organization: 0 every
+account and region was exported completely; 1 some account or region failed (organization.json
+names each with its reason; the others are exported; --resume continues the failed and
+unfinished ones)."""
 
 
 def quota(text):
@@ -62,6 +65,16 @@ def check_organization_options(args):
         parser().error("--dry-run is for one account: run it with one account's credentials")
 
 
+def seconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not 0 < value < 1e6:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
 def parser():
     p = argparse.ArgumentParser(prog="fleetaudit-export", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -81,6 +94,17 @@ def parser():
     logs.add_argument("--no-logs", action="store_true", help="do not export logs (iot-logs/ is listed as skipped)")
     p.add_argument("--skip", nargs="+", default=[], metavar="FILE", choices=selectable_files(),
                    help="leave these snapshot files out (recorded in the manifest): " + ", ".join(selectable_files()))
+    defaults = Deadlines()
+    p.add_argument("--connect-timeout", type=seconds, default=defaults.connect, metavar="SECONDS",
+                   help=f"give up a connection attempt after this long (default {defaults.connect:g}; retried)")
+    p.add_argument("--read-timeout", type=seconds, default=defaults.read, metavar="SECONDS",
+                   help=f"give up an attempt when the answer is silent this long (default {defaults.read:g}; retried)")
+    p.add_argument("--call-timeout", type=seconds, default=defaults.call, metavar="SECONDS",
+                   help=f"the most one call may take, every attempt, retry and wait included, however slowly the "
+                        f"answer trickles in; past it the export stops, naming the call (default {defaults.call:g})")
+    p.add_argument("--stall-notice", type=seconds, default=defaults.notice, metavar="SECONDS",
+                   help=f"say on standard error that a call is still waiting, after this long and again each time "
+                        f"as long (default {defaults.notice:g})")
     p.add_argument("--resume", action="store_true", help="continue an interrupted export in OUT_DIR")
     p.add_argument("--dry-run", action="store_true",
                    help="print the calls the export would make, their count and the estimated time; counts the "
@@ -125,10 +149,11 @@ def main(argv=None):
                 base = quotas.get(operation, quotas.get("*", PUBLISHED_TPS.get(operation, DEFAULT_TPS)))
                 quotas[operation] = min(base, args.concurrency)
     try:
+        deadlines = Deadlines(args.connect_timeout, args.read_timeout, args.call_timeout, args.stall_notice)
         calls = Calls(args.region, args.profile, args.endpoint_url, args.concurrency or 64, quotas,
-                      operations=ORGANIZATION_OPERATIONS if args.organization else OPERATIONS)
+                      operations=ORGANIZATION_OPERATIONS if args.organization else OPERATIONS, deadlines=deadlines)
         if args.organization:
-            args.quotas = quotas
+            args.quotas, args.deadlines = quotas, deadlines
             args.regions = args.regions or ([] if args.all_regions else [calls.region])
             return export_organization(args, calls)
         if args.dry_run:
@@ -137,11 +162,11 @@ def main(argv=None):
             return dry_run(args, calls)
         return export(args, calls)
     except UsageError as error:
-        print(f"fleetaudit-export: error: {error}", file=sys.stderr)
+        print(f"fleetaudit-export: error: {printable(str(error))}", file=sys.stderr)
         return 2
     except CallFailed as error:
-        print(f"fleetaudit-export: error: {error}", file=sys.stderr)
+        print(f"fleetaudit-export: error: {printable(str(error))}", file=sys.stderr)
         return 1
     except Exception as error:  # credentials missing, profile unknown...
-        print(f"fleetaudit-export: error: {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"fleetaudit-export: error: {type(error).__name__}: {printable(str(error))}", file=sys.stderr)
         return 1

@@ -9,7 +9,7 @@ import sys
 import threading
 
 from . import __version__
-from .calls import AccessDenied, CallFailed
+from .calls import AccessDenied, CallFailed, printable
 from .jsonout import write_json_file
 from .state import State, STATE_DIR
 from .stages import stages, LOG_FILE
@@ -85,7 +85,11 @@ def iso_utc(moment):
     return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def write_manifest(ctx, complete, error=None):
+def write_manifest(ctx, complete, errors=(), reasons=None):
+    """manifest.json. An unfinished export (complete false) lists every file of the format that
+    is not in OUT_DIR, beyond those skipped, with why: `missingFiles` for those of which nothing
+    was fetched, `partialFiles` for those whose records so far are kept in .fleetaudit-export/ for
+    --resume (a file reaches OUT_DIR only whole, so neither is in the snapshot)."""
     data = ctx.state.data
     manifest = {
         "formatVersion": 1,
@@ -98,11 +102,47 @@ def write_manifest(ctx, complete, error=None):
         "skipped": [{"file": entry["file"], "reason": entry["reason"]}
                     for entry in sorted(data["skipped"], key=lambda entry: entry["file"])],
     }
+    if not complete:
+        manifest["missingFiles"], manifest["partialFiles"] = unfinished_files(ctx, errors, reasons or {})
     if ctx.vanished:
         manifest["deletedDuringExport"] = dict(sorted(ctx.vanished.items()))
-    if error:
-        manifest["error"] = error
+    if errors:
+        manifest["error"] = errors[0]
+        manifest["errors"] = list(errors)
+    elif not complete:
+        manifest["error"] = UNDER_WAY
     write_json_file(os.path.join(ctx.out_dir, "manifest.json"), manifest)
+    return manifest
+
+
+UNDER_WAY = "the export is under way (or was killed: continue with --resume)"
+
+
+def unfinished_files(ctx, errors, reasons):
+    """(missing, partial): the files of the stages not done and not skipped, each with a reason."""
+    skipped = {entry["file"] for entry in ctx.state.data["skipped"]}
+    missing, partial = [], []
+    for stage in stages():
+        if ctx.state.status(stage.name) == "done":
+            continue
+        for name in stage.files:
+            if name in skipped:
+                continue
+            reason = reasons.get(stage.name) or (f"not finished: the export stopped ({errors[0]})" if errors
+                                                 else UNDER_WAY)
+            records = records_kept(ctx.state.checkpoint(stage.name))
+            if records:
+                partial.append({"file": name, "reason": reason, "recordsKept": records})
+            else:
+                missing.append({"file": name, "reason": reason})
+    return missing, partial
+
+
+def records_kept(checkpoint):
+    """Records a stage has fetched and kept for --resume, from its checkpoint."""
+    if not checkpoint:
+        return 0
+    return checkpoint.get("count") or checkpoint.get("lines") or 0
 
 
 def run_stages(ctx, chosen):
@@ -125,10 +165,13 @@ def run_stages(ctx, chosen):
                     reasons[stage.name] = reasons[missing[0]]
                     if not ctx.state.done(stage.name):
                         ctx.state.skip(stage.name, stage.files, reasons[stage.name])
+                else:
+                    reasons[stage.name] = f"not exported: it needs {missing[0]}, which did not finish"
             elif ctx.state.status(stage.name) == "done":
                 outcome[stage.name] = "done"
             elif ctx.cancel.is_set():
                 outcome[stage.name] = "failed"
+                reasons[stage.name] = "not started: the export stopped at the first failure"
             else:
                 stage.run(ctx)
                 outcome[stage.name] = ctx.state.status(stage.name) or "done"
@@ -140,12 +183,14 @@ def run_stages(ctx, chosen):
             ctx.state.skip(stage.name, stage.files, str(denied))
         except Cancelled:
             outcome[stage.name] = "failed"
+            reasons[stage.name] = "not finished: the export stopped at the first failure"
         except CallFailed as error:
-            outcome[stage.name] = "failed"
+            outcome[stage.name], reasons[stage.name] = "failed", str(error)
             ctx.fail(str(error))
         except Exception as error:  # a bug or an I/O error: still name the stage
             outcome[stage.name] = "failed"
-            ctx.fail(f"{stage.name}: {type(error).__name__}: {error}")
+            reasons[stage.name] = f"{stage.name}: {type(error).__name__}: {error}"
+            ctx.fail(reasons[stage.name])
         finally:
             finished[stage.name].set()
 
@@ -160,6 +205,7 @@ def run_stages(ctx, chosen):
         ctx.fail("interrupted (Ctrl-C); continue with --resume")
         for thread in threads:
             thread.join()
+    return reasons
 
 
 def prepare_directory(out_dir, resume):
@@ -205,19 +251,29 @@ def export(args, calls):
                 state.skip(stage.name, [name], why)
     bars = getattr(args, "progress", True) and sys.stderr.isatty()
     ctx = Context(calls, state, args.out_dir, log_days, started, Progress(bars))
-    write_manifest(ctx, complete=False, error="the export is under way (or was interrupted: continue with --resume)")
-    run_stages(ctx, chosen)
+    write_manifest(ctx, complete=False)
+    reasons = run_stages(ctx, chosen)
     if ctx.errors:
-        write_manifest(ctx, complete=False, error=ctx.errors[0])
-        print(f"fleetaudit-export: error: {ctx.errors[0]}", file=sys.stderr)
-        print(f"fleetaudit-export: the snapshot in {args.out_dir} is incomplete; run the same command with --resume "
-              "to continue", file=sys.stderr)
+        report_failure(ctx, args.out_dir, write_manifest(ctx, complete=False, errors=ctx.errors, reasons=reasons))
         return 130 if ctx.errors[0].startswith("interrupted") else 1
     write_manifest(ctx, complete=True)
     shutil.rmtree(state.dir)
     for entry in sorted(state.data["skipped"], key=lambda entry: entry["file"]):
-        print(f"fleetaudit-export: skipped {entry['file']}: {entry['reason']}", file=sys.stderr)
+        print(f"fleetaudit-export: skipped {entry['file']}: {printable(entry['reason'])}", file=sys.stderr)
     return 0
+
+
+def report_failure(ctx, out_dir, manifest):
+    """Every error, then every file the snapshot lacks, on standard error (AWS's text escaped)."""
+    for error in ctx.errors:
+        print(f"fleetaudit-export: error: {printable(error)}", file=sys.stderr)
+    for entry in manifest["partialFiles"]:
+        print(f"fleetaudit-export: partial: {entry['file']} ({entry['recordsKept']} record(s) kept for --resume, none "
+              f"in the snapshot): {printable(entry['reason'])}", file=sys.stderr)
+    for entry in manifest["missingFiles"]:
+        print(f"fleetaudit-export: missing: {entry['file']}: {printable(entry['reason'])}", file=sys.stderr)
+    print(f"fleetaudit-export: the snapshot in {out_dir} is incomplete (manifest.json lists what it lacks); run the "
+          "same command with --resume to continue", file=sys.stderr)
 
 
 # ---- --dry-run ----

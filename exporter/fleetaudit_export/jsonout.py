@@ -57,11 +57,21 @@ class ArrayFileWriter:
         self.file.close()
 
 
-class LineFileWriter:
-    """Streams lines (thing names, log messages); checkpointed like ArrayFileWriter."""
+class UnwritableLine(ValueError):
+    """A value that one line of a names file cannot hold as it is (a control character in it)."""
 
-    def __init__(self, path, count=0, offset=None):
-        self.path, self.count = path, count
+    def __init__(self, character):
+        super().__init__(f"U+{ord(character):04X}")
+        self.character = character
+
+
+class LineFileWriter:
+    """Streams lines (thing names, log messages); checkpointed like ArrayFileWriter. With
+    `refuse` (a compiled pattern), a line holding a character it matches is refused
+    (UnwritableLine) rather than written split or altered; a newline is always refused."""
+
+    def __init__(self, path, count=0, offset=None, refuse=None):
+        self.path, self.count, self.refuse = path, count, refuse
         if offset is None or not os.path.exists(path):
             self.file = open(path, "wb")
             self.count = 0
@@ -71,6 +81,9 @@ class LineFileWriter:
             self.file.seek(offset)
 
     def write(self, line):
+        found = self.refuse.search(line) if self.refuse else None
+        if found or "\n" in line:
+            raise UnwritableLine(found.group() if found else "\n")
         self.file.write(line.encode() + b"\n")
         self.count += 1
 

@@ -14,7 +14,7 @@ import sys
 import threading
 
 from . import __version__
-from .calls import AccessDenied, CallFailed, Calls
+from .calls import AccessDenied, CallFailed, Calls, printable
 from .export import UsageError, export, iso_utc
 from .jsonout import write_json_file
 from .state import STATE_DIR
@@ -87,7 +87,7 @@ class Organization:
 
     def account_calls(self, credentials, region):
         return Calls(region, None, self.args.endpoint_url, self.args.concurrency or 64, self.args.quotas,
-                     credentials=credentials)
+                     credentials=credentials, deadlines=self.args.deadlines)
 
     def probe(self, credentials, region):
         """'iot' when the region holds IoT things, certificates or policies; 'no-iot' when it
@@ -203,7 +203,7 @@ def read_error(out_dir):
 
 
 def say(line):
-    print(f"fleetaudit-export: {line}", file=sys.stderr, flush=True)
+    print(f"fleetaudit-export: {printable(line)}", file=sys.stderr, flush=True)
 
 
 def prepare(args):

@@ -7,15 +7,17 @@ import concurrent.futures
 import itertools
 import json
 import os
+import re
 import time
 
-from .calls import AccessDenied
-from .jsonout import ArrayFileWriter, LineFileWriter, write_json_file
+from .calls import AccessDenied, CONTROL_CHARACTERS, CallFailed, TokenGuard, describe, printable
+from .jsonout import ArrayFileWriter, LineFileWriter, UnwritableLine, write_json_file
 
 CHECKPOINT_SECONDS = 2.0
 CHECKPOINT_RECORDS = 1000
 LOG_GROUP = "AWSIotLogsV2"
 LOG_FILE = "iot-logs/AWSIotLogsV2.jsonl"
+LOG_WORK_FILE = "iot-logs.jsonl"
 
 
 class Vanished(Exception):
@@ -32,8 +34,16 @@ def count_lines(path):
         return sum(1 for _ in file)
 
 
+# A name (thing, certificate id, policy, role alias, identity pool) goes to a names file one per
+# line and back into a later call: one holding a control character or a lone surrogate could not
+# come back as it was sent. AWS allows none of them in these names; only a broken or hostile
+# endpoint sends one, and the export stops rather than split or lose the record.
+UNWRITABLE_IN_NAMES = re.compile(CONTROL_CHARACTERS.pattern[:-1] + r"\ud800-\udfff]")
+
+
 def read_lines(path):
-    with open(path, encoding="utf-8") as file:
+    # Only "\n" ends a line: universal newlines would also split at "\r".
+    with open(path, encoding="utf-8", newline="\n") as file:
         for line in file:
             yield line.rstrip("\n")
 
@@ -72,7 +82,8 @@ def listing(ctx, stage, service, operation, input_token, output_token, params, r
                                        checkpoint.get("count", 0), checkpoint.get("offset"))
     if lines:
         line_writer = LineFileWriter(ctx.state.work_path(lines), checkpoint.get("lines", 0),
-                                     checkpoint.get("lines_offset"))
+                                     checkpoint.get("lines_offset"),
+                                     None if lines == LOG_WORK_FILE else UNWRITABLE_IN_NAMES)
     if checkpoint.get("finished"):
         return finish_listing(ctx, stage, array, array_writer, line_writer)
     bar = ctx.progress(stage, None, (array_writer or line_writer).count)
@@ -88,12 +99,14 @@ def listing(ctx, stage, service, operation, input_token, output_token, params, r
         return made
 
     try:
-        for page, next_token in ctx.calls.pages(service, operation, input_token, output_token, token, **params):
-            for record, name in records(page):
+        pages = ctx.calls.pages(service, operation, input_token, output_token, token, **params)
+        for page_number, (page, next_token) in enumerate(pages, 1):
+            for record_number, (record, name) in enumerate(records(page), 1):
                 if array_writer:
                     array_writer.write(record)
                 if line_writer and name is not None:
-                    line_writer.write(name)
+                    write_name(line_writer, name, f"{service}:{operation}{describe(params)}", page_number,
+                               record_number)
                 bar.update(1)
             token, finished = next_token, next_token is None
             saver.now(state)  # a page is the unit of resumption
@@ -107,6 +120,16 @@ def listing(ctx, stage, service, operation, input_token, output_token, params, r
     finally:
         bar.close()
     return finish_listing(ctx, stage, array, array_writer, line_writer)
+
+
+def write_name(line_writer, name, what, page_number, record_number):
+    try:
+        line_writer.write(name)
+    except UnwritableLine as error:
+        raise CallFailed(f"{what}: record {record_number} of page {page_number} has the name "
+                         f"{json.dumps(name[:100] + ('…' if len(name) > 100 else ''))}, which holds {error} (a character AWS never "
+                         "puts in a name): a broken or hostile endpoint; the export stops rather than split or lose "
+                         "the record") from None
 
 
 def finish_listing(ctx, stage, array, array_writer, line_writer):
@@ -165,7 +188,9 @@ def per_item(ctx, stage, file_name, key, inputs, operation, fetch):
 
 def fetch_or_vanish(ctx, stage, fetch, item):
     if ctx.cancel.is_set():
-        return []
+        # Never an empty answer: per_item would count the item done, the checkpoint would skip it
+        # on --resume, and the resumed file would lack its record.
+        raise ctx.Cancelled()
     try:
         return fetch(item)
     except Vanished:
@@ -391,7 +416,9 @@ def stage_service_last_accessed(ctx):
             raise ctx.Failed(f"iam:GetServiceLastAccessedDetails (JobId={job}) for {role}: job FAILED: "
                              f"{response.get('Error')}")
         services = list(response.get("ServicesLastAccessed", []))
+        guard = TokenGuard(f"iam:GetServiceLastAccessedDetails (JobId={printable(job, 100)})")
         while response.get("IsTruncated"):
+            guard.follow(response.get("Marker"), "Marker")
             response = ctx.calls.call("iam", "GetServiceLastAccessedDetails", JobId=job, Marker=response["Marker"])
             services.extend(response.get("ServicesLastAccessed", []))
         response["ServicesLastAccessed"] = services
@@ -418,14 +445,14 @@ def stage_iot_logs(ctx):
             yield None, message
     try:
         listing(ctx, stage, "logs", "FilterLogEvents", "nextToken", "nextToken",
-                {"logGroupName": LOG_GROUP, "startTime": start, "endTime": end}, records, lines="iot-logs.jsonl")
+                {"logGroupName": LOG_GROUP, "startTime": start, "endTime": end}, records, lines=LOG_WORK_FILE)
     except Exception as error:
         if ctx.calls.error_code(error) != "ResourceNotFoundException":
             raise
         ctx.state.skip(stage, ["iot-logs/"], f"the log group {LOG_GROUP} does not exist in this region, so AWS IoT "
                                              "has never delivered v2 logs to CloudWatch Logs")
         return
-    publish(ctx, stage, ctx.state.work_path("iot-logs.jsonl"), LOG_FILE)
+    publish(ctx, stage, ctx.state.work_path(LOG_WORK_FILE), LOG_FILE)
 
 
 def stages():

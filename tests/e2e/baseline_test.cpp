@@ -101,5 +101,95 @@ json.dump(data, open(path, "w"), indent=2)
   EXPECT_EQ(testing::run_fleetaudit("audit '" + dir.file("s") + "' --fail-on new" + baseline).exit_status, 1);
 }
 
+// A baseline is untrusted: one that is not a fleetaudit report, or whose members have the wrong
+// types, is refused with exit status 2 and the JSON path of what is wrong (not read as "no
+// findings", which made every finding new and exited 1).
+TEST(Baseline, WrongMemberTypesAreRefusedWithTheirPath) {
+  TempDir dir;
+  const std::string metadata = R"("fleetaudit": {"accountId": "123456789012", "region": "eu-west-1",
+    "auditClock": "2026-11-20T08:15:42Z", "automationGuid": "g")";
+  const std::string finding = R"({"checkName": "DEVICE_CERTIFICATE_SHARED_CHECK", "nonCompliantResource":
+    {"resourceType": "DEVICE_CERTIFICATE", "resourceIdentifier": {"deviceCertificateId": "c1"}}, "isSuppressed": false})";
+  const std::string sarif_head = R"({"runs": [{"automationDetails": {"guid": "g"}, "invocations": [{"properties":
+    {"accountId": "123456789012", "region": "eu-west-1", "auditClock": "2026-11-20T08:15:42Z"}}], "results": )";
+  const struct {
+    std::string text;
+    std::string reason;  // empty: accepted
+  } cases[] = {
+      {"{" + metadata + R"(}, "findings": []})", ""},
+      {"{" + metadata + R"(}, "findings": [)" + finding + "]}", ""},
+      {sarif_head + "[]}]}", ""},
+      {"{" + metadata + R"(}, "findings": {"checkName": "DEVICE_CERTIFICATE_SHARED_CHECK"}})",
+       "findings: expected an array"},
+      {"{" + metadata + R"(}, "findings": [7]})", "findings[0]: expected an object (an AuditFinding)"},
+      {"{" + metadata + R"(}, "findings": [{"checkName": 7}]})", "findings[0].checkName: expected a string"},
+      {"{" + metadata + R"(}, "findings": [)" + finding + ", " +
+           std::string(R"({"checkName": "X", "nonCompliantResource": {"resourceIdentifier": {"clientId": "a"}},
+           "isSuppressed": "no"}]})"),
+       "findings[1].isSuppressed: expected true or false"},
+      {"{" + metadata + R"(, "checks": {}}, "findings": []})", "fleetaudit.checks: expected an array"},
+      {"{" + metadata + R"(}, "findings": [{"checkName": "X", "nonCompliantResource": {"resourceIdentifier":
+           {"clientId": "a"}}, "firstDetectionTime": "yesterday"}]})",
+       "findings[0].firstDetectionTime: expected an ISO 8601 time"},
+      {R"({"fleetaudit": {"accountId": 123456789012}, "findings": []})", "fleetaudit.accountId: expected a string"},
+      {sarif_head + "{}}]}", "runs[0].results: expected an array"},
+      {sarif_head + R"([{"ruleId": "X", "properties": {"resourceIdentifier": "clientId=a"}, "suppressions": {}}]}]})",
+       "runs[0].results[0].suppressions: expected an array"},
+  };
+  for (const auto& each : cases) {
+    dir.write("baseline.json", each.text);
+    CommandResult run = testing::run_fleetaudit("audit fixtures/demo --format text --baseline " + dir.file("baseline.json"),
+                                                dir.file("err.txt"));
+    const std::string errors = testing::read_file(dir.file("err.txt"));
+    if (each.reason.empty()) {
+      EXPECT_EQ(run.exit_status, 1) << each.text << "\n" << errors;  // the demo's findings, all new
+      continue;
+    }
+    EXPECT_EQ(run.exit_status, 2) << each.text;
+    EXPECT_NE(errors.find("fleetaudit: error: cannot read --baseline " + dir.file("baseline.json") +
+                          ": not usable as a "),
+              std::string::npos)
+        << errors;
+    EXPECT_NE(errors.find(each.reason), std::string::npos) << each.text << "\n" << errors;
+    EXPECT_EQ(run.output, "") << each.text;  // no report from a refused baseline
+  }
+}
+
+// A report with one finding listed twice: the copy would match nothing and be reported "fixed".
+TEST(Baseline, AFindingListedTwiceIsRefused) {
+  TempDir dir;
+  for (const std::string format : {"json", "sarif"}) {
+    const std::string first = dir.file("first." + format);
+    ASSERT_EQ(testing::run_fleetaudit("audit fixtures/demo --format " + format + " --output " + first).exit_status, 1);
+    std::string report = testing::read_file(first);
+    // The first finding (result) written once more after itself: JSON writes one over several
+    // lines, closed at its own indentation; SARIF one a line.
+    const std::string list = format == "json" ? "\"findings\": [" : "\"results\": [";
+    const size_t open = report.find('{', report.find(list));
+    ASSERT_NE(open, std::string::npos);
+    const size_t line = report.rfind('\n', open) + 1;
+    const std::string indent = report.substr(line, open - line);
+    const size_t close = format == "json" ? report.find("\n" + indent + "}", open) + 1 + indent.size() + 1
+                                          : report.find("},\n", open) + 1;
+    const std::string element = report.substr(line, close - line);
+    report.insert(close, ",\n" + element);
+    dir.write("twice." + format, report);
+    CommandResult run = testing::run_fleetaudit("audit fixtures/demo --format text --baseline " + dir.file("twice." + format),
+                                                dir.file("err.txt"));
+    const std::string errors = testing::read_file(dir.file("err.txt"));
+    EXPECT_EQ(run.exit_status, 2) << errors;
+    const std::string at = format == "json" ? "findings" : "runs[0].results";
+    EXPECT_NE(errors.find(at + "[1]: the same finding as " + at + "[0] (the same check, resource and reason code)"),
+              std::string::npos)
+        << errors;
+    EXPECT_EQ(run.output.find("fixed since"), std::string::npos) << run.output;
+    // The report as written is accepted: nothing new, nothing fixed.
+    CommandResult same = testing::run_fleetaudit("audit fixtures/demo --format text --baseline " + first);
+    EXPECT_EQ(same.exit_status, 1);
+    EXPECT_NE(same.output.find("0 new, 0 updated, "), std::string::npos) << same.output;
+    EXPECT_NE(same.output.find(", 0 fixed since"), std::string::npos) << same.output;
+  }
+}
+
 }  // namespace
 }  // namespace fleetaudit
