@@ -37,7 +37,7 @@ int run_lint_command(const LintCommandOptions& options, std::FILE* standard_outp
     if (!clock) return kUsageOrInputError;
     now = *clock;
   }
-  const lint::LintRun run = lint::lint_paths(options.paths, now);
+  const lint::LintRun run = lint::lint_paths(options.paths, now, options.excludes);
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
   std::FILE* out = standard_output;
   if (!options.output_path.empty()) {

@@ -126,6 +126,10 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   lint_command->add_option("--now", lint.now,
                            "Audit clock of the certificate checks (ISO 8601 or epoch seconds); default: the current time");
+  lint_command->add_option("--exclude", lint.excludes,
+                           "Do not read files whose path, or a trailing part of it, matches GLOB (`*` also crosses "
+                           "`/`): --exclude 'examples/*' --exclude '*.test.json'; repeatable")
+      ->allow_extra_args(false);
   lint_command->footer(
       "Suppress a finding with Metadata: {fleetaudit: {ignore_checks: [CHECK], reason: WHY}} on a CloudFormation "
       "resource, or a comment `# fleetaudit:ignore CHECK WHY` at the end of a YAML or .tf line (that line) or on a line of "

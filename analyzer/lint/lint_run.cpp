@@ -1,5 +1,7 @@
 #include "analyzer/lint/lint_run.h"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -91,9 +93,23 @@ LintedFile lint_text(std::string text, const std::string& display_path, EpochMil
   return lint_read(read_iac_text(std::move(text), display_path), now);
 }
 
-LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now) {
+bool excluded(std::string_view path, const std::vector<std::string>& excludes) {
+  for (const std::string& glob : excludes) {
+    const std::string under = glob + "/*";
+    for (size_t start = 0; start != std::string_view::npos;) {
+      const std::string part(path.substr(start));
+      if (fnmatch(glob.c_str(), part.c_str(), 0) == 0 || fnmatch(under.c_str(), part.c_str(), 0) == 0) return true;
+      const size_t slash = path.find('/', start);
+      start = slash == std::string_view::npos ? slash : slash + 1;
+    }
+  }
+  return false;
+}
+
+LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now, const std::vector<std::string>& excludes) {
   LintRun run;
-  const std::vector<std::string> inputs = lint_inputs(paths, run.problems);
+  std::vector<std::string> inputs = lint_inputs(paths, run.problems);
+  std::erase_if(inputs, [&](const std::string& input) { return excluded(input, excludes); });
   // Files are independent: linted on every core, reported in input order.
   struct Slot {
     std::optional<LintedFile> linted;

@@ -20,7 +20,7 @@ void run(const LintRule& rule, const PolicyInput& policy, const IacFile& file, s
     if (!stack_own) continue;
     for (const ResourceArn& arn : arns) {
       const std::string& written = arn.parts[part];
-      if (arn.policy != &policy || !literal_part(written)) continue;
+      if (arn.policy != &policy || !literal_part(written, part)) continue;
       out.push_back(lint_finding(
           rule, policy, arn.spans[part],
           fmt::format("Statement {} of policy {} names the {} {} literally in {}, where the file's other IoT ARNs "

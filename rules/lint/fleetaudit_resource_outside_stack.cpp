@@ -17,7 +17,7 @@ void run(const LintRule& rule, const PolicyInput& policy, const IacFile& file, s
     if (stack.empty()) continue;  // no literal, or no majority: what the stack's is stays unknown
     for (const ResourceArn& arn : arns) {
       const std::string& written = arn.parts[part];
-      if (arn.policy != &policy || !literal_part(written) || written == stack) continue;
+      if (arn.policy != &policy || !literal_part(written, part) || written == stack) continue;
       out.push_back(lint_finding(
           rule, policy, arn.spans[part],
           fmt::format("Statement {} of policy {} names {}, in the {} {}, but the file's other IoT ARNs are in {}: a "
