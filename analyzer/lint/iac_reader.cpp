@@ -96,7 +96,9 @@ void read_document(const Node& root, IacFile& file) {
 bool may_be_iac(std::string_view content) {
   for (std::string_view word : {"Statement", "Resources", "format_version"})
     if (content.find(word) != std::string_view::npos) return true;
-  return false;
+  // A serverless.yml whose resources are other files: read, to say so.
+  return content.find("\nresources:") != std::string_view::npos && content.find("\nprovider:") != std::string_view::npos &&
+         content.find("service:") != std::string_view::npos;
 }
 
 // An aws_iot_ resource, or a module call that may create IoT resources (its note says it was not followed).

@@ -84,8 +84,14 @@ std::string BreadthEvaluator::describe(DataPlaneActionSet actions) {
 std::optional<ArnContext> ArnContext::from_arn(std::string_view policy_arn) {
   std::array<std::string_view, 5> fields;  // arn, partition, service, region, account
   for (std::string_view& field : fields) {
-    const size_t colon = policy_arn.find(':');
-    if (colon == std::string_view::npos) return std::nullopt;
+    // A colon inside ${…} (${aws:region} of a Serverless template, ${AWS::Region}) is the
+    // placeholder's, not a field separator.
+    size_t colon = 0;
+    for (bool inside = false; colon < policy_arn.size() && (inside || policy_arn[colon] != ':'); ++colon) {
+      if (policy_arn.substr(colon, 2) == "${") inside = true;
+      else if (policy_arn[colon] == '}') inside = false;
+    }
+    if (colon == policy_arn.size()) return std::nullopt;
     field = policy_arn.substr(0, colon);
     policy_arn.remove_prefix(colon + 1);
   }
