@@ -110,7 +110,8 @@ int run(int argc, char** argv) {
   LintCommandOptions lint;
   CLI::App* lint_command = app.add_subcommand(
       "lint", "Check infrastructure as code before it is deployed: IoT policies, CloudFormation/SAM templates "
-              "(JSON, YAML), Terraform plans (terraform show -json) and Terraform source (a subset)");
+              "(JSON, YAML), AWS IoT provisioning templates, Serverless Framework resources, Terraform plans "
+              "(terraform show -json) and Terraform source (a subset); what it cannot judge is said as a warning");
   lint_command->add_option("PATH", lint.paths, "Files, or directories searched recursively for *.json, *.yaml, "
                                                "*.yml, *.template and *.tf (not hidden directories, node_modules, "
                                                "cdk.out/asset.*, nor what the directory's own .gitignore "
