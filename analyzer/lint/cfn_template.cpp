@@ -95,6 +95,31 @@ void read_policy(const std::string& id, const Node& properties, const IntrinsicR
   file.policies.push_back(std::move(policy));
 }
 
+bool mentions_iot(const Node& node) {
+  if (node.is_string() && (node.text.rfind("iot:", 0) == 0 || node.text.find(":iot:") != std::string::npos)) return true;
+  for (const Node& key : node.keys)
+    if (key.text.find("IoT") != std::string::npos || key.text.find("Iot") != std::string::npos) return true;
+  for (const Node& item : node.items)
+    if (mentions_iot(item)) return true;
+  return false;
+}
+
+// Resources that hold IoT content lint does not judge: said, so that a clean run is not read as
+// "all checked".
+void note_unread_resource(const std::string& id, const std::string& type, const Node& resource, IacFile& file,
+                          Span where) {
+  if (type == "AWS::IoT::ProvisioningTemplate") {
+    file.unchecked(where, fmt::format("not checked: Resources.{} (AWS::IoT::ProvisioningTemplate): its TemplateBody "
+                                      "is not read; lint the provisioning template as a JSON file",
+                                      id));
+  } else if ((type.rfind("Custom::", 0) == 0 || type == "AWS::CloudFormation::CustomResource") &&
+             resource.get("Properties") != nullptr && mentions_iot(*resource.get("Properties"))) {
+    file.unchecked(where, fmt::format("not checked: Resources.{} is a custom resource ({}) whose properties name IoT "
+                                      "actions or resources: what it creates only its code decides",
+                                      id, type));
+  }
+}
+
 // What a provisioning template declares is one device's: AWS attaches its policies to the
 // certificate it registers and that certificate to its thing. Said as attachments, so the checks
 // see the policies as attached to one device's certificate.
@@ -173,6 +198,9 @@ void read_cloudformation(const Node& root, IacFile& file) {
       read_identity_pool_roles(id, *properties, resolver, origin, file);
     } else if (type == "AWS::IoT::AccountAuditConfiguration") {
       read_audit_configuration(*properties, resolver, origin, file);
+    } else if (type == "AWS::IoT::ProvisioningTemplate" || type.rfind("Custom::", 0) == 0 ||
+               type == "AWS::CloudFormation::CustomResource") {
+      note_unread_resource(id, type, resource, file, resources.keys[i].span);
     } else if (type == "AWS::IoT::Logging") {
       const Node level = resolver.resolve(properties->get("DefaultLogLevel") ? *properties->get("DefaultLogLevel") : kEmpty);
       const Node role = resolver.resolve(properties->get("RoleArn") ? *properties->get("RoleArn") : kEmpty);

@@ -108,7 +108,38 @@ bool is_serverless_service(const Node& root) {
   return resources != nullptr;
 }
 
+// provider.iam.role.statements (v3) or provider.iamRoleStatements (v2): the functions' role. It is
+// not an IoT policy and no check judges a Lambda role: said when it grants IoT actions.
+void note_function_role(const Node& root, IacFile& file) {
+  const Node* provider = root.get("provider");
+  if (provider == nullptr) return;
+  const Node* statements = provider->get("iamRoleStatements");
+  if (const Node* iam = provider->get("iam"); statements == nullptr && iam != nullptr)
+    if (const Node* role = iam->get("role")) statements = role->get("statements");
+  if (statements == nullptr || !statements->is(Node::Kind::sequence)) return;
+  for (const Node& statement : statements->items) {
+    const Node* action = statement.get("Action");
+    if (action == nullptr) continue;
+    const std::vector<const Node*> actions =
+        action->is(Node::Kind::sequence) ? [&] {
+          std::vector<const Node*> items;
+          for (const Node& item : action->items) items.push_back(&item);
+          return items;
+        }()
+                                         : std::vector<const Node*>{action};
+    for (const Node* name : actions)
+      if (name->is_string() && (name->text.rfind("iot:", 0) == 0 || name->text.rfind("iotjobsdata:", 0) == 0)) {
+        file.unchecked(statements->span,
+                       fmt::format("not checked: the functions' role (provider IAM statements) grants {}: a Lambda "
+                                   "role is judged by no IoT check",
+                                   name->text));
+        return;
+      }
+  }
+}
+
 void read_serverless_service(const Node& root, IacFile& file) {
+  note_function_role(root, file);
   const Node* resources = root.get("resources");
   const Node* template_resources = resources->is(Node::Kind::mapping) ? resources->get("Resources") : nullptr;
   if (template_resources == nullptr || !template_resources->is(Node::Kind::mapping)) {

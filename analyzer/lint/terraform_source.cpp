@@ -173,8 +173,10 @@ void note_unread(const std::vector<HclBlock>& blocks, IacFile& file) {
     if (block.type != "resource" || block.labels.size() != 2) continue;
     const std::string& type = block.labels[0];
     std::string what;
-    if (type == "aws_iot_role_alias") what = "the role it hands out (role_arn) is not judged: lint reads IAM roles in CloudFormation only";
-    else if (type == "aws_iot_topic_rule") what = "the roles its actions use are not judged: lint reads IAM roles in CloudFormation only";
+    if (type == "aws_iot_role_alias")
+      what = "the role it hands out (role_arn) is not judged: lint reads a role alias's role in CloudFormation only";
+    else if (type == "aws_iot_topic_rule")
+      what = "the roles its actions use are not judged (lint judges the roles of role aliases and identity pools only)";
     else if (type == "aws_iot_provisioning_template") what = "its template_body is not read: lint the provisioning template as a JSON file";
     else if (type == "aws_iot_authorizer") what = "custom authorizers are not judged";
     if (what.empty()) continue;
