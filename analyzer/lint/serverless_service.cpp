@@ -11,6 +11,10 @@ namespace fleetaudit::lint {
 namespace {
 
 constexpr int kMostSelfReferences = 8;  // ${self:a} naming ${self:b} naming …: bounded
+// Variables resolved for one string, nested ones included: a file of ${self:…} each naming many
+// others would otherwise grow exponentially. Past it, what is left stays a named unknown.
+constexpr int kMostVariablesPerString = 4096;
+constexpr size_t kLongestResolvedString = 64 * 1024;
 
 // Sources Serverless resolves; any other ${…} (${AWS::Region} of an Fn::Sub, ${iot:ClientId}) is not its.
 bool serverless_source(std::string_view expression) {
@@ -30,11 +34,12 @@ const Node* at_path(const Node& root, std::string_view path) {
   return node;
 }
 
-std::string resolved_text(const Node& root, std::string_view text, int depth);
+std::string resolved_text(const Node& root, std::string_view text, int depth, int& budget);
 
 // One variable's value: its default (`${opt:stage, 'dev'}`), a self: reference to a scalar of the
 // file, the stack's own account and region, else a named stand-in.
-std::string variable_value(const Node& root, std::string_view expression, int depth) {
+std::string variable_value(const Node& root, std::string_view expression, int depth, int& budget) {
+  if (--budget < 0) return "<" + std::string(expression) + ">";
   if (const size_t comma = expression.find(','); comma != std::string_view::npos) {
     std::string_view fallback = expression.substr(comma + 1);
     while (!fallback.empty() && fallback.front() == ' ') fallback.remove_prefix(1);
@@ -42,7 +47,7 @@ std::string variable_value(const Node& root, std::string_view expression, int de
     const bool quoted = fallback.size() >= 2 && (fallback.front() == '\'' || fallback.front() == '"') &&
                         fallback.back() == fallback.front();
     if (quoted) return std::string(fallback.substr(1, fallback.size() - 2));
-    if (fallback.rfind("${", 0) == 0) return resolved_text(root, fallback, depth + 1);
+    if (fallback.rfind("${", 0) == 0) return resolved_text(root, fallback, depth + 1, budget);
     expression = expression.substr(0, comma);
   }
   if (expression == "aws:accountId") return std::string(kStackAccount);
@@ -52,14 +57,14 @@ std::string variable_value(const Node& root, std::string_view expression, int de
   if (expression.rfind("self:", 0) == 0 && depth < kMostSelfReferences) {
     const Node* value = at_path(root, expression.substr(5));
     if (value != nullptr && (value->is_string() || value->is(Node::Kind::number)) && value->tag.empty())
-      return resolved_text(root, value->text, depth + 1);
+      return resolved_text(root, value->text, depth + 1, budget);
   }
   return "<" + std::string(expression) + ">";
 }
 
-std::string resolved_text(const Node& root, std::string_view text, int depth) {
+std::string resolved_text(const Node& root, std::string_view text, int depth, int& budget) {
   std::string out;
-  for (size_t at = 0; at < text.size();) {
+  for (size_t at = 0; at < text.size() && out.size() <= kLongestResolvedString;) {
     const size_t open = text.find("${", at);
     const size_t close = open == std::string_view::npos ? open : text.find('}', open);
     if (close == std::string_view::npos) {
@@ -68,7 +73,8 @@ std::string resolved_text(const Node& root, std::string_view text, int depth) {
     }
     out.append(text.substr(at, open - at));
     const std::string_view expression = text.substr(open + 2, close - open - 2);
-    out += serverless_source(expression) ? variable_value(root, expression, depth) : std::string(text.substr(open, close - open + 1));
+    out += serverless_source(expression) ? variable_value(root, expression, depth, budget)
+                                         : std::string(text.substr(open, close - open + 1));
     at = close + 1;
   }
   return out;
@@ -82,14 +88,15 @@ void resolve_variables(const Node& root, Node& node) {
   std::vector<uint32_t> offsets;
   const bool located = node.offsets.size() == node.text.size() + 1;
   auto offset = [&](size_t i) { return located ? node.offsets[i] : node.span.begin; };
-  for (size_t at = 0; at < node.text.size();) {
+  int budget = kMostVariablesPerString;
+  for (size_t at = 0; at < node.text.size() && text.size() <= kLongestResolvedString;) {
     const size_t open = node.text.find("${", at);
     const size_t close = open == std::string::npos ? open : node.text.find('}', open);
     const size_t keep_to = close == std::string::npos ? node.text.size() : open;
     for (size_t i = at; i < keep_to; ++i) text.push_back(node.text[i]), offsets.push_back(offset(i));
     if (close == std::string::npos) break;
     const std::string_view expression = std::string_view(node.text).substr(open + 2, close - open - 2);
-    const std::string value = serverless_source(expression) ? variable_value(root, expression, 0)
+    const std::string value = serverless_source(expression) ? variable_value(root, expression, 0, budget)
                                                             : node.text.substr(open, close - open + 1);
     for (size_t i = 0; i < value.size(); ++i)
       text.push_back(value[i]), offsets.push_back(serverless_source(expression) ? offset(open) : offset(open + i));

@@ -16,6 +16,11 @@ namespace {
 constexpr size_t kMostSiblings = 64;
 constexpr uintmax_t kMostSiblingBytes = 1 << 20;
 constexpr int kSubstitutionRounds = 4;  // locals naming locals naming …: bounded
+// A string is not grown past this by substitution (locals each naming many others would grow
+// exponentially over the rounds): past it, its references stay named unknowns.
+constexpr size_t kLongestSubstitutedString = 64 * 1024;
+// Bytes substituted in all, for one linted file (its module's values and its own blocks).
+constexpr size_t kMostSubstitutedBytes = 16 * 1024 * 1024;
 
 bool literal(const Node& value) {
   if (!value.tag.empty()) return false;
@@ -63,7 +68,7 @@ void relocate(Node& node, Span where) {
   for (Node& item : node.items) relocate(item, where);
 }
 
-bool substitute_in_string(const ModuleValues& values, Node& node) {
+bool substitute_in_string(const ModuleValues& values, Node& node, size_t& bytes_left) {
   bool changed = false;
   std::string text;
   std::vector<uint32_t> offsets;
@@ -74,7 +79,10 @@ bool substitute_in_string(const ModuleValues& values, Node& node) {
       const size_t close = node.text.find('>', i);
       if (close != std::string::npos) {
         auto found = values.find(node.text.substr(i + 1, close - i - 1));
-        if (found != values.end() && (found->second.is_string() || found->second.is(Node::Kind::number))) {
+        if (found != values.end() && (found->second.is_string() || found->second.is(Node::Kind::number)) &&
+            text.size() + found->second.text.size() <= kLongestSubstitutedString &&
+            found->second.text.size() <= bytes_left) {
+          bytes_left -= found->second.text.size();
           for (char c : found->second.text) text.push_back(c), offsets.push_back(offset(i));
           i = close + 1;
           changed = true;
@@ -93,19 +101,20 @@ bool substitute_in_string(const ModuleValues& values, Node& node) {
   return true;
 }
 
-bool substitute(const ModuleValues& values, Node& node) {
+bool substitute(const ModuleValues& values, Node& node, size_t& bytes_left) {
   if (node.tag == kHclReference) {
     auto found = values.find(node.text);
-    if (found == values.end()) return false;
+    if (found == values.end() || found->second.text.size() > bytes_left) return false;
+    bytes_left -= found->second.text.size() + 1;
     const Span where = node.span;
     node = found->second;
     relocate(node, where);
     return true;
   }
   bool changed = false;
-  for (Node& item : node.items) changed |= substitute(values, item);
+  for (Node& item : node.items) changed |= substitute(values, item, bytes_left);
   if (node.is_string() && node.tag.empty() && node.text.find('<') != std::string::npos)
-    changed |= substitute_in_string(values, node);
+    changed |= substitute_in_string(values, node, bytes_left);
   return changed;
 }
 
@@ -113,6 +122,7 @@ bool substitute(const ModuleValues& values, Node& node) {
 
 ModuleValues module_values(const SourceFile& file, const std::vector<HclBlock>& own) {
   ModuleValues values;
+  values.bytes_left = kMostSubstitutedBytes;
   collect(own, values);
   const fs::path self(file.path());
   std::error_code code;
@@ -126,15 +136,15 @@ ModuleValues module_values(const SourceFile& file, const std::vector<HclBlock>& 
   // A local may name a variable or another local: substituted among themselves, a few rounds.
   for (int round = 0; round < kSubstitutionRounds; ++round) {
     bool changed = false;
-    for (auto& [name, value] : values) changed |= substitute(values, value);
+    for (auto& [name, value] : values) changed |= substitute(values, value, values.bytes_left);
     if (!changed) break;
   }
   std::erase_if(values, [](const auto& entry) { return !literal(entry.second); });
   return values;
 }
 
-void substitute_module_values(const ModuleValues& values, Node& node) {
-  if (!values.empty()) substitute(values, node);
+void substitute_module_values(ModuleValues& values, Node& node) {
+  if (!values.empty()) substitute(values, node, values.bytes_left);
 }
 
 std::optional<std::vector<std::string>> instance_keys(const Node& body) {

@@ -194,7 +194,7 @@ void read_terraform_source(IacFile& file) {
                  fmt::format("not Terraform this reader understands: {}", error->message));
     return;
   }
-  const ModuleValues values = module_values(*file.source, blocks);
+  ModuleValues values = module_values(*file.source, blocks);
   for (HclBlock& block : blocks) substitute_module_values(values, block.body);
   const TerraformFile terraform(blocks);
   bool any = false;

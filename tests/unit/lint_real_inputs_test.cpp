@@ -125,6 +125,33 @@ TEST(LintRealInputs, ForEachSharingIsDecidedWhereTheSetIsKnown) {
   EXPECT_NE(unknown.file.problems[0].message.find("not decided"), std::string::npos);
 }
 
+// Values naming many others, ten levels deep (50^10 expansions): bounded, never a hang.
+TEST(LintRealInputs, VariableExpansionIsBounded) {
+  std::string serverless = "service: bomb\nprovider:\n  name: aws\ncustom:\n";
+  std::string terraform = "locals {\n";
+  for (int level = 0; level < 10; ++level) {
+    serverless += "  a" + std::to_string(level) + ": \"";
+    terraform += "  a" + std::to_string(level) + " = \"";
+    for (int i = 0; i < 50; ++i) {
+      serverless += "${self:custom.a" + std::to_string(level + 1) + "}";
+      terraform += "${local.a" + std::to_string(level + 1) + "}";
+    }
+    serverless += "\"\n";
+    terraform += "\"\n";
+  }
+  serverless += "  a10: x\nresources:\n  Resources:\n    P:\n      Type: AWS::IoT::Policy\n      Properties:\n"
+                "        PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: iot:Connect, "
+                "Resource: 'arn:aws:iot:us-east-1:123456789012:topic/${self:custom.a0}/*'}]}\n";
+  terraform += "  a10 = \"x\"\n}\nresource \"aws_iot_policy\" \"p\" {\n  name = \"p\"\n  policy = jsonencode({Version = "
+               "\"2012-10-17\", Statement = [{Effect = \"Allow\", Action = \"iot:Connect\", Resource = "
+               "\"arn:aws:iot:us-east-1:123456789012:client/${local.a0}\"}]})\n}\n";
+  const IacFile yaml = read_iac_text(serverless, "serverless.yml");
+  ASSERT_EQ(yaml.policies.size(), 1u);
+  EXPECT_LE(yaml.policies[0].document.get("Statement")->items[0].get("Resource")->text.size(), 70'000u);
+  const IacFile hcl = read_iac_text(terraform, "/nonexistent-dir/main.tf");
+  ASSERT_EQ(hcl.policies.size(), 1u);
+}
+
 TEST(LintRealInputs, ExcludeMatchesThePathOrATrailingPartOfIt) {
   EXPECT_TRUE(excluded("repo/examples/a/policy.json", {"examples"}));
   EXPECT_TRUE(excluded("repo/examples/a/policy.json", {"examples/*"}));
