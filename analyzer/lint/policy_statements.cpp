@@ -63,15 +63,19 @@ const Node* statement_resource(const Node& document, size_t index, std::string_v
 }
 
 bool names_iot_action(const Node& document) {
-  for (const StatementView& statement : statements_of(document))
+  // Greengrass actions alone say IoT policy only beside an IoT resource ARN (a core device's
+  // thing): a Greengrass administrator's IAM policy names them too, on greengrass ARNs or "*".
+  bool greengrass = false, iot_arn = false;
+  for (const StatementView& statement : statements_of(document)) {
     for (const Node* action : strings_of(statement.actions)) {
       std::string lower;
       for (char c : action->text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-      if (lower == "*" || lower.rfind("iot:", 0) == 0 || lower.rfind("iotjobsdata:", 0) == 0 ||
-          lower.rfind("greengrass:", 0) == 0)
-        return true;
+      if (lower == "*" || lower.rfind("iot:", 0) == 0 || lower.rfind("iotjobsdata:", 0) == 0) return true;
+      greengrass |= lower.rfind("greengrass:", 0) == 0;
     }
-  return false;
+    for (const Node* resource : strings_of(statement.resources)) iot_arn |= arn_resource_type(resource->text).has_value();
+  }
+  return greengrass && iot_arn;
 }
 
 std::string other_service_named(const Node& document) {
