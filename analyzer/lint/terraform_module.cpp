@@ -124,6 +124,10 @@ ModuleValues module_values(const SourceFile& file, const std::vector<HclBlock>& 
   ModuleValues values;
   values.bytes_left = kMostSubstitutedBytes;
   collect(own, values);
+  // Siblings are parsed only for a file that reads a variable or a local (each .tf of a directory
+  // of n files would otherwise parse the other n - 1).
+  if (file.text().find("var.") == std::string_view::npos && file.text().find("local.") == std::string_view::npos)
+    return values;
   const fs::path self(file.path());
   std::error_code code;
   std::vector<fs::path> siblings;
