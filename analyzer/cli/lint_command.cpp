@@ -37,7 +37,7 @@ int run_lint_command(const LintCommandOptions& options, std::FILE* standard_outp
     if (!clock) return kUsageOrInputError;
     now = *clock;
   }
-  const lint::LintRun run = lint::lint_paths(options.paths, now);
+  const lint::LintRun run = lint::lint_paths(options.paths, now, options.excludes);
   // Opened once every input is read: a linted file given as --output is refused (output_file.h).
   std::optional<OutputFile> file;
   if (!options.output_path.empty() && !(file = open_output(options.output_path, "--output", errors)))

@@ -13,6 +13,7 @@ struct LintCommandOptions {
   std::string output_path;         // empty: standard output
   std::string fail_on = "any";     // any, or a severity: that one or higher makes the exit status 1
   std::optional<std::string> now;  // the audit clock of the certificate checks; default: the current time
+  std::vector<std::string> excludes;  // --exclude GLOB: files whose path (or a trailing part of it) matches are not read
 };
 
 // Exit status: 0 no unsuppressed finding at or above --fail-on; 1 some; 2 a usage error or a file

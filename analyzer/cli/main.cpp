@@ -119,7 +119,8 @@ int run(int argc, char** argv) {
   LintCommandOptions lint;
   CLI::App* lint_command = app.add_subcommand(
       "lint", "Check infrastructure as code before it is deployed: IoT policies, CloudFormation/SAM templates "
-              "(JSON, YAML), Terraform plans (terraform show -json) and Terraform source (a subset)");
+              "(JSON, YAML), AWS IoT provisioning templates, Serverless Framework resources, Terraform plans "
+              "(terraform show -json) and Terraform source (a subset); what it cannot judge is said as a warning");
   lint_command->add_option("PATH", lint.paths, "Files, or directories searched recursively for *.json, *.yaml, "
                                                "*.yml, *.template and *.tf (not hidden directories, node_modules, "
                                                "cdk.out/asset.*, nor what the directory's own .gitignore "
@@ -139,6 +140,10 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   lint_command->add_option("--now", lint.now,
                            "Audit clock of the certificate checks (ISO 8601 or epoch seconds); default: the current time");
+  lint_command->add_option("--exclude", lint.excludes,
+                           "Do not read files whose path, or a trailing part of it, matches GLOB (`*` also crosses "
+                           "`/`): --exclude 'examples/*' --exclude '*.test.json'; repeatable")
+      ->allow_extra_args(false);
   lint_command->footer(
       "Suppress a finding with Metadata: {fleetaudit: {ignore_checks: [CHECK], reason: WHY}} on a CloudFormation "
       "resource, or a comment `# fleetaudit:ignore CHECK WHY` at the end of a YAML or .tf line (that line) or on a line of "

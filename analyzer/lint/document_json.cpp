@@ -4,6 +4,7 @@
 #include <map>
 
 #include "analyzer/lint/iac_model.h"
+#include "analyzer/policy/data_plane_breadth.h"
 #include "analyzer/util/json_writer.h"
 
 namespace fleetaudit::lint {
@@ -44,14 +45,21 @@ void collect_arns(const Node& node, std::vector<std::string_view>& arns) {
   for (const Node& item : node.items) collect_arns(item, arns);
 }
 
-bool literal_part(std::string_view part) {
-  return !part.empty() && part.find_first_of("<>*?$") == std::string_view::npos;
+bool literal_part(size_t field, std::string_view part) {
+  using Field = policy::ArnContext::Field;
+  return !part.empty() && part.find_first_of("<>*?$") == std::string_view::npos &&
+         !policy::ArnContext::placeholder(static_cast<Field>(field), part);
 }
 
 }  // namespace
 
 std::string stack_text(std::string_view text, const StackContext& stack) {
-  std::string out = replace_all(std::string(text), kStackPartition, stack.partition);
+  // Placeholders in an IoT ARN's partition, region or account are the stack's own (the policy
+  // model's rule), then the stand-ins are the stack's parts.
+  std::string out = text.rfind("arn:", 0) == 0
+                        ? policy::ArnContext{stack.partition, stack.region, stack.account}.with_own_fields(text)
+                        : std::string(text);
+  out = replace_all(std::move(out), kStackPartition, stack.partition);
   out = replace_all(std::move(out), kStackRegion, stack.region);
   return replace_all(std::move(out), kStackAccount, stack.account);
 }
@@ -79,7 +87,7 @@ StackContext stack_context_of(const std::vector<const Node*>& documents) {
     if (parts[2] != "iot") continue;
     const std::array<std::string_view, 3> wanted{parts[1], parts[3], parts[4]};
     for (size_t i = 0; i < 3; ++i)
-      if (literal_part(wanted[i])) ++counts[i][std::string(wanted[i])];
+      if (literal_part(i, wanted[i])) ++counts[i][std::string(wanted[i])];
   }
   auto most_common = [&](size_t i, std::string_view fallback) {
     std::string best(fallback);

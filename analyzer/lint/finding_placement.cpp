@@ -58,8 +58,9 @@ std::optional<Span> granting_value(const PolicyInput& policy, size_t index, cons
     if (statement.not_resource)
       return statement.resources->is_string() ? statement.resources->text_extent() : statement.resources->span;
     const std::vector<const Node*> resources = strings_of(statement.resources);
-    for (const Node* resource : resources)
-      if (policy::Glob::compile(stack_text(resource->text, stack)).matches(witness)) return culprit_span(*resource);
+    for (const Node* resource : resources)  // its variables as the text the example spells them in
+      if (policy::Glob::compile(policy::variables_as_literal_text(stack_text(resource->text, stack))).matches(witness))
+        return culprit_span(*resource);
     for (const Node* resource : resources)  // a variable the evaluator read as another device's name
       if (resource->text.find_first_of("*?$") != std::string::npos) return culprit_span(*resource);
     return statement.resources->span;

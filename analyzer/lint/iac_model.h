@@ -18,6 +18,10 @@ inline constexpr std::string_view kStackPartition = "<AWS-Partition>";
 inline constexpr std::string_view kStackRegion = "<AWS-Region>";
 inline constexpr std::string_view kStackAccount = "<AWS-AccountId>";
 
+// The kind of a CloudFormation-shaped AWS IoT provisioning template (fleet provisioning, JITP, bulk
+// registration): what it declares is made for one device, the one being provisioned.
+inline constexpr std::string_view kProvisioningTemplate = "IoT provisioning template";
+
 // Where a finding belongs: the file, and the template resource (empty for the file as a whole).
 struct Origin {
   std::string resource;  // CloudFormation logical id, Terraform address; empty for a plain document
@@ -132,6 +136,15 @@ struct IacFile {
   std::vector<std::unique_ptr<SourceFile>> other_sources;  // files read for it (policy JSON of `file()`)
   // What file() may read (lint_inputs.h), while the file is read; null: the directory of the file itself.
   const ReadBoundary* boundary = nullptr;
+
+  // IoT content the file holds that lint did not judge (a policy named but not written here, a
+  // value only the deployment decides, a module not followed): a warning that says what and why,
+  // counted so that the summary can say how many.
+  size_t not_checked = 0;
+  void unchecked(Span where, std::string message) {
+    ++not_checked;
+    problem(DiagnosticSeverity::warning, where, std::move(message));
+  }
 
   void problem(DiagnosticSeverity severity, Span where, std::string message);
   void problem(DiagnosticSeverity severity, const SourceFile& in, Span where, std::string message);

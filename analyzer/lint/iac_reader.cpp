@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "analyzer/lint/json_reader.h"
@@ -28,6 +29,26 @@ bool is_cloudformation(const Node& root) {
   return false;
 }
 
+// No AWSTemplateFormatVersion, and a certificate taken from the provisioning request (CertificateId
+// or CertificateSigningRequest, usually a Ref of an AWS::IoT::Certificate:: parameter) or
+// OverrideSettings on a resource: AWS IoT's provisioning template, not a stack.
+bool is_provisioning_template(const Node& root) {
+  if (root.get("AWSTemplateFormatVersion") != nullptr) return false;
+  for (const Node& resource : root.get("Resources")->items) {
+    if (!resource.is(Node::Kind::mapping)) continue;
+    if (resource.get("OverrideSettings") != nullptr) return true;
+    const Node* type = resource.get("Type");
+    const Node* properties = resource.get("Properties");
+    if (type == nullptr || type->text != "AWS::IoT::Certificate" || properties == nullptr) continue;
+    if (properties->get("CertificateId") != nullptr || properties->get("CertificateSigningRequest") != nullptr)
+      return true;
+    // Bulk registration and CA-based templates: the PEM is a parameter of the request, not written here.
+    const Node* pem = properties->get("CertificatePem");
+    if (pem != nullptr && !(pem->is_string() && pem->tag.empty())) return true;
+  }
+  return false;
+}
+
 bool is_policy_document(const Node& root) {
   return root.is(Node::Kind::mapping) && root.get("Statement") != nullptr &&
          (root.get("Version") != nullptr || root.keys.size() == 1);
@@ -40,12 +61,25 @@ bool is_terraform_plan(const Node& root) {
 
 void read_document(const Node& root, IacFile& file) {
   if (is_cloudformation(root)) {
-    file.kind = "CloudFormation template";
+    file.kind = is_provisioning_template(root) ? kProvisioningTemplate : "CloudFormation template";
     read_cloudformation(root, file);
+  } else if (is_serverless_service(root)) {
+    file.kind = "Serverless Framework service";
+    read_serverless_service(root, file);
   } else if (is_terraform_plan(root)) {
     file.kind = "Terraform plan";
     read_terraform_plan(root, file);
   } else if (is_policy_document(root) && names_iot_action(root)) {
+    if (const std::string other = other_service_named(root); !other.empty()) {
+      // Judged as an IAM policy where the file hands it to a role alias or identity pool; alone,
+      // its grants of other services are IAM's business, not an IoT policy's.
+      file.kind = "IAM policy document";
+      file.unchecked(root.span,
+                   fmt::format("not checked: an IAM policy, not an IoT policy (it names {}); lint judges IAM policies "
+                               "as the roles a role alias or Cognito identity pool of a template hands out",
+                               other));
+      return;
+    }
     file.kind = "IoT policy document";
     PolicyInput policy;
     policy.name = std::filesystem::path(file.source->path()).stem().string();
@@ -60,7 +94,16 @@ void read_document(const Node& root, IacFile& file) {
 bool may_be_iac(std::string_view content) {
   for (std::string_view word : {"Statement", "Resources", "format_version"})
     if (content.find(word) != std::string_view::npos) return true;
-  return false;
+  // A serverless.yml whose resources are other files: read, to say so.
+  return content.find("\nresources:") != std::string_view::npos && content.find("\nprovider:") != std::string_view::npos &&
+         content.find("service:") != std::string_view::npos;
+}
+
+// An aws_iot_ resource, or a module call that may create IoT resources (its note says it was not followed).
+bool may_be_iot_terraform(std::string_view content) {
+  if (content.find("aws_iot_") != std::string_view::npos) return true;
+  return content.find("module") != std::string_view::npos &&
+         (content.find("iot") != std::string_view::npos || content.find("greengrass") != std::string_view::npos);
 }
 
 bool yaml_syntax(std::string_view path, std::string_view content) {
@@ -98,17 +141,27 @@ IacFile read_iac_text(std::string text, const std::string& display_path, const R
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte order mark
   IacFile file;
   file.boundary = boundary;
-  file.source = std::make_unique<SourceFile>(display_path, std::move(text));
-  const std::string_view content = file.source->text();
   const bool terraform_source = ends_with(display_path, ".tf");
-  if (terraform_source ? content.find("aws_iot_") == std::string_view::npos : !may_be_iac(content)) return file;
-  // Reports are UTF-8 (SARIF, JSON): a file that is not cannot be quoted in them.
-  if (const size_t bad = invalid_utf8_at(content); bad != std::string_view::npos) {
-    file.kind = "text";
-    file.problem(DiagnosticSeverity::error, {static_cast<uint32_t>(bad), static_cast<uint32_t>(bad)},
-                 "not UTF-8 text: a byte that is not part of a UTF-8 character");
+  if (terraform_source ? !may_be_iot_terraform(text) : !may_be_iac(text)) {
+    file.source = std::make_unique<SourceFile>(display_path, std::move(text));
     return file;
   }
+  // Reports are UTF-8 (SARIF, JSON): bytes that are not become '?', one for one so every offset
+  // stays where it was. In a comment they are what the language accepts (Shift-JIS comments);
+  // elsewhere they are an error at their span, and the rest of the file is still read.
+  const CommentSyntax comments = terraform_source ? CommentSyntax::hcl
+                                 : yaml_syntax(display_path, text) ? CommentSyntax::hash
+                                                                   : CommentSyntax::none;
+  const std::vector<InvalidUtf8Run> invalid = invalid_utf8_runs(text, comments);
+  for (const InvalidUtf8Run& run : invalid) std::fill(text.begin() + run.begin, text.begin() + run.end, '?');
+  file.source = std::make_unique<SourceFile>(display_path, std::move(text));
+  const std::string_view content = file.source->text();
+  for (const InvalidUtf8Run& run : invalid)
+    if (!run.in_comment)
+      file.problem(DiagnosticSeverity::error, {static_cast<uint32_t>(run.begin), static_cast<uint32_t>(run.end)},
+                   fmt::format("not UTF-8 text: {} byte(s) that are not part of a UTF-8 character, outside a "
+                               "comment (read as '?'; the rest of the file is still read)",
+                               run.end - run.begin));
   if (terraform_source) {
     read_terraform_source(file);
     if (!file.kind.empty()) read_suppression_comments(file);

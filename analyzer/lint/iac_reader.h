@@ -16,6 +16,9 @@ IacFile read_iac_text(std::string text, const std::string& display_path, const R
 // Front ends, each in its own file.
 void read_cloudformation(const Node& root, IacFile& file);
 void read_terraform_plan(const Node& root, IacFile& file);
+// serverless.yml: `service`, `provider` and `resources`, whose Resources is CloudFormation.
+bool is_serverless_service(const Node& root);
+void read_serverless_service(const Node& root, IacFile& file);
 void read_terraform_source(IacFile& file);
 // `# fleetaudit:ignore CHECK reason` comments (YAML and Terraform source).
 void read_suppression_comments(IacFile& file);

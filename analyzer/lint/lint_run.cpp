@@ -1,6 +1,7 @@
 #include "analyzer/lint/lint_run.h"
 
 #include <fmt/format.h>
+#include <fnmatch.h>
 
 #include <algorithm>
 #include <atomic>
@@ -106,11 +107,25 @@ LintedFile lint_text(std::string text, const std::string& display_path, EpochMil
   return lint_read(std::move(file), now);
 }
 
-LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now) {
+bool excluded(std::string_view path, const std::vector<std::string>& excludes) {
+  for (const std::string& glob : excludes) {
+    const std::string under = glob + "/*";
+    for (size_t start = 0; start != std::string_view::npos;) {
+      const std::string part(path.substr(start));
+      if (fnmatch(glob.c_str(), part.c_str(), 0) == 0 || fnmatch(under.c_str(), part.c_str(), 0) == 0) return true;
+      const size_t slash = path.find('/', start);
+      start = slash == std::string_view::npos ? slash : slash + 1;
+    }
+  }
+  return false;
+}
+
+LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now, const std::vector<std::string>& excludes) {
   LintRun run;
   const LintInputs found = lint_inputs(paths, run.problems);
-  const std::vector<std::string>& inputs = found.files;
   run.ignored = found.ignored;
+  std::vector<std::string> inputs = found.files;
+  std::erase_if(inputs, [&](const std::string& input) { return excluded(input, excludes); });
   // Files are independent: linted on every core, reported in input order.
   struct Slot {
     std::optional<LintedFile> linted;

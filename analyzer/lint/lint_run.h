@@ -42,6 +42,9 @@ EpochMillis current_clock();
 LintedFile lint_text(std::string text, const std::string& display_path, EpochMillis now = current_clock(),
                      const ReadBoundary* boundary = nullptr);
 
-LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now);
+// `excludes`: globs (fnmatch, `*` also crossing `/`); a file is not read when its path, or the part of
+// it after some '/', matches one, or lies under a directory that does.
+bool excluded(std::string_view path, const std::vector<std::string>& excludes);
+LintRun lint_paths(const std::vector<std::string>& paths, EpochMillis now, const std::vector<std::string>& excludes = {});
 
 }  // namespace fleetaudit::lint

@@ -25,10 +25,17 @@ void write_lint_text(const LintRun& run, std::FILE* out) {
                  to_string(finding.check->severity), finding.check->name, escape_control(finding.message));
     }
   }
-  size_t iac = 0;
-  for (const LintedFile& linted : run.files) iac += linted.file.kind.empty() ? 0 : 1;
-  fmt::print(out, "{} finding(s), {} suppressed, in {} IaC file(s) of {} read{}\n", shown, suppressed, iac,
-             run.files_read, run.input_errors() ? "; some input could not be read" : "");
+  size_t iac = 0, not_checked = 0;
+  for (const LintedFile& linted : run.files) {
+    iac += linted.file.kind.empty() ? 0 : 1;
+    not_checked += linted.file.not_checked;
+  }
+  fmt::print(out, "{} finding(s), {} suppressed, in {} IaC file(s) of {} read{}{}\n", shown, suppressed, iac,
+             run.files_read,
+             not_checked == 0 ? std::string()
+                              : fmt::format("; {} IoT resource(s) or value(s) not checked (the warnings above say why)",
+                                            not_checked),
+             run.input_errors() ? "; some input could not be read" : "");
 }
 
 }  // namespace fleetaudit::lint

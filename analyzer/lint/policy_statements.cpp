@@ -63,13 +63,47 @@ const Node* statement_resource(const Node& document, size_t index, std::string_v
 }
 
 bool names_iot_action(const Node& document) {
-  for (const StatementView& statement : statements_of(document))
+  // Greengrass actions alone say IoT policy only beside an IoT resource ARN (a core device's
+  // thing): a Greengrass administrator's IAM policy names them too, on greengrass ARNs or "*".
+  bool greengrass = false, iot_arn = false;
+  for (const StatementView& statement : statements_of(document)) {
     for (const Node* action : strings_of(statement.actions)) {
       std::string lower;
       for (char c : action->text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
       if (lower == "*" || lower.rfind("iot:", 0) == 0 || lower.rfind("iotjobsdata:", 0) == 0) return true;
+      greengrass |= lower.rfind("greengrass:", 0) == 0;
     }
-  return false;
+    for (const Node* resource : strings_of(statement.resources)) iot_arn |= arn_resource_type(resource->text).has_value();
+  }
+  return greengrass && iot_arn;
+}
+
+std::string other_service_named(const Node& document) {
+  auto iot_service = [](std::string_view service) {
+    std::string lower;
+    for (char c : service) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    return lower == "iot" || lower == "iotjobsdata" || lower == "greengrass";
+  };
+  for (const StatementView& statement : statements_of(document)) {
+    for (const Node* action : strings_of(statement.actions)) {
+      const size_t colon = action->text.find(':');
+      if (colon != std::string::npos && !iot_service(std::string_view(action->text).substr(0, colon)))
+        return action->text;
+    }
+    if (statement.not_resource) continue;
+    for (const Node* resource : strings_of(statement.resources)) {
+      // arn:PARTITION:SERVICE:…
+      const std::string_view text = resource->text;
+      if (text.rfind("arn:", 0) != 0) continue;
+      const size_t partition_end = text.find(':', 4);
+      const size_t service_end = partition_end == std::string_view::npos ? partition_end : text.find(':', partition_end + 1);
+      if (service_end == std::string_view::npos) continue;
+      const std::string_view service = text.substr(partition_end + 1, service_end - partition_end - 1);
+      if (!service.empty() && service.find_first_of("*?$<{") == std::string_view::npos && !iot_service(service))
+        return resource->text;
+    }
+  }
+  return {};
 }
 
 std::optional<std::pair<size_t, size_t>> arn_resource_type(std::string_view text) {
@@ -125,6 +159,29 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+namespace {
+
+// The words of a name, lower case and sorted: "iot:PublishRetain" and "iot:RetainPublish" are both
+// {iot, publish, retain}; "iot:Connection.Thing.ThingName" splits at '.' and ':' as well.
+std::vector<std::string> sorted_words(std::string_view name) {
+  std::vector<std::string> words(1);
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool upper = c >= 'A' && c <= 'Z';
+    if (c == ':' || c == '.' || c == '-' || c == '_' || c == '/') {
+      if (!words.back().empty()) words.emplace_back();
+      continue;
+    }
+    if (upper && !words.back().empty() && i > 0 && !(name[i - 1] >= 'A' && name[i - 1] <= 'Z')) words.emplace_back();
+    words.back().push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (words.back().empty()) words.pop_back();
+  std::sort(words.begin(), words.end());
+  return words;
+}
+
+}  // namespace
+
 std::string closest_name(std::string_view name, const std::vector<std::string_view>& names, size_t most) {
   std::string best;
   size_t best_distance = most + 1;
@@ -132,6 +189,11 @@ std::string closest_name(std::string_view name, const std::vector<std::string_vi
     const size_t distance = edit_distance(name, candidate);
     if (distance < best_distance) best = std::string(candidate), best_distance = distance;
   }
+  if (!best.empty()) return best;
+  // The same words in another order (iot:PublishRetain for iot:RetainPublish), which no small edit reaches.
+  const std::vector<std::string> words = sorted_words(name);
+  for (std::string_view candidate : names)
+    if (sorted_words(candidate) == words) return std::string(candidate);
   return best;
 }
 

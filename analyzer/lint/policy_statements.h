@@ -33,6 +33,10 @@ Span culprit_span(const Node& resource);
 const Node* statement_resource(const Node& document, size_t index, std::string_view text, const StackContext& stack);
 // Whether a document names an IoT action (iot:…, iotjobsdata:…, or "*"): an IoT policy, not an IAM one.
 bool names_iot_action(const Node& document);
+// The first action or resource ARN of another service than AWS IoT's (iot, iotjobsdata, and
+// greengrass, whose data-plane actions IoT policies authorise): `logs:CreateLogGroup`,
+// `arn:aws:dynamodb:…`. A document that names one is an IAM policy. Empty when there is none.
+std::string other_service_named(const Node& document);
 // The resource type of an IoT ARN (`topic` in arn:aws:iot:R:A:topic/…): [begin, end) in `text`;
 // nullopt when `text` is not an IoT ARN or its type is not written literally.
 std::optional<std::pair<size_t, size_t>> arn_resource_type(std::string_view text);

@@ -102,7 +102,7 @@ void add_roles(IacFile& file, TemplateSnapshot& built) {
     const RoleUseInput& use = file.role_uses[i];
     const RoleInput* role = role_of_arn(file, use.role_arn);
     if (std::string why = unchecked_because(use, role); !why.empty()) {
-      file.problem(DiagnosticSeverity::warning, use.where,
+      file.unchecked(use.where,
                    fmt::format("{} {}: {}; its role checks are not run for it", what_uses(use), use.holder, why));
       continue;
     }

@@ -124,9 +124,22 @@ void add_policy_targets(const IacFile& file, TemplateSnapshot& built) {
   snapshot.present[static_cast<size_t>(SnapshotFile::policy_targets)] = true;
 }
 
-void add_logging(const IacFile& file, Snapshot& snapshot) {
+// A level the file leaves to the deployment (a parameter without a Default, a Terraform variable)
+// is not a level: the logging check is not run, and the file says so (never "disabled").
+bool level_undecided(IacFile& file, const LoggingInput& logging) {
+  if (logging.disable_all_logs || logging.default_level.empty() || log_level_from(logging.default_level)) return false;
+  file.unchecked(logging.where,
+               fmt::format("not decided: LOGGING_DISABLED_CHECK was not run: {} sets the default log level to {}, "
+                           "which is no level the file decides (a parameter without a Default, a variable)",
+                           logging.origin.resource.empty() ? std::string("the file") : logging.origin.resource,
+                           logging.default_level));
+  return true;
+}
+
+void add_logging(IacFile& file, Snapshot& snapshot) {
   if (file.logging.empty()) return;
   const LoggingInput& logging = file.logging.front();
+  if (level_undecided(file, logging)) return;
   LoggingV2 options;
   options.configured = true;
   options.role_arn = logging.role_arn.empty() ? kNoString : snapshot.strings.intern(logging.role_arn);

@@ -115,7 +115,7 @@ std::optional<Node> statement_of(const Node& block, Span where, const Node*& unr
 bool read_policy_file(const Node& call, const std::string& address, IacFile& file, PolicyInput& policy) {
   const std::optional<fs::path> path = call.items.size() == 1 ? policy_path(call.items[0], *file.source) : std::nullopt;
   if (!path) {
-    file.problem(DiagnosticSeverity::warning, call.span,
+    file.unchecked(call.span,
                  fmt::format("{}.policy reads a file whose path only the apply decides: not checked", address));
     return false;
   }
@@ -171,7 +171,7 @@ bool policy_document_from_data(const Node& body, const std::string& address, Iac
       unread = &key;  // source_policy_documents, override_policy_documents, dynamic, for_each, …
     }
     if (unread != nullptr) {
-      file.problem(DiagnosticSeverity::warning, unread->span,
+      file.unchecked(unread->span,
                    fmt::format("{} has {}, which lint does not read: the policy is not checked", address, unread->text));
       return false;
     }

@@ -4,11 +4,13 @@
 // data.aws_iam_policy_document.door.json the document that data block renders.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "analyzer/lint/hcl_reader.h"
 #include "analyzer/lint/iac_reader.h"
 #include "analyzer/lint/json_reader.h"
+#include "analyzer/lint/terraform_module.h"
 #include "analyzer/lint/terraform_policy_sources.h"
 
 namespace fleetaudit::lint {
@@ -94,18 +96,92 @@ void read_policy(const TerraformFile& terraform, const Declared& resource, IacFi
   } else if (const Declared* data = terraform.policy_document(*policy)) {
     if (!policy_document_from_data(*data->body, "data." + data->address(), file, input.document)) return;
   } else if (policy->tag == kHclUnknown && policy->text.rfind("<templatefile(", 0) == 0) {
-    file.problem(DiagnosticSeverity::warning, policy->span,
+    file.unchecked(policy->span,
                  fmt::format("{}.policy is a templatefile(…), whose variables only the apply decides: not checked",
                              resource.address()));
     return;
   } else {
-    file.problem(DiagnosticSeverity::warning, policy->span,
+    file.unchecked(policy->span,
                  fmt::format("{}.policy is not a document lint reads (a variable, a data source of another file, "
                              "a function, …): not checked",
                              resource.address()));
     return;
   }
   file.policies.push_back(std::move(input));
+}
+
+// aws_iot_thing_principal_attachment: with for_each or count, one attachment per instance. A
+// certificate not chosen per instance (no each./count. in its principal) is then attached to
+// every instance's thing: shared when there is more than one. A set the file does not decide is
+// said, not guessed.
+void read_thing_attachment(const TerraformFile& terraform, const Declared& resource, IacFile& file) {
+  const Origin origin{resource.address(), {}};
+  auto principal = terraform.text(resource, "principal");
+  auto thing = terraform.text(resource, "thing");
+  if (!principal || !thing) return;
+  if (const size_t at = principal->find(":cert/"); at != std::string::npos) principal->erase(0, at + 6);
+  const Span where = resource.body->get("principal")->span;
+  const bool repeated = resource.body->get("for_each") != nullptr || resource.body->get("count") != nullptr;
+  if (!repeated) {
+    file.attachments.push_back({origin, *principal, *thing, where});
+    return;
+  }
+  const std::optional<std::vector<std::string>> keys = instance_keys(*resource.body);
+  if (!keys) {
+    file.unchecked(where, fmt::format("not decided: {} is repeated by a for_each or count whose instances only the "
+                                      "plan decides: whether its certificate is shared is not checked (lint the plan)",
+                                      resource.address()));
+    return;
+  }
+  // As written (aws_iot_thing.this[each.key].name): whether the value differs per instance.
+  auto per_instance = [&](std::string_view attribute) {
+    const std::string& text = resource.body->get(attribute)->text;
+    return text.find("each.") != std::string::npos || text.find("count.index") != std::string::npos;
+  };
+  // aws_iot_thing.this[each.key].name for the instance "pump-1": aws_iot_thing.this["pump-1"].name.
+  auto instance_text = [&](std::string_view attribute, const std::string& key) {
+    std::string text = resource.body->get(attribute)->text;
+    for (std::string_view each : {"each.key", "each.value", "count.index"})
+      for (size_t at = text.find(each); at != std::string::npos; at = text.find(each, at + 1))
+        text.replace(at, each.size(), "\"" + key + "\"");
+    return text;
+  };
+  for (const std::string& key : *keys) {
+    const std::string certificate = per_instance("principal") ? instance_text("principal", key) : *principal;
+    const std::string thing_name = *thing == "each.value" || *thing == "each.key" ? key
+                                   : per_instance("thing")                     ? instance_text("thing", key)
+                                                                               : *thing;
+    file.attachments.push_back({origin, certificate, thing_name, where});
+  }
+}
+
+// IoT resources this reader does not judge, and module calls it does not follow: said, so that a
+// clean run does not read as "checked".
+void note_unread(const std::vector<HclBlock>& blocks, IacFile& file) {
+  for (const HclBlock& block : blocks) {
+    if (block.type == "module" && block.labels.size() == 1) {
+      const Node* source = block.body.get("source");
+      std::string words = source != nullptr ? source->text : std::string();
+      for (const Node& key : block.body.keys) words += " " + key.text;
+      std::transform(words.begin(), words.end(), words.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (words.find("iot") == std::string::npos && words.find("greengrass") == std::string::npos) continue;
+      file.unchecked(block.where, fmt::format("not checked: module.{} is not followed (lint does not read other "
+                                              "modules' source: lint `terraform show -json` of the plan)",
+                                              block.labels[0]));
+      continue;
+    }
+    if (block.type != "resource" || block.labels.size() != 2) continue;
+    const std::string& type = block.labels[0];
+    std::string what;
+    if (type == "aws_iot_role_alias")
+      what = "the role it hands out (role_arn) is not judged: lint reads a role alias's role in CloudFormation only";
+    else if (type == "aws_iot_topic_rule")
+      what = "the roles its actions use are not judged (lint judges the roles of role aliases and identity pools only)";
+    else if (type == "aws_iot_provisioning_template") what = "its template_body is not read: lint the provisioning template as a JSON file";
+    else if (type == "aws_iot_authorizer") what = "custom authorizers are not judged";
+    if (what.empty()) continue;
+    file.unchecked(block.where, fmt::format("not checked: {}.{}: {}", type, block.labels[1], what));
+  }
 }
 
 }  // namespace
@@ -118,6 +194,8 @@ void read_terraform_source(IacFile& file) {
                  fmt::format("not Terraform this reader understands: {}", error->message));
     return;
   }
+  ModuleValues values = module_values(*file.source, blocks);
+  for (HclBlock& block : blocks) substitute_module_values(values, block.body);
   const TerraformFile terraform(blocks);
   bool any = false;
   for (const Declared& resource : terraform.resources()) {
@@ -129,12 +207,7 @@ void read_terraform_source(IacFile& file) {
       auto target = terraform.text(resource, "target");
       if (policy && target) file.policy_targets.push_back({origin, *policy, *target, resource.where});
     } else if (resource.type == "aws_iot_thing_principal_attachment") {
-      auto principal = terraform.text(resource, "principal");
-      auto thing = terraform.text(resource, "thing");
-      if (principal && thing) {
-        if (const size_t at = principal->find(":cert/"); at != std::string::npos) principal->erase(0, at + 6);
-        file.attachments.push_back({origin, *principal, *thing, resource.body->get("principal")->span});
-      }
+      read_thing_attachment(terraform, resource, file);
     } else if (resource.type == "aws_iot_certificate") {
       const Node* active = resource.body->get("active");
       file.certificates.push_back(
@@ -155,6 +228,7 @@ void read_terraform_source(IacFile& file) {
     }
     any = true;
   }
+  note_unread(blocks, file);
   if (any || !file.problems.empty()) file.kind = "Terraform";
 }
 

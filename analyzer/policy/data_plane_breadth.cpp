@@ -84,8 +84,14 @@ std::string BreadthEvaluator::describe(DataPlaneActionSet actions) {
 std::optional<ArnContext> ArnContext::from_arn(std::string_view policy_arn) {
   std::array<std::string_view, 5> fields;  // arn, partition, service, region, account
   for (std::string_view& field : fields) {
-    const size_t colon = policy_arn.find(':');
-    if (colon == std::string_view::npos) return std::nullopt;
+    // A colon inside ${…} (${aws:region} of a Serverless template, ${AWS::Region}) is the
+    // placeholder's, not a field separator.
+    size_t colon = 0;
+    for (bool inside = false; colon < policy_arn.size() && (inside || policy_arn[colon] != ':'); ++colon) {
+      if (policy_arn.substr(colon, 2) == "${") inside = true;
+      else if (policy_arn[colon] == '}') inside = false;
+    }
+    if (colon == policy_arn.size()) return std::nullopt;
     field = policy_arn.substr(0, colon);
     policy_arn.remove_prefix(colon + 1);
   }
@@ -95,6 +101,49 @@ std::optional<ArnContext> ArnContext::from_arn(std::string_view policy_arn) {
     if (fields[i].empty() || fields[i].find_first_of(std::string_view("/\0", 2)) != std::string_view::npos)
       return std::nullopt;
   return ArnContext{std::string(fields[1]), std::string(fields[3]), std::string(fields[4])};
+}
+
+namespace {
+
+bool all_of_chars(std::string_view text, bool (*wanted)(char)) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), wanted);
+}
+
+bool lower_or_dash(char c) { return (c >= 'a' && c <= 'z') || c == '-'; }
+bool digit(char c) { return c >= '0' && c <= '9'; }
+
+// us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5: letters and dashes, then a number.
+bool region_shaped(std::string_view text) {
+  const size_t last_dash = text.rfind('-');
+  if (last_dash == std::string_view::npos || last_dash < 2) return false;
+  return all_of_chars(text.substr(0, last_dash), lower_or_dash) && all_of_chars(text.substr(last_dash + 1), digit);
+}
+
+}  // namespace
+
+bool ArnContext::placeholder(Field field, std::string_view text) {
+  if (text.empty()) return false;  // IAM's global ARNs leave the region empty
+  if (text.find_first_of("<>{}$") != std::string_view::npos) return true;
+  if (text.find_first_of("*?") != std::string_view::npos) return false;  // a pattern, judged as one
+  switch (field) {
+    case Field::partition: return !(text.rfind("aws", 0) == 0 && all_of_chars(text, lower_or_dash));
+    case Field::region: return !region_shaped(text);
+    case Field::account: return !(text.size() == 12 && all_of_chars(text, digit)) && text != "aws";
+  }
+  return false;
+}
+
+std::string ArnContext::with_own_fields(std::string_view arn) const {
+  const auto fields = from_arn(arn);
+  if (!fields) return std::string(arn);
+  const bool partition_own = placeholder(Field::partition, fields->partition),
+             region_own = placeholder(Field::region, fields->region),
+             account_own = placeholder(Field::account, fields->account);
+  if (!partition_own && !region_own && !account_own) return std::string(arn);
+  // arn:PARTITION:iot:REGION:ACCOUNT: is followed by the resource part, kept as written.
+  const size_t prefix = 4 + fields->partition.size() + 5 + fields->region.size() + 1 + fields->account.size() + 1;
+  return "arn:" + (partition_own ? partition : fields->partition) + ":iot:" + (region_own ? region : fields->region) +
+         ":" + (account_own ? account : fields->account) + ":" + std::string(arn.substr(prefix));
 }
 
 BreadthEvaluator::BreadthEvaluator(const PolicyStatementTable& statements, size_t aws_size_limit)
@@ -267,8 +316,38 @@ BreadthEvaluator::Answer BreadthEvaluator::answer(const std::vector<uint32_t>& r
   const ForeignAccess access = find_foreign_access(family_of(action), ArnScope{arn.partition, arn.region, arn.account},
                                                   allowed, denied, {}, kDeviceNamePlaceholder, &meter_);
   // Too complex to decide: neither broad nor compliant; the caller says the policy was not decided.
-  return {access.answer == LanguageAnswer::found, access.answer == LanguageAnswer::found ? access.witness : "",
-          access.answer == LanguageAnswer::too_complex ? access.reason : "", access.allowed_by};
+  Answer result{access.answer == LanguageAnswer::found, access.answer == LanguageAnswer::found ? access.witness : "",
+                access.answer == LanguageAnswer::too_complex ? access.reason : "", access.allowed_by};
+  if (result.broad) result.witness = in_the_policys_words(result.witness, relevant, result.allowed_by);
+  return result;
+}
+
+// The witness spells the device's own name as ${iot:Connection.Thing.ThingName}; when the
+// statement that allows it names the device by another of its variables
+// (${iot:Certificate.Subject.CommonName}), the example says that one: the one whose pattern, its
+// variables read as text, admits the example.
+std::string BreadthEvaluator::in_the_policys_words(const std::string& witness, const std::vector<uint32_t>& relevant,
+                                                   uint32_t allowed_by) const {
+  if (witness.find(kDeviceNamePlaceholder) == std::string::npos) return witness;
+  uint32_t allows_seen = 0;
+  for (uint32_t statement : relevant) {
+    if (statements_.has(statement, kStatementDeny) || allows_seen++ != allowed_by) continue;
+    for (StringId id : statements_.resources(statement)) {
+      const std::string_view pattern = statements_.pattern(id);
+      const Glob literal = Glob::compile(variables_as_literal_text(pattern));
+      for (size_t open = pattern.find("${"); open != std::string_view::npos; open = pattern.find("${", open + 2)) {
+        const size_t close = pattern.find('}', open);
+        if (close == std::string_view::npos) break;
+        const std::string_view variable = pattern.substr(open, close - open + 1);
+        std::string rendered = witness;
+        for (size_t at = rendered.find(kDeviceNamePlaceholder); at != std::string::npos;
+             at = rendered.find(kDeviceNamePlaceholder, at + variable.size()))
+          rendered.replace(at, kDeviceNamePlaceholder.size(), variable);
+        if (literal.matches(rendered)) return rendered;
+      }
+    }
+  }
+  return witness;
 }
 
 // "iot:Publish on ARN (statement 3, Sid "X")": what the grant allows, and where it comes from.

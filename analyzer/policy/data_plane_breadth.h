@@ -83,6 +83,17 @@ struct ArnContext {
   // From arn:PARTITION:iot:REGION:ACCOUNT:policy/NAME; nullopt when that is not an IoT ARN.
   static std::optional<ArnContext> from_arn(std::string_view policy_arn);
   bool operator==(const ArnContext&) const = default;
+
+  // The rule for what an ARN's partition, region or account written as a placeholder means: AWS's
+  // documents and samples write <region>, <AWS_ACCOUNT_ID>, {{account}}, ${var} or ACCOUNT_ID where
+  // the reader puts their own. Such a field decides nothing, as ${AWS::AccountId} decides nothing:
+  // the resource is the policy's own partition, region or account and is judged on its resource
+  // part. A wildcard is not a placeholder (it is a pattern), nor is a value AWS could have
+  // (aws-cn, eu-west-1, 123456789012).
+  enum class Field : uint8_t { partition, region, account };
+  static bool placeholder(Field field, std::string_view text);
+  // `arn` with each placeholder field replaced by this context's own; other text unchanged.
+  std::string with_own_fields(std::string_view arn) const;
 };
 
 // Decides per policy version, exactly: for each action, whether some resource of another device is
@@ -139,6 +150,8 @@ private:
     uint32_t allowed_by = 0;         // index among the question's Allow statements
   };
   Answer answer(const std::vector<uint32_t>& relevant, const ArnContext& arn, unsigned action, bool client_id_pinned);
+  std::string in_the_policys_words(const std::string& witness, const std::vector<uint32_t>& relevant,
+                                  uint32_t allowed_by) const;
   std::string example_text(const Answer& answer, const std::vector<uint32_t>& relevant, uint32_t first_statement,
                            unsigned action) const;
   VariableReading reading_of(std::string_view variable, uint8_t flags, unsigned action, bool client_id_pinned) const;

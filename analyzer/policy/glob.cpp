@@ -18,6 +18,24 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+std::string variables_as_literal_text(std::string_view pattern) {
+  std::string out;
+  for (size_t at = 0; at < pattern.size();) {
+    const size_t open = pattern.find("${", at);
+    const size_t close = open == std::string_view::npos ? open : pattern.find('}', open);
+    if (close == std::string_view::npos) {
+      out.append(pattern.substr(at));
+      break;
+    }
+    out.append(pattern.substr(at, open - at));
+    const std::string_view name = pattern.substr(open + 2, close - open - 2);
+    if (name == "*" || name == "?" || name == "$") out.append(pattern.substr(open, close - open + 1));
+    else out.append("${$}{").append(name).append("}");
+    at = close + 1;
+  }
+  return out;
+}
+
 Glob Glob::compile(std::string_view pattern, bool case_insensitive) {
   Glob glob;
   glob.case_insensitive_ = case_insensitive;

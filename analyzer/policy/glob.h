@@ -27,6 +27,11 @@ struct GlobToken {
 // ASCII case-insensitive equality: action names and policy variable names compare this way.
 bool iequals(std::string_view a, std::string_view b);
 
+// `pattern` with each policy variable ${name} made the literal text "${name}" (${$}{name}), so
+// that a rendered example such as client/${iot:Certificate.Subject.CommonName}-x can be matched
+// against the pattern that spelled it. The escapes ${*} ${?} ${$} are kept.
+std::string variables_as_literal_text(std::string_view pattern);
+
 class Glob {
 public:
   // Adjacent stars collapse into one. `case_insensitive` is for action names.

@@ -29,7 +29,7 @@ void run(const LintRule& rule, const IacFile& file, std::vector<LintFinding>& ou
       for (size_t i = begin; i < end; ++i) {
         const ResourceArn& arn = arns[i];
         const std::string& written = arn.parts[part];
-        if (!literal_part(written)) continue;
+        if (!literal_part(written, part)) continue;
         out.push_back(lint_finding(
             rule, policy, arn.spans[part],
             fmt::format("Statement {} of policy {} names the {} {} literally in {}, where the file's other IoT ARNs "

@@ -27,7 +27,7 @@ void run(const LintRule& rule, const IacFile& file, std::vector<LintFinding>& ou
       for (size_t i = begin; i < end; ++i) {
         const ResourceArn& arn = arns[i];
         const std::string& written = arn.parts[part];
-        if (!literal_part(written) || written == stack[part]) continue;
+        if (!literal_part(written, part) || written == stack[part]) continue;
         out.push_back(lint_finding(
             rule, policy, arn.spans[part],
             fmt::format("Statement {} of policy {} names {}, in the {} {}, but the file's other IoT ARNs are in {}: "

@@ -6,10 +6,23 @@
 
 #include "analyzer/lint/lint_rule.h"
 #include "analyzer/lint/policy_statements.h"
+#include "analyzer/policy/data_plane_breadth.h"
 #include "analyzer/policy/policy_variables.h"
 
 namespace fleetaudit::lint {
 namespace {
+
+// Whether [start, start + length) is an IoT ARN's whole partition, region or account: a placeholder
+// there (${AWS_REGION} of a shell template) decides nothing (policy::ArnContext::placeholder), so
+// it is not read as a policy variable either.
+bool fills_arn_field(std::string_view text, size_t start, size_t length) {
+  const auto fields = policy::ArnContext::from_arn(text);
+  if (!fields) return false;
+  const size_t partition = 4, region = partition + fields->partition.size() + 5,
+               account = region + fields->region.size() + 1;
+  return (start == partition && length == fields->partition.size()) ||
+         (start == region && length == fields->region.size()) || (start == account && length == fields->account.size());
+}
 
 // The variables of the AWS IoT Core policy documentation (iot-policy-variables.html), and the
 // literal escapes ${*} ${?} ${$}.
@@ -20,7 +33,7 @@ void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*
     for (const Node* value : values)
       for (const auto& [start, length] : variables_in(value->text)) {
         const std::string name = value->text.substr(start + 2, length - 3);
-        if (policy::is_known_variable(name)) continue;
+        if (policy::is_known_variable(name) || fills_arn_field(value->text, start, length)) continue;
         const std::string suggestion = closest_name(name, policy::known_variable_names(), 6);
         out.push_back(lint_finding(
             rule, policy, value->text_span(start, start + length),

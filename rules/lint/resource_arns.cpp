@@ -31,6 +31,10 @@ bool literal_part(std::string_view text) {
   return !text.empty() && text.find_first_of("<>*?$") == std::string_view::npos;
 }
 
+bool literal_part(std::string_view text, ArnPart part) {
+  return literal_part(text) && !policy::ArnContext::placeholder(static_cast<policy::ArnContext::Field>(part), text);
+}
+
 std::string_view stack_stand_in(ArnPart part) {
   static constexpr std::string_view kStandIns[] = {kStackPartition, kStackRegion, kStackAccount};
   return kStandIns[part];
@@ -51,7 +55,7 @@ std::string_view part_name(ArnPart part) {
 std::string prevailing_literal(const std::vector<ResourceArn>& arns, ArnPart part) {
   std::map<std::string, size_t> uses;
   for (const ResourceArn& arn : arns)
-    if (literal_part(arn.parts[part])) ++uses[arn.parts[part]];
+    if (literal_part(arn.parts[part], part)) ++uses[arn.parts[part]];
   std::string best;
   size_t most = 0, ties = 0;
   for (const auto& [value, count] : uses) {

@@ -27,6 +27,8 @@ std::vector<ResourceArn> resource_arns(const IacFile& file);
 
 // Written out: no wildcard, variable or stand-in.
 bool literal_part(std::string_view text);
+// ... and not a placeholder for that part (ACCOUNT_ID, REGION: policy::ArnContext::placeholder).
+bool literal_part(std::string_view text, ArnPart part);
 // The stand-in for the stack's own part (<AWS-AccountId> from ${AWS::AccountId} or
 // data.aws_caller_identity), and how a message names it.
 std::string_view stack_stand_in(ArnPart part);
