@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import PYTHON, SOURCE_DIR
+from conftest import FLEETAUDIT, PYTHON, SOURCE_DIR
 from publish_account import (PRODUCT_ARN, REGION, TOPIC_ARN, PublishAccount, TimedStub, asff_finding,
                              demo_findings, most_in_one_second, notification, numbered_findings, write_findings)
 
@@ -357,3 +357,29 @@ def test_a_topic_that_cannot_take_the_message_is_refused_before_any_call(topic_a
     with pytest.raises(UsageError) as refused:
         checked_topic(topic_arn, REGION)
     assert named in str(refused.value)
+
+
+# ---- the analyzer's own reports, end to end ----
+
+def test_the_analyzers_notification_and_findings_are_published_as_they_are(tmp_path, publish_stub, aws_env):
+    """fleetaudit audit --format notification / asff on the demo, sent by fleetaudit-publish: the
+    message SNS receives is the report, and Security Hub receives every finding of the report."""
+    demo = os.path.join(SOURCE_DIR, "fixtures", "demo")
+    reports = {}
+    for report_format in ("notification", "asff"):
+        path = tmp_path / f"demo.{report_format}.json"
+        audit = subprocess.run([FLEETAUDIT, "audit", demo, "--format", report_format, "--output", str(path)],
+                               capture_output=True, text=True, timeout=120)
+        assert audit.returncode == 1, audit.stderr  # the demo is built to fail
+        reports[report_format] = path
+    stub = publish_stub()
+    sent = publish(stub, aws_env, "sns", "--topic-arn", TOPIC_ARN, str(reports["notification"]))
+    imported = publish(stub, aws_env, "securityhub", str(reports["asff"]))
+    assert sent.returncode == 0, sent.stderr
+    assert imported.returncode == 0, imported.stderr
+    notification = json.loads(reports["notification"].read_text())
+    assert [json.loads(p["Message"]) for p in stub.account.published] == [notification]
+    attributes = stub.account.published[0]["MessageAttributes"]
+    assert attributes["nonCompliantChecksCount"]["StringValue"] == str(notification["nonCompliantChecksCount"])
+    findings = json.loads(reports["asff"].read_text())["Findings"]
+    assert len(findings) > 3 and stub.account.imported == findings
