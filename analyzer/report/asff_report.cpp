@@ -376,10 +376,7 @@ void write_asff(const ReportContext& context, std::FILE* out) {
   JsonWriter json(out);
   json.begin_object();
   json.key("Findings").begin_array();
-  std::vector<std::pair<uint32_t, uint32_t>> order;  // (run, finding)
-  for (size_t r = 0; r < report.runs.size(); ++r)
-    for (size_t f = 0; f < report.runs[r].findings.size(); ++f)
-      order.emplace_back(static_cast<uint32_t>(r), static_cast<uint32_t>(f));
+  const std::vector<std::pair<uint32_t, uint32_t>> order = findings_in_report_order(report);
   format_chunks_in_order<JsonWriter>(
       order.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, first > 0); },
       [&](JsonWriter& part, size_t i) {

@@ -32,6 +32,14 @@ std::string audit_task_id(const AuditReport& report) {
   return "fleetaudit-" + sha256_hex(fmt::format("{}\n{}", report.account_id, report.clock)).substr(0, 24);
 }
 
+std::vector<std::pair<uint32_t, uint32_t>> findings_in_report_order(const AuditReport& report) {
+  std::vector<std::pair<uint32_t, uint32_t>> order;  // (run, finding)
+  for (size_t r = 0; r < report.runs.size(); ++r)
+    for (size_t f = 0; f < report.runs[r].findings.size(); ++f)
+      order.emplace_back(static_cast<uint32_t>(r), static_cast<uint32_t>(f));
+  return order;
+}
+
 namespace {
 
 void write_additional_info(JsonWriter& json, const AdditionalInfo& info) {
@@ -89,10 +97,7 @@ void write_aws_findings(const ReportContext& context, std::FILE* out) {
   json.key("findings").begin_array();
   // Findings are formatted a chunk at a time on every core and written in order, as SARIF's
   // results are: hundreds of thousands of findings make most of the report's time.
-  std::vector<std::pair<uint32_t, uint32_t>> order;  // (run, finding)
-  for (size_t r = 0; r < report.runs.size(); ++r)
-    for (size_t f = 0; f < report.runs[r].findings.size(); ++f)
-      order.emplace_back(static_cast<uint32_t>(r), static_cast<uint32_t>(f));
+  const std::vector<std::pair<uint32_t, uint32_t>> order = findings_in_report_order(report);
   format_chunks_in_order<JsonWriter>(
       order.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, first > 0); },
       [&](JsonWriter& part, size_t i) { write_finding(part, context, order[i].first, order[i].second, task_id, clock); },

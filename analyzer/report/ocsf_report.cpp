@@ -241,10 +241,7 @@ void write_ocsf(const ReportContext& context, std::FILE* out) {
   struct Chunk {
     std::string text;
   };
-  std::vector<std::pair<uint32_t, uint32_t>> order;  // (run, finding)
-  for (size_t r = 0; r < report.runs.size(); ++r)
-    for (size_t f = 0; f < report.runs[r].findings.size(); ++f)
-      order.emplace_back(static_cast<uint32_t>(r), static_cast<uint32_t>(f));
+  const std::vector<std::pair<uint32_t, uint32_t>> order = findings_in_report_order(report);
   format_chunks_in_order<Chunk>(
       order.size(), [](Chunk& chunk, size_t) { chunk.text.clear(); },
       [&](Chunk& chunk, size_t i) {

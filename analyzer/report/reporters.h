@@ -1,9 +1,12 @@
 #pragma once
 // The report formats. Each writes the whole report to `out`; the same report gives the
 // same bytes.
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "analyzer/engine/audit.h"
 
@@ -49,5 +52,9 @@ std::string wrap_for_terminal(std::string_view text, std::string_view indent, st
 
 // The task id every finding of one audit carries: derived from the account and the clock.
 std::string audit_task_id(const AuditReport& report);
+
+// Every finding of the report as (run index, finding index), run by run: the order the JSON reports
+// list findings in, and the list they format a chunk at a time on every core.
+std::vector<std::pair<uint32_t, uint32_t>> findings_in_report_order(const AuditReport& report);
 
 }  // namespace fleetaudit

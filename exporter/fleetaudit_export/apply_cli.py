@@ -7,6 +7,7 @@ import re
 import sys
 
 from . import __version__
+from .arguments import positive, quota_type
 from .apply_changes import APPLY_OPERATIONS, APPLY_TPS, ChangeFailed, Stopped, attempt
 from .apply_journal import (Journal, approval_path, journal_path, now_iso, read_journal, record_approval, refusal,
                             write_atomically)
@@ -14,7 +15,6 @@ from .apply_plan import PHASES, PlanError, ordered_units, read_plan
 from .apply_report import executions_report, summary_text, task_statistics
 from .apply_run import Applier, canceling_failures, clock, estimate_seconds, verify
 from .calls import CallFailed
-from .cli import positive
 
 DESCRIPTION = """\
 Carries out a mitigation plan written by `fleetaudit mitigate --plan` through the AWS API: the same
@@ -35,20 +35,6 @@ another account); 3 stopped before the end (credentials expired, connection lost
 --resume; 130 interrupted (continue with --resume)."""
 
 
-def quota(text):
-    operation, _, value = text.partition("=")
-    known = {op for ops in APPLY_OPERATIONS.values() for op in ops}
-    if operation != "*" and operation not in known:
-        raise argparse.ArgumentTypeError(f"unknown API {operation!r}; known: {', '.join(sorted(known))}")
-    try:
-        number = float(value)
-    except ValueError:
-        number = 0
-    if not number > 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected API=REQUESTS_PER_SECOND with a positive number")
-    return operation, number
-
-
 def duration(text):
     match = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd])", text)
     if not match:
@@ -65,7 +51,7 @@ def parser():
     p.add_argument("--endpoint-url", help="send every call to this URL (tests, VPC endpoints)")
     p.add_argument("--concurrency", type=positive, default=16,
                    help="threads making changes at once (default 16); each API stays within its quota")
-    p.add_argument("--quota", type=quota, action="append", default=[], metavar="API=TPS",
+    p.add_argument("--quota", type=quota_type(APPLY_OPERATIONS), action="append", default=[], metavar="API=TPS",
                    help="your account's quota for one API (e.g. UpdateCertificate=50), or *=TPS for all; defaults: "
                         + ", ".join(f"{op} {tps:g}" for op, tps in sorted(APPLY_TPS.items())))
     mode = p.add_mutually_exclusive_group()

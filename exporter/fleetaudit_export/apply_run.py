@@ -9,6 +9,7 @@ import time
 from .apply_changes import READ_BEFORE, ChangeFailed, Stopped, apply_change, verify_change
 from .apply_journal import ALREADY, DONE, FAILED, FINAL, PENDING, now_iso
 from .apply_plan import PHASES
+from .threads import wait_for
 
 
 class Progress:
@@ -85,9 +86,7 @@ def run_pool(items, work, concurrency, progress_total, label):
     for thread in threads:
         thread.start()
     try:
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(0.2)
+        wait_for(threads)
     except KeyboardInterrupt as interrupt:
         stop["why"] = interrupt
         for thread in threads:

@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from . import __version__
+from .arguments import positive, quota_type
 from .calls import Calls, CallFailed, Deadlines, OPERATIONS, ORGANIZATION_OPERATIONS, printable
 from .export import UsageError, dry_run, export, selectable_files
 from .organization import export_organization, parse_regions
@@ -22,30 +23,6 @@ with --resume; 2 usage error; 130 interrupted (continue with --resume). With --o
 account and region was exported completely; 1 some account or region failed (organization.json
 names each with its reason; the others are exported; --resume continues the failed and
 unfinished ones)."""
-
-
-def quota(text):
-    operation, _, value = text.partition("=")
-    known = {op for ops in OPERATIONS.values() for op in ops}
-    if operation != "*" and operation not in known:
-        raise argparse.ArgumentTypeError(f"unknown API {operation!r}; known: {', '.join(sorted(known))}")
-    try:
-        number = float(value)
-    except ValueError:
-        number = 0
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected API=REQUESTS_PER_SECOND with a positive number")
-    return operation, number
-
-
-def positive(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
 
 
 def parse_regions_argument(text):
@@ -86,7 +63,7 @@ def parser():
     p.add_argument("--concurrency", type=positive,
                    help="at most N requests of one API in flight at once and at most N per second (lowers the "
                         "default: the API's published rate, with up to that many requests in flight)")
-    p.add_argument("--quota", type=quota, action="append", default=[], metavar="API=TPS",
+    p.add_argument("--quota", type=quota_type(OPERATIONS), action="append", default=[], metavar="API=TPS",
                    help="your account's raised rate quota for one API (e.g. DescribeCertificate=100), or *=TPS for all")
     logs = p.add_mutually_exclusive_group()
     logs.add_argument("--log-days", type=positive, default=31,

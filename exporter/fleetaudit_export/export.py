@@ -13,6 +13,7 @@ from .calls import AccessDenied, CallFailed, printable
 from .jsonout import write_json_file
 from .state import State, STATE_DIR
 from .stages import stages, LOG_FILE
+from .threads import wait_for
 
 
 class Cancelled(Exception):
@@ -198,9 +199,7 @@ def run_stages(ctx, chosen):
     for thread in threads:
         thread.start()
     try:
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(0.2)
+        wait_for(threads)
     except KeyboardInterrupt:
         ctx.fail("interrupted (Ctrl-C); continue with --resume")
         for thread in threads:

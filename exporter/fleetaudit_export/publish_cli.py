@@ -7,7 +7,7 @@ import re
 import sys
 
 from . import __version__
-from .calls import Calls, CallFailed, PUBLISH_OPERATIONS
+from .calls import Calls, CallFailed, PUBLISH_OPERATIONS, printable
 from .export import UsageError
 from .inputs import InputError
 from .notification import publish_notification
@@ -89,14 +89,14 @@ def main(argv=None):
     try:
         return run(args)
     except (UsageError, InputError) as error:
-        print(f"fleetaudit-publish: error: {error}", file=sys.stderr)
+        print(f"fleetaudit-publish: error: {printable(str(error))}", file=sys.stderr)
         return 2
     except CallFailed as error:
-        print(f"fleetaudit-publish: error: {error}", file=sys.stderr)
+        print(f"fleetaudit-publish: error: {printable(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("fleetaudit-publish: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # credentials missing, profile unknown...
-        print(f"fleetaudit-publish: error: {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"fleetaudit-publish: error: {type(error).__name__}: {printable(str(error))}", file=sys.stderr)
         return 1

@@ -214,7 +214,7 @@ def import_findings(calls, path, resume):
     summary = (f"{data['imported']:,} of {data['findings']:,} findings imported into Security Hub "
                f"({calls.region}) in {data['batches']:,} batches; {data['failed']:,} failed")
     if stopped is not None:
-        print(f"fleetaudit-publish: {'error: ' if stopped != 'interrupted' else ''}{stopped}", file=sys.stderr)
+        print(f"fleetaudit-publish: {'error: ' if stopped != 'interrupted' else ''}{printable(str(stopped))}", file=sys.stderr)
         print(f"fleetaudit-publish: stopped after {data['nextFinding']:,} of {data['findings']:,} findings; "
               f"run the same command with --resume to continue", file=sys.stderr)
         return 130 if stopped == "interrupted" else 1

@@ -23,11 +23,11 @@ PYTHON = "/usr/bin/python3"
 AWS_CLI = "/usr/bin/aws"
 
 
-def readme_policy_actions():
-    """The actions of the IAM policy in the README's "Exporting a snapshot" section."""
+def readme_policy_actions(heading="## Exporting a snapshot"):
+    """The actions of the first IAM policy in the README after `heading` (by default, the exporter's)."""
     with open(os.path.join(SOURCE_DIR, "README.md"), encoding="utf-8") as file:
         text = file.read()
-    section = text[text.index("## Exporting a snapshot"):]
+    section = text[text.index(heading):]
     policy = json.loads(re.search(r"```json\n(.*?)```", section, re.S).group(1))
     return {action for statement in policy["Statement"] for action in statement["Action"]}
 
@@ -54,20 +54,28 @@ def aws_env(tmp_path):
     return new_aws_env(tmp_path)
 
 
-@pytest.fixture
-def make_stub():
-    """make_stub(account, **knobs) -> a running Stub; at teardown: no stub bug, and every call read-only."""
+def started_stubs(new_stub):
+    """The body of a stub fixture (`stubs = yield from started_stubs(Stub)`): yields make(*args, **knobs) -> a
+    running new_stub(*args, **knobs); at teardown stops each, asserts it saw no stub bug, and returns them."""
     stubs = []
 
-    def make(account, **knobs):
-        stub = aws_stub.Stub(account, **knobs).__enter__()
+    def make(*args, **knobs):
+        stub = new_stub(*args, **knobs).__enter__()
         stubs.append(stub)
         return stub
     yield make
-    allowed = readme_policy_actions()
     for stub in stubs:
         stub.__exit__(None, None, None)
         assert stub.bugs == []
+    return stubs
+
+
+@pytest.fixture
+def make_stub():
+    """make_stub(account, **knobs) -> a running Stub; at teardown: no stub bug, and every call read-only."""
+    stubs = yield from started_stubs(aws_stub.Stub)
+    allowed = readme_policy_actions()
+    for stub in stubs:
         called = {f"{IAM_PREFIX[service]}:{operation}" for service, operation in stub.calls}
         assert called <= allowed, f"calls outside the README's IAM policy: {sorted(called - allowed)}"
 

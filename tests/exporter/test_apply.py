@@ -15,7 +15,7 @@ import botocore.validate
 import pytest
 
 from apply_account import ApplyAccount, ApplyStub
-from conftest import FLEETAUDIT, PYTHON, SOURCE_DIR, run_audit, run_export
+from conftest import FLEETAUDIT, PYTHON, SOURCE_DIR, readme_policy_actions, run_audit, run_export, started_stubs
 
 APPLY = os.environ.get("FLEETAUDIT_APPLY", os.path.join(SOURCE_DIR, "exporter", "fleetaudit-apply"))
 FLEETGEN = os.environ.get("FLEETGEN", os.path.join(os.path.dirname(FLEETAUDIT), "bench", "fleetgen"))
@@ -25,29 +25,16 @@ IAM_PREFIX = {"iot": "iot", "sns": "sns", "sts": "sts"}
 
 
 def readme_apply_policy_actions():
-    """The actions of the IAM policy in the README's "Applying a plan" section."""
-    with open(os.path.join(SOURCE_DIR, "README.md"), encoding="utf-8") as file:
-        text = file.read()
-    section = text[text.index("## Applying a plan"):]
-    policy = json.loads(re.search(r"```json\n(.*?)```", section, re.S).group(1))
-    return {action for statement in policy["Statement"] for action in statement["Action"]}
+    return readme_policy_actions("## Applying a plan")
 
 
 @pytest.fixture
 def apply_stub():
     """apply_stub(account, **knobs) -> a running ApplyStub; at teardown: no stub bug, and every call
     in the README's IAM policy for fleetaudit-apply."""
-    stubs = []
-
-    def make(account, **knobs):
-        stub = ApplyStub(account, **knobs).__enter__()
-        stubs.append(stub)
-        return stub
-    yield make
+    stubs = yield from started_stubs(ApplyStub)
     allowed = readme_apply_policy_actions()
     for stub in stubs:
-        stub.__exit__(None, None, None)
-        assert stub.bugs == []
         assert called_actions(stub) <= allowed
 
 

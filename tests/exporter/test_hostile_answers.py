@@ -12,7 +12,7 @@ import time
 import pytest
 
 from account import synthetic
-from conftest import SOURCE_DIR, read_manifest, run_audit, run_export
+from conftest import SOURCE_DIR, read_manifest, run_audit, run_export, started_stubs
 from hostile_account import HostileAccount, HostileStub, rename
 
 sys.path.insert(0, os.path.join(SOURCE_DIR, "exporter"))
@@ -32,16 +32,7 @@ EXPORTED = ["things.json", "thing-principals.json", "certificates.json", "ca-cer
 
 @pytest.fixture
 def hostile_stub():
-    stubs = []
-
-    def make(account, **knobs):
-        stub = HostileStub(account, **knobs).__enter__()
-        stubs.append(stub)
-        return stub
-    yield make
-    for stub in stubs:
-        stub.__exit__(None, None, None)
-        assert stub.bugs == []
+    yield from started_stubs(HostileStub)
 
 
 def export(stub, out, env, *args):

@@ -4,7 +4,6 @@ botocore's organizations, sts and iot models), with the failures an organization
 
 import json
 import os
-import re
 import subprocess
 
 import pytest
@@ -39,12 +38,7 @@ def organization(accounts=21):
 
 
 def management_policy_actions():
-    """The actions of the management-side policy in the README's "Exporting an organization"."""
-    with open(os.path.join(SOURCE_DIR, "README.md"), encoding="utf-8") as file:
-        text = file.read()
-    section = text[text.index("### Exporting an organization"):]
-    policy = json.loads(re.search(r"```json\n(.*?)```", section, re.S).group(1))
-    return {action for statement in policy["Statement"] for action in statement["Action"]}
+    return readme_policy_actions("### Exporting an organization")
 
 
 def run_organization(stub, out_dir, env, *args, timeout=600):

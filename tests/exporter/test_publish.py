@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import FLEETAUDIT, PYTHON, SOURCE_DIR
+from conftest import FLEETAUDIT, PYTHON, SOURCE_DIR, started_stubs
 from publish_account import (PRODUCT_ARN, REGION, TOPIC_ARN, PublishAccount, TimedStub, asff_finding,
                              demo_findings, most_in_one_second, notification, numbered_findings, write_findings)
 
@@ -31,16 +31,7 @@ from fleetaudit_export.securityhub import surveyed  # noqa: E402
 @pytest.fixture
 def publish_stub():
     """publish_stub(**knobs) -> a running TimedStub over a new PublishAccount; at teardown, no stub bug."""
-    stubs = []
-
-    def make(**knobs):
-        stub = TimedStub(PublishAccount(), **knobs).__enter__()
-        stubs.append(stub)
-        return stub
-    yield make
-    for stub in stubs:
-        stub.__exit__(None, None, None)
-        assert stub.bugs == []
+    yield from started_stubs(lambda **knobs: TimedStub(PublishAccount(), **knobs))
 
 
 def publish_command(stub, *args):
