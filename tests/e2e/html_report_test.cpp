@@ -52,12 +52,6 @@ std::vector<std::vector<std::string>> matches(const std::string& text, const std
   return found;
 }
 
-// "12,345" -> 12345.
-size_t number(std::string text) {
-  std::erase(text, ',');
-  return text.empty() ? 0 : std::stoul(text);
-}
-
 // The text of the element <svg id="ID" …>…</svg>.
 std::string svg_of(const std::string& dom, const std::string& id) {
   const size_t begin = dom.find("<svg id=\"" + id + "\"");
@@ -248,6 +242,12 @@ TEST_F(HtmlReport, PrintsToAPdfWhoseFirstPageRenders) {
 }
 
 #ifdef FLEETAUDIT_FLEETGEN
+// "12,345" -> 12345.
+size_t number(std::string text) {
+  std::erase(text, ',');
+  return text.empty() ? 0 : std::stoul(text);
+}
+
 std::string generate_fleet(const TempDir& work, const std::string& flags) {
   EXPECT_EQ(testing::run_command(std::string("'") + FLEETAUDIT_FLEETGEN + "' " + flags + " --out '" + work.file("fleet") +
                                  "' >/dev/null 2>&1")
