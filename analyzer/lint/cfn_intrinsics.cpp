@@ -11,7 +11,7 @@ namespace fleetaudit::lint {
 
 namespace {
 
-constexpr int kMaxDepth = 64;
+constexpr int kMaxIntrinsicDepth = 64;
 // Nodes made plus bytes copied while resolving one template: far above what real templates need
 // (a template's policies are resolved once each), far below what fills memory (each byte costs five).
 constexpr size_t kMaxWork = 16u << 20;
@@ -221,7 +221,7 @@ Node IntrinsicResolver::join(const Node& argument, int depth, Span where) const 
 }
 
 Node IntrinsicResolver::resolve_at(const Node& node, int depth) const {
-  if (depth > kMaxDepth) return stand_in("<too deep>", node.span);
+  if (depth > kMaxIntrinsicDepth) return stand_in("<too deep>", node.span);
   if (!spend(1 + node.text.size())) {
     stop(node.span, fmt::format("intrinsic functions expand to more than {} MiB (nodes and text)", kMaxWork >> 20));
     return stand_in("<too large>", node.span);

@@ -11,7 +11,7 @@ namespace fleetaudit::lint {
 
 namespace {
 
-constexpr int kMaxDepth = 256;
+constexpr int kMaxHclDepth = 256;
 
 bool identifier_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
@@ -80,7 +80,7 @@ private:
 
   // Labels, then { body }.
   bool block_rest(std::vector<std::string>& labels, Node& body, int depth) {
-    if (depth > kMaxDepth) return fail("more than 256 levels of nesting");
+    if (depth > kMaxHclDepth) return fail("more than 256 levels of nesting");
     while (true) {
       skip(false);
       if (peek() == '"') {
@@ -128,7 +128,7 @@ private:
   // One expression; what follows it on its line (or up to the bracket) that is an operator makes
   // the whole an unknown.
   bool expression(Node& out, int depth, bool in_brackets) {
-    if (depth > kMaxDepth) return fail("more than 256 levels of nesting");
+    if (depth > kMaxHclDepth) return fail("more than 256 levels of nesting");
     skip(in_brackets);
     const size_t start = at_;
     if (!primary(out, depth)) return false;

@@ -9,7 +9,7 @@ namespace fleetaudit::lint {
 
 namespace {
 
-constexpr int kMaxDepth = 512;
+constexpr int kMaxJsonDepth = 512;
 // Each value is a tree node of about 150 bytes: two million of them stay well under a gigabyte.
 // Checked as each value is read, so a file of millions of tiny values stops at the first past it.
 constexpr size_t kMaxValues = 2'000'000;
@@ -57,7 +57,7 @@ private:
   }
 
   bool value(Node& out, int depth) {
-    if (depth > kMaxDepth) return fail("at most 512 levels of nesting");
+    if (depth > kMaxJsonDepth) return fail("at most 512 levels of nesting");
     if (++values_ > kMaxValues) return fail("at most 2,000,000 JSON values in one file");
     const size_t start = at_;
     bool ok = false;

@@ -20,7 +20,7 @@ constexpr size_t kMaxNodes = 100000;
 // Aliases may add at most this much decoded scalar text to what the file itself holds (each byte
 // costs five in the tree: the byte and its file offset).
 constexpr size_t kMaxAliasedBytes = 8u << 20;
-constexpr size_t kMaxDepth = 512;
+constexpr size_t kMaxYamlDepth = 512;
 
 bool plain_null(std::string_view value) {
   return value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL";
@@ -117,7 +117,7 @@ private:
 
   void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, Node::Kind kind) {
     charge(mark, 1, 0);
-    if (stack_.size() >= kMaxDepth) throw BudgetExceeded{{offset_of(mark), "more than 512 levels of YAML nesting"}};
+    if (stack_.size() >= kMaxYamlDepth) throw BudgetExceeded{{offset_of(mark), "more than 512 levels of YAML nesting"}};
     Frame frame;
     frame.node.kind = kind;
     if (tag != "?" && tag != "!") frame.node.tag = tag;

@@ -13,7 +13,7 @@ namespace fleetaudit::load {
 
 namespace {
 // Deeper than any AWS shape; guards the recursive consume against hostile nesting.
-constexpr int kMaxDepth = 64;
+constexpr int kMaxRecordDepth = 64;
 constexpr size_t kClosingRoom = 8;
 static_assert(ByteSource::kWindowSlack >= kClosingRoom + simdjson::SIMDJSON_PADDING);
 }  // namespace
@@ -226,14 +226,14 @@ void FileReader::report_malformed(simdjson::error_code code) {
   const size_t start = detect_text_encoding(text.substr(0, 4)).bom_length;
   text.remove_prefix(start);
   std::optional<SyntaxError> syntax = find_syntax_error(text);
-  std::optional<size_t> too_deep = syntax ? std::nullopt : find_nesting_beyond(text, kMaxDepth);
+  std::optional<size_t> too_deep = syntax ? std::nullopt : find_nesting_beyond(text, kMaxRecordDepth);
   if (syntax) {
     report_at(start + syntax->offset, JsonPath{}, "malformed JSON: " + syntax->message);
   } else if (too_deep) {
     report_at(start + *too_deep, JsonPath{},
               fmt::format("JSON nested deeper than {} levels (the limit; AWS output nests far less): the level past "
                           "the limit opens here, and the file is not read from this record on",
-                          kMaxDepth));
+                          kMaxRecordDepth));
   } else if (code == simdjson::CAPACITY) {
     report_at(0, JsonPath{}, "a single record is too large to parse");
   } else {
@@ -415,7 +415,7 @@ void RecordReader::consume(ondemand::value value, const JsonPath& path) { consum
 
 bool RecordReader::consume_depth(ondemand::value value, const JsonPath& path, int depth) {
   const char* at = location_of(value);
-  if (depth > kMaxDepth) {
+  if (depth > kMaxRecordDepth) {
     fail_at(at, path, "nesting too deep");
     broken_ = true;  // the rest of this value cannot be walked safely
     return false;
