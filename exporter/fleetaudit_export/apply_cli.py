@@ -15,6 +15,7 @@ from .apply_plan import PHASES, PlanError, ordered_units, read_plan
 from .apply_report import executions_report, summary_text, task_statistics
 from .apply_run import Applier, canceling_failures, clock, estimate_seconds, verify
 from .calls import CallFailed
+from .terminal import printable
 
 DESCRIPTION = """\
 Carries out a mitigation plan written by `fleetaudit mitigate --plan` through the AWS API: the same
@@ -72,11 +73,6 @@ def parser():
 
 class UsageError(Exception):
     pass
-
-
-def printable(text):
-    """A value from the plan or from AWS, safe to print on a terminal."""
-    return json.dumps(str(text), ensure_ascii=True)[1:-1]
 
 
 def selected_changes(plan, only):

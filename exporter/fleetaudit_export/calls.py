@@ -12,6 +12,7 @@ import re
 import sys
 import threading
 import time
+from .terminal import printable
 
 # boto3 and botocore are imported where they are used: importing them takes a second or more on a
 # busy machine, which a dry run or a refused plan of fleetaudit-apply never needs.
@@ -143,19 +144,6 @@ class CallRunner:
 
 # The program whose standard error a stall notice goes to (each launcher sets its own name).
 PROGRAM = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "fleetaudit"
-
-# What a terminal may act on, and what Python's text files and str.splitlines() take for a line end.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def printable(text, limit=None):
-    """Text from AWS (or from a hostile endpoint) made safe for a terminal: control characters
-    (C0, DEL, C1, line and paragraph separators) escaped, and at most `limit` characters kept."""
-    if limit is not None and len(text) > limit:
-        text = text[:limit] + "…"
-    return CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                                  else f"\\u{ord(m.group()):04x}", text)
-
 
 class TokenGuard:
     """Remembers the pagination tokens of one listing: a token that comes back (the same one, or

@@ -5,7 +5,8 @@ import sys
 
 from . import __version__
 from .arguments import positive, quota_type
-from .calls import Calls, CallFailed, Deadlines, OPERATIONS, ORGANIZATION_OPERATIONS, printable
+from .calls import Calls, CallFailed, Deadlines, OPERATIONS, ORGANIZATION_OPERATIONS
+from .terminal import printable
 from .export import UsageError, dry_run, export, selectable_files
 from .organization import export_organization, parse_regions
 

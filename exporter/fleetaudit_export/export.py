@@ -9,7 +9,8 @@ import sys
 import threading
 
 from . import __version__
-from .calls import AccessDenied, CallFailed, printable
+from .calls import AccessDenied, CallFailed
+from .terminal import printable
 from .jsonout import write_json_file
 from .state import State, STATE_DIR
 from .stages import stages, LOG_FILE

@@ -3,6 +3,8 @@ the JSON path, and any text from the input is escaped and cut short before it re
 
 import json
 
+from . import terminal
+
 SHOWN_CHARACTERS = 120
 # A finding's Id is shown whole: Security Hub allows 512 characters, and a cut Id names nothing.
 SHOWN_ID_CHARACTERS = 512
@@ -13,11 +15,8 @@ class InputError(Exception):
 
 
 def printable(text, limit=SHOWN_CHARACTERS):
-    """`text` as a JSON string body (control characters, quotes and non-ASCII escaped), at most
-    `limit` characters of it: safe to print, and still recognisable."""
-    text = str(text)
-    shown = json.dumps(text[:limit])[1:-1]
-    return shown + ("..." if len(text) > limit else "")
+    """`text` safe to print (terminal.printable), cut to `limit` characters: still recognisable."""
+    return terminal.printable(text, limit)
 
 
 def member_path(path, name):

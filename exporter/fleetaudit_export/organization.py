@@ -14,7 +14,8 @@ import sys
 import threading
 
 from . import __version__
-from .calls import AccessDenied, CallFailed, Calls, printable
+from .calls import AccessDenied, CallFailed, Calls
+from .terminal import printable
 from .export import UsageError, export, iso_utc
 from .jsonout import write_json_file
 from .state import STATE_DIR

@@ -7,7 +7,8 @@ import re
 import sys
 
 from . import __version__
-from .calls import Calls, CallFailed, PUBLISH_OPERATIONS, printable
+from .calls import Calls, CallFailed, PUBLISH_OPERATIONS
+from .terminal import printable
 from .export import UsageError
 from .inputs import InputError
 from .notification import publish_notification

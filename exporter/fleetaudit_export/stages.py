@@ -10,7 +10,8 @@ import os
 import re
 import time
 
-from .calls import AccessDenied, CONTROL_CHARACTERS, CallFailed, TokenGuard, describe, printable
+from .calls import AccessDenied, CallFailed, TokenGuard, describe
+from .terminal import CONTROL_CHARACTERS, printable
 from .jsonout import ArrayFileWriter, LineFileWriter, UnwritableLine, write_json_file
 
 CHECKPOINT_SECONDS = 2.0
