@@ -81,6 +81,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "CONFLICTING_CLIENT_IDS_CHECK",
     .aliases = {},
@@ -108,6 +110,7 @@ const RegisterCheck registration({
     .run = run,
     .security_hub_type = "Unusual Behaviors",
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

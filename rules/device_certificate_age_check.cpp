@@ -37,6 +37,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "DEVICE_CERTIFICATE_AGE_CHECK",
     .aliases = {},
@@ -61,6 +63,7 @@ const RegisterCheck registration({
     .required_inputs = {{SnapshotFile::certificates}},
     .run = run,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

@@ -10,6 +10,8 @@ CheckResult run(const CheckContext& context) {
   return certificate_rules::run_expiring(context, certificate_rules::Kind::device, context.parameter(kThreshold));
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "DEVICE_CERTIFICATE_EXPIRING_CHECK",
     .aliases = {},
@@ -34,6 +36,7 @@ const RegisterCheck registration({
     .required_inputs = {{SnapshotFile::certificates}},
     .run = run,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

@@ -118,6 +118,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "DEVICE_CERTIFICATE_SHARED_CHECK",
     .aliases = {},
@@ -150,6 +152,7 @@ const RegisterCheck registration({
     .run = run,
     .security_hub_type = "Unusual Behaviors",
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

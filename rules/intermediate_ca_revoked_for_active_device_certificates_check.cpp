@@ -45,6 +45,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK",
     .aliases = {},
@@ -69,6 +71,7 @@ const RegisterCheck registration({
     .run = run,
     .reads_device_certificate_pems = true,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

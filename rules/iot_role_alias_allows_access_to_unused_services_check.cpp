@@ -62,6 +62,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "IOT_ROLE_ALIAS_ALLOWS_ACCESS_TO_UNUSED_SERVICES_CHECK",
     .aliases = {},
@@ -87,6 +89,7 @@ const RegisterCheck registration({
                         {SnapshotFile::iam_service_last_accessed}},
     .run = run,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

@@ -84,6 +84,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK",
     .aliases = {},
@@ -115,6 +117,7 @@ const RegisterCheck registration({
     .required_inputs = {{SnapshotFile::role_aliases}, {SnapshotFile::iam_authorization_details}},
     .run = run,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

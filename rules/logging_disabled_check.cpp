@@ -59,6 +59,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "LOGGING_DISABLED_CHECK",
     .aliases = {},
@@ -80,6 +82,7 @@ const RegisterCheck registration({
     .required_inputs = {{SnapshotFile::logging_v2, SnapshotFile::logging_v1}},
     .run = run,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit
