@@ -32,6 +32,7 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::ca_certificates}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "UPDATE_CA_CERTIFICATE"},
     .security_hub_type = "Software and Configuration Checks/Vulnerabilities/CVE",
 });
 // clang-format on

@@ -108,6 +108,7 @@ const RegisterCheck registration({
     .parameters = {{"AUDIT_WINDOW_IN_DAYS", 31, 1, 3650, "days before the audit clock whose connection logs are read"}},
     .required_inputs = {{SnapshotFile::iot_logs}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS"},
     .security_hub_type = "Unusual Behaviors",
 });
 // clang-format on

@@ -35,6 +35,8 @@ const RegisterCheck registration({
                     "days before notAfter from which a certificate counts as approaching expiration"}},
     .required_inputs = {{SnapshotFile::certificates}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "UPDATE_DEVICE_CERTIFICATE", "ADD_THINGS_TO_THING_GROUP"},
+    .decidable_from_template = true,
 });
 // clang-format on
 

@@ -34,6 +34,8 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::certificates}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "UPDATE_DEVICE_CERTIFICATE", "ADD_THINGS_TO_THING_GROUP"},
+    .decidable_from_template = true,
     .reads_device_certificate_pems = true,
     .security_hub_type = "Software and Configuration Checks/Vulnerabilities/CVE",
 });

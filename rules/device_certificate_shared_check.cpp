@@ -150,6 +150,8 @@ const RegisterCheck registration({
     .parameters = {{"AUDIT_WINDOW_IN_DAYS", 31, 1, 3650, "days before the audit clock whose connection logs are read"}},
     .required_inputs = {{SnapshotFile::certificates, SnapshotFile::thing_principals, SnapshotFile::iot_logs}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "UPDATE_DEVICE_CERTIFICATE", "ADD_THINGS_TO_THING_GROUP"},
+    .decidable_from_template = true,
     .security_hub_type = "Unusual Behaviors",
 });
 // clang-format on

@@ -81,6 +81,7 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::certificates, SnapshotFile::ca_certificates}},
     .run = run,
+    .decidable_from_template = true,
     .reads_device_certificate_pems = true,
     .fleetaudit_own = true,
 });

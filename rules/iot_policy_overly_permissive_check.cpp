@@ -169,6 +169,8 @@ const RegisterCheck registration({
     .required_inputs = {{SnapshotFile::policies}},
     .optional_inputs = {SnapshotFile::policy_targets, SnapshotFile::thing_principals, SnapshotFile::thing_groups},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "REPLACE_DEFAULT_POLICY_VERSION"},
+    .decidable_from_template = true,
 });
 // clang-format on
 

@@ -88,6 +88,7 @@ const RegisterCheck registration({
                         {SnapshotFile::iam_authorization_details},
                         {SnapshotFile::iam_service_last_accessed}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS"},
 });
 // clang-format on
 

@@ -116,6 +116,8 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::role_aliases}, {SnapshotFile::iam_authorization_details}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS"},
+    .decidable_from_template = true,
 });
 // clang-format on
 

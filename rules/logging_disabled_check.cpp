@@ -81,6 +81,8 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::logging_v2, SnapshotFile::logging_v1}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "ENABLE_IOT_LOGGING"},
+    .decidable_from_template = true,
 });
 // clang-format on
 
