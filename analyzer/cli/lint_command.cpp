@@ -24,7 +24,7 @@ bool fails(const lint::LintRun& run, const FailOn& fail_on) {
 }
 
 constexpr LintReportFormat kLintReportFormats[] = {
-    {"text", "", lint::write_lint_text},
+    {"text", "", lint::write_lint_text, true},
     {"json", "", lint::write_lint_json},
     {"sarif", "", lint::write_lint_sarif},
 };
@@ -60,7 +60,7 @@ int run_lint_command(const LintCommandOptions& options, std::FILE* standard_outp
   std::FILE* out = file ? file->stream() : standard_output;
   format->write(run, out);
   // With a report in a file (or not for a person), the problems are said on standard error too.
-  if (out != standard_output || options.format != "text") {
+  if (out != standard_output || !format->states_problems) {
     for (const Diagnostic& problem : run.problems.items())
       fmt::print(errors, "fleetaudit: {}\n", escape_control(problem.render()));
     for (const lint::LintedFile& linted : run.files)

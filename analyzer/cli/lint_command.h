@@ -18,6 +18,9 @@ struct LintReportFormat {
   std::string_view name;
   std::string_view description;  // said after the name in --help; may be empty
   void (*write)(const lint::LintRun&, std::FILE*);
+  // The report states the files' problems itself, for a person reading it on standard output;
+  // otherwise (or written to --output) they are said on standard error too.
+  bool states_problems = false;
 };
 // The table --help, validation and dispatch read: text, json, sarif.
 std::span<const LintReportFormat> lint_report_formats();
