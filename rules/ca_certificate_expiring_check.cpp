@@ -11,6 +11,8 @@ CheckResult run(const CheckContext& context) {
   return certificate_rules::run_expiring(context, certificate_rules::Kind::ca, kThresholdDays);
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "CA_CERTIFICATE_EXPIRING_CHECK",
     .aliases = {},
@@ -32,7 +34,9 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::ca_certificates}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "UPDATE_CA_CERTIFICATE"},
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

@@ -8,6 +8,8 @@ CheckResult run(const CheckContext& context) {
   return certificate_rules::run_key_quality(context, certificate_rules::Kind::ca);
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "CA_CERTIFICATE_KEY_QUALITY_CHECK",
     .aliases = {},
@@ -30,8 +32,10 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::ca_certificates}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "UPDATE_CA_CERTIFICATE"},
     .security_hub_type = "Software and Configuration Checks/Vulnerabilities/CVE",
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

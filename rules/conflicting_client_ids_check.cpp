@@ -81,6 +81,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "CONFLICTING_CLIENT_IDS_CHECK",
     .aliases = {},
@@ -106,8 +108,10 @@ const RegisterCheck registration({
     .parameters = {{"AUDIT_WINDOW_IN_DAYS", 31, 1, 3650, "days before the audit clock whose connection logs are read"}},
     .required_inputs = {{SnapshotFile::iot_logs}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS"},
     .security_hub_type = "Unusual Behaviors",
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

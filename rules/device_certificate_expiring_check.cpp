@@ -10,6 +10,8 @@ CheckResult run(const CheckContext& context) {
   return certificate_rules::run_expiring(context, certificate_rules::Kind::device, context.parameter(kThreshold));
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "DEVICE_CERTIFICATE_EXPIRING_CHECK",
     .aliases = {},
@@ -33,7 +35,10 @@ const RegisterCheck registration({
                     "days before notAfter from which a certificate counts as approaching expiration"}},
     .required_inputs = {{SnapshotFile::certificates}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "UPDATE_DEVICE_CERTIFICATE", "ADD_THINGS_TO_THING_GROUP"},
+    .decidable_from_template = true,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

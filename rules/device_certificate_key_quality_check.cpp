@@ -8,6 +8,8 @@ CheckResult run(const CheckContext& context) {
   return certificate_rules::run_key_quality(context, certificate_rules::Kind::device);
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "DEVICE_CERTIFICATE_KEY_QUALITY_CHECK",
     .aliases = {},
@@ -32,9 +34,12 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::certificates}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "UPDATE_DEVICE_CERTIFICATE", "ADD_THINGS_TO_THING_GROUP"},
+    .decidable_from_template = true,
     .reads_device_certificate_pems = true,
     .security_hub_type = "Software and Configuration Checks/Vulnerabilities/CVE",
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

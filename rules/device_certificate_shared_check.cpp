@@ -118,6 +118,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "DEVICE_CERTIFICATE_SHARED_CHECK",
     .aliases = {},
@@ -148,8 +150,11 @@ const RegisterCheck registration({
     .parameters = {{"AUDIT_WINDOW_IN_DAYS", 31, 1, 3650, "days before the audit clock whose connection logs are read"}},
     .required_inputs = {{SnapshotFile::certificates, SnapshotFile::thing_principals, SnapshotFile::iot_logs}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "UPDATE_DEVICE_CERTIFICATE", "ADD_THINGS_TO_THING_GROUP"},
+    .decidable_from_template = true,
     .security_hub_type = "Unusual Behaviors",
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

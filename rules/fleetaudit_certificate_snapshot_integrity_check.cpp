@@ -42,6 +42,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "FLEETAUDIT_CERTIFICATE_SNAPSHOT_INTEGRITY_CHECK",
     .aliases = {},
@@ -67,6 +69,7 @@ const RegisterCheck registration({
     .reads_device_certificate_pems = true,
     .fleetaudit_own = true,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

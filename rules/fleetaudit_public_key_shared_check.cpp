@@ -101,6 +101,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "FLEETAUDIT_PUBLIC_KEY_SHARED_CHECK",
     .aliases = {},
@@ -129,6 +131,7 @@ const RegisterCheck registration({
     .reads_device_certificate_pems = true,
     .fleetaudit_own = true,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

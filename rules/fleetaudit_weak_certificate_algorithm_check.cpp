@@ -54,6 +54,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "FLEETAUDIT_WEAK_CERTIFICATE_ALGORITHM_CHECK",
     .aliases = {},
@@ -79,9 +81,11 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::certificates, SnapshotFile::ca_certificates}},
     .run = run,
+    .decidable_from_template = true,
     .reads_device_certificate_pems = true,
     .fleetaudit_own = true,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

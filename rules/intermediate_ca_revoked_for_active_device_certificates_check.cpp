@@ -45,6 +45,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK",
     .aliases = {},
@@ -67,8 +69,10 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::certificates}, {SnapshotFile::ca_certificates}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "UPDATE_DEVICE_CERTIFICATE", "ADD_THINGS_TO_THING_GROUP"},
     .reads_device_certificate_pems = true,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

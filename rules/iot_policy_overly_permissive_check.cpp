@@ -108,6 +108,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "IOT_POLICY_OVERLY_PERMISSIVE_CHECK",
     .aliases = {},
@@ -167,7 +169,10 @@ const RegisterCheck registration({
     .required_inputs = {{SnapshotFile::policies}},
     .optional_inputs = {SnapshotFile::policy_targets, SnapshotFile::thing_principals, SnapshotFile::thing_groups},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "REPLACE_DEFAULT_POLICY_VERSION"},
+    .decidable_from_template = true,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

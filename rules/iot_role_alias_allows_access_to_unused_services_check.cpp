@@ -62,6 +62,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "IOT_ROLE_ALIAS_ALLOWS_ACCESS_TO_UNUSED_SERVICES_CHECK",
     .aliases = {},
@@ -86,7 +88,9 @@ const RegisterCheck registration({
                         {SnapshotFile::iam_authorization_details},
                         {SnapshotFile::iam_service_last_accessed}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS"},
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

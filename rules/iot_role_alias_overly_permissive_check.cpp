@@ -84,6 +84,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK",
     .aliases = {},
@@ -114,7 +116,10 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::role_aliases}, {SnapshotFile::iam_authorization_details}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS"},
+    .decidable_from_template = true,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

@@ -59,6 +59,8 @@ CheckResult run(const CheckContext& context) {
   return result;
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "LOGGING_DISABLED_CHECK",
     .aliases = {},
@@ -79,7 +81,10 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::logging_v2, SnapshotFile::logging_v1}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "ENABLE_IOT_LOGGING"},
+    .decidable_from_template = true,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

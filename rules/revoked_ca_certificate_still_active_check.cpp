@@ -8,6 +8,8 @@ CheckResult run(const CheckContext& context) {
   return certificate_rules::find_revoked_in_use(context, certificate_rules::Kind::ca, "CA certificate");
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "REVOKED_CA_CERTIFICATE_STILL_ACTIVE_CHECK",
     .aliases = {},
@@ -29,7 +31,9 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::ca_certificates}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "UPDATE_CA_CERTIFICATE"},
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

@@ -8,6 +8,8 @@ CheckResult run(const CheckContext& context) {
   return certificate_rules::find_revoked_in_use(context, certificate_rules::Kind::device, "Device certificate");
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK",
     .aliases = {},
@@ -29,8 +31,10 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::certificates}, {SnapshotFile::ca_certificates}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS", "UPDATE_DEVICE_CERTIFICATE", "ADD_THINGS_TO_THING_GROUP"},
     .reads_device_certificate_pems = true,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

@@ -27,6 +27,8 @@ CheckResult run(const CheckContext& context) {
   return iam::run_pool_role_check(context, iam::PoolSide::unauthenticated, judge);
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterCheck registration({
     .name = "UNAUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK",
     .aliases = {},
@@ -52,7 +54,10 @@ const RegisterCheck registration({
     .parameters = {},
     .required_inputs = {{SnapshotFile::cognito_identity_pool_roles}, {SnapshotFile::iam_authorization_details}},
     .run = run,
+    .mitigation_actions = {"PUBLISH_FINDING_TO_SNS"},
+    .decidable_from_template = true,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit

@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh [extra-package ...]
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config python3 python3-jsonschema
-          python3-boto3 python3-pytest python3-tqdm awscli chromium poppler-utils pre-commit git
+          python3-boto3 python3-pytest python3-tqdm awscli chromium poppler-utils pre-commit git clang-format
           libsimdjson-dev libfmt-dev libre2-dev libgtest-dev libbenchmark-dev libssl-dev libcli11-dev zlib1g-dev libyaml-cpp-dev "$@")
 missing=()
 for package in "${packages[@]}"; do

@@ -9,6 +9,7 @@
 
 #include "analyzer/access/access_report.h"
 #include "analyzer/baseline/fail_on.h"
+#include "analyzer/cli/report_formats.h"
 #include "analyzer/engine/audit.h"
 #include "analyzer/load/loaders.h"
 #include "analyzer/load/mapped_file.h"
@@ -28,6 +29,13 @@ namespace {
 // or send a terminal control code.
 void print_error(std::FILE* errors, const std::string& message) {
   fmt::print(errors, "fleetaudit: error: {}\n", escape_control_in_message(message));
+}
+
+// Each diagnostic on a line; a warning's rendering says "warning:" itself, after its location.
+void print_diagnostics(const Diagnostics& diagnostics, std::FILE* errors) {
+  for (const Diagnostic& diagnostic : diagnostics.items())
+    fmt::print(errors, "fleetaudit: {}{}\n", diagnostic.severity == DiagnosticSeverity::error ? "error: " : "",
+               escape_control_in_message(diagnostic.render()));
 }
 
 std::optional<EpochMillis> parse_clock(const std::string& text) {
@@ -98,22 +106,22 @@ bool audit_reads_pems(const AuditOptions& options, const std::string& directory)
   return pems_needed(&*scratch.audit_configuration);
 }
 
-struct ReportFormat {
-  std::string_view name;
-  void (*write)(const ReportContext&, std::FILE*);
-};
+// Security Hub files every finding under its account and region: without them, nothing to import.
+std::optional<std::string> asff_unwritable(const AuditReport& report) {
+  if (!report.account_id.empty() && !report.region.empty()) return std::nullopt;
+  return "--format asff needs the snapshot's account id and region (manifest.json accountId and region)";
+}
 
 // Every --format of `audit`, in the order --help lists them.
-constexpr ReportFormat kReportFormats[] = {
-    {"sarif", write_sarif},           {"json", write_aws_findings}, {"text", write_text}, {"html", write_html},
-    {"notification", write_audit_notification}, {"asff", write_asff}, {"ocsf", write_ocsf},
+constexpr AuditReportFormat kAuditReportFormats[] = {
+    {"sarif", "", write_sarif},
+    {"json", "list-audit-findings shape", write_aws_findings},
+    {"text", "", write_text},
+    {"html", "for a browser", write_html},
+    {"notification", "Device Defender's SNS audit-notification message", write_audit_notification},
+    {"asff", "Security Hub BatchImportFindings findings", write_asff, asff_unwritable},
+    {"ocsf", "OCSF 1.6 Compliance Finding events, JSON Lines", write_ocsf},
 };
-
-const ReportFormat* report_format_named(std::string_view name) {
-  for (const ReportFormat& format : kReportFormats)
-    if (format.name == name) return &format;
-  return nullptr;
-}
 
 // A product ARN that is not one would be refused by Security Hub finding by finding: said before
 // the audit runs, which takes minutes on a large fleet.
@@ -129,11 +137,7 @@ std::optional<std::string> product_arn_problem(const std::string& product_arn) {
 
 }  // namespace
 
-std::vector<std::string> audit_format_names() {
-  std::vector<std::string> names;
-  for (const ReportFormat& format : kReportFormats) names.emplace_back(format.name);
-  return names;
-}
+std::span<const AuditReportFormat> audit_report_formats() { return kAuditReportFormats; }
 
 std::optional<EpochMillis> parse_audit_clock(const std::string& text, std::FILE* errors) {
   const std::optional<EpochMillis> clock = parse_clock(text);
@@ -168,26 +172,26 @@ bool finish_output(std::optional<OutputFile>& file, const std::string& path, con
   return false;
 }
 
-int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
-  const ReportFormat* format = report_format_named(options.format);
-  if (format == nullptr) {
-    std::string names;
-    for (const ReportFormat& known : kReportFormats) names += (names.empty() ? "" : ", ") + std::string(known.name);
-    print_error(errors, fmt::format("unknown --format {}; use one of {}", options.format, names));
-    return kUsageOrInputError;
-  }
-  if (auto problem = product_arn_problem(options.asff_product_arn)) {
-    print_error(errors, *problem);
-    return kUsageOrInputError;
-  }
-  AuditOptions audit_options;
+namespace {
+
+// What the audit reads beside the snapshot, from the command's options.
+struct AuditInputs {
+  AuditOptions audit;
+  FailOn fail_on;
+  std::optional<Baseline> baseline;
+};
+
+// The options read and checked in the order they are listed; nullopt after printing what is wrong.
+std::optional<AuditInputs> read_audit_inputs(const AuditCommandOptions& options, std::FILE* errors) {
+  AuditInputs inputs;
+  AuditOptions& audit_options = inputs.audit;
   if (options.now) {
     audit_options.now = parse_audit_clock(*options.now, errors);
-    if (!audit_options.now) return kUsageOrInputError;
+    if (!audit_options.now) return std::nullopt;
   }
   if (!options.config_path.empty()) {
     audit_options.configuration = read_configuration(options.config_path, errors);
-    if (!audit_options.configuration) return kUsageOrInputError;
+    if (!audit_options.configuration) return std::nullopt;
     audit_options.configuration_source = options.config_path;
   }
   if (!options.weak_key_blocklists.empty()) {
@@ -196,92 +200,114 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     std::vector<std::string> problems = probe.load(options.weak_key_blocklists);
     if (probe.entries() == 0) {
       print_error(errors, fmt::format("--weak-key-blocklists: {}", problems.empty() ? "no entries" : problems.front()));
-      return kUsageOrInputError;
+      return std::nullopt;
     }
     audit_options.weak_key_blocklists = options.weak_key_blocklists;
   }
-
   const std::optional<FailOn> fail_on = parse_fail_on(options.fail_on);
   if (!fail_on) {
     print_error(errors, fmt::format("unknown --fail-on {}; use any, new, LOW, MEDIUM, HIGH or CRITICAL", options.fail_on));
-    return kUsageOrInputError;
+    return std::nullopt;
   }
   if (fail_on->kind == FailOn::Kind::new_findings && options.baseline_path.empty()) {
     print_error(errors, "--fail-on new needs --baseline (the report that findings are new against)");
-    return kUsageOrInputError;
+    return std::nullopt;
   }
-  std::optional<Baseline> baseline;
+  inputs.fail_on = *fail_on;
   if (!options.baseline_path.empty()) {
     std::string error;
-    baseline = read_baseline(options.baseline_path, error);
-    if (!baseline) {
+    inputs.baseline = read_baseline(options.baseline_path, error);
+    if (!inputs.baseline) {
       print_error(errors, fmt::format("cannot read --baseline {}: {}", options.baseline_path, error));
-      return kUsageOrInputError;
+      return std::nullopt;
     }
   }
-
   if (!options.suppressions_path.empty()) {
     auto suppressions = read_suppressions(options.suppressions_path, errors);
-    if (!suppressions) return kUsageOrInputError;
+    if (!suppressions) return std::nullopt;
     audit_options.suppressions = std::move(*suppressions);
   }
+  return inputs;
+}
 
+// Writes the report to --output or standard output, then what its writer warned of; false after
+// printing why it could not be written.
+bool write_audit_report(const AuditReportFormat& format, const AuditCommandOptions& options, const AuditReport& report,
+                        const Snapshot& snapshot, const Drift* drift, PhaseTimings* timings, std::FILE* standard_output,
+                        std::FILE* errors) {
+  // Opened once every input is read: an output that is one of them is refused (output_file.h).
+  std::optional<OutputFile> file;
+  if (!options.output_path.empty() && !(file = open_output(options.output_path, "--output", errors))) return false;
+  std::FILE* out = file ? file->stream() : standard_output;
+  Diagnostics report_warnings;
+  ReportContext context{report,
+                        options.snapshot_directory,
+                        options.sarif_omit_suppressed,
+                        drift,
+                        options.sarif_max_results,
+                        options.sarif_root,
+                        &report_warnings,
+                        options.asff_product_arn};
+  context.snapshot = &snapshot;
+  const auto report_started = PhaseTimings::Clock::now();
+  format.write(context, out);
+  print_diagnostics(report_warnings, errors);
+  const bool written = finish_output(file, options.output_path, "--output", standard_output, errors);
+  if (timings) {
+    timings->record("write the " + options.format + " report", report_started);
+    timings->print(errors);
+  }
+  return written;
+}
+
+}  // namespace
+
+int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
+  const AuditReportFormat* format = format_named(audit_report_formats(), options.format);
+  if (format == nullptr) {
+    std::string names;
+    for (const AuditReportFormat& known : kAuditReportFormats)
+      names += (names.empty() ? "" : ", ") + std::string(known.name);
+    print_error(errors, fmt::format("unknown --format {}; use one of {}", options.format, names));
+    return kUsageOrInputError;
+  }
+  if (auto problem = product_arn_problem(options.asff_product_arn)) {
+    print_error(errors, *problem);
+    return kUsageOrInputError;
+  }
+  std::optional<AuditInputs> inputs = read_audit_inputs(options, errors);
+  if (!inputs) return kUsageOrInputError;
   PhaseTimings timings;
-  if (options.timings) audit_options.timings = &timings;
+  if (options.timings) inputs->audit.timings = &timings;
   auto snapshot = std::make_unique<Snapshot>();
   Diagnostics diagnostics;
   LoadOptions load_options;
-  load_options.timings = audit_options.timings;
-  load_options.device_certificate_pems = audit_reads_pems(audit_options, options.snapshot_directory);
+  load_options.timings = inputs->audit.timings;
+  load_options.device_certificate_pems = audit_reads_pems(inputs->audit, options.snapshot_directory);
   if (auto usage = load_snapshot(options.snapshot_directory, *snapshot, diagnostics, load_options)) {
     print_error(errors, *usage);
     return kUsageOrInputError;
   }
-  AuditReport report = run_audit(*snapshot, audit_options, std::move(diagnostics));
+  AuditReport report = run_audit(*snapshot, inputs->audit, std::move(diagnostics));
   std::optional<Drift> drift;
-  if (baseline) {
-    if (auto refusal = foreign_baseline(report, *baseline)) {
+  if (inputs->baseline) {
+    if (auto refusal = foreign_baseline(report, *inputs->baseline)) {
       print_error(errors, *refusal);
       return kUsageOrInputError;
     }
-    drift = compute_drift(report, *baseline);
+    drift = compute_drift(report, *inputs->baseline);
   }
-  // Security Hub files every finding under its account and region: without them, nothing to import.
-  if (format->write == write_asff && (report.account_id.empty() || report.region.empty())) {
-    print_error(errors, "--format asff needs the snapshot's account id and region (manifest.json accountId and region)");
+  if (const auto problem = format->unwritable ? format->unwritable(report) : std::nullopt) {
+    print_error(errors, *problem);
     return kUsageOrInputError;
   }
-
-  // Opened once every input is read: an output that is one of them is refused (output_file.h).
-  std::optional<OutputFile> file;
-  if (!options.output_path.empty() && !(file = open_output(options.output_path, "--output", errors)))
+  if (!write_audit_report(*format, options, report, *snapshot, drift ? &*drift : nullptr,
+                          options.timings ? &timings : nullptr, standard_output, errors))
     return kUsageOrInputError;
-  std::FILE* out = file ? file->stream() : standard_output;
-  ReportContext context{report,
-                        options.snapshot_directory,
-                        options.sarif_omit_suppressed,
-                        drift ? &*drift : nullptr,
-                        options.sarif_max_results,
-                        options.sarif_root,
-                        errors,
-                        options.asff_product_arn};
-  context.snapshot = snapshot.get();
-  const auto report_started = PhaseTimings::Clock::now();
-  format->write(context, out);
-  const bool written = finish_output(file, options.output_path, "--output", standard_output, errors);
-  if (options.timings) {
-    timings.record("write the " + options.format + " report", report_started);
-    timings.print(errors);
-  }
-  if (!written) return kUsageOrInputError;
-
-  // A warning's rendering says "warning:" itself, after its location.
-  for (const Diagnostic& diagnostic : report.diagnostics.items())
-    fmt::print(errors, "fleetaudit: {}{}\n", diagnostic.severity == DiagnosticSeverity::error ? "error: " : "",
-               escape_control_in_message(diagnostic.render()));
-  const int status = report.input_problems()                                   ? kUsageOrInputError
-                     : audit_fails(report, drift ? &*drift : nullptr, *fail_on) ? kNonCompliant
-                                                                                 : kCompliant;
+  print_diagnostics(report.diagnostics, errors);
+  const int status = report.input_problems()                                           ? kUsageOrInputError
+                     : audit_fails(report, drift ? &*drift : nullptr, inputs->fail_on) ? kNonCompliant
+                                                                                       : kCompliant;
   leave_for_exit(std::move(report));
   leave_for_exit(std::move(snapshot));
   return status;

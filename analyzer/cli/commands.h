@@ -2,7 +2,9 @@
 // The CLI's commands as library calls: tests run them without a process.
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyzer/util/output_file.h"
@@ -14,7 +16,7 @@ enum ExitStatus : int { kCompliant = 0, kNonCompliant = 1, kUsageOrInputError = 
 
 struct AuditCommandOptions {
   std::string snapshot_directory;
-  std::string format = "sarif";  // one of audit_format_names()
+  std::string format = "sarif";  // one of audit_report_formats()
   std::string output_path;       // empty: standard output
   std::string config_path;       // empty: the snapshot's audit-configuration.json, if any
   std::optional<std::string> now;  // --now; absent: manifest.exportedAt
@@ -29,8 +31,19 @@ struct AuditCommandOptions {
   std::string asff_product_arn;     // --asff-product-arn; empty: the account's default product
 };
 
-// The names --format takes: sarif, json, text, html, notification, asff, ocsf.
-std::vector<std::string> audit_format_names();
+struct AuditReport;
+struct ReportContext;
+
+// One --format of `audit` (report_formats.h reads the table).
+struct AuditReportFormat {
+  std::string_view name;
+  std::string_view description;  // said after the name in --help; may be empty
+  void (*write)(const ReportContext&, std::FILE*);
+  // Why the format cannot be written for this audit (nullopt: it can); checked before any output.
+  std::optional<std::string> (*unwritable)(const AuditReport&) = nullptr;
+};
+// The table --help, validation and dispatch read: sarif, json, text, html, notification, asff, ocsf.
+std::span<const AuditReportFormat> audit_report_formats();
 
 // Runs `fleetaudit audit`; writes the report to the output and problems to `errors`.
 // The audit clock of --now (ISO 8601 with an offset, or epoch seconds, 1970 to 9999); nullopt after

@@ -6,6 +6,7 @@
 
 #include "analyzer/baseline/fail_on.h"
 #include "analyzer/cli/commands.h"
+#include "analyzer/cli/report_formats.h"
 #include "analyzer/lint/lint_reports.h"
 #include "analyzer/util/terminal_text.h"
 
@@ -22,9 +23,23 @@ bool fails(const lint::LintRun& run, const FailOn& fail_on) {
   return false;
 }
 
+constexpr LintReportFormat kLintReportFormats[] = {
+    {"text", "", lint::write_lint_text, true},
+    {"json", "", lint::write_lint_json},
+    {"sarif", "", lint::write_lint_sarif},
+};
+
 }  // namespace
 
+std::span<const LintReportFormat> lint_report_formats() { return kLintReportFormats; }
+
 int run_lint_command(const LintCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
+  const LintReportFormat* format = format_named(lint_report_formats(), options.format);
+  if (format == nullptr) {
+    fmt::print(errors, "fleetaudit: error: unknown --format {}; use {}\n", escape_control(options.format),
+               described_formats(lint_report_formats()));
+    return kUsageOrInputError;
+  }
   const std::optional<FailOn> fail_on = parse_fail_on(options.fail_on);
   if (!fail_on || fail_on->kind == FailOn::Kind::new_findings) {
     fmt::print(errors, "fleetaudit: error: --fail-on must be any or a severity (LOW, MEDIUM, HIGH, CRITICAL), not {}\n",
@@ -43,11 +58,9 @@ int run_lint_command(const LintCommandOptions& options, std::FILE* standard_outp
   if (!options.output_path.empty() && !(file = open_output(options.output_path, "--output", errors)))
     return kUsageOrInputError;
   std::FILE* out = file ? file->stream() : standard_output;
-  if (options.format == "sarif") lint::write_lint_sarif(run, out);
-  else if (options.format == "json") lint::write_lint_json(run, out);
-  else lint::write_lint_text(run, out);
+  format->write(run, out);
   // With a report in a file (or not for a person), the problems are said on standard error too.
-  if (out != standard_output || options.format != "text") {
+  if (out != standard_output || !format->states_problems) {
     for (const Diagnostic& problem : run.problems.items())
       fmt::print(errors, "fleetaudit: {}\n", escape_control(problem.render()));
     for (const lint::LintedFile& linted : run.files)

@@ -7,6 +7,7 @@
 
 #include "analyzer/cli/commands.h"
 #include "analyzer/cli/lint_command.h"
+#include "analyzer/cli/report_formats.h"
 #include "analyzer/load/byte_source.h"
 
 namespace {
@@ -20,11 +21,8 @@ int run(int argc, char** argv) {
   AuditCommandOptions audit;
   CLI::App* audit_command = app.add_subcommand("audit", "Run every enabled check on a snapshot and write a report");
   audit_command->add_option("SNAPSHOT_DIR", audit.snapshot_directory, "Directory of the exported snapshot")->required();
-  audit_command->add_option("--format", audit.format,
-                            "Report format: sarif, json (list-audit-findings shape), text, html (for a browser), "
-                            "notification (Device Defender's SNS audit-notification message), asff (Security Hub "
-                            "BatchImportFindings findings) or ocsf (OCSF 1.6 Compliance Finding events, JSON Lines)")
-      ->check(CLI::IsMember(audit_format_names()))
+  audit_command->add_option("--format", audit.format, "Report format: " + described_formats(audit_report_formats()))
+      ->check(CLI::IsMember(format_names(audit_report_formats())))
       ->capture_default_str();
   audit_command->add_option("--output", audit.output_path,
                             "Write the report to FILE instead of standard output (never over an input: written "
@@ -128,8 +126,8 @@ int run(int argc, char** argv) {
                                                "(a file's PATH: its directory) is read: a file() call, link or "
                                                "path leading out is an error; only regular files are read")
       ->required();
-  lint_command->add_option("--format", lint.format, "Report format: text, json or sarif")
-      ->check(CLI::IsMember({"sarif", "json", "text"}))
+  lint_command->add_option("--format", lint.format, "Report format: " + described_formats(lint_report_formats()))
+      ->check(CLI::IsMember(format_names(lint_report_formats())))
       ->capture_default_str();
   lint_command->add_option("--output", lint.output_path,
                            "Write the report to FILE instead of standard output (never over an input: written "

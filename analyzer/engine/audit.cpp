@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "analyzer/engine/check_inputs.h"
+#include "analyzer/engine/check_run.h"
 #include "analyzer/util/digest.h"
 
 namespace fleetaudit {
@@ -59,23 +60,10 @@ std::string finding_id(const CheckInfo& check, const Finding& finding) {
 
 namespace {
 
-std::optional<int64_t> parse_integer(std::string_view text) {
-  int64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 std::string valid_check_names() {
   std::string names;
   for (const CheckInfo& check : CheckRegistry::instance().checks()) names += fmt::format("\n  {}", check.name);
   return names;
-}
-
-const CheckConfigurationEntry* entry_for(const AuditConfiguration& configuration, const CheckInfo& check) {
-  for (const CheckConfigurationEntry& entry : configuration.checks)
-    if (CheckRegistry::instance().find(entry.check_name) == &check) return &entry;
-  return nullptr;
 }
 
 // The suppressions in force, by "CHECK\nmember=value[@version]"; expired and unknown-check ones are
@@ -198,7 +186,7 @@ void apply_suppressions(ActiveSuppressions& active, CheckRun& run) {
 
 bool check_enabled(const AuditConfiguration* configuration, const CheckInfo& check) {
   if (configuration == nullptr) return true;
-  const CheckConfigurationEntry* entry = entry_for(*configuration, check);
+  const CheckConfigurationEntry* entry = configuration_entry(*configuration, check);
   if (entry == nullptr) return check.fleetaudit_own;
   return entry->enabled;
 }
@@ -233,8 +221,7 @@ std::vector<std::string> validate_configuration(const AuditConfiguration& config
                                                                : std::string(check->parameters.front().name)));
         continue;
       }
-      auto number = parse_integer(value);
-      if (!number || *number < declared->minimum || *number > declared->maximum)
+      if (!parameter_value(*declared, value))
         errors.push_back(fmt::format("{}: {} must be a whole number from {} to {}, got \"{}\"", check->name, name,
                                      declared->minimum, declared->maximum, value));
     }
@@ -300,54 +287,16 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
   struct Pending {
     size_t run_index;
     CheckResult result;
-    std::vector<Finding> sorted_findings;
     double milliseconds = 0;
   };
   std::vector<Pending> pending;
   for (const CheckInfo& check : CheckRegistry::instance().checks()) {
     CheckRun run;
-    run.check = &check;
-    const CheckConfigurationEntry* entry = configuration ? entry_for(*configuration, check) : nullptr;
-    for (const CheckParameter& parameter : check.parameters) {
-      int64_t value = parameter.default_value;
-      if (entry)
-        for (const auto& [name, text] : entry->parameters)
-          if (name == parameter.name) {
-            auto number = parse_integer(text);
-            if (number && *number >= parameter.minimum && *number <= parameter.maximum) value = *number;
-          }
-      run.parameters.emplace_back(parameter.name, value);
-    }
-    if (!check_enabled(configuration, check)) {
-      run.status = CheckStatus::disabled;
-      run.not_run_reason = fmt::format("disabled in {}", configuration_source);
-      run.error_code = "AUDIT_CHECK_DISABLED";
+    if (!prepare_check_run(check, snapshot, configuration, configuration_source, run)) {
       report.runs.push_back(std::move(run));
       continue;
     }
-    const InputVerdict inputs = assess_inputs(check, snapshot);
-    if (inputs.kind == InputVerdict::Kind::not_run) {
-      run.status = CheckStatus::not_run;
-      run.not_run_reason = inputs.reason;
-      run.error_code = inputs.error_code;
-      run.input_problem = inputs.unreadable;
-      report.runs.push_back(std::move(run));
-      continue;
-    }
-    if (inputs.kind == InputVerdict::Kind::incomplete) {
-      run.not_run_reason = inputs.reason;  // kept for the verdict once it has run
-      run.error_code = inputs.error_code;
-    }
-    if (check.reads_device_certificate_pems &&
-        snapshot.certificates.facts.size() != snapshot.certificates.size()) {
-      // The loader was told no enabled check reads the PEMs (LoadOptions::device_certificate_pems).
-      run.status = CheckStatus::not_run;
-      run.not_run_reason = "the device certificates' PEMs were not decoded";
-      run.error_code = std::string(kInputInsufficient);
-      report.runs.push_back(std::move(run));
-      continue;
-    }
-    pending.push_back({report.runs.size(), {}, {}});
+    pending.push_back({report.runs.size(), {}});
     report.runs.push_back(std::move(run));
   }
 
@@ -357,9 +306,7 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
       Pending& job = pending[i];
       const CheckRun& run = report.runs[job.run_index];
       const auto started = PhaseTimings::Clock::now();
-      CheckContext context{snapshot, report.clock, run.parameters, weak_keys};
-      job.result = run.check->run(context);
-      if (!job.result.not_run_reason) job.sorted_findings = sorted_by_resource(std::move(job.result.findings));
+      job.result = run_check(run, snapshot, report.clock, weak_keys);
       job.milliseconds = std::chrono::duration<double, std::milli>(PhaseTimings::Clock::now() - started).count();
     }
   };
@@ -377,8 +324,8 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
     CheckRun& run = report.runs[job.run_index];
     const CheckInfo& check = *run.check;
     CheckResult& result = job.result;
-    for (const std::string& note : result.notes) report.diagnostics.warning("", fmt::format("{}: {}", check.name, note));
-    run.resources_evaluated = result.resources_evaluated;
+    for (const std::string& note : result.notes)
+      report.diagnostics.warning("", fmt::format("{}: {}", check.name, note));
     for (const auto& problem : result.input_problems) {
       const std::string& file = problem.first;
       const std::string& message = problem.second;
@@ -387,34 +334,7 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
                                [&](const Diagnostic& d) { return d.file == file && d.message == message; });
       if (!known) report.diagnostics.error(file, message);
     }
-    if (result.not_run_reason) {
-      run.status = CheckStatus::not_run;
-      // Input gaps found before the run say more than the check's own reason.
-      run.not_run_reason = run.not_run_reason.empty() ? *result.not_run_reason
-                                                      : *result.not_run_reason + "; " + run.not_run_reason;
-      run.input_problem = !run.error_code.empty();
-      if (run.error_code.empty()) run.error_code = std::string(kInputInsufficient);
-    } else {
-      run.findings = std::move(job.sorted_findings);
-      apply_suppressions(active, run);
-      bool open = std::any_of(run.findings.begin(), run.findings.end(), [](const Finding& f) { return !f.suppressed; });
-      run.status = open ? CheckStatus::non_compliant : CheckStatus::compliant;
-      // Records it could not see, or problems met while evaluating: its silence proves nothing.
-      for (const auto& problem : result.input_problems)
-        run.not_run_reason += fmt::format("{}{}: {}", run.not_run_reason.empty() ? "" : "; ", problem.first, problem.second);
-      if (!run.not_run_reason.empty()) {
-        run.status = CheckStatus::incomplete;
-        run.error_code = std::string(kInputIncomplete);
-        run.input_problem = true;
-      }
-      if (!result.undecided.empty()) {
-        for (const std::string& what : result.undecided)
-          run.not_run_reason += fmt::format("{}not decided: {}", run.not_run_reason.empty() ? "" : "; ", what);
-        run.status = CheckStatus::incomplete;
-        if (run.error_code.empty()) run.error_code = std::string(kTooComplexToDecide);
-        run.input_problem = true;
-      }
-    }
+    settle_check_run(run, result, [&](CheckRun& settled) { apply_suppressions(active, settled); });
     if (options.timings)
       options.timings->add_concurrent(fmt::format("check {} ({} findings)", check.name, run.findings.size()),
                                       job.milliseconds);

@@ -69,9 +69,12 @@ struct CheckInfo {
   // Files the check also reads when they are there: one with gaps leaves the check incomplete.
   std::vector<SnapshotFile> optional_inputs = {};
   CheckResult (*run)(const CheckContext&);
-  // Mitigation action types (MitigationActionType names) this check's findings may use. Only for
-  // checks AWS does not define: AWS's own checks use AWS's table (analyzer/mitigate/allowed_actions).
+  // Mitigation action types (MitigationActionType names) this check's findings may use: for AWS's
+  // checks, AWS's table (https://docs.aws.amazon.com/iot-device-defender/latest/devguide/dd-mitigation-actions.html).
   std::vector<std::string_view> mitigation_actions = {};
+  // `fleetaudit lint` runs the check on the snapshot a template declares: every input the check
+  // reads can be declared completely in a template (no account history, usage or connections).
+  bool decidable_from_template = false;
   // Reads the facts extracted from device certificates' PEMs (key, issuer, serial, digests).
   // When no enabled check does, the loader skips that work, most of a snapshot's cost.
   bool reads_device_certificate_pems = false;

@@ -28,18 +28,9 @@ public:
   void add(LintRule rule);
   const std::vector<LintRule>& rules() const { return rules_; }
   const LintRule* find(std::string_view name) const;
-  // The registered checks (CheckRegistry) lint runs on the snapshot each file declares, by name:
-  // those whose inputs a template can declare completely. Named by RunCheckInLint in rules/lint/.
-  void add_check(std::string_view name) { checks_.push_back(name); }
-  const std::vector<std::string_view>& checks() const { return checks_; }
 
 private:
   std::vector<LintRule> rules_;
-  std::vector<std::string_view> checks_;
-};
-
-struct RunCheckInLint {
-  explicit RunCheckInLint(std::string_view check_name) { LintRuleRegistry::instance().add_check(check_name); }
 };
 
 struct RegisterLintRule {

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "analyzer/engine/audit.h"
+#include "analyzer/engine/check_run.h"
 #include "analyzer/lint/finding_placement.h"
 #include "analyzer/lint/lint_rule.h"
 #include "analyzer/lint/template_snapshot.h"
@@ -13,15 +13,6 @@
 namespace fleetaudit::lint {
 
 namespace {
-
-bool inputs_present(const CheckInfo& check, const Snapshot& snapshot) {
-  for (const std::vector<SnapshotFile>& group : check.required_inputs) {
-    bool any = false;
-    for (SnapshotFile input : group) any |= snapshot.has(input);
-    if (!any) return false;
-  }
-  return true;
-}
 
 // The shipped Debian weak-key sample, read once (audit's default), with what went wrong reading
 // it: without it only ROCA is decided, which lint must say rather than pass keys it did not judge.
@@ -171,10 +162,8 @@ bool place_finding(const IacFile& file, const TemplateSnapshot& built, const Che
 
 std::vector<const CheckInfo*> template_decidable_checks() {
   std::vector<const CheckInfo*> checks;
-  for (std::string_view name : LintRuleRegistry::instance().checks())
-    if (const CheckInfo* check = CheckRegistry::instance().find(name)) checks.push_back(check);
-  std::sort(checks.begin(), checks.end(), [](const CheckInfo* a, const CheckInfo* b) { return a->name < b->name; });
-  checks.erase(std::unique(checks.begin(), checks.end()), checks.end());
+  for (const CheckInfo& check : CheckRegistry::instance().checks())
+    if (check.decidable_from_template) checks.push_back(&check);
   return checks;
 }
 
@@ -184,10 +173,10 @@ void run_template_checks(IacFile& file, const AuditConfiguration* configuration,
   build_template_snapshot(file, built);
   report_missing_weak_keys(file);
   for (const CheckInfo* check : template_decidable_checks()) {
-    if (!check_enabled(configuration, *check) || !inputs_present(*check, built.snapshot)) continue;
-    CheckContext context{built.snapshot, now, {}, weak_keys().blocklist};
-    for (const CheckParameter& parameter : check->parameters) context.parameters.emplace_back(parameter.name, parameter.default_value);
-    CheckResult result = check->run(context);
+    // Disabled, or inputs the template does not declare: nothing to say, the file is not an account.
+    CheckRun run;
+    if (!prepare_check_run(*check, built.snapshot, configuration, "the template", run)) continue;
+    CheckResult result = run_check(run, built.snapshot, now, weak_keys().blocklist);
     report_what_was_not_decided(file, *check, result);
     for (Finding& finding : result.findings) {
       LintFinding lint;

@@ -10,8 +10,7 @@
 
 namespace fleetaudit::lint {
 
-// The registered checks lint runs (LintRuleRegistry::checks()), sorted by name, those not
-// registered left out.
+// The registered checks lint runs (CheckInfo::decidable_from_template), sorted by name.
 std::vector<const CheckInfo*> template_decidable_checks();
 
 // `now` is the audit clock of the certificate checks.

@@ -1,4 +1,5 @@
 #include <cstring>
+#include <optional>
 
 #include "analyzer/load/loaders.h"
 #include "analyzer/load/pem_pipeline.h"
@@ -31,6 +32,65 @@ std::string_view raw_string_at(const char* quote, const char* end) {
     at = close + 1;
   }
   return {};
+}
+
+// The status, which a CA certificate has fewer of; false after reporting one it cannot have.
+bool read_status(RecordReader& record, ondemand::value value, bool is_ca, CertificateStatus& status) {
+  const char* at = location_of(value);
+  auto text = record.string(value, record.path("status"));
+  if (!text) return false;
+  auto parsed = certificate_status_from(*text);
+  const bool valid =
+      parsed && (!is_ca || *parsed == CertificateStatus::active || *parsed == CertificateStatus::inactive);
+  if (valid) status = *parsed;
+  if (!valid)
+    record.fail_at(at, record.path("status"),
+                   is_ca ? "expected one of ACTIVE, INACTIVE"
+                         : "expected one of ACTIVE, INACTIVE, REVOKED, PENDING_TRANSFER, REGISTER_INACTIVE, "
+                           "PENDING_ACTIVATION");
+  return valid;
+}
+
+// certificatePem, not unescaped: the raw JSON string is decoded later, in place, escapes and all.
+void read_raw_pem(FileReader& file, RecordReader& record, ondemand::value value, std::string_view& pem,
+                  const char*& pem_at) {
+  const char* at = location_of(value);
+  ondemand::raw_json_string raw;
+  if (value.get_raw_json_string().get(raw) == simdjson::SUCCESS && at != nullptr && *at == '"') {
+    const char* next = record.next_token();
+    pem = next != nullptr && next > at ? raw_string_before(at, next) : std::string_view{};
+    if (pem.empty()) pem = raw_string_at(at, file.buffer_end());
+    pem_at = at;
+  } else record.string(value, record.path("certificatePem"));
+}
+
+void read_validity(RecordReader& record, ondemand::value value, EpochMillis& not_before, EpochMillis& not_after) {
+  auto validity = record.object(value, record.path("validity"));
+  if (!validity) return;
+  for_each_field(record, *validity, record.path("validity"), [&](std::string_view inner, ondemand::value v) {
+    if (inner == "notBefore") {
+      if (auto time = record.time(v, record.path("validity.notBefore"))) not_before = *time;
+    } else if (inner == "notAfter") {
+      if (auto time = record.time(v, record.path("validity.notAfter"))) not_after = *time;
+    } else {
+      record.consume(v, record.path("validity"));
+    }
+  });
+}
+
+// The PEM of table row `row` goes to the pipeline that decodes it; without one (no enabled check
+// reads the facts) only its label is checked.
+void hand_over_pem(FileReader& file, std::optional<PemPipeline>& pipeline, uint32_t row, int64_t record_index,
+                   std::string_view pem, const char* pem_at, std::string_view certificate_id) {
+  if (pipeline) {
+    pipeline->add({row, record_index, file.offset_of(pem_at), {}, pem});
+    return;
+  }
+  if (std::string problem = x509::check_pem_label(pem, "CERTIFICATE"); !problem.empty())
+    file.report_rendered(file.offset_of(pem_at),
+                         JsonPath("certificateDescriptions", record_index, "certificatePem").render(),
+                         "cannot read the certificate: " + problem, DiagnosticSeverity::error,
+                         record_label("certificateId", certificate_id));
 }
 
 // Both files hold `describe-certificate` / `describe-ca-certificate` outputs; only the status
@@ -72,42 +132,13 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
           ca_certificate_id = last_ca_id;
         }
       } else if (key == "status") {
-        const char* at = location_of(value);
-        auto text = record.string(value, record.path("status"));
-        if (!text) return;
-        auto parsed = certificate_status_from(*text);
-        has_status = parsed && (!is_ca || *parsed == CertificateStatus::active || *parsed == CertificateStatus::inactive);
-        if (has_status) status = *parsed;
-        if (!has_status)
-          record.fail_at(at, record.path("status"),
-                         is_ca ? "expected one of ACTIVE, INACTIVE"
-                               : "expected one of ACTIVE, INACTIVE, REVOKED, PENDING_TRANSFER, REGISTER_INACTIVE, "
-                                 "PENDING_ACTIVATION");
+        has_status = read_status(record, value, is_ca, status);
       } else if (key == "certificatePem") {
-        // Not unescaped: the raw JSON string is decoded later, in place, escapes and all.
-        const char* at = location_of(value);
-        ondemand::raw_json_string raw;
-        if (value.get_raw_json_string().get(raw) == simdjson::SUCCESS && at != nullptr && *at == '"') {
-          const char* next = record.next_token();
-          pem = next != nullptr && next > at ? raw_string_before(at, next) : std::string_view{};
-          if (pem.empty()) pem = raw_string_at(at, file.buffer_end());
-          pem_at = at;
-        } else
-          record.string(value, record.path("certificatePem"));
+        read_raw_pem(file, record, value, pem, pem_at);
       } else if (key == "creationDate") {
         if (auto time = record.time(value, record.path("creationDate"))) creation = *time;
       } else if (key == "validity") {
-        auto validity = record.object(value, record.path("validity"));
-        if (!validity) return;
-        for_each_field(record, *validity, record.path("validity"), [&](std::string_view inner, ondemand::value v) {
-          if (inner == "notBefore") {
-            if (auto time = record.time(v, record.path("validity.notBefore"))) not_before = *time;
-          } else if (inner == "notAfter") {
-            if (auto time = record.time(v, record.path("validity.notAfter"))) not_after = *time;
-          } else {
-            record.consume(v, record.path("validity"));
-          }
-        });
+        read_validity(record, value, not_before, not_after);
       } else {
         record.consume(value, record.path(key));
       }
@@ -124,15 +155,9 @@ bool load_certificate_descriptions(FileReader& file, ondemand::parser& parser, S
     table.creation_date.push_back(creation);
     table.not_before.push_back(not_before);
     table.not_after.push_back(not_after);
-    if (!pem.empty() && pipeline) {
-      pipeline->add({static_cast<uint32_t>(table.size() - 1), record_index, file.offset_of(pem_at), {}, pem});
-    } else if (!pem.empty()) {
-      if (std::string problem = x509::check_pem_label(pem, "CERTIFICATE"); !problem.empty())
-        file.report_rendered(file.offset_of(pem_at),
-                             JsonPath("certificateDescriptions", record_index, "certificatePem").render(),
-                             "cannot read the certificate: " + problem, DiagnosticSeverity::error,
-                             record_label("certificateId", *certificate_id));
-    }
+    if (!pem.empty())
+      hand_over_pem(file, pipeline, static_cast<uint32_t>(table.size() - 1), record_index, pem, pem_at,
+                    *certificate_id);
     table.source.push_back(file.offset_of(record.start()));
   });
   interner.flush();

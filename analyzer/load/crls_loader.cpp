@@ -83,6 +83,67 @@ bool RevocationList::covers(const x509::CertificateFacts& facts) const {
   return facts.authority_key_id.size == 0 || issuer_key_id.size == 0 || facts.authority_key_id == issuer_key_id;
 }
 
+namespace {
+
+// The row of the CA certificate whose key verifies `crl` (UINT32_MAX: none), and whether some CA
+// certificate has the list's issuer as its subject.
+uint32_t verifying_ca(X509_CRL* crl, const std::vector<CertificatePointer>& ca_certificates, bool& issuer_known) {
+  const X509_NAME* issuer = X509_CRL_get_issuer(crl);
+  issuer_known = false;
+  for (uint32_t row = 0; row < ca_certificates.size(); ++row) {
+    X509* ca = ca_certificates[row].get();
+    if (ca == nullptr || X509_NAME_cmp(X509_get_subject_name(ca), issuer) != 0) continue;
+    issuer_known = true;
+    EVP_PKEY* key = X509_get0_pubkey(ca);
+    if (key != nullptr && X509_CRL_verify(crl, key) == 1) return row;
+  }
+  return UINT32_MAX;
+}
+
+// One file of crls/, added to the snapshot's lists when it is a list a known CA signed.
+void read_crl_file(const std::string& path, const std::string& name, const ReadBoundary& boundary,
+                   const std::vector<CertificatePointer>& ca_certificates, Snapshot& snapshot,
+                   Diagnostics& diagnostics) {
+  std::string bytes, error;
+  if (!read_regular_file(path, bytes, error, std::numeric_limits<uint64_t>::max(), &boundary)) {
+    diagnostics.error(name, "cannot read: " + error + "; not used");
+    return;
+  }
+  CrlPointer crl = parse_crl(bytes);
+  if (!crl) {
+    diagnostics.error(name, "cannot read: not a certificate revocation list in PEM or DER; not used");
+    return;
+  }
+  const X509_NAME* issuer = X509_CRL_get_issuer(crl.get());
+  bool issuer_known = false;
+  const uint32_t verified_by = verifying_ca(crl.get(), ca_certificates, issuer_known);
+  if (verified_by == UINT32_MAX) {
+    char text[256];
+    X509_NAME_oneline(issuer, text, sizeof text);
+    diagnostics.error(name, issuer_known
+                                ? fmt::format("the signature does not verify against the CA certificate of its "
+                                              "issuer {}; not used",
+                                              text)
+                                : fmt::format("issuer {} is no CA certificate in ca-certificates.json, so the "
+                                              "signature cannot be verified; not used",
+                                              text));
+    return;
+  }
+  RevocationList list;
+  list.file = name;
+  list.issuer_digest = x509::digest16(name_der(issuer));
+  list.issuer_key_id = snapshot.ca_certificates.facts[verified_by].subject_key_id;
+  list.ca_row = verified_by;
+  list.next_update = to_millis(X509_CRL_get0_nextUpdate(crl.get()));
+  STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl.get());
+  for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i)
+    list.revoked_serials.push_back(serial_of(X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i))));
+  std::sort(list.revoked_serials.begin(), list.revoked_serials.end());
+  snapshot.crls->push_back(std::move(list));
+}
+
+}  // namespace
+
 void load_crls(const std::string& directory, Snapshot& snapshot, Diagnostics& diagnostics) {
   const PathInfo folder = inspect_path(directory);
   if (folder.kind == PathKind::missing) return;
@@ -117,53 +178,8 @@ void load_crls(const std::string& directory, Snapshot& snapshot, Diagnostics& di
     const unsigned char* at = reinterpret_cast<const unsigned char*>(cas.der[row].data());
     if (!cas.der[row].empty()) ca_certificates[row].reset(d2i_X509(nullptr, &at, static_cast<long>(cas.der[row].size())));
   }
-
-  for (const std::string& file : files) {
-    const std::string name = "crls/" + file;
-    std::string bytes;
-    if (!read_regular_file(directory + "/" + file, bytes, error, std::numeric_limits<uint64_t>::max(), &boundary)) {
-      diagnostics.error(name, "cannot read: " + error + "; not used");
-      continue;
-    }
-    CrlPointer crl = parse_crl(bytes);
-    if (!crl) {
-      diagnostics.error(name, "cannot read: not a certificate revocation list in PEM or DER; not used");
-      continue;
-    }
-    const X509_NAME* issuer = X509_CRL_get_issuer(crl.get());
-    bool issuer_known = false;
-    uint32_t verified_by = UINT32_MAX;
-    for (uint32_t row = 0; row < ca_certificates.size() && verified_by == UINT32_MAX; ++row) {
-      X509* ca = ca_certificates[row].get();
-      if (ca == nullptr || X509_NAME_cmp(X509_get_subject_name(ca), issuer) != 0) continue;
-      issuer_known = true;
-      EVP_PKEY* key = X509_get0_pubkey(ca);
-      if (key != nullptr && X509_CRL_verify(crl.get(), key) == 1) verified_by = row;
-    }
-    if (verified_by == UINT32_MAX) {
-      char text[256];
-      X509_NAME_oneline(issuer, text, sizeof text);
-      diagnostics.error(name, issuer_known
-                                  ? fmt::format("the signature does not verify against the CA certificate of its "
-                                                "issuer {}; not used",
-                                                text)
-                                  : fmt::format("issuer {} is no CA certificate in ca-certificates.json, so the "
-                                                "signature cannot be verified; not used",
-                                                text));
-      continue;
-    }
-    RevocationList list;
-    list.file = name;
-    list.issuer_digest = x509::digest16(name_der(issuer));
-    list.issuer_key_id = cas.facts[verified_by].subject_key_id;
-    list.ca_row = verified_by;
-    list.next_update = to_millis(X509_CRL_get0_nextUpdate(crl.get()));
-    STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl.get());
-    for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i)
-      list.revoked_serials.push_back(serial_of(X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i))));
-    std::sort(list.revoked_serials.begin(), list.revoked_serials.end());
-    snapshot.crls->push_back(std::move(list));
-  }
+  for (const std::string& file : files)
+    read_crl_file(directory + "/" + file, "crls/" + file, boundary, ca_certificates, snapshot, diagnostics);
 }
 
 }  // namespace fleetaudit

@@ -80,6 +80,21 @@ void adopt_certificates(CertificateTable&& table, const std::vector<StringId>& r
   destination = std::move(table);
 }
 
+// The certificate files loaded into `scratch` on their own thread, moved into `snapshot`. The
+// scratch interner holds only the certificate files' strings: all of them move over.
+void adopt_certificate_files(Snapshot& scratch, Snapshot& snapshot) {
+  std::vector<std::string_view> texts(scratch.strings.size());
+  for (StringId id = 0; id < texts.size(); ++id) texts[id] = scratch.strings.view(id);
+  std::vector<StringId> remap(texts.size());
+  snapshot.strings.intern_batch(texts.data(), texts.size(), remap.data());
+  adopt_certificates(std::move(scratch.certificates), remap, snapshot.certificates);
+  adopt_certificates(std::move(scratch.ca_certificates), remap, snapshot.ca_certificates);
+  for (SnapshotFile kind : {SnapshotFile::certificates, SnapshotFile::ca_certificates}) {
+    snapshot.present[static_cast<size_t>(kind)] = scratch.has(kind);
+    snapshot.gaps[static_cast<size_t>(kind)] = scratch.gaps_of(kind);
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> load_snapshot(const std::string& directory, Snapshot& snapshot, Diagnostics& diagnostics,
@@ -98,10 +113,8 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
   // thread of their own, into a scratch snapshot (its own interner: interning is not
   // thread-safe), while this thread loads the rest; their strings are re-interned afterwards.
   const bool certificate_thread = std::thread::hardware_concurrency() > 1 &&
-                                  std::count_if(found.begin(), found.end(), loads_on_certificate_thread) > 0 &&
-                                  std::count_if(found.begin(), found.end(), [](SnapshotFile kind) {
-                                    return !loads_on_certificate_thread(kind);
-                                  }) > 0;
+                                  std::any_of(found.begin(), found.end(), loads_on_certificate_thread) &&
+                                  !std::all_of(found.begin(), found.end(), loads_on_certificate_thread);
   auto scratch = std::make_unique<Snapshot>();
   // Nearly every string there is a certificate id seen once: storing without deduplicating
   // spares hashing each into a table only to intern it again below.
@@ -137,17 +150,7 @@ std::optional<std::string> load_snapshot(const std::string& directory, Snapshot&
       options.timings->add_concurrent("load certificates.json, ca-certificates.json (on a second thread)",
                                       certificate_thread_milliseconds);
     started = record_phase(options.timings, "wait for the certificate thread", started);
-    // The scratch interner holds only the certificate files' strings: all of them move over.
-    std::vector<std::string_view> texts(scratch->strings.size());
-    for (StringId id = 0; id < texts.size(); ++id) texts[id] = scratch->strings.view(id);
-    std::vector<StringId> remap(texts.size());
-    snapshot.strings.intern_batch(texts.data(), texts.size(), remap.data());
-    adopt_certificates(std::move(scratch->certificates), remap, snapshot.certificates);
-    adopt_certificates(std::move(scratch->ca_certificates), remap, snapshot.ca_certificates);
-    for (SnapshotFile kind : {SnapshotFile::certificates, SnapshotFile::ca_certificates}) {
-      snapshot.present[static_cast<size_t>(kind)] = scratch->has(kind);
-      snapshot.gaps[static_cast<size_t>(kind)] = scratch->gaps_of(kind);
-    }
+    adopt_certificate_files(*scratch, snapshot);
     diagnostics.append(scratch_diagnostics);
     scratch.reset();
     started = record_phase(options.timings, "re-intern the certificate thread's strings", started);

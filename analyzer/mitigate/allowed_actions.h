@@ -7,8 +7,8 @@
 
 namespace fleetaudit {
 
-// AWS's table for its own checks (all 17, whether fleetaudit implements them or not); for another
-// registered check (FLEETAUDIT_…), the actions its CheckInfo declares. Empty when unknown.
+// The actions the registered check (by name or alias) declares in its CheckInfo: AWS's table for
+// AWS's checks. Empty when the check is unknown.
 std::vector<MitigationActionType> allowed_mitigation_actions(std::string_view check_name);
 
 }  // namespace fleetaudit

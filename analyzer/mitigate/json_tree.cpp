@@ -182,84 +182,109 @@ std::optional<JsonNode> read_json_file(const std::string& path, std::string& err
   return node;
 }
 
+namespace {
+
+// The rewritten file, written as it is read: the top-level members, one of them the records.
+class RecordsFileWriter {
+public:
+  RecordsFileWriter(FileSink& sink, const std::function<std::vector<JsonNode>()>& extra_records)
+      : sink_(sink), out_(sink.buffer()), extra_records_(extra_records) {}
+
+  void begin_member(std::string_view key) {
+    out_ += first_member_ ? "{\n" : ",\n";
+    first_member_ = false;
+    indent(out_, 1);
+    append_json_escaped(out_, key);
+    out_ += ": ";
+  }
+  void write_value(const JsonNode& node) { append_json(out_, node, 1); }
+  void write_record(const JsonNode& record) {
+    out_ += records_written_++ == 0 ? "[\n" : ",\n";
+    indent(out_, 2);
+    append_json(out_, record, 2);
+    sink_.maybe_flush();
+  }
+  void end_records() {
+    if (extra_records_)
+      for (const JsonNode& record : extra_records_()) write_record(record);
+    if (records_written_ == 0) {
+      out_ += "[]";
+    } else {
+      out_ += '\n';
+      indent(out_, 1);
+      out_ += ']';
+    }
+  }
+  void end() { out_ += "\n}\n"; }
+
+private:
+  FileSink& sink_;
+  std::string& out_;
+  const std::function<std::vector<JsonNode>()>& extra_records_;
+  bool first_member_ = true;
+  size_t records_written_ = 0;
+};
+
+// Copies the members of `input`'s top-level object, each record of `records_key` edited; sets
+// `records_seen` when the file has that member. A message when the file cannot be read.
+std::optional<std::string> copy_members(const std::string& input, const MappedFile& bytes, std::string_view records_key,
+                                        const std::function<void(JsonNode&)>& edit_record, RecordsFileWriter& writer,
+                                        bool& records_seen) {
+  ondemand::parser parser;
+  ondemand::document document;
+  ondemand::object top;
+  simdjson::padded_string_view view(bytes.data(), bytes.size(), bytes.capacity());
+  if (auto failure = parser.iterate(view).get(document)) return fmt::format("{}: {}", input, describe(failure));
+  if (auto failure = document.get_object().get(top)) return fmt::format("{}: {}", input, describe(failure));
+  for (auto field : top) {
+    std::string_view key_view;
+    if (auto failure = field.unescaped_key().get(key_view)) return fmt::format("{}: {}", input, describe(failure));
+    std::string key(key_view);
+    ondemand::value value = field.value();
+    writer.begin_member(key);
+    if (key != records_key) {
+      JsonNode node;
+      if (auto failure = parse_value(value, node, 1)) return fmt::format("{}: {}: {}", input, key, describe(failure));
+      writer.write_value(node);
+      continue;
+    }
+    records_seen = true;
+    ondemand::array records;
+    if (auto failure = value.get_array().get(records)) return fmt::format("{}: {}: {}", input, key, describe(failure));
+    for (auto element : records) {
+      ondemand::value item;
+      JsonNode record;
+      if (auto failure = element.get(item)) return fmt::format("{}: {}: {}", input, key, describe(failure));
+      if (auto failure = parse_value(item, record, 2)) return fmt::format("{}: {}: {}", input, key, describe(failure));
+      edit_record(record);
+      writer.write_record(record);
+    }
+    writer.end_records();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::string> rewrite_records_file(const std::string& input, const std::string& output,
                                                 std::string_view records_key,
                                                 const std::function<void(JsonNode&)>& edit_record,
                                                 const std::function<std::vector<JsonNode>()>& extra_records) {
   FileSink sink(output);
   if (!sink.is_open()) return fmt::format("cannot write {}: {}", output, sink.error());
-  std::string& out = sink.buffer();
-  bool first_member = true;
-  auto begin_member = [&](std::string_view key) {
-    out += first_member ? "{\n" : ",\n";
-    first_member = false;
-    indent(out, 1);
-    append_json_escaped(out, key);
-    out += ": ";
-  };
-  size_t records_written = 0;
-  auto write_record = [&](const JsonNode& record) {
-    out += records_written++ == 0 ? "[\n" : ",\n";
-    indent(out, 2);
-    append_json(out, record, 2);
-    sink.maybe_flush();
-  };
-  auto end_records = [&] {
-    if (extra_records)
-      for (const JsonNode& record : extra_records()) write_record(record);
-    if (records_written == 0) out += "[]";
-    else {
-      out += '\n';
-      indent(out, 1);
-      out += ']';
-    }
-  };
-
+  RecordsFileWriter writer(sink, extra_records);
   bool records_seen = false;
-  std::string error;
-  std::optional<MappedFile> bytes;
   if (!input.empty()) {
-    bytes = MappedFile::open(input, error);
+    std::string error;
+    std::optional<MappedFile> bytes = MappedFile::open(input, error);
     if (!bytes) return fmt::format("cannot read {}: {}", input, error);
-  }
-  if (bytes) {
-    ondemand::parser parser;
-    ondemand::document document;
-    ondemand::object top;
-    simdjson::padded_string_view view(bytes->data(), bytes->size(), bytes->capacity());
-    if (auto failure = parser.iterate(view).get(document)) return fmt::format("{}: {}", input, describe(failure));
-    if (auto failure = document.get_object().get(top)) return fmt::format("{}: {}", input, describe(failure));
-    for (auto field : top) {
-      std::string_view key_view;
-      if (auto failure = field.unescaped_key().get(key_view)) return fmt::format("{}: {}", input, describe(failure));
-      std::string key(key_view);
-      ondemand::value value = field.value();
-      begin_member(key);
-      if (key != records_key) {
-        JsonNode node;
-        if (auto failure = parse_value(value, node, 1)) return fmt::format("{}: {}: {}", input, key, describe(failure));
-        append_json(out, node, 1);
-        continue;
-      }
-      records_seen = true;
-      ondemand::array records;
-      if (auto failure = value.get_array().get(records)) return fmt::format("{}: {}: {}", input, key, describe(failure));
-      for (auto element : records) {
-        ondemand::value item;
-        JsonNode record;
-        if (auto failure = element.get(item)) return fmt::format("{}: {}: {}", input, key, describe(failure));
-        if (auto failure = parse_value(item, record, 2)) return fmt::format("{}: {}: {}", input, key, describe(failure));
-        edit_record(record);
-        write_record(record);
-      }
-      end_records();
-    }
+    if (auto problem = copy_members(input, *bytes, records_key, edit_record, writer, records_seen)) return problem;
   }
   if (!records_seen) {
-    begin_member(records_key);
-    end_records();
+    writer.begin_member(records_key);
+    writer.end_records();
   }
-  out += "\n}\n";
+  writer.end();
   if (!sink.close()) return fmt::format("cannot write {}: {}", output, sink.error());
   return std::nullopt;
 }

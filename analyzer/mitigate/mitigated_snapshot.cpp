@@ -192,11 +192,21 @@ std::optional<std::string> copy_tree(const fs::path& from, const fs::path& to, c
   return std::nullopt;
 }
 
-}  // namespace
+// The snapshot's files and the preview's, by name: a source that does not exist is "".
+struct PreviewFiles {
+  fs::path input, output;
+  std::string source(const char* name) const {
+    std::error_code error;
+    fs::path path = input / name;
+    return fs::exists(path, error) ? path.string() : std::string();
+  }
+  std::string target(const char* name) const { return (output / name).string(); }
+};
 
-std::optional<std::string> write_mitigated_snapshot(const MitigationPlan& plan, const std::string& snapshot_directory,
-                                                    const std::string& output_directory,
-                                                    std::vector<std::string>& skipped) {
+// Why --apply-to cannot hold the preview (the snapshot itself, inside it, or a directory with
+// files); nullopt when it can.
+std::optional<std::string> preview_directory_problem(const std::string& snapshot_directory,
+                                                     const std::string& output_directory) {
   std::error_code error;
   const fs::path input(snapshot_directory), output(output_directory);
   if (fs::exists(output, error)) {
@@ -211,95 +221,110 @@ std::optional<std::string> write_mitigated_snapshot(const MitigationPlan& plan, 
   if (input_end == input_path.end())
     return fmt::format("--apply-to {} is inside the snapshot {}; write the preview elsewhere", output_directory,
                        snapshot_directory);
-  fs::create_directories(output, error);
+  return std::nullopt;
+}
+
+// thing-groups.json with the groups the plan adds each thing to.
+std::optional<std::string> write_group_memberships(const MitigationPlan& plan, const PlannedState& state,
+                                                   const PreviewFiles& files) {
+  std::set<std::string> listed;
+  auto add_groups = [&](JsonNode& record) {
+    std::string thing(record.string_at("thingName"));
+    auto found = state.groups_added.find(thing);
+    if (found == state.groups_added.end()) return;
+    listed.insert(thing);
+    JsonNode* groups = record.find("thingGroups");
+    if (groups == nullptr || groups->kind != JsonNode::Kind::array) {
+      record.set("thingGroups", JsonNode::array_value());
+      groups = record.find("thingGroups");
+    }
+    for (const std::string& group : found->second) groups->items.push_back(group_record(plan, group));
+  };
+  // Things the file does not list yet get a record of their own, after the others.
+  auto new_records = [&] {
+    std::vector<JsonNode> records;
+    for (const auto& [thing, groups] : state.groups_added) {
+      if (listed.contains(thing)) continue;
+      JsonNode record = JsonNode::object_value();
+      record.set("thingName", JsonNode::string_value(thing));
+      JsonNode list = JsonNode::array_value();
+      for (const std::string& group : groups) list.items.push_back(group_record(plan, group));
+      record.set("thingGroups", std::move(list));
+      records.push_back(std::move(record));
+    }
+    return records;
+  };
+  return rewrite_records_file(files.source("thing-groups.json"), files.target("thing-groups.json"),
+                              "thingGroupMemberships", add_groups, new_records);
+}
+
+// logging-v2.json with the logging the plan enables, the file's other members kept.
+std::optional<std::string> write_logging(const std::pair<std::string, std::string>& role_and_level,
+                                         const PreviewFiles& files) {
+  JsonNode logging = JsonNode::object_value();
+  if (std::string path = files.source("logging-v2.json"); !path.empty()) {
+    std::string read_error;
+    auto existing = read_json_file(path, read_error);
+    if (!existing) return fmt::format("cannot read {}: {}", path, read_error);
+    if (existing->kind == JsonNode::Kind::object) logging = std::move(*existing);
+  }
+  logging.set("roleArn", JsonNode::string_value(role_and_level.first));
+  logging.set("defaultLogLevel", JsonNode::string_value(role_and_level.second));
+  logging.set("disableAllLogs", JsonNode::literal("false"));
+  std::string text;
+  append_json(text, logging, 0);
+  text += '\n';
+  std::string write_error;
+  std::optional<OutputFile> file = OutputFile::open(files.target("logging-v2.json"), write_error);
+  if (!file) return fmt::format("cannot write {}: {}", files.target("logging-v2.json"), write_error);
+  std::fwrite(text.data(), 1, text.size(), file->stream());
+  if (!file->commit(write_error))
+    return fmt::format("cannot write {}: {}", files.target("logging-v2.json"), write_error);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> write_mitigated_snapshot(const MitigationPlan& plan, const std::string& snapshot_directory,
+                                                    const std::string& output_directory,
+                                                    std::vector<std::string>& skipped) {
+  if (auto problem = preview_directory_problem(snapshot_directory, output_directory)) return problem;
+  const PreviewFiles files{snapshot_directory, output_directory};
+  std::error_code error;
+  fs::create_directories(files.output, error);
   if (error) return fmt::format("cannot create {}: {}", output_directory, error.message());
   const ReadBoundary boundary = ReadBoundary::around(snapshot_directory, "the snapshot directory");
-  if (auto problem = copy_tree(input, output, "", boundary, skipped, 0)) return problem;
+  if (auto problem = copy_tree(files.input, files.output, "", boundary, skipped, 0)) return problem;
 
   const PlannedState state = net_effect(plan);
-  auto source = [&](const char* name) {
-    fs::path path = input / name;
-    return fs::exists(path, error) ? path.string() : std::string();
-  };
-  auto target = [&](const char* name) { return (output / name).string(); };
   auto set_status = [](const std::unordered_map<std::string, std::string>& statuses) {
     return [&statuses](JsonNode& record) {
       auto found = statuses.find(std::string(record.string_at("certificateId")));
       if (found != statuses.end()) record.set("status", JsonNode::string_value(found->second));
     };
   };
-
   if (!state.certificate_status.empty())
-    if (auto problem = rewrite_records_file(source("certificates.json"), target("certificates.json"),
+    if (auto problem = rewrite_records_file(files.source("certificates.json"), files.target("certificates.json"),
                                             "certificateDescriptions", set_status(state.certificate_status), nullptr))
       return problem;
   if (!state.ca_certificate_status.empty())
-    if (auto problem = rewrite_records_file(source("ca-certificates.json"), target("ca-certificates.json"),
-                                            "certificateDescriptions", set_status(state.ca_certificate_status), nullptr))
+    if (auto problem =
+            rewrite_records_file(files.source("ca-certificates.json"), files.target("ca-certificates.json"),
+                                 "certificateDescriptions", set_status(state.ca_certificate_status), nullptr))
       return problem;
-
-  if (!state.groups_added.empty()) {
-    std::set<std::string> listed;
-    auto add_groups = [&](JsonNode& record) {
-      std::string thing(record.string_at("thingName"));
-      auto found = state.groups_added.find(thing);
-      if (found == state.groups_added.end()) return;
-      listed.insert(thing);
-      JsonNode* groups = record.find("thingGroups");
-      if (groups == nullptr || groups->kind != JsonNode::Kind::array) {
-        record.set("thingGroups", JsonNode::array_value());
-        groups = record.find("thingGroups");
-      }
-      for (const std::string& group : found->second) groups->items.push_back(group_record(plan, group));
-    };
-    // Things the file does not list yet get a record of their own, after the others.
-    auto new_records = [&] {
-      std::vector<JsonNode> records;
-      for (const auto& [thing, groups] : state.groups_added) {
-        if (listed.contains(thing)) continue;
-        JsonNode record = JsonNode::object_value();
-        record.set("thingName", JsonNode::string_value(thing));
-        JsonNode list = JsonNode::array_value();
-        for (const std::string& group : groups) list.items.push_back(group_record(plan, group));
-        record.set("thingGroups", std::move(list));
-        records.push_back(std::move(record));
-      }
-      return records;
-    };
-    if (auto problem = rewrite_records_file(source("thing-groups.json"), target("thing-groups.json"),
-                                            "thingGroupMemberships", add_groups, new_records))
-      return problem;
-  }
-
+  if (!state.groups_added.empty())
+    if (auto problem = write_group_memberships(plan, state, files)) return problem;
   if (!state.policies.empty()) {
     auto edit = [&](JsonNode& policy) {
       auto found = state.policies.find(std::string(policy.string_at("policyName")));
       if (found != state.policies.end()) edit_policy(policy, found->second);
     };
-    if (auto problem = rewrite_records_file(source("policies.json"), target("policies.json"), "policies", edit, nullptr))
+    if (auto problem = rewrite_records_file(files.source("policies.json"), files.target("policies.json"), "policies",
+                                            edit, nullptr))
       return problem;
   }
-
-  if (state.logging) {
-    JsonNode logging = JsonNode::object_value();
-    if (std::string path = source("logging-v2.json"); !path.empty()) {
-      std::string read_error;
-      auto existing = read_json_file(path, read_error);
-      if (!existing) return fmt::format("cannot read {}: {}", path, read_error);
-      if (existing->kind == JsonNode::Kind::object) logging = std::move(*existing);
-    }
-    logging.set("roleArn", JsonNode::string_value(state.logging->first));
-    logging.set("defaultLogLevel", JsonNode::string_value(state.logging->second));
-    logging.set("disableAllLogs", JsonNode::literal("false"));
-    std::string text;
-    append_json(text, logging, 0);
-    text += '\n';
-    std::string write_error;
-    std::optional<OutputFile> file = OutputFile::open(target("logging-v2.json"), write_error);
-    if (!file) return fmt::format("cannot write {}: {}", target("logging-v2.json"), write_error);
-    std::fwrite(text.data(), 1, text.size(), file->stream());
-    if (!file->commit(write_error)) return fmt::format("cannot write {}: {}", target("logging-v2.json"), write_error);
-  }
+  if (state.logging)
+    if (auto problem = write_logging(*state.logging, files)) return problem;
   return std::nullopt;
 }
 

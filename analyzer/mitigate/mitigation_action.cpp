@@ -143,44 +143,8 @@ private:
   std::vector<std::string>* errors_;
 };
 
-std::optional<MitigationAction> parse_action(object value, size_t index, std::vector<std::string>& errors) {
-  size_t errors_before = errors.size();
-  MitigationAction action;
-  FieldReader fields(value, fmt::format("actions[{}]", index), errors);
-  if (auto name = fields.string("actionName", true)) {
-    action.name = *name;
-    if (!is_valid_name(action.name))
-      fields.error("actionName", fmt::format("\"{}\" must be 1 to 128 letters, digits, _ or -", action.name));
-    else
-      fields = FieldReader(value, fmt::format("action {}", action.name), errors);
-  }
-  if (auto role = fields.string("roleArn", true)) action.role_arn = *role;
-  auto params = fields.child("actionParams", true);
-  if (!params) return std::nullopt;
-
-  std::vector<MitigationActionType> given;
-  for (MitigationActionType type : kAllMitigationActionTypes) {
-    element block;
-    if (!params->at_key(params_key(type)).get(block)) given.push_back(type);
-  }
-  for (auto member : *params) {
-    const std::string_view key = member.key;
-    if (std::none_of(std::begin(kAllMitigationActionTypes), std::end(kAllMitigationActionTypes),
-                     [&](MitigationActionType type) { return key == params_key(type); }))
-      fields.error("actionParams", fmt::format("unknown parameter block {}", key));
-  }
-  if (given.size() != 1) {
-    std::string names;
-    for (MitigationActionType type : given) names += fmt::format("{}{}", names.empty() ? "" : ", ", params_key(type));
-    fields.error("actionParams",
-                 given.empty() ? std::string("must hold exactly one parameter block, found none")
-                               : fmt::format("must hold exactly one parameter block, found {}: {}", given.size(), names));
-    return std::nullopt;
-  }
-  action.type = given.front();
-  auto block = FieldReader(*params, fields.path(), errors).child(params_key(action.type), true);
-  if (!block) return std::nullopt;
-  FieldReader param(*block, fmt::format("{}.actionParams.{}", fields.path(), params_key(action.type)), errors);
+// The parameter block of `action.type`: what AWS accepts, and the values a plan needs.
+void read_action_parameters(FieldReader& param, MitigationAction& action) {
   switch (action.type) {
     case MitigationActionType::update_device_certificate:
     case MitigationActionType::update_ca_certificate:
@@ -223,6 +187,46 @@ std::optional<MitigationAction> parse_action(object value, size_t index, std::ve
       }
       break;
   }
+}
+
+std::optional<MitigationAction> parse_action(object value, size_t index, std::vector<std::string>& errors) {
+  size_t errors_before = errors.size();
+  MitigationAction action;
+  FieldReader fields(value, fmt::format("actions[{}]", index), errors);
+  if (auto name = fields.string("actionName", true)) {
+    action.name = *name;
+    if (!is_valid_name(action.name))
+      fields.error("actionName", fmt::format("\"{}\" must be 1 to 128 letters, digits, _ or -", action.name));
+    else fields = FieldReader(value, fmt::format("action {}", action.name), errors);
+  }
+  if (auto role = fields.string("roleArn", true)) action.role_arn = *role;
+  auto params = fields.child("actionParams", true);
+  if (!params) return std::nullopt;
+
+  std::vector<MitigationActionType> given;
+  for (MitigationActionType type : kAllMitigationActionTypes) {
+    element block;
+    if (!params->at_key(params_key(type)).get(block)) given.push_back(type);
+  }
+  for (auto member : *params) {
+    const std::string_view key = member.key;
+    if (std::none_of(std::begin(kAllMitigationActionTypes), std::end(kAllMitigationActionTypes),
+                     [&](MitigationActionType type) { return key == params_key(type); }))
+      fields.error("actionParams", fmt::format("unknown parameter block {}", key));
+  }
+  if (given.size() != 1) {
+    std::string names;
+    for (MitigationActionType type : given) names += fmt::format("{}{}", names.empty() ? "" : ", ", params_key(type));
+    fields.error("actionParams", given.empty() ? std::string("must hold exactly one parameter block, found none")
+                                               : fmt::format("must hold exactly one parameter block, found {}: {}",
+                                                             given.size(), names));
+    return std::nullopt;
+  }
+  action.type = given.front();
+  auto block = FieldReader(*params, fields.path(), errors).child(params_key(action.type), true);
+  if (!block) return std::nullopt;
+  FieldReader param(*block, fmt::format("{}.actionParams.{}", fields.path(), params_key(action.type)), errors);
+  read_action_parameters(param, action);
   if (errors.size() != errors_before) return std::nullopt;
   return action;
 }
@@ -231,6 +235,111 @@ std::string valid_check_names() {
   std::string names;
   for (const CheckInfo& check : CheckRegistry::instance().checks()) names += fmt::format("\n  {}", check.name);
   return names;
+}
+
+// task.target.auditCheckToReasonCodeFilter: each check's reason codes, checked against the check's own.
+void parse_reason_code_filter(object filter, MitigationTask& task, std::vector<std::string>& errors) {
+  for (auto [check_name, codes] : filter) {
+    const CheckInfo* check = CheckRegistry::instance().find(check_name);
+    if (check == nullptr) {
+      errors.push_back(fmt::format("task.target.auditCheckToReasonCodeFilter: unknown check {}; valid check names:{}",
+                                   check_name, valid_check_names()));
+      continue;
+    }
+    std::vector<std::string> list;
+    array items;
+    if (codes.get_array().get(items)) {
+      errors.push_back(
+          fmt::format("task.target.auditCheckToReasonCodeFilter.{}: expected an array of reason codes", check_name));
+      continue;
+    }
+    for (element item : items) {
+      std::string_view code;
+      if (item.get_string().get(code)) continue;
+      if (std::find(check->reason_codes.begin(), check->reason_codes.end(), code) == check->reason_codes.end())
+        errors.push_back(fmt::format(
+            "task.target.auditCheckToReasonCodeFilter.{}: {} is not a reason code of this check", check_name, code));
+      list.emplace_back(code);
+    }
+    task.reason_code_filter.emplace_back(std::string(check->name), std::move(list));
+  }
+}
+
+// task.target: exactly one of findingIds, auditCheckToReasonCodeFilter and auditTaskId.
+void parse_target(object target, MitigationTask& task, std::vector<std::string>& errors) {
+  FieldReader target_fields(target, "task.target", errors);
+  int members = 0;
+  if (auto ids = target_fields.strings("findingIds", false)) {
+    ++members;
+    task.target = MitigationTask::Target::finding_ids;
+    task.finding_ids = std::move(*ids);
+    if (task.finding_ids.empty()) target_fields.error("findingIds", "must list at least one finding id");
+  }
+  if (auto filter = target_fields.child("auditCheckToReasonCodeFilter", false)) {
+    ++members;
+    task.target = MitigationTask::Target::reason_code_filter;
+    parse_reason_code_filter(*filter, task, errors);
+  }
+  if (auto audit_task = target_fields.string("auditTaskId", false)) {
+    ++members;
+    task.target = MitigationTask::Target::audit_task_id;
+    task.audit_task_id = *audit_task;
+  }
+  if (members != 1)
+    errors.push_back(
+        fmt::format("task.target: must hold exactly one of findingIds, auditCheckToReasonCodeFilter and "
+                    "auditTaskId, found {}",
+                    members));
+}
+
+// task.auditCheckToActionsMapping[check_name]: action names, each defined, valid and allowed for the check.
+void parse_check_actions(std::string_view check_name, element names, MitigationDefinition& definition,
+                         const std::vector<std::string>& rejected_names, std::vector<std::string>& errors) {
+  MitigationTask& task = definition.task;
+  const CheckInfo* check = CheckRegistry::instance().find(check_name);
+  if (check == nullptr) {
+    errors.push_back(fmt::format("task.auditCheckToActionsMapping: unknown check {}; valid check names:{}", check_name,
+                                 valid_check_names()));
+    return;
+  }
+  std::vector<MitigationActionType> allowed = allowed_mitigation_actions(check->name);
+  std::vector<uint32_t> indexes;
+  array items;
+  if (names.get_array().get(items) || items.size() == 0) {
+    errors.push_back(
+        fmt::format("task.auditCheckToActionsMapping.{}: expected a non-empty array of action names", check_name));
+    return;
+  }
+  for (element item : items) {
+    std::string_view name;
+    if (item.get_string().get(name)) {
+      errors.push_back(fmt::format("task.auditCheckToActionsMapping.{}: expected action names (strings)", check_name));
+      continue;
+    }
+    auto action = std::find_if(definition.actions.begin(), definition.actions.end(),
+                               [&](const MitigationAction& candidate) { return candidate.name == name; });
+    if (action == definition.actions.end()) {
+      if (std::find(rejected_names.begin(), rejected_names.end(), name) != rejected_names.end()) continue;
+      errors.push_back(
+          fmt::format("task.auditCheckToActionsMapping.{}: no action named {} in \"actions\"", check_name, name));
+      continue;
+    }
+    if (std::find(allowed.begin(), allowed.end(), action->type) == allowed.end()) {
+      std::string allowed_names;
+      for (MitigationActionType type : allowed)
+        allowed_names += fmt::format("{}{}", allowed_names.empty() ? "" : ", ", to_string(type));
+      errors.push_back(fmt::format("action {} ({}) cannot be applied to {} findings; this check allows {}", name,
+                                   to_string(action->type), check->name,
+                                   allowed_names.empty() ? std::string("no mitigation action") : allowed_names));
+      continue;
+    }
+    indexes.push_back(static_cast<uint32_t>(action - definition.actions.begin()));
+  }
+  auto existing = std::find_if(task.check_actions.begin(), task.check_actions.end(),
+                               [&](const auto& entry) { return entry.first == check->name; });
+  if (existing != task.check_actions.end())
+    errors.push_back(fmt::format("task.auditCheckToActionsMapping: {} is mapped twice", check->name));
+  else task.check_actions.emplace_back(std::string(check->name), std::move(indexes));
 }
 
 // `rejected_names`: actions already reported as invalid, so the mapping does not report them again.
@@ -244,103 +353,11 @@ void parse_task(object value, MitigationDefinition& definition, const std::vecto
       fields.error("taskId", fmt::format("\"{}\" must be 1 to 128 letters, digits, _ or -", task.task_id));
   }
 
-  if (auto target = fields.child("target", true)) {
-    FieldReader target_fields(*target, "task.target", errors);
-    int members = 0;
-    if (auto ids = target_fields.strings("findingIds", false)) {
-      ++members;
-      task.target = MitigationTask::Target::finding_ids;
-      task.finding_ids = std::move(*ids);
-      if (task.finding_ids.empty()) target_fields.error("findingIds", "must list at least one finding id");
-    }
-    if (auto filter = target_fields.child("auditCheckToReasonCodeFilter", false)) {
-      ++members;
-      task.target = MitigationTask::Target::reason_code_filter;
-      for (auto [check_name, codes] : *filter) {
-        const CheckInfo* check = CheckRegistry::instance().find(check_name);
-        if (check == nullptr) {
-          errors.push_back(fmt::format("task.target.auditCheckToReasonCodeFilter: unknown check {}; valid check names:{}",
-                                       check_name, valid_check_names()));
-          continue;
-        }
-        std::vector<std::string> list;
-        array items;
-        if (codes.get_array().get(items)) {
-          errors.push_back(fmt::format("task.target.auditCheckToReasonCodeFilter.{}: expected an array of reason codes",
-                                       check_name));
-          continue;
-        }
-        for (element item : items) {
-          std::string_view code;
-          if (item.get_string().get(code)) continue;
-          if (std::find(check->reason_codes.begin(), check->reason_codes.end(), code) == check->reason_codes.end())
-            errors.push_back(fmt::format("task.target.auditCheckToReasonCodeFilter.{}: {} is not a reason code of this check",
-                                         check_name, code));
-          list.emplace_back(code);
-        }
-        task.reason_code_filter.emplace_back(std::string(check->name), std::move(list));
-      }
-    }
-    if (auto audit_task = target_fields.string("auditTaskId", false)) {
-      ++members;
-      task.target = MitigationTask::Target::audit_task_id;
-      task.audit_task_id = *audit_task;
-    }
-    if (members != 1)
-      errors.push_back(fmt::format("task.target: must hold exactly one of findingIds, auditCheckToReasonCodeFilter and "
-                                   "auditTaskId, found {}",
-                                   members));
-  }
+  if (auto target = fields.child("target", true)) parse_target(*target, task, errors);
 
   auto mapping = fields.child("auditCheckToActionsMapping", true);
   if (!mapping) return;
-  for (auto [check_name, names] : *mapping) {
-    const CheckInfo* check = CheckRegistry::instance().find(check_name);
-    if (check == nullptr) {
-      errors.push_back(fmt::format("task.auditCheckToActionsMapping: unknown check {}; valid check names:{}", check_name,
-                                   valid_check_names()));
-      continue;
-    }
-    std::vector<MitigationActionType> allowed = allowed_mitigation_actions(check->name);
-    std::vector<uint32_t> indexes;
-    array items;
-    if (names.get_array().get(items) || items.size() == 0) {
-      errors.push_back(fmt::format("task.auditCheckToActionsMapping.{}: expected a non-empty array of action names",
-                                   check_name));
-      continue;
-    }
-    for (element item : items) {
-      std::string_view name;
-      if (item.get_string().get(name)) {
-        errors.push_back(fmt::format("task.auditCheckToActionsMapping.{}: expected action names (strings)", check_name));
-        continue;
-      }
-      auto action = std::find_if(definition.actions.begin(), definition.actions.end(),
-                                 [&](const MitigationAction& candidate) { return candidate.name == name; });
-      if (action == definition.actions.end()) {
-        if (std::find(rejected_names.begin(), rejected_names.end(), name) != rejected_names.end()) continue;
-        errors.push_back(fmt::format("task.auditCheckToActionsMapping.{}: no action named {} in \"actions\"",
-                                     check_name, name));
-        continue;
-      }
-      if (std::find(allowed.begin(), allowed.end(), action->type) == allowed.end()) {
-        std::string allowed_names;
-        for (MitigationActionType type : allowed)
-          allowed_names += fmt::format("{}{}", allowed_names.empty() ? "" : ", ", to_string(type));
-        errors.push_back(fmt::format("action {} ({}) cannot be applied to {} findings; this check allows {}", name,
-                                     to_string(action->type), check->name,
-                                     allowed_names.empty() ? std::string("no mitigation action") : allowed_names));
-        continue;
-      }
-      indexes.push_back(static_cast<uint32_t>(action - definition.actions.begin()));
-    }
-    auto existing = std::find_if(task.check_actions.begin(), task.check_actions.end(),
-                                 [&](const auto& entry) { return entry.first == check->name; });
-    if (existing != task.check_actions.end())
-      errors.push_back(fmt::format("task.auditCheckToActionsMapping: {} is mapped twice", check->name));
-    else
-      task.check_actions.emplace_back(std::string(check->name), std::move(indexes));
-  }
+  for (auto [check_name, names] : *mapping) parse_check_actions(check_name, names, definition, rejected_names, errors);
   if (task.check_actions.empty() && errors.empty())
     errors.push_back("task.auditCheckToActionsMapping: must map at least one check to its actions");
   // Plans list checks in the registry's order, whatever order the file gives.

@@ -22,7 +22,7 @@ struct ReportContext {
   const Drift* drift = nullptr;        // --baseline: what changed since that audit
   std::optional<size_t> sarif_max_results;  // keep only the most important results
   std::string sarif_root;                   // SARIF URIs are relative to it; empty: the current directory
-  std::FILE* warnings = nullptr;            // where a report says what a consumer will refuse (standard error)
+  Diagnostics* warnings = nullptr;          // filled with what a consumer will refuse; the CLI prints them
   std::string asff_product_arn = {};        // --asff-product-arn; empty: the account's default product
   const Snapshot* snapshot = nullptr;  // the audited tables: the HTML report draws the fleet and names things from them
 };

@@ -125,18 +125,18 @@ void write_left_out_notifications(JsonWriter& json, const AuditReport& report, c
 }
 
 // Over GitHub code scanning's limits the upload would be rejected: say so, naming the option.
-void warn_over_github_limits(std::FILE* warnings, size_t results, std::optional<uint64_t> gzipped_bytes) {
+void warn_over_github_limits(Diagnostics* warnings, size_t results, std::optional<uint64_t> gzipped_bytes) {
   if (warnings == nullptr) return;
   if (results > kGitHubMaxResultsPerRun)
-    fmt::print(warnings,
-               "fleetaudit: warning: the SARIF report has {} results; GitHub code scanning rejects a run of more "
-               "than {}: use --sarif-max-results {} to keep the most important (--format json has them all)\n",
-               results, kGitHubMaxResultsPerRun, kGitHubMaxResultsPerRun);
+    warnings->warning({}, fmt::format("the SARIF report has {} results; GitHub code scanning rejects a run of more "
+                                      "than {}: use --sarif-max-results {} to keep the most important (--format json "
+                                      "has them all)",
+                                      results, kGitHubMaxResultsPerRun, kGitHubMaxResultsPerRun));
   if (gzipped_bytes && *gzipped_bytes >= kGitHubMaxGzipBytes)
-    fmt::print(warnings,
-               "fleetaudit: warning: the SARIF report is {} bytes gzip-compressed; GitHub code scanning rejects "
-               "uploads of 10 MB or more compressed: lower --sarif-max-results (--format json has every finding)\n",
-               *gzipped_bytes);
+    warnings->warning({}, fmt::format("the SARIF report is {} bytes gzip-compressed; GitHub code scanning rejects "
+                                      "uploads of 10 MB or more compressed: lower --sarif-max-results (--format json "
+                                      "has every finding)",
+                                      *gzipped_bytes));
 }
 
 // A finding's drift, when there is a baseline.

@@ -41,6 +41,8 @@ void run(const LintRule& rule, const IacFile& file, std::vector<LintFinding>& ou
   }
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterLintRule registration({
     .info =
         {
@@ -69,6 +71,7 @@ const RegisterLintRule registration({
     .run = nullptr,
     .run_on_file = run,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit::lint

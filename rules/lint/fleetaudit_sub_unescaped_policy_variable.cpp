@@ -17,6 +17,8 @@ void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*
                                fmt::format("variable {}", i + 1)));
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterLintRule registration({
     .info =
         {
@@ -41,6 +43,7 @@ const RegisterLintRule registration({
         },
     .run = run,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit::lint

@@ -47,6 +47,8 @@ void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*
   }
 }
 
+// The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
+// clang-format off
 const RegisterLintRule registration({
     .info =
         {
@@ -73,6 +75,7 @@ const RegisterLintRule registration({
         },
     .run = run,
 });
+// clang-format on
 
 }  // namespace
 }  // namespace fleetaudit::lint

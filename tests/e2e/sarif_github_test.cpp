@@ -52,12 +52,18 @@ Written write(const AuditReport& report, std::optional<size_t> max_results) {
   testing::TempDir dir;
   ReportContext context{report, dir.path(), false, nullptr, max_results, {}, nullptr};
   std::FILE* out = std::fopen(dir.file("report.sarif").c_str(), "wb");
-  std::FILE* warnings = std::fopen(dir.file("warnings.txt").c_str(), "wb");
-  context.warnings = warnings;
+  Diagnostics warnings;
+  context.warnings = &warnings;
   write_sarif(context, out);
   std::fclose(out);
-  std::fclose(warnings);
-  return {testing::read_file(dir.file("report.sarif")), testing::read_file(dir.file("warnings.txt"))};
+  // Returned as data, each a warning of the whole run; the CLI prints them.
+  std::string said;
+  for (const Diagnostic& warning : warnings.items()) {
+    EXPECT_EQ(warning.severity, DiagnosticSeverity::warning);
+    EXPECT_TRUE(warning.file.empty());
+    said += warning.message + "\n";
+  }
+  return {testing::read_file(dir.file("report.sarif")), said};
 }
 
 // ruleId of each result, in order.
