@@ -88,7 +88,7 @@ public:
   explicit MisconfigurationEvaluator(const Snapshot& snapshot)
       : statements_(snapshot.policy_statements), actions_(statements_), breadth_(statements_) {}
 
-  VersionFindings evaluate(uint32_t first, uint32_t end, const policy::ArnContext& arn) {
+  VersionFindings evaluate(uint32_t first, uint32_t end, const policy::ArnScope& arn) {
     VersionFindings found;
     languages_ready_ = false;
     questions_asked_ = 0;
@@ -116,7 +116,7 @@ public:
 
 private:
   // The Deny's filter pattern D, read as the topics it means to keep away; then the exact question.
-  void check_bypass(uint32_t first, uint32_t end, uint32_t deny, StringId d, const policy::ArnContext& arn,
+  void check_bypass(uint32_t first, uint32_t end, uint32_t deny, StringId d, const policy::ArnScope& arn,
                     VersionFindings& found) {
     const std::string_view text = statements_.pattern(d);
     const size_t at = text.find(":topicfilter/");
@@ -211,7 +211,7 @@ CheckResult run(const CheckContext& context) {
   for (uint32_t row = 0; row < versions.size(); ++row) {
     const uint32_t policy_row = versions.policy_row[row];
     VersionFindings found = evaluator.evaluate(versions.first_statement[row], versions.end_statement[row],
-                                               policy::arn_context_for(snapshot, policy_row));
+                                               policy::policy_scope(snapshot, policy_row));
     std::string_view name = snapshot.text(snapshot.policies.name[policy_row]);
     std::string_view version = snapshot.text(versions.version_id[row]);
     std::string_view arn = snapshot.text(snapshot.policies.arn[policy_row]);

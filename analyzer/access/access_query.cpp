@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "analyzer/policy/arn.h"
 #include "analyzer/policy/pattern_automaton.h"
 
 namespace fleetaudit::access {
@@ -30,16 +31,11 @@ std::string_view resource_type_of(DataPlaneAction action) {
   }
 }
 
-// The resource part of an ARN ("topic/a/b"), or nullopt when `text` is no IoT-style ARN.
+// The resource part of an ARN ("topic/a/b"), or nullopt when `text` is no ARN.
 std::optional<std::string_view> arn_resource(std::string_view text) {
-  if (!text.starts_with("arn:")) return std::nullopt;
-  size_t at = 0;
-  for (int field = 0; field < 5; ++field) {
-    at = text.find(':', at);
-    if (at == std::string_view::npos) return std::nullopt;
-    ++at;
-  }
-  return text.substr(at);
+  const std::optional<policy::Arn> arn = policy::parse_arn(text);
+  if (!arn) return std::nullopt;
+  return arn->resource.text;
 }
 
 std::vector<uint32_t> default_versions(const Snapshot& snapshot) {

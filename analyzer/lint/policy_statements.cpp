@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "analyzer/policy/arn.h"
 #include "analyzer/policy/glob.h"
 
 namespace fleetaudit::lint {
@@ -92,13 +93,9 @@ std::string other_service_named(const Node& document) {
     }
     if (statement.not_resource) continue;
     for (const Node* resource : strings_of(statement.resources)) {
-      // arn:PARTITION:SERVICE:…
-      const std::string_view text = resource->text;
-      if (text.rfind("arn:", 0) != 0) continue;
-      const size_t partition_end = text.find(':', 4);
-      const size_t service_end = partition_end == std::string_view::npos ? partition_end : text.find(':', partition_end + 1);
-      if (service_end == std::string_view::npos) continue;
-      const std::string_view service = text.substr(partition_end + 1, service_end - partition_end - 1);
+      const std::optional<policy::Arn> arn = policy::parse_arn(resource->text);
+      if (!arn) continue;
+      const std::string_view service = arn->service.text;
       if (!service.empty() && service.find_first_of("*?$<{") == std::string_view::npos && !iot_service(service))
         return resource->text;
     }
@@ -107,19 +104,11 @@ std::string other_service_named(const Node& document) {
 }
 
 std::optional<std::pair<size_t, size_t>> arn_resource_type(std::string_view text) {
-  if (text.rfind("arn:", 0) != 0) return std::nullopt;
-  size_t colon = 0, at = 0;
-  for (size_t seen = 0; seen < 5; ++seen) {
-    colon = text.find(':', at);
-    if (colon == std::string_view::npos) return std::nullopt;
-    if (seen == 2 && text.substr(at, colon - at) != "iot") return std::nullopt;
-    at = colon + 1;
-  }
-  const size_t slash = text.find('/', at);
-  if (slash == std::string_view::npos) return std::nullopt;
-  const std::string_view type = text.substr(at, slash - at);
-  if (type.empty() || type.find_first_of("*?$<") != std::string_view::npos) return std::nullopt;
-  return std::make_pair(at, slash);
+  const std::optional<policy::Arn> arn = policy::parse_arn(text);
+  if (!arn || arn->service.text != "iot" || arn->resource.text.find('/') == std::string_view::npos) return std::nullopt;
+  const policy::ArnPart type = arn->resource_type();
+  if (type.text.empty() || type.text.find_first_of("*?$<") != std::string_view::npos) return std::nullopt;
+  return std::make_pair(type.at, type.end());
 }
 
 bool statement_names_action(const StatementView& statement, std::string_view action) {

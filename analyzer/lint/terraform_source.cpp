@@ -12,6 +12,7 @@
 #include "analyzer/lint/json_reader.h"
 #include "analyzer/lint/terraform_module.h"
 #include "analyzer/lint/terraform_policy_sources.h"
+#include "analyzer/policy/arn.h"
 
 namespace fleetaudit::lint {
 
@@ -119,7 +120,7 @@ void read_thing_attachment(const TerraformFile& terraform, const Declared& resou
   auto principal = terraform.text(resource, "principal");
   auto thing = terraform.text(resource, "thing");
   if (!principal || !thing) return;
-  if (const size_t at = principal->find(":cert/"); at != std::string::npos) principal->erase(0, at + 6);
+  if (const auto id = policy::arn_resource_name(*principal, "cert")) *principal = std::string(*id);
   const Span where = resource.body->get("principal")->span;
   const bool repeated = resource.body->get("for_each") != nullptr || resource.body->get("count") != nullptr;
   if (!repeated) {

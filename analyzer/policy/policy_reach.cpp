@@ -9,9 +9,9 @@
 
 namespace fleetaudit::policy {
 
-ArnContext arn_context_for(const Snapshot& snapshot, uint32_t policy_row) {
-  if (auto context = ArnContext::from_arn(snapshot.text(snapshot.policies.arn[policy_row]))) return *context;
-  return ArnContext{"aws", std::string(snapshot.text(snapshot.manifest.region)),
+ArnScope policy_scope(const Snapshot& snapshot, uint32_t policy_row) {
+  if (auto context = ArnScope::of_iot_arn(snapshot.text(snapshot.policies.arn[policy_row]))) return *context;
+  return ArnScope{"aws", std::string(snapshot.text(snapshot.manifest.region)),
                     std::string(snapshot.text(snapshot.manifest.account_id))};
 }
 
@@ -200,7 +200,7 @@ EffectiveGrants effective_grants(const Snapshot& snapshot, const PolicyReach& re
   std::vector<std::vector<uint32_t>> cancelling(policy_count);  // combined Deny statements, by policy
   for (const std::vector<uint32_t>& set : reach.policy_sets) {
     if (set.empty()) continue;
-    const ArnContext arn = arn_context_for(snapshot, set.front());
+    const ArnScope arn = policy_scope(snapshot, set.front());
     // Whether the set as a whole lets the device connect under another device's client id.
     uint32_t first = combined.size();
     for (uint32_t policy : set) copy_version(policy, false);
@@ -215,7 +215,7 @@ EffectiveGrants effective_grants(const Snapshot& snapshot, const PolicyReach& re
         if (other != policy) copy_version(other, true);
       // An action undecided in combination is not said to be taken back.
       const DataPlaneActionSet broad =
-          evaluator.broad_actions(first, combined.size(), arn_context_for(snapshot, policy), !client_id_free) |
+          evaluator.broad_actions(first, combined.size(), policy_scope(snapshot, policy), !client_id_free) |
           (evaluator.undecided_actions() & own_broad_default[policy]);
       const DataPlaneActionSet gained = broad & ~own_broad_default[policy];
       if (gained != 0 && grants.combined_examples[policy].empty()) {
