@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "analyzer/engine/check.h"
+#include "analyzer/policy/applicable.h"
 #include "analyzer/policy/data_plane_breadth.h"
 #include "analyzer/policy/policy_reach.h"
 #include "analyzer/policy/subscribe_bypass.h"
@@ -104,7 +105,7 @@ public:
         if (!not_resource && has_mqtt_wildcard_level(text))
           found.wildcard_denies.push_back(fmt::format("Statement[{}] ({})", deny - first, text));
       }
-      if ((actions_.of(deny) & kSubscribe) && !not_resource && !statements_.has(deny, policy::kStatementHasCondition))
+      if ((actions_.of(deny) & kSubscribe) && !not_resource && policy::takes_part(statements_.flags(deny)))
         for (StringId d : statements_.resources(deny)) check_bypass(first, end, deny, d, arn, found);
     }
     if (questions_asked_ > kMaxQuestions)
@@ -169,7 +170,7 @@ private:
     for (uint32_t s = first; s < end; ++s) {
       const uint8_t flags = statements_.flags(s);
       const bool is_deny = flags & policy::kStatementDeny;
-      if (is_deny && (flags & policy::kStatementHasCondition)) continue;  // may not apply: credited for nothing
+      if (!policy::takes_part(flags)) continue;
       const uint8_t actions = actions_.of(s);
       if (actions & kSubscribe) {
         languages_[is_deny ? 1 : 0].push_back(breadth_.statement_language(s));

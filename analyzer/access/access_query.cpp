@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "analyzer/policy/applicable.h"
 #include "analyzer/policy/arn.h"
 #include "analyzer/policy/pattern_automaton.h"
 
@@ -196,12 +197,11 @@ ActionPermissions permissions_of(const Snapshot& snapshot, RequestEvaluator& eva
   using policy::StatementLanguage;
   ActionPermissions permissions;
   std::vector<StatementLanguage> allow_languages, deny_languages;
+  auto names = [&](uint32_t statement) { return evaluator.names_action(statement); };
   for (const StatementRange& range : ranges)
-    for (uint32_t statement = range.first; statement < range.end; ++statement) {
-      if (!evaluator.names_action(statement)) continue;
+    policy::for_each_applicable(snapshot.policy_statements, range.first, range.end, names, [&](uint32_t statement) {
       const bool deny = snapshot.policy_statements.has(statement, policy::kStatementDeny);
       const bool conditional = snapshot.policy_statements.has(statement, policy::kStatementHasCondition);
-      if (deny && conditional) continue;  // not credited: it may not apply
       StatementPatterns patterns;
       patterns.statement = statement;
       patterns.not_resource = snapshot.policy_statements.has(statement, policy::kStatementNotResource);
@@ -211,7 +211,7 @@ ActionPermissions permissions_of(const Snapshot& snapshot, RequestEvaluator& eva
       StatementLanguage language = evaluator.language(statement, thing, patterns.depends);
       (deny ? deny_languages : allow_languages).push_back(std::move(language));
       (deny ? permissions.deny : permissions.allow).push_back(std::move(patterns));
-    }
+    });
   if (permissions.allow.empty() || permissions.deny.empty()) {
     permissions.deny.clear();
     return permissions;

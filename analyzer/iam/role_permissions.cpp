@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analyzer/iam/iot_action_classes.h"
+#include "analyzer/policy/applicable.h"
 #include "analyzer/policy/foreign_access.h"
 
 namespace fleetaudit::iam {
@@ -75,15 +76,9 @@ bool RolePermissions::statement_matches_service(uint32_t statement, std::string_
 
 template <class Matches>
 std::vector<uint32_t> RolePermissions::statements_where(bool deny, Matches&& matches) {
-  std::vector<uint32_t> rows;
-  for (uint32_t statement = first_; statement < end_; ++statement) {
-    const uint8_t flags = statements_.flags(statement);
-    if (static_cast<bool>(flags & policy::kStatementDeny) != deny) continue;
-    // A conditional Deny may not apply, so it takes nothing back.
-    if (deny && (flags & policy::kStatementHasCondition)) continue;
-    if (matches(statement)) rows.push_back(statement);
-  }
-  return rows;
+  return policy::applicable(statements_, first_, end_, [&](uint32_t statement) {
+    return statements_.has(statement, policy::kStatementDeny) == deny && matches(statement);
+  });
 }
 
 // Some resource of `family` that one of `allows` admits and no Deny of `denies` does, decided by

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "analyzer/policy/applicable.h"
 #include "analyzer/policy/foreign_access.h"
 #include "analyzer/policy/policy_variables.h"
 
@@ -220,8 +221,7 @@ bool BreadthEvaluator::grants_foreign(uint32_t first_statement, uint32_t end_sta
   for (uint32_t statement = first_statement; statement < end_statement; ++statement) {
     if (!(statement_actions(statement) & (DataPlaneActionSet{1} << action))) continue;
     const uint8_t flags = statements_.flags(statement);
-    // A conditional Deny may not apply, so it takes nothing back.
-    if ((flags & kStatementDeny) && (flags & kStatementHasCondition)) continue;
+    if (!takes_part(flags)) continue;
     // Under iot:Connection.Thing.IsAttached = true the client id is the name of a thing attached to
     // the certificate (AWS counts client/${iot:ClientId} with it as compliant): only its own.
     if (action == kConnect && !(flags & kStatementDeny) && (flags & kStatementIsAttachedCondition)) continue;

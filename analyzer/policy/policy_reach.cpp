@@ -7,6 +7,8 @@
 #include <span>
 #include <unordered_map>
 
+#include "analyzer/policy/applicable.h"
+
 namespace fleetaudit::policy {
 
 ArnScope policy_scope(const Snapshot& snapshot, uint32_t policy_row) {
@@ -228,7 +230,7 @@ EffectiveGrants effective_grants(const Snapshot& snapshot, const PolicyReach& re
       grants.actions[policy] = (evaluated[policy] ? grants.actions[policy] : 0) | broad;
       evaluated[policy] = 1;
       for (uint32_t s = first; s < combined.size(); ++s)
-        if (combined.table().has(s, kStatementDeny) && !combined.table().has(s, kStatementHasCondition) &&
+        if (combined.table().has(s, kStatementDeny) && takes_part(combined.table().flags(s)) &&
             snapshot.policy_statements.version_row(combined.origin(s)) != default_version[policy])
           cancelling[policy].push_back(s);
     }

@@ -10,6 +10,7 @@
 #include "analyzer/lint/document_json.h"
 #include "analyzer/lint/lint_rule.h"
 #include "analyzer/lint/policy_statements.h"
+#include "analyzer/policy/applicable.h"
 #include "analyzer/policy/data_plane_breadth.h"
 #include "analyzer/policy/policy_document.h"
 #include "rules/lint/iot_actions.h"
@@ -101,11 +102,10 @@ std::optional<std::vector<uint32_t>> denied_entirely(ModelledPolicy& model, poli
   for (std::string_view action : iot_action_names()) {
     if (!model.names(row, action)) continue;
     named_any = true;
-    std::vector<uint32_t> denies;
-    for (uint32_t other = 0; other < model.statements.size(); ++other)
-      if (model.statements.has(other, policy::kStatementDeny) &&
-          !model.statements.has(other, policy::kStatementHasCondition) && model.names(other, action))
-        denies.push_back(other);
+    const std::vector<uint32_t> denies =
+        policy::applicable(model.statements, 0, static_cast<uint32_t>(model.statements.size()), [&](uint32_t other) {
+          return model.statements.has(other, policy::kStatementDeny) && model.names(other, action);
+        });
     if (denies.empty()) return std::nullopt;
     const uint32_t allows[] = {row};
     if (evaluator.admits_some(allows, denies, policy::ResourceFamily::any_resource, policy::ArnScope{}) !=
