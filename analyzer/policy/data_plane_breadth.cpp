@@ -136,29 +136,6 @@ ResourceFamily family_of(unsigned action) {
 
 }  // namespace
 
-// What a policy variable stands for in one statement, for one action. The thing name is the
-// device's own; ${iot:ClientId} is the device's own only where it cannot connect under another
-// device's id (or the statement demands an attached thing); in a Deny, a value the device picks
-// can always dodge the Deny, except ${iot:ClientId} on Connect, which is the very client
-// connecting. Thing-, certificate- and Cognito-identity-bound values are the caller's own. Other variables: anything
-// in an Allow, nothing in a Deny (credited for nothing).
-namespace {
-
-bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  return iequals(text.substr(0, prefix.size()), prefix);
-}
-
-// Values bound to the connecting device: its thing, its certificate, its Cognito identity, and
-// (in a role alias's role) the thing and certificate the credentials provider was called with.
-bool bound_to_the_device(std::string_view variable) {
-  return starts_with_ignoring_case(variable, "iot:Connection.Thing.") ||
-         starts_with_ignoring_case(variable, "credentials-iot:") ||
-         starts_with_ignoring_case(variable, "iot:Certificate.") || iequals(variable, "iot:CertificateId") ||
-         starts_with_ignoring_case(variable, "cognito-identity.amazonaws.com:");
-}
-
-}  // namespace
-
 std::vector<std::string> unknown_variables(const PolicyStatementTable& statements, uint32_t first_statement,
                                            uint32_t end_statement) {
   std::vector<std::string> unknown;
@@ -179,6 +156,13 @@ std::vector<std::string> unknown_variables(const PolicyStatementTable& statement
   return unknown;
 }
 
+// What a policy variable stands for in one statement, for one action. The thing name is the
+// device's own; ${iot:ClientId} is the device's own only where it cannot connect under another
+// device's id (or the statement demands an attached thing); in a Deny, a value the device picks
+// can always dodge the Deny, except ${iot:ClientId} on Connect, which is the very client
+// connecting. Values bound to the device (policy_variables.h's table: thing, certificate, Cognito
+// identity, credentials-iot:) are the caller's own. Other variables: anything in an Allow, nothing
+// in a Deny (credited for nothing).
 VariableReading BreadthEvaluator::reading_of(std::string_view variable, uint8_t flags, unsigned action,
                                              bool client_id_pinned) const {
   if (!(flags & kStatementVariables)) return VariableReading::literal_text;

@@ -438,5 +438,11 @@ TEST(DataPlaneBreadth, UnknownVariablesAreNamed) {
   EXPECT_TRUE(unknown_variables(text, 0, 1).empty());
 }
 
+// A misspelt thing variable is not the device's own: read cautiously, it makes the Allow broad.
+TEST(DataPlaneBreadth, UnknownThingVariableIsNotTheDevicesOwn) {
+  EXPECT_EQ(broad({allow("iot:Publish", kArn + "topic/${iot:Connection.Thing.ThingName}/*")}), 0u);
+  EXPECT_EQ(broad({allow("iot:Publish", kArn + "topic/${iot:Connection.Thing.Name}/*")}), kPublish);
+}
+
 }  // namespace
 }  // namespace fleetaudit::policy
