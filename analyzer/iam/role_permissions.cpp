@@ -5,6 +5,7 @@
 #include "analyzer/iam/iot_action_classes.h"
 #include "analyzer/policy/applicable.h"
 #include "analyzer/policy/foreign_access.h"
+#include "analyzer/util/ascii.h"
 
 namespace fleetaudit::iam {
 
@@ -12,12 +13,7 @@ namespace {
 
 using policy::Glob;
 
-std::string lower_case(std::string_view text) {
-  std::string result(text);
-  for (char& c : result)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return result;
-}
+std::string lower_case(std::string_view text) { return ascii_lower(text); }
 
 }  // namespace
 

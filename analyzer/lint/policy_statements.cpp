@@ -7,6 +7,7 @@
 
 #include "analyzer/policy/arn.h"
 #include "analyzer/policy/glob.h"
+#include "analyzer/util/ascii.h"
 
 namespace fleetaudit::lint {
 
@@ -69,8 +70,7 @@ bool names_iot_action(const Node& document) {
   bool greengrass = false, iot_arn = false;
   for (const StatementView& statement : statements_of(document)) {
     for (const Node* action : strings_of(statement.actions)) {
-      std::string lower;
-      for (char c : action->text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      const std::string lower = ascii_lower(action->text);
       if (lower == "*" || lower.rfind("iot:", 0) == 0 || lower.rfind("iotjobsdata:", 0) == 0) return true;
       greengrass |= lower.rfind("greengrass:", 0) == 0;
     }
@@ -81,8 +81,7 @@ bool names_iot_action(const Node& document) {
 
 std::string other_service_named(const Node& document) {
   auto iot_service = [](std::string_view service) {
-    std::string lower;
-    for (char c : service) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    const std::string lower = ascii_lower(service);
     return lower == "iot" || lower == "iotjobsdata" || lower == "greengrass";
   };
   for (const StatementView& statement : statements_of(document)) {
@@ -138,7 +137,7 @@ size_t edit_distance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       const size_t above = row[j];
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      const bool same = ascii_lower(a[i - 1]) == ascii_lower(b[j - 1]);
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
       diagonal = above;
     }
@@ -162,7 +161,7 @@ std::vector<std::string> sorted_words(std::string_view name) {
       continue;
     }
     if (upper && !words.back().empty() && i > 0 && !(name[i - 1] >= 'A' && name[i - 1] <= 'Z')) words.emplace_back();
-    words.back().push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    words.back().push_back(ascii_lower(c));
   }
   if (words.back().empty()) words.pop_back();
   std::sort(words.begin(), words.end());

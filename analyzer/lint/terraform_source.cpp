@@ -13,6 +13,7 @@
 #include "analyzer/lint/terraform_module.h"
 #include "analyzer/lint/terraform_policy_sources.h"
 #include "analyzer/policy/arn.h"
+#include "analyzer/util/ascii.h"
 
 namespace fleetaudit::lint {
 
@@ -164,7 +165,7 @@ void note_unread(const std::vector<HclBlock>& blocks, IacFile& file) {
       const Node* source = block.body.get("source");
       std::string words = source != nullptr ? source->text : std::string();
       for (const Node& key : block.body.keys) words += " " + key.text;
-      std::transform(words.begin(), words.end(), words.begin(), [](unsigned char c) { return std::tolower(c); });
+      words = ascii_lower(words);
       if (words.find("iot") == std::string::npos && words.find("greengrass") == std::string::npos) continue;
       file.unchecked(block.where, fmt::format("not checked: module.{} is not followed (lint does not read other "
                                               "modules' source: lint `terraform show -json` of the plan)",

@@ -5,16 +5,13 @@
 
 #include "analyzer/lint/lint_rule.h"
 #include "analyzer/lint/policy_statements.h"
+#include "analyzer/util/ascii.h"
 #include "rules/lint/iot_actions.h"
 
 namespace fleetaudit::lint {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string lower(std::string_view text) { return ascii_lower(text); }
 
 bool iot_prefixed(std::string_view action) {
   const std::string name = lower(action);

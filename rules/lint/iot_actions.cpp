@@ -5,6 +5,7 @@
 #include <string>
 
 #include "analyzer/policy/glob.h"
+#include "analyzer/util/ascii.h"
 
 namespace fleetaudit::lint {
 
@@ -55,8 +56,7 @@ bool matches_iot_action(std::string_view pattern) {
 }
 
 std::string_view resource_type_acted_on(std::string_view action) {
-  std::string name(action);
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string name = ascii_lower(action);
   for (const ActionType& entry : kActionTypes)
     if (entry.action == name) return entry.type;
   return {};
