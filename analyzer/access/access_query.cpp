@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "analyzer/policy/actions.h"
 #include "analyzer/policy/applicable.h"
 #include "analyzer/policy/arn.h"
 #include "analyzer/policy/pattern_automaton.h"
@@ -18,18 +19,10 @@ using policy::RequestDecision;
 using policy::RequestEvaluator;
 using policy::StatementRange;
 
-// The ARN resource type an action is authorized on; empty for iot:ListRetainedMessages ("*").
+// The ARN resource type an action is authorized on (the catalogue's); empty for
+// iot:ListRetainedMessages, authorized on "*".
 std::string_view resource_type_of(DataPlaneAction action) {
-  switch (action) {
-    case DataPlaneAction::connect:
-    case DataPlaneAction::delete_connection: return "client";
-    case DataPlaneAction::publish:
-    case DataPlaneAction::retain_publish:
-    case DataPlaneAction::get_retained_message: return "topic";
-    case DataPlaneAction::subscribe: return "topicfilter";
-    case DataPlaneAction::list_retained_messages: return "";
-    default: return "thing";
-  }
+  return policy::resource_type_acted_on(policy::action_name(action));
 }
 
 // The resource part of an ARN ("topic/a/b"), or nullopt when `text` is no ARN.

@@ -1,4 +1,4 @@
-#include "rules/lint/iot_actions.h"
+#include "analyzer/policy/actions.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 #include "analyzer/policy/glob.h"
 #include "analyzer/util/ascii.h"
 
-namespace fleetaudit::lint {
+namespace fleetaudit::policy {
 
 namespace {
 
@@ -44,13 +44,13 @@ constexpr ActionType kActionTypes[] = {
 
 const std::vector<std::string_view>& iot_action_names() {
   static const std::vector<std::string_view> names{
-#include "rules/lint/iot_action_names.inc"
+#include "analyzer/policy/iot_action_names.inc"
   };
   return names;
 }
 
 bool matches_iot_action(std::string_view pattern) {
-  const policy::Glob glob = policy::Glob::compile(pattern, true);
+  const Glob glob = Glob::compile(pattern, true);
   return std::any_of(iot_action_names().begin(), iot_action_names().end(),
                      [&](std::string_view name) { return glob.matches(name); });
 }
@@ -67,4 +67,4 @@ bool data_plane_resource_type(std::string_view type) {
                      [&](const ActionType& entry) { return entry.type == type; });
 }
 
-}  // namespace fleetaudit::lint
+}  // namespace fleetaudit::policy

@@ -1,12 +1,15 @@
 #pragma once
-// What the lint rules that read action names share: the IoT actions AWS defines
-// (iot_action_names.inc) and the one resource type each data-plane action is authorized on.
+// The one IoT action catalogue: the actions AWS defines (iot_action_names.inc, generated from
+// botocore's iot and iot-jobs-data models, the data-plane actions of AWS's policy documentation and
+// the Greengrass data-plane actions by scripts/generate-iot-action-names.py) and the one resource
+// type each data-plane action is authorized on. Lint's rules, access and the data-plane evaluator
+// read it here.
 #include <string_view>
 #include <vector>
 
-namespace fleetaudit::lint {
+namespace fleetaudit::policy {
 
-// iot: and iotjobsdata: action names, as AWS spells them.
+// iot:, iotjobsdata: and greengrass: action names, as AWS spells them, sorted.
 const std::vector<std::string_view>& iot_action_names();
 // Whether an action pattern (a glob, compared case-insensitively) matches some action AWS defines.
 bool matches_iot_action(std::string_view pattern);
@@ -16,4 +19,4 @@ std::string_view resource_type_acted_on(std::string_view action);
 // Whether `type` ("client", "topicfilter", …) is one a data-plane action acts on.
 bool data_plane_resource_type(std::string_view type);
 
-}  // namespace fleetaudit::lint
+}  // namespace fleetaudit::policy
