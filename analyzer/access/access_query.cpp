@@ -81,6 +81,48 @@ StatementOrigin origin_of(const Snapshot& snapshot, uint32_t statement) {
           std::string(snapshot.policy_statements.sid(statement)), statement - versions.first_statement[version] + 1};
 }
 
+namespace {
+
+// IAM roles: Cognito identity pools and role aliases hand them out; IAM is global, so the
+// resource is matched as given.
+void add_role_principals(const Snapshot& snapshot, DataPlaneAction action, const std::string& resource,
+                         const std::optional<std::string>& client_id, ResourceAccess& access) {
+  RequestEvaluator roles(snapshot.iam.statements, action, resource, client_id);
+  const IamRoleTable& role_table = snapshot.iam.roles;
+  std::vector<std::optional<RequestDecision>> role_decisions(role_table.size());
+  auto add_role = [&](RolePrincipal principal) {
+    std::optional<RequestDecision>& decision = role_decisions[principal.role_row];
+    if (!decision) {
+      const StatementRange range{role_table.first_statement[principal.role_row], role_table.end_statement[principal.role_row]};
+      decision = roles.decide(std::span(&range, 1), std::nullopt);
+    }
+    if (!granted(*decision)) return;
+    principal.decision = *decision;
+    (decision->allowed() ? access.roles : access.denied_roles).push_back(std::move(principal));
+  };
+  const IdentityPoolRoleTable& pools = snapshot.iam.pool_roles;
+  for (uint32_t row = 0; row < pools.size(); ++row) {
+    if (pools.role_row[row] == UINT32_MAX) continue;
+    using Kind = IdentityPoolRoleTable::Kind;
+    std::string detail = pools.kind[row] == Kind::authenticated     ? "authenticated"
+                         : pools.kind[row] == Kind::unauthenticated ? "unauthenticated"
+                                                                     : "mapped by " + std::string(snapshot.text(pools.provider[row]));
+    add_role({RolePrincipal::Kind::cognito_pool, std::string(snapshot.text(pools.pool_id[row])), std::move(detail),
+              pools.role_row[row], {}});
+  }
+  const RoleAliasTable& aliases = snapshot.iam.role_aliases;
+  for (uint32_t row = 0; row < aliases.size(); ++row)
+    if (aliases.role_row[row] != UINT32_MAX)
+      add_role({RolePrincipal::Kind::role_alias, std::string(snapshot.text(aliases.alias[row])), "", aliases.role_row[row], {}});
+  auto role_order = [](const RolePrincipal& a, const RolePrincipal& b) {
+    return std::tie(a.kind, a.name, a.detail) < std::tie(b.kind, b.name, b.detail);
+  };
+  std::sort(access.roles.begin(), access.roles.end(), role_order);
+  std::sort(access.denied_roles.begin(), access.denied_roles.end(), role_order);
+}
+
+}  // namespace
+
 ResourceAccess who_may(const Snapshot& snapshot, const policy::PolicyReach& reach, DataPlaneAction action,
                        const std::string& resource) {
   std::optional<std::string> client_id;
@@ -143,40 +185,7 @@ ResourceAccess who_may(const Snapshot& snapshot, const policy::PolicyReach& reac
   std::sort(access.allowed.begin(), access.allowed.end(), by_name);
   std::sort(access.denied.begin(), access.denied.end(), by_name);
 
-  // IAM roles: Cognito identity pools and role aliases hand them out; IAM is global, so the
-  // resource is matched as given.
-  RequestEvaluator roles(snapshot.iam.statements, action, resource, client_id);
-  const IamRoleTable& role_table = snapshot.iam.roles;
-  std::vector<std::optional<RequestDecision>> role_decisions(role_table.size());
-  auto add_role = [&](RolePrincipal principal) {
-    std::optional<RequestDecision>& decision = role_decisions[principal.role_row];
-    if (!decision) {
-      const StatementRange range{role_table.first_statement[principal.role_row], role_table.end_statement[principal.role_row]};
-      decision = roles.decide(std::span(&range, 1), std::nullopt);
-    }
-    if (!granted(*decision)) return;
-    principal.decision = *decision;
-    (decision->allowed() ? access.roles : access.denied_roles).push_back(std::move(principal));
-  };
-  const IdentityPoolRoleTable& pools = snapshot.iam.pool_roles;
-  for (uint32_t row = 0; row < pools.size(); ++row) {
-    if (pools.role_row[row] == UINT32_MAX) continue;
-    using Kind = IdentityPoolRoleTable::Kind;
-    std::string detail = pools.kind[row] == Kind::authenticated     ? "authenticated"
-                         : pools.kind[row] == Kind::unauthenticated ? "unauthenticated"
-                                                                     : "mapped by " + std::string(snapshot.text(pools.provider[row]));
-    add_role({RolePrincipal::Kind::cognito_pool, std::string(snapshot.text(pools.pool_id[row])), std::move(detail),
-              pools.role_row[row], {}});
-  }
-  const RoleAliasTable& aliases = snapshot.iam.role_aliases;
-  for (uint32_t row = 0; row < aliases.size(); ++row)
-    if (aliases.role_row[row] != UINT32_MAX)
-      add_role({RolePrincipal::Kind::role_alias, std::string(snapshot.text(aliases.alias[row])), "", aliases.role_row[row], {}});
-  auto role_order = [](const RolePrincipal& a, const RolePrincipal& b) {
-    return std::tie(a.kind, a.name, a.detail) < std::tie(b.kind, b.name, b.detail);
-  };
-  std::sort(access.roles.begin(), access.roles.end(), role_order);
-  std::sort(access.denied_roles.begin(), access.denied_roles.end(), role_order);
+  add_role_principals(snapshot, action, resource, client_id, access);
   return access;
 }
 
