@@ -218,29 +218,16 @@ ActionPermissions permissions_of(const Snapshot& snapshot, RequestEvaluator& eva
     permissions.deny.clear();
     return permissions;
   }
-  policy::Alphabet alphabet;
-  for (const auto* languages : {&allow_languages, &deny_languages})
-    for (const StatementLanguage& language : *languages)
-      for (const policy::ResourcePattern& pattern : language.patterns) alphabet.mention(pattern);
-  policy::Nfa nfa(alphabet);
-  const std::optional<policy::Dfa> everything = nfa.determinize(nfa.any_number(nfa.one_of(alphabet.all())), 16);
+  const policy::AllowDenyVerdicts verdicts = policy::allow_deny_verdicts(allow_languages, deny_languages, &meter);
   for (size_t i = 0; i < permissions.allow.size(); ++i) {
-    const auto answer =
-        policy::find_allowed_not_denied(alphabet, std::span(&allow_languages[i], 1), deny_languages, *everything, {}, &meter)
-            .answer;
+    const policy::LanguageAnswer answer = verdicts.left_of_allow[i];
     permissions.allow[i].left = answer == policy::LanguageAnswer::found   ? StatementPatterns::Left::some
                                 : answer == policy::LanguageAnswer::empty ? StatementPatterns::Left::nothing
                                                                           : StatementPatterns::Left::undecided;
   }
-  // A Deny overlaps the Allows when Allow minus (everything but the Deny) is not empty.
   std::vector<StatementPatterns> overlapping;
-  for (size_t i = 0; i < permissions.deny.size(); ++i) {
-    StatementLanguage outside = deny_languages[i];
-    outside.complement = !outside.complement;
-    const auto answer =
-        policy::find_allowed_not_denied(alphabet, allow_languages, std::span(&outside, 1), *everything, {}, &meter).answer;
-    if (answer != policy::LanguageAnswer::empty) overlapping.push_back(std::move(permissions.deny[i]));
-  }
+  for (size_t i = 0; i < permissions.deny.size(); ++i)
+    if (verdicts.deny_overlaps[i]) overlapping.push_back(std::move(permissions.deny[i]));
   permissions.deny = std::move(overlapping);
   return permissions;
 }

@@ -309,6 +309,29 @@ WitnessResult Product::run() {
 
 }  // namespace
 
+AllowDenyVerdicts allow_deny_verdicts(std::span<const StatementLanguage> allowed,
+                                      std::span<const StatementLanguage> denied, WorkMeter* meter) {
+  Alphabet alphabet;
+  for (const auto languages : {allowed, denied})
+    for (const StatementLanguage& language : languages)
+      for (const ResourcePattern& pattern : language.patterns) alphabet.mention(pattern);
+  Nfa nfa(alphabet);
+  const std::optional<Dfa> everything = nfa.determinize(nfa.any_number(nfa.one_of(alphabet.all())), 16);
+  AllowDenyVerdicts verdicts;
+  for (const StatementLanguage& allow : allowed)
+    verdicts.left_of_allow.push_back(
+        find_allowed_not_denied(alphabet, std::span(&allow, 1), denied, *everything, {}, meter).answer);
+  // A Deny overlaps the Allows when Allow minus (everything but the Deny) is not empty.
+  for (const StatementLanguage& deny : denied) {
+    StatementLanguage outside = deny;
+    outside.complement = !outside.complement;
+    verdicts.deny_overlaps.push_back(
+        find_allowed_not_denied(alphabet, allowed, std::span(&outside, 1), *everything, {}, meter).answer !=
+        LanguageAnswer::empty);
+  }
+  return verdicts;
+}
+
 WitnessResult find_allowed_not_denied(const Alphabet& alphabet, std::span<const StatementLanguage> allowed,
                                       std::span<const StatementLanguage> denied, const Dfa& scope,
                                       const WorkBudget& budget, WorkMeter* meter) {
