@@ -11,34 +11,35 @@ namespace fleetaudit::policy {
 
 namespace {
 
-struct ActionType {
-  std::string_view action;  // lower case
-  std::string_view type;    // the resource type it is authorized on
+// The data-plane actions and the one resource type AWS authorizes each on (empty: "*"), the first
+// kDataPlaneActionCount in DataPlaneAction's order: the data-plane evaluator's catalogue.
+constexpr DataPlaneActionFacts kDataPlaneActions[] = {
+    {"iot:Connect", "client"},
+    {"iot:DeleteConnection", "client"},
+    {"iot:Publish", "topic"},
+    {"iot:RetainPublish", "topic"},
+    {"iot:Subscribe", "topicfilter"},
+    {"iot:GetRetainedMessage", "topic"},
+    {"iot:ListRetainedMessages", ""},
+    {"iot:GetThingShadow", "thing"},
+    {"iot:UpdateThingShadow", "thing"},
+    {"iot:DeleteThingShadow", "thing"},
+    {"iot:DescribeJobExecution", "thing"},
+    {"iot:GetPendingJobExecutions", "thing"},
+    {"iot:StartNextPendingJobExecution", "thing"},
+    {"iot:UpdateJobExecution", "thing"},
+    {"iotjobsdata:DescribeJobExecution", "thing"},
+    {"iotjobsdata:GetPendingJobExecutions", "thing"},
+    {"iotjobsdata:StartNextPendingJobExecution", "thing"},
+    {"iotjobsdata:UpdateJobExecution", "thing"},
+    // Not among the evaluator's questions: what a device receives, shadows listed by name, and
+    // the credentials provider's action.
+    {"iot:Receive", "topic"},
+    {"iot:ListNamedShadowsForThing", "thing"},
+    {"iot:AssumeRoleWithCertificate", "rolealias"},
 };
+static_assert(std::size(kDataPlaneActions) >= kDataPlaneActionCount);
 
-// The data-plane actions and the one resource type AWS authorizes each on.
-constexpr ActionType kActionTypes[] = {
-    {"iot:connect", "client"},
-    {"iot:deleteconnection", "client"},
-    {"iot:publish", "topic"},
-    {"iot:receive", "topic"},
-    {"iot:retainpublish", "topic"},
-    {"iot:getretainedmessage", "topic"},
-    {"iot:subscribe", "topicfilter"},
-    {"iot:getthingshadow", "thing"},
-    {"iot:updatethingshadow", "thing"},
-    {"iot:deletethingshadow", "thing"},
-    {"iot:listnamedshadowsforthing", "thing"},
-    {"iot:describejobexecution", "thing"},
-    {"iot:getpendingjobexecutions", "thing"},
-    {"iot:startnextpendingjobexecution", "thing"},
-    {"iot:updatejobexecution", "thing"},
-    {"iotjobsdata:describejobexecution", "thing"},
-    {"iotjobsdata:getpendingjobexecutions", "thing"},
-    {"iotjobsdata:startnextpendingjobexecution", "thing"},
-    {"iotjobsdata:updatejobexecution", "thing"},
-    {"iot:assumerolewithcertificate", "rolealias"},
-};
 
 }  // namespace
 
@@ -55,16 +56,17 @@ bool matches_iot_action(std::string_view pattern) {
                      [&](std::string_view name) { return glob.matches(name); });
 }
 
+std::span<const DataPlaneActionFacts> data_plane_actions() { return kDataPlaneActions; }
+
 std::string_view resource_type_acted_on(std::string_view action) {
-  const std::string name = ascii_lower(action);
-  for (const ActionType& entry : kActionTypes)
-    if (entry.action == name) return entry.type;
+  for (const DataPlaneActionFacts& entry : kDataPlaneActions)
+    if (iequals(entry.name, action)) return entry.resource_type;
   return {};
 }
 
 bool data_plane_resource_type(std::string_view type) {
-  return std::any_of(std::begin(kActionTypes), std::end(kActionTypes),
-                     [&](const ActionType& entry) { return entry.type == type; });
+  return !type.empty() && std::any_of(std::begin(kDataPlaneActions), std::end(kDataPlaneActions),
+                                      [&](const DataPlaneActionFacts& entry) { return entry.resource_type == type; });
 }
 
 }  // namespace fleetaudit::policy

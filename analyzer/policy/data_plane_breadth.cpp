@@ -13,26 +13,8 @@ namespace fleetaudit::policy {
 
 namespace {
 
-constexpr std::array<std::string_view, kDataPlaneActionCount> kActionNames = {
-    "iot:Connect",
-    "iot:DeleteConnection",
-    "iot:Publish",
-    "iot:RetainPublish",
-    "iot:Subscribe",
-    "iot:GetRetainedMessage",
-    "iot:ListRetainedMessages",
-    "iot:GetThingShadow",
-    "iot:UpdateThingShadow",
-    "iot:DeleteThingShadow",
-    "iot:DescribeJobExecution",
-    "iot:GetPendingJobExecutions",
-    "iot:StartNextPendingJobExecution",
-    "iot:UpdateJobExecution",
-    "iotjobsdata:DescribeJobExecution",
-    "iotjobsdata:GetPendingJobExecutions",
-    "iotjobsdata:StartNextPendingJobExecution",
-    "iotjobsdata:UpdateJobExecution",
-};
+// The evaluator's actions, by DataPlaneAction: the catalogue's first data-plane rows.
+std::string_view name_of(unsigned action) { return data_plane_actions()[action].name; }
 
 constexpr DataPlaneActionSet kUnknownActions = UINT32_MAX;
 constexpr std::string_view kClientIdVariable = "iot:ClientId";
@@ -45,13 +27,13 @@ void for_each_action(DataPlaneActionSet actions, Visit&& visit) {
 
 }  // namespace
 
-std::string_view action_name(DataPlaneAction action) { return kActionNames[static_cast<size_t>(action)]; }
+std::string_view action_name(DataPlaneAction action) { return name_of(static_cast<unsigned>(action)); }
 
 DataPlaneActionSet actions_matching(std::string_view action_pattern) {
   const Glob glob = Glob::compile(action_pattern, /*case_insensitive=*/true);
   DataPlaneActionSet actions = 0;
   for (size_t i = 0; i < kDataPlaneActionCount; ++i)
-    if (glob.matches(kActionNames[i])) actions |= DataPlaneActionSet{1} << i;
+    if (glob.matches(name_of(static_cast<unsigned>(i)))) actions |= DataPlaneActionSet{1} << i;
   return actions;
 }
 
@@ -67,7 +49,7 @@ std::string BreadthEvaluator::examples(DataPlaneActionSet actions) const {
 std::string BreadthEvaluator::undecided_reasons() const {
   std::string text;
   for_each_action(undecided_, [&](unsigned action) {
-    text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", kActionNames[action], undecided_reasons_[action]);
+    text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", name_of(action), undecided_reasons_[action]);
   });
   return text;
 }
@@ -76,7 +58,7 @@ std::string BreadthEvaluator::describe(DataPlaneActionSet actions) {
   std::string text = "[";
   for_each_action(actions & kAllDataPlaneActions, [&](unsigned action) {
     if (text.size() > 1) text += ", ";
-    text += kActionNames[action];
+    text += name_of(action);
   });
   text += ']';
   return text;
@@ -279,7 +261,7 @@ std::string BreadthEvaluator::example_text(const Answer& answer, const std::vect
       break;
     }
   const std::string_view sid = statements_.sid(statement);
-  return fmt::format("{} on {} (statement {}{})", kActionNames[action], answer.witness, statement - first_statement + 1,
+  return fmt::format("{} on {} (statement {}{})", name_of(action), answer.witness, statement - first_statement + 1,
                      sid.empty() ? "" : fmt::format(", Sid \"{}\"", sid));
 }
 

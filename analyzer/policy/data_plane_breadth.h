@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analyzer/policy/actions.h"
 #include "analyzer/policy/foreign_resources.h"
 #include "analyzer/policy/glob.h"
 #include "analyzer/policy/pattern_language.h"
@@ -53,7 +54,6 @@ enum class DataPlaneAction : uint8_t {
   jobsdata_start_next_pending_job_execution,
   jobsdata_update_job_execution,
 };
-inline constexpr size_t kDataPlaneActionCount = 18;
 
 using DataPlaneActionSet = uint32_t;  // bit i = DataPlaneAction i
 constexpr DataPlaneActionSet action_bit(DataPlaneAction action) {

@@ -44,6 +44,12 @@ TEST(IotActions, DataPlaneEvaluatorActionsAreInTheCatalogue) {
   EXPECT_EQ(resource_type_acted_on("iot:Publish*"), "");  // a pattern names no one action
 }
 
+TEST(IotActions, DataPlaneTableIsInTheGeneratedList) {
+  ASSERT_GE(data_plane_actions().size(), kDataPlaneActionCount);
+  for (const DataPlaneActionFacts& action : data_plane_actions()) EXPECT_TRUE(in_catalogue(action.name)) << action.name;
+  EXPECT_EQ(action_name(DataPlaneAction::subscribe), data_plane_actions()[4].name);
+}
+
 TEST(IotActions, IamClassesAreInTheCatalogue) {
   for (std::string_view action : iam::known_iot_actions()) EXPECT_TRUE(in_catalogue("iot:" + std::string(action))) << action;
 }
