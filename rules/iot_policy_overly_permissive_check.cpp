@@ -26,7 +26,7 @@ CheckResult run(const CheckContext& context) {
   for (uint32_t row = 0; row < versions.size(); ++row) {
     const uint32_t policy_row = versions.policy_row[row];
     broad_by_version[row] = evaluator.broad_actions(versions.first_statement[row], versions.end_statement[row],
-                                                    policy::arn_context_for(snapshot, policy_row));
+                                                    policy::policy_scope(snapshot, policy_row));
     if (broad_by_version[row] != 0) examples[row] = evaluator.examples(broad_by_version[row]);
     if (evaluator.undecided_actions() != 0)
       result.undecided.push_back(fmt::format(

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <tuple>
 
+#include "analyzer/policy/actions.h"
+#include "analyzer/policy/applicable.h"
+#include "analyzer/policy/arn.h"
 #include "analyzer/policy/pattern_automaton.h"
 
 namespace fleetaudit::access {
@@ -16,30 +19,17 @@ using policy::RequestDecision;
 using policy::RequestEvaluator;
 using policy::StatementRange;
 
-// The ARN resource type an action is authorized on; empty for iot:ListRetainedMessages ("*").
+// The ARN resource type an action is authorized on (the catalogue's); empty for
+// iot:ListRetainedMessages, authorized on "*".
 std::string_view resource_type_of(DataPlaneAction action) {
-  switch (action) {
-    case DataPlaneAction::connect:
-    case DataPlaneAction::delete_connection: return "client";
-    case DataPlaneAction::publish:
-    case DataPlaneAction::retain_publish:
-    case DataPlaneAction::get_retained_message: return "topic";
-    case DataPlaneAction::subscribe: return "topicfilter";
-    case DataPlaneAction::list_retained_messages: return "";
-    default: return "thing";
-  }
+  return policy::resource_type_acted_on(policy::action_name(action));
 }
 
-// The resource part of an ARN ("topic/a/b"), or nullopt when `text` is no IoT-style ARN.
+// The resource part of an ARN ("topic/a/b"), or nullopt when `text` is no ARN.
 std::optional<std::string_view> arn_resource(std::string_view text) {
-  if (!text.starts_with("arn:")) return std::nullopt;
-  size_t at = 0;
-  for (int field = 0; field < 5; ++field) {
-    at = text.find(':', at);
-    if (at == std::string_view::npos) return std::nullopt;
-    ++at;
-  }
-  return text.substr(at);
+  const std::optional<policy::Arn> arn = policy::parse_arn(text);
+  if (!arn) return std::nullopt;
+  return arn->resource.text;
 }
 
 std::vector<uint32_t> default_versions(const Snapshot& snapshot) {
@@ -90,6 +80,48 @@ StatementOrigin origin_of(const Snapshot& snapshot, uint32_t statement) {
           std::string(snapshot.text(versions.version_id[version])),
           std::string(snapshot.policy_statements.sid(statement)), statement - versions.first_statement[version] + 1};
 }
+
+namespace {
+
+// IAM roles: Cognito identity pools and role aliases hand them out; IAM is global, so the
+// resource is matched as given.
+void add_role_principals(const Snapshot& snapshot, DataPlaneAction action, const std::string& resource,
+                         const std::optional<std::string>& client_id, ResourceAccess& access) {
+  RequestEvaluator roles(snapshot.iam.statements, action, resource, client_id);
+  const IamRoleTable& role_table = snapshot.iam.roles;
+  std::vector<std::optional<RequestDecision>> role_decisions(role_table.size());
+  auto add_role = [&](RolePrincipal principal) {
+    std::optional<RequestDecision>& decision = role_decisions[principal.role_row];
+    if (!decision) {
+      const StatementRange range{role_table.first_statement[principal.role_row], role_table.end_statement[principal.role_row]};
+      decision = roles.decide(std::span(&range, 1), std::nullopt);
+    }
+    if (!granted(*decision)) return;
+    principal.decision = *decision;
+    (decision->allowed() ? access.roles : access.denied_roles).push_back(std::move(principal));
+  };
+  const IdentityPoolRoleTable& pools = snapshot.iam.pool_roles;
+  for (uint32_t row = 0; row < pools.size(); ++row) {
+    if (pools.role_row[row] == UINT32_MAX) continue;
+    using Kind = IdentityPoolRoleTable::Kind;
+    std::string detail = pools.kind[row] == Kind::authenticated     ? "authenticated"
+                         : pools.kind[row] == Kind::unauthenticated ? "unauthenticated"
+                                                                     : "mapped by " + std::string(snapshot.text(pools.provider[row]));
+    add_role({RolePrincipal::Kind::cognito_pool, std::string(snapshot.text(pools.pool_id[row])), std::move(detail),
+              pools.role_row[row], {}});
+  }
+  const RoleAliasTable& aliases = snapshot.iam.role_aliases;
+  for (uint32_t row = 0; row < aliases.size(); ++row)
+    if (aliases.role_row[row] != UINT32_MAX)
+      add_role({RolePrincipal::Kind::role_alias, std::string(snapshot.text(aliases.alias[row])), "", aliases.role_row[row], {}});
+  auto role_order = [](const RolePrincipal& a, const RolePrincipal& b) {
+    return std::tie(a.kind, a.name, a.detail) < std::tie(b.kind, b.name, b.detail);
+  };
+  std::sort(access.roles.begin(), access.roles.end(), role_order);
+  std::sort(access.denied_roles.begin(), access.denied_roles.end(), role_order);
+}
+
+}  // namespace
 
 ResourceAccess who_may(const Snapshot& snapshot, const policy::PolicyReach& reach, DataPlaneAction action,
                        const std::string& resource) {
@@ -153,40 +185,7 @@ ResourceAccess who_may(const Snapshot& snapshot, const policy::PolicyReach& reac
   std::sort(access.allowed.begin(), access.allowed.end(), by_name);
   std::sort(access.denied.begin(), access.denied.end(), by_name);
 
-  // IAM roles: Cognito identity pools and role aliases hand them out; IAM is global, so the
-  // resource is matched as given.
-  RequestEvaluator roles(snapshot.iam.statements, action, resource, client_id);
-  const IamRoleTable& role_table = snapshot.iam.roles;
-  std::vector<std::optional<RequestDecision>> role_decisions(role_table.size());
-  auto add_role = [&](RolePrincipal principal) {
-    std::optional<RequestDecision>& decision = role_decisions[principal.role_row];
-    if (!decision) {
-      const StatementRange range{role_table.first_statement[principal.role_row], role_table.end_statement[principal.role_row]};
-      decision = roles.decide(std::span(&range, 1), std::nullopt);
-    }
-    if (!granted(*decision)) return;
-    principal.decision = *decision;
-    (decision->allowed() ? access.roles : access.denied_roles).push_back(std::move(principal));
-  };
-  const IdentityPoolRoleTable& pools = snapshot.iam.pool_roles;
-  for (uint32_t row = 0; row < pools.size(); ++row) {
-    if (pools.role_row[row] == UINT32_MAX) continue;
-    using Kind = IdentityPoolRoleTable::Kind;
-    std::string detail = pools.kind[row] == Kind::authenticated     ? "authenticated"
-                         : pools.kind[row] == Kind::unauthenticated ? "unauthenticated"
-                                                                     : "mapped by " + std::string(snapshot.text(pools.provider[row]));
-    add_role({RolePrincipal::Kind::cognito_pool, std::string(snapshot.text(pools.pool_id[row])), std::move(detail),
-              pools.role_row[row], {}});
-  }
-  const RoleAliasTable& aliases = snapshot.iam.role_aliases;
-  for (uint32_t row = 0; row < aliases.size(); ++row)
-    if (aliases.role_row[row] != UINT32_MAX)
-      add_role({RolePrincipal::Kind::role_alias, std::string(snapshot.text(aliases.alias[row])), "", aliases.role_row[row], {}});
-  auto role_order = [](const RolePrincipal& a, const RolePrincipal& b) {
-    return std::tie(a.kind, a.name, a.detail) < std::tie(b.kind, b.name, b.detail);
-  };
-  std::sort(access.roles.begin(), access.roles.end(), role_order);
-  std::sort(access.denied_roles.begin(), access.denied_roles.end(), role_order);
+  add_role_principals(snapshot, action, resource, client_id, access);
   return access;
 }
 
@@ -200,12 +199,11 @@ ActionPermissions permissions_of(const Snapshot& snapshot, RequestEvaluator& eva
   using policy::StatementLanguage;
   ActionPermissions permissions;
   std::vector<StatementLanguage> allow_languages, deny_languages;
+  auto names = [&](uint32_t statement) { return evaluator.names_action(statement); };
   for (const StatementRange& range : ranges)
-    for (uint32_t statement = range.first; statement < range.end; ++statement) {
-      if (!evaluator.names_action(statement)) continue;
+    policy::for_each_applicable(snapshot.policy_statements, range.first, range.end, names, [&](uint32_t statement) {
       const bool deny = snapshot.policy_statements.has(statement, policy::kStatementDeny);
       const bool conditional = snapshot.policy_statements.has(statement, policy::kStatementHasCondition);
-      if (deny && conditional) continue;  // not credited: it may not apply
       StatementPatterns patterns;
       patterns.statement = statement;
       patterns.not_resource = snapshot.policy_statements.has(statement, policy::kStatementNotResource);
@@ -215,34 +213,21 @@ ActionPermissions permissions_of(const Snapshot& snapshot, RequestEvaluator& eva
       StatementLanguage language = evaluator.language(statement, thing, patterns.depends);
       (deny ? deny_languages : allow_languages).push_back(std::move(language));
       (deny ? permissions.deny : permissions.allow).push_back(std::move(patterns));
-    }
+    });
   if (permissions.allow.empty() || permissions.deny.empty()) {
     permissions.deny.clear();
     return permissions;
   }
-  policy::Alphabet alphabet;
-  for (const auto* languages : {&allow_languages, &deny_languages})
-    for (const StatementLanguage& language : *languages)
-      for (const policy::ResourcePattern& pattern : language.patterns) alphabet.mention(pattern);
-  policy::Nfa nfa(alphabet);
-  const std::optional<policy::Dfa> everything = nfa.determinize(nfa.any_number(nfa.one_of(alphabet.all())), 16);
+  const policy::AllowDenyVerdicts verdicts = policy::allow_deny_verdicts(allow_languages, deny_languages, &meter);
   for (size_t i = 0; i < permissions.allow.size(); ++i) {
-    const auto answer =
-        policy::find_allowed_not_denied(alphabet, std::span(&allow_languages[i], 1), deny_languages, *everything, {}, &meter)
-            .answer;
+    const policy::LanguageAnswer answer = verdicts.left_of_allow[i];
     permissions.allow[i].left = answer == policy::LanguageAnswer::found   ? StatementPatterns::Left::some
                                 : answer == policy::LanguageAnswer::empty ? StatementPatterns::Left::nothing
                                                                           : StatementPatterns::Left::undecided;
   }
-  // A Deny overlaps the Allows when Allow minus (everything but the Deny) is not empty.
   std::vector<StatementPatterns> overlapping;
-  for (size_t i = 0; i < permissions.deny.size(); ++i) {
-    StatementLanguage outside = deny_languages[i];
-    outside.complement = !outside.complement;
-    const auto answer =
-        policy::find_allowed_not_denied(alphabet, allow_languages, std::span(&outside, 1), *everything, {}, &meter).answer;
-    if (answer != policy::LanguageAnswer::empty) overlapping.push_back(std::move(permissions.deny[i]));
-  }
+  for (size_t i = 0; i < permissions.deny.size(); ++i)
+    if (verdicts.deny_overlaps[i]) overlapping.push_back(std::move(permissions.deny[i]));
   permissions.deny = std::move(overlapping);
   return permissions;
 }

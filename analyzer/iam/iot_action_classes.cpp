@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "analyzer/util/ascii.h"
+
 namespace fleetaudit::iam {
 
 namespace {
@@ -55,17 +57,6 @@ constexpr std::string_view kAllKnown[] = {
     "SetV2LoggingOptions", "StartOnDemandAuditTask", "TransferCertificate", "UpdateAccountAuditConfiguration",
     "UpdateCACertificate", "UpdateCertificate", "UpdateEventConfigurations", "UpdateIndexingConfiguration",
     "UpdateRoleAlias", "UpdateThingGroup"};
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& list, std::string_view action) {

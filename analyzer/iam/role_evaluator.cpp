@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "analyzer/policy/arn.h"
+
 namespace fleetaudit::iam {
 
 RoleEvaluator::RoleEvaluator(const Snapshot& snapshot)
@@ -13,25 +15,19 @@ RoleEvaluator::RoleEvaluator(const Snapshot& snapshot)
 // IoT resources are matched in the role's own partition and account, in any region: IAM is global,
 // so a grant on arn:aws:iot:eu-west-1:… reaches devices there whatever region the snapshot is of.
 // Another account's devices stay out of reach: AWS IoT has no resource policies to admit the role.
-policy::ArnContext RoleEvaluator::context_for(uint32_t role_row) const {
-  std::string_view arn = snapshot_.text(snapshot_.iam.roles.arn[role_row]);
-  std::string_view fields[5];  // arn, partition, service, region (empty for IAM), account
-  for (std::string_view& field : fields) {
-    const size_t colon = arn.find(':');
-    field = arn.substr(0, colon);
-    arn = colon == std::string_view::npos ? std::string_view{} : arn.substr(colon + 1);
-  }
-  std::string partition = fields[1].empty() ? "aws" : std::string(fields[1]);
-  std::string account = fields[4].empty() ? std::string(snapshot_.text(snapshot_.manifest.account_id))
-                                          : std::string(fields[4]);
-  return {partition, "", account};
+policy::ArnScope RoleEvaluator::context_for(uint32_t role_row) const {
+  const std::optional<policy::Arn> arn = policy::parse_arn(snapshot_.text(snapshot_.iam.roles.arn[role_row]));
+  const std::string_view partition = arn ? arn->partition.text : "", account = arn ? arn->account.text : "";
+  return {partition.empty() ? "aws" : std::string(partition),
+          "",
+          account.empty() ? std::string(snapshot_.text(snapshot_.manifest.account_id)) : std::string(account)};
 }
 
 const IotRoleVerdict& RoleEvaluator::iot_verdict(uint32_t role_row) {
   std::optional<IotRoleVerdict>& slot = verdicts_[role_row];
   if (slot) return *slot;
   const IamRoleTable& roles = snapshot_.iam.roles;
-  const policy::ArnContext context = context_for(role_row);
+  const policy::ArnScope context = context_for(role_row);
   RolePermissions role(globs_, breadth_, roles.first_statement[role_row], roles.end_statement[role_row], context);
   slot = IotRoleVerdict{role.iot_admin_access(),
                         breadth_.broad_actions(roles.first_statement[role_row], roles.end_statement[role_row], context),

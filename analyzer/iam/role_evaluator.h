@@ -29,7 +29,7 @@ public:
   RolePermissions permissions(uint32_t role_row);
 
 private:
-  policy::ArnContext context_for(uint32_t role_row) const;
+  policy::ArnScope context_for(uint32_t role_row) const;
 
   const Snapshot& snapshot_;
   PatternGlobs globs_;

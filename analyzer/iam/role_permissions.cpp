@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "analyzer/iam/iot_action_classes.h"
+#include "analyzer/policy/applicable.h"
 #include "analyzer/policy/foreign_access.h"
+#include "analyzer/util/ascii.h"
 
 namespace fleetaudit::iam {
 
@@ -11,12 +13,7 @@ namespace {
 
 using policy::Glob;
 
-std::string lower_case(std::string_view text) {
-  std::string result(text);
-  for (char& c : result)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return result;
-}
+std::string lower_case(std::string_view text) { return ascii_lower(text); }
 
 }  // namespace
 
@@ -47,7 +44,7 @@ bool PatternGlobs::whole_service(StringId pattern) {
 }
 
 RolePermissions::RolePermissions(PatternGlobs& globs, policy::BreadthEvaluator& breadth, uint32_t first, uint32_t end,
-                                 policy::ArnContext where)
+                                 policy::ArnScope where)
     : globs_(globs), breadth_(breadth), statements_(globs.statements()), first_(first), end_(end),
       // IAM is global: an IoT resource of the role's account in any region counts.
       scope_{where.partition, "", where.account} {}
@@ -75,15 +72,9 @@ bool RolePermissions::statement_matches_service(uint32_t statement, std::string_
 
 template <class Matches>
 std::vector<uint32_t> RolePermissions::statements_where(bool deny, Matches&& matches) {
-  std::vector<uint32_t> rows;
-  for (uint32_t statement = first_; statement < end_; ++statement) {
-    const uint8_t flags = statements_.flags(statement);
-    if (static_cast<bool>(flags & policy::kStatementDeny) != deny) continue;
-    // A conditional Deny may not apply, so it takes nothing back.
-    if (deny && (flags & policy::kStatementHasCondition)) continue;
-    if (matches(statement)) rows.push_back(statement);
-  }
-  return rows;
+  return policy::applicable(statements_, first_, end_, [&](uint32_t statement) {
+    return statements_.has(statement, policy::kStatementDeny) == deny && matches(statement);
+  });
 }
 
 // Some resource of `family` that one of `allows` admits and no Deny of `denies` does, decided by

@@ -46,7 +46,7 @@ public:
   // The role's statements are [first, end) of the table behind `globs` and `breadth`; `where` is
   // the partition and account its IoT resources are matched in (any region: IAM is global).
   RolePermissions(PatternGlobs& globs, policy::BreadthEvaluator& breadth, uint32_t first, uint32_t end,
-                  policy::ArnContext where);
+                  policy::ArnScope where);
 
   IotAdminAccess iot_admin_access();
   // Some action of the service is allowed on some resource.

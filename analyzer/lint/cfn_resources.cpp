@@ -7,6 +7,7 @@
 
 #include "analyzer/engine/check.h"
 #include "analyzer/lint/json_reader.h"
+#include "analyzer/policy/arn.h"
 
 namespace fleetaudit::lint {
 
@@ -94,8 +95,8 @@ std::vector<std::string> roles_handed_out(const Node& resources, const Intrinsic
   std::vector<std::string> names;
   for (const Node* arn : arns) {
     const Node resolved = resolver.resolve(*arn);
-    if (resolved.is_string() && resolved.text.find(":role/") != std::string::npos)
-      names.push_back(resolved.text.substr(resolved.text.rfind('/') + 1));
+    if (const auto name = resolved.is_string() ? policy::arn_role_name(resolved.text) : std::nullopt)
+      names.emplace_back(*name);
   }
   return names;
 }

@@ -4,6 +4,7 @@
 #include "analyzer/lint/cfn_intrinsics.h"
 #include "analyzer/lint/cfn_resources.h"
 #include "analyzer/lint/iac_reader.h"
+#include "analyzer/policy/arn.h"
 
 namespace fleetaudit::lint {
 
@@ -49,8 +50,8 @@ void read_metadata_suppressions(const Node* metadata, const std::string& resourc
 // A certificate named by a principal: the id after cert/ in an ARN (resolved from GetAtt for a
 // certificate of this template, whose id is its logical id).
 std::string certificate_of(const Node& principal) {
-  const size_t at = principal.text.find(":cert/");
-  return at == std::string::npos ? principal.text : principal.text.substr(at + 6);
+  const std::optional<std::string_view> id = policy::arn_resource_name(principal.text, "cert");
+  return id ? std::string(*id) : principal.text;
 }
 
 // A provisioning template (fleet provisioning, JITP, bulk registration) may name a policy that

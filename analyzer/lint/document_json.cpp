@@ -4,7 +4,7 @@
 #include <map>
 
 #include "analyzer/lint/iac_model.h"
-#include "analyzer/policy/data_plane_breadth.h"
+#include "analyzer/policy/arn.h"
 #include "analyzer/util/json_writer.h"
 
 namespace fleetaudit::lint {
@@ -46,9 +46,9 @@ void collect_arns(const Node& node, std::vector<std::string_view>& arns) {
 }
 
 bool literal_part(size_t field, std::string_view part) {
-  using Field = policy::ArnContext::Field;
+  using Field = policy::ArnScope::Field;
   return !part.empty() && part.find_first_of("<>*?$") == std::string_view::npos &&
-         !policy::ArnContext::placeholder(static_cast<Field>(field), part);
+         !policy::ArnScope::placeholder(static_cast<Field>(field), part);
 }
 
 }  // namespace
@@ -57,7 +57,7 @@ std::string stack_text(std::string_view text, const StackContext& stack) {
   // Placeholders in an IoT ARN's partition, region or account are the stack's own (the policy
   // model's rule), then the stand-ins are the stack's parts.
   std::string out = text.rfind("arn:", 0) == 0
-                        ? policy::ArnContext{stack.partition, stack.region, stack.account}.with_own_fields(text)
+                        ? policy::ArnScope{stack.partition, stack.region, stack.account}.with_own_fields(text)
                         : std::string(text);
   out = replace_all(std::move(out), kStackPartition, stack.partition);
   out = replace_all(std::move(out), kStackRegion, stack.region);
@@ -75,17 +75,10 @@ StackContext stack_context_of(const std::vector<const Node*>& documents) {
   for (const Node* document : documents) collect_arns(*document, arns);
   // Parts 1, 3 and 4 of arn:PARTITION:SERVICE:REGION:ACCOUNT:…, counted where literal.
   std::array<std::map<std::string, size_t>, 3> counts;
-  for (std::string_view arn : arns) {
-    std::array<std::string_view, 5> parts;
-    size_t start = 0;
-    for (size_t i = 0; i < parts.size(); ++i) {
-      const size_t colon = arn.find(':', start);
-      if (colon == std::string_view::npos) break;
-      parts[i] = arn.substr(start, colon - start);
-      start = colon + 1;
-    }
-    if (parts[2] != "iot") continue;
-    const std::array<std::string_view, 3> wanted{parts[1], parts[3], parts[4]};
+  for (std::string_view text : arns) {
+    const std::optional<policy::Arn> arn = policy::parse_arn(text);
+    if (!arn || arn->service.text != "iot") continue;
+    const std::array<std::string_view, 3> wanted{arn->partition.text, arn->region.text, arn->account.text};
     for (size_t i = 0; i < 3; ++i)
       if (literal_part(i, wanted[i])) ++counts[i][std::string(wanted[i])];
   }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "analyzer/util/ascii.h"
+
 namespace fleetaudit::lint {
 
 namespace {
@@ -119,17 +121,10 @@ private:
     }
   }
 
-  static int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-
   bool hex4(uint32_t& value) {
     value = 0;
     for (int i = 0; i < 4; ++i) {
-      const int digit = at_ < text_.size() ? hex_digit(text_[at_]) : -1;
+      const int digit = at_ < text_.size() ? hex_value(text_[at_]) : -1;
       if (digit < 0) return fail("four hex digits after \\u");
       value = value * 16 + static_cast<uint32_t>(digit);
       ++at_;

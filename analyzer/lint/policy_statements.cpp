@@ -5,7 +5,9 @@
 #include <optional>
 #include <string>
 
+#include "analyzer/policy/arn.h"
 #include "analyzer/policy/glob.h"
+#include "analyzer/util/ascii.h"
 
 namespace fleetaudit::lint {
 
@@ -68,8 +70,7 @@ bool names_iot_action(const Node& document) {
   bool greengrass = false, iot_arn = false;
   for (const StatementView& statement : statements_of(document)) {
     for (const Node* action : strings_of(statement.actions)) {
-      std::string lower;
-      for (char c : action->text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      const std::string lower = ascii_lower(action->text);
       if (lower == "*" || lower.rfind("iot:", 0) == 0 || lower.rfind("iotjobsdata:", 0) == 0) return true;
       greengrass |= lower.rfind("greengrass:", 0) == 0;
     }
@@ -80,8 +81,7 @@ bool names_iot_action(const Node& document) {
 
 std::string other_service_named(const Node& document) {
   auto iot_service = [](std::string_view service) {
-    std::string lower;
-    for (char c : service) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    const std::string lower = ascii_lower(service);
     return lower == "iot" || lower == "iotjobsdata" || lower == "greengrass";
   };
   for (const StatementView& statement : statements_of(document)) {
@@ -92,13 +92,9 @@ std::string other_service_named(const Node& document) {
     }
     if (statement.not_resource) continue;
     for (const Node* resource : strings_of(statement.resources)) {
-      // arn:PARTITION:SERVICE:…
-      const std::string_view text = resource->text;
-      if (text.rfind("arn:", 0) != 0) continue;
-      const size_t partition_end = text.find(':', 4);
-      const size_t service_end = partition_end == std::string_view::npos ? partition_end : text.find(':', partition_end + 1);
-      if (service_end == std::string_view::npos) continue;
-      const std::string_view service = text.substr(partition_end + 1, service_end - partition_end - 1);
+      const std::optional<policy::Arn> arn = policy::parse_arn(resource->text);
+      if (!arn) continue;
+      const std::string_view service = arn->service.text;
       if (!service.empty() && service.find_first_of("*?$<{") == std::string_view::npos && !iot_service(service))
         return resource->text;
     }
@@ -107,19 +103,11 @@ std::string other_service_named(const Node& document) {
 }
 
 std::optional<std::pair<size_t, size_t>> arn_resource_type(std::string_view text) {
-  if (text.rfind("arn:", 0) != 0) return std::nullopt;
-  size_t colon = 0, at = 0;
-  for (size_t seen = 0; seen < 5; ++seen) {
-    colon = text.find(':', at);
-    if (colon == std::string_view::npos) return std::nullopt;
-    if (seen == 2 && text.substr(at, colon - at) != "iot") return std::nullopt;
-    at = colon + 1;
-  }
-  const size_t slash = text.find('/', at);
-  if (slash == std::string_view::npos) return std::nullopt;
-  const std::string_view type = text.substr(at, slash - at);
-  if (type.empty() || type.find_first_of("*?$<") != std::string_view::npos) return std::nullopt;
-  return std::make_pair(at, slash);
+  const std::optional<policy::Arn> arn = policy::parse_arn(text);
+  if (!arn || arn->service.text != "iot" || arn->resource.text.find('/') == std::string_view::npos) return std::nullopt;
+  const policy::ArnPart type = arn->resource_type();
+  if (type.text.empty() || type.text.find_first_of("*?$<") != std::string_view::npos) return std::nullopt;
+  return std::make_pair(type.at, type.end());
 }
 
 bool statement_names_action(const StatementView& statement, std::string_view action) {
@@ -149,7 +137,7 @@ size_t edit_distance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       const size_t above = row[j];
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      const bool same = ascii_lower(a[i - 1]) == ascii_lower(b[j - 1]);
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
       diagonal = above;
     }
@@ -173,7 +161,7 @@ std::vector<std::string> sorted_words(std::string_view name) {
       continue;
     }
     if (upper && !words.back().empty() && i > 0 && !(name[i - 1] >= 'A' && name[i - 1] <= 'Z')) words.emplace_back();
-    words.back().push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    words.back().push_back(ascii_lower(c));
   }
   if (words.back().empty()) words.pop_back();
   std::sort(words.begin(), words.end());

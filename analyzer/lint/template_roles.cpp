@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "analyzer/policy/arn.h"
 #include "analyzer/policy/policy_document.h"
 
 namespace fleetaudit::lint {
@@ -10,11 +11,10 @@ namespace {
 
 // The template role a role ARN names (by the role name after role/ and any path), or nullptr.
 const RoleInput* role_of_arn(const IacFile& file, const std::string& arn) {
-  const size_t at = arn.find(":role/");
-  if (at == std::string::npos) return nullptr;
-  const std::string name = arn.substr(arn.rfind('/') + 1);
+  const std::optional<std::string_view> name = policy::arn_role_name(arn);
+  if (!name) return nullptr;
   for (const RoleInput& role : file.roles)
-    if (role.name == name) return &role;
+    if (role.name == *name) return &role;
   return nullptr;
 }
 

@@ -4,6 +4,7 @@
 
 #include "analyzer/lint/cfn_intrinsics.h"
 #include "analyzer/lint/iac_reader.h"
+#include "analyzer/policy/arn.h"
 #include "analyzer/lint/json_reader.h"
 
 namespace fleetaudit::lint {
@@ -99,7 +100,7 @@ void read_terraform_plan(const Node& root, IacFile& file) {
       std::optional<Node> thing = attribute(resource, "thing");
       if (!principal || !thing) continue;
       std::string certificate = principal->text;
-      if (const size_t at = certificate.find(":cert/"); at != std::string::npos) certificate.erase(0, at + 6);
+      if (const auto id = policy::arn_resource_name(certificate, "cert")) certificate = std::string(*id);
       if (certificate.size() > 4 && certificate.compare(certificate.size() - 4, 4, ".arn") == 0)
         certificate.resize(certificate.size() - 4);
       file.attachments.push_back({origin, certificate, thing->text, where});

@@ -8,6 +8,7 @@
 #include "analyzer/lint/json_reader.h"
 #include "analyzer/load/input_files.h"
 #include "analyzer/lint/utf8_text.h"
+#include "analyzer/util/utf8.h"
 
 namespace fleetaudit::lint {
 
@@ -131,7 +132,7 @@ bool read_policy_file(const Node& call, const std::string& address, IacFile& fil
   }
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte order mark
   auto source = std::make_unique<SourceFile>(path->string(), std::move(text));
-  if (const size_t bad = invalid_utf8_at(source->text()); bad != std::string_view::npos) {
+  if (const size_t bad = first_invalid_utf8(source->text()); bad != std::string_view::npos) {
     file.problem(DiagnosticSeverity::error, *source, {static_cast<uint32_t>(bad), static_cast<uint32_t>(bad)},
                  fmt::format("not UTF-8 text ({}.policy reads it): a byte that is not part of a UTF-8 character", address));
     return false;

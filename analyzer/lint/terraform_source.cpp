@@ -12,6 +12,8 @@
 #include "analyzer/lint/json_reader.h"
 #include "analyzer/lint/terraform_module.h"
 #include "analyzer/lint/terraform_policy_sources.h"
+#include "analyzer/policy/arn.h"
+#include "analyzer/util/ascii.h"
 
 namespace fleetaudit::lint {
 
@@ -119,7 +121,7 @@ void read_thing_attachment(const TerraformFile& terraform, const Declared& resou
   auto principal = terraform.text(resource, "principal");
   auto thing = terraform.text(resource, "thing");
   if (!principal || !thing) return;
-  if (const size_t at = principal->find(":cert/"); at != std::string::npos) principal->erase(0, at + 6);
+  if (const auto id = policy::arn_resource_name(*principal, "cert")) *principal = std::string(*id);
   const Span where = resource.body->get("principal")->span;
   const bool repeated = resource.body->get("for_each") != nullptr || resource.body->get("count") != nullptr;
   if (!repeated) {
@@ -163,7 +165,7 @@ void note_unread(const std::vector<HclBlock>& blocks, IacFile& file) {
       const Node* source = block.body.get("source");
       std::string words = source != nullptr ? source->text : std::string();
       for (const Node& key : block.body.keys) words += " " + key.text;
-      std::transform(words.begin(), words.end(), words.begin(), [](unsigned char c) { return std::tolower(c); });
+      words = ascii_lower(words);
       if (words.find("iot") == std::string::npos && words.find("greengrass") == std::string::npos) continue;
       file.unchecked(block.where, fmt::format("not checked: module.{} is not followed (lint does not read other "
                                               "modules' source: lint `terraform show -json` of the plan)",

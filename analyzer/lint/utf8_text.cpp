@@ -1,21 +1,10 @@
 #include "analyzer/lint/utf8_text.h"
 
+#include "analyzer/util/utf8.h"
+
 namespace fleetaudit::lint {
 
 namespace {
-
-// The length of the well-formed character at `i`, or 0.
-size_t character_length(std::string_view text, size_t i) {
-  const auto byte = static_cast<unsigned char>(text[i]);
-  const size_t length = byte < 0x80 ? 1 : (byte >> 5) == 6 ? 2 : (byte >> 4) == 14 ? 3 : (byte >> 3) == 30 ? 4 : 0;
-  if (length == 0 || (length == 2 && byte < 0xC2) || byte > 0xF4 || i + length > text.size()) return 0;
-  for (size_t k = 1; k < length; ++k)
-    if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
-  const auto second = static_cast<unsigned char>(text[i + 1 < text.size() ? i + 1 : i]);
-  if (length == 3 && ((byte == 0xE0 && second < 0xA0) || (byte == 0xED && second >= 0xA0))) return 0;  // overlong, surrogate
-  if (length == 4 && ((byte == 0xF0 && second < 0x90) || (byte == 0xF4 && second >= 0x90))) return 0;
-  return length;
-}
 
 // Which bytes are in comments: a scan that knows quoted strings (so a `#` in "a#b" starts nothing).
 // Heredocs and YAML block scalars are read as plain lines, which can only widen what counts as a
@@ -65,10 +54,10 @@ std::vector<bool> comment_bytes(std::string_view text, CommentSyntax syntax) {
 
 std::vector<InvalidUtf8Run> invalid_utf8_runs(std::string_view text, CommentSyntax syntax) {
   std::vector<InvalidUtf8Run> runs;
-  if (invalid_utf8_at(text) == std::string_view::npos) return runs;
+  if (first_invalid_utf8(text) == std::string_view::npos) return runs;
   const std::vector<bool> comment = comment_bytes(text, syntax);
   for (size_t i = 0; i < text.size();) {
-    const size_t length = character_length(text, i);
+    const size_t length = utf8_sequence(text, i);
     if (length != 0) {
       i += length;
       continue;
@@ -80,20 +69,11 @@ std::vector<InvalidUtf8Run> invalid_utf8_runs(std::string_view text, CommentSynt
   return runs;
 }
 
-size_t invalid_utf8_at(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    const size_t length = character_length(text, i);
-    if (length == 0) return i;
-    i += length;
-  }
-  return std::string_view::npos;
-}
-
 std::string well_formed_utf8(std::string_view text) {
-  if (invalid_utf8_at(text) == std::string_view::npos) return std::string(text);
+  if (first_invalid_utf8(text) == std::string_view::npos) return std::string(text);
   std::string out;
   for (size_t i = 0; i < text.size();) {
-    const size_t length = character_length(text, i);
+    const size_t length = utf8_sequence(text, i);
     if (length == 0) {
       out += "\xEF\xBF\xBD";
       ++i;

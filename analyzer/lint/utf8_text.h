@@ -9,8 +9,7 @@
 
 namespace fleetaudit::lint {
 
-// The offset of the first byte of `text` that is not part of well-formed UTF-8, or npos.
-size_t invalid_utf8_at(std::string_view text);
+// (Which bytes are well-formed: util/utf8.h.)
 std::string well_formed_utf8(std::string_view text);
 
 // A run of bytes that are not part of well-formed UTF-8, and whether it lies in a comment: Terraform

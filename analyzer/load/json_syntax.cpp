@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "analyzer/util/utf8.h"
+
 namespace fleetaudit {
 
 namespace {
@@ -121,7 +123,7 @@ private:
         continue;
       }
       if (c >= 0x80) {
-        size_t length = utf8_sequence_length(pos_);
+        const size_t length = utf8_sequence(text_, pos_);
         if (length == 0) return failed("invalid UTF-8 in a string");
         pos_ += length;
         continue;
@@ -130,18 +132,6 @@ private:
     }
     pos_ = start;
     return failed("unterminated string");
-  }
-
-  size_t utf8_sequence_length(size_t at) const {
-    auto byte = [&](size_t i) { return at + i < text_.size() ? static_cast<unsigned char>(text_[at + i]) : 0; };
-    unsigned char lead = byte(0);
-    size_t length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead <= 0xDF ? 2 : 0;
-    if (lead > 0xF4) length = 0;
-    for (size_t i = 1; i < length; ++i)
-      if ((byte(i) & 0xC0) != 0x80) return 0;
-    if (length == 3 && ((lead == 0xE0 && byte(1) < 0xA0) || (lead == 0xED && byte(1) > 0x9F))) return 0;
-    if (length == 4 && ((lead == 0xF0 && byte(1) < 0x90) || (lead == 0xF4 && byte(1) > 0x8F))) return 0;
-    return length;
   }
 
   bool number() {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "analyzer/policy/applicable.h"
 #include "analyzer/policy/foreign_access.h"
 #include "analyzer/policy/policy_variables.h"
 
@@ -12,26 +13,8 @@ namespace fleetaudit::policy {
 
 namespace {
 
-constexpr std::array<std::string_view, kDataPlaneActionCount> kActionNames = {
-    "iot:Connect",
-    "iot:DeleteConnection",
-    "iot:Publish",
-    "iot:RetainPublish",
-    "iot:Subscribe",
-    "iot:GetRetainedMessage",
-    "iot:ListRetainedMessages",
-    "iot:GetThingShadow",
-    "iot:UpdateThingShadow",
-    "iot:DeleteThingShadow",
-    "iot:DescribeJobExecution",
-    "iot:GetPendingJobExecutions",
-    "iot:StartNextPendingJobExecution",
-    "iot:UpdateJobExecution",
-    "iotjobsdata:DescribeJobExecution",
-    "iotjobsdata:GetPendingJobExecutions",
-    "iotjobsdata:StartNextPendingJobExecution",
-    "iotjobsdata:UpdateJobExecution",
-};
+// The evaluator's actions, by DataPlaneAction: the catalogue's first data-plane rows.
+std::string_view name_of(unsigned action) { return data_plane_actions()[action].name; }
 
 constexpr DataPlaneActionSet kUnknownActions = UINT32_MAX;
 constexpr std::string_view kClientIdVariable = "iot:ClientId";
@@ -44,13 +27,13 @@ void for_each_action(DataPlaneActionSet actions, Visit&& visit) {
 
 }  // namespace
 
-std::string_view action_name(DataPlaneAction action) { return kActionNames[static_cast<size_t>(action)]; }
+std::string_view action_name(DataPlaneAction action) { return name_of(static_cast<unsigned>(action)); }
 
 DataPlaneActionSet actions_matching(std::string_view action_pattern) {
   const Glob glob = Glob::compile(action_pattern, /*case_insensitive=*/true);
   DataPlaneActionSet actions = 0;
   for (size_t i = 0; i < kDataPlaneActionCount; ++i)
-    if (glob.matches(kActionNames[i])) actions |= DataPlaneActionSet{1} << i;
+    if (glob.matches(name_of(static_cast<unsigned>(i)))) actions |= DataPlaneActionSet{1} << i;
   return actions;
 }
 
@@ -66,7 +49,7 @@ std::string BreadthEvaluator::examples(DataPlaneActionSet actions) const {
 std::string BreadthEvaluator::undecided_reasons() const {
   std::string text;
   for_each_action(undecided_, [&](unsigned action) {
-    text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", kActionNames[action], undecided_reasons_[action]);
+    text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", name_of(action), undecided_reasons_[action]);
   });
   return text;
 }
@@ -75,75 +58,10 @@ std::string BreadthEvaluator::describe(DataPlaneActionSet actions) {
   std::string text = "[";
   for_each_action(actions & kAllDataPlaneActions, [&](unsigned action) {
     if (text.size() > 1) text += ", ";
-    text += kActionNames[action];
+    text += name_of(action);
   });
   text += ']';
   return text;
-}
-
-std::optional<ArnContext> ArnContext::from_arn(std::string_view policy_arn) {
-  std::array<std::string_view, 5> fields;  // arn, partition, service, region, account
-  for (std::string_view& field : fields) {
-    // A colon inside ${…} (${aws:region} of a Serverless template, ${AWS::Region}) is the
-    // placeholder's, not a field separator.
-    size_t colon = 0;
-    for (bool inside = false; colon < policy_arn.size() && (inside || policy_arn[colon] != ':'); ++colon) {
-      if (policy_arn.substr(colon, 2) == "${") inside = true;
-      else if (policy_arn[colon] == '}') inside = false;
-    }
-    if (colon == policy_arn.size()) return std::nullopt;
-    field = policy_arn.substr(0, colon);
-    policy_arn.remove_prefix(colon + 1);
-  }
-  if (fields[0] != "arn" || fields[2] != "iot") return std::nullopt;
-  // These become part of resource ARNs: '/' would shift MQTT levels, '\0' is no ARN text.
-  for (size_t i : {1, 3, 4})
-    if (fields[i].empty() || fields[i].find_first_of(std::string_view("/\0", 2)) != std::string_view::npos)
-      return std::nullopt;
-  return ArnContext{std::string(fields[1]), std::string(fields[3]), std::string(fields[4])};
-}
-
-namespace {
-
-bool all_of_chars(std::string_view text, bool (*wanted)(char)) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), wanted);
-}
-
-bool lower_or_dash(char c) { return (c >= 'a' && c <= 'z') || c == '-'; }
-bool digit(char c) { return c >= '0' && c <= '9'; }
-
-// us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5: letters and dashes, then a number.
-bool region_shaped(std::string_view text) {
-  const size_t last_dash = text.rfind('-');
-  if (last_dash == std::string_view::npos || last_dash < 2) return false;
-  return all_of_chars(text.substr(0, last_dash), lower_or_dash) && all_of_chars(text.substr(last_dash + 1), digit);
-}
-
-}  // namespace
-
-bool ArnContext::placeholder(Field field, std::string_view text) {
-  if (text.empty()) return false;  // IAM's global ARNs leave the region empty
-  if (text.find_first_of("<>{}$") != std::string_view::npos) return true;
-  if (text.find_first_of("*?") != std::string_view::npos) return false;  // a pattern, judged as one
-  switch (field) {
-    case Field::partition: return !(text.rfind("aws", 0) == 0 && all_of_chars(text, lower_or_dash));
-    case Field::region: return !region_shaped(text);
-    case Field::account: return !(text.size() == 12 && all_of_chars(text, digit)) && text != "aws";
-  }
-  return false;
-}
-
-std::string ArnContext::with_own_fields(std::string_view arn) const {
-  const auto fields = from_arn(arn);
-  if (!fields) return std::string(arn);
-  const bool partition_own = placeholder(Field::partition, fields->partition),
-             region_own = placeholder(Field::region, fields->region),
-             account_own = placeholder(Field::account, fields->account);
-  if (!partition_own && !region_own && !account_own) return std::string(arn);
-  // arn:PARTITION:iot:REGION:ACCOUNT: is followed by the resource part, kept as written.
-  const size_t prefix = 4 + fields->partition.size() + 5 + fields->region.size() + 1 + fields->account.size() + 1;
-  return "arn:" + (partition_own ? partition : fields->partition) + ":iot:" + (region_own ? region : fields->region) +
-         ":" + (account_own ? account : fields->account) + ":" + std::string(arn.substr(prefix));
 }
 
 BreadthEvaluator::BreadthEvaluator(const PolicyStatementTable& statements, size_t aws_size_limit)
@@ -200,29 +118,6 @@ ResourceFamily family_of(unsigned action) {
 
 }  // namespace
 
-// What a policy variable stands for in one statement, for one action. The thing name is the
-// device's own; ${iot:ClientId} is the device's own only where it cannot connect under another
-// device's id (or the statement demands an attached thing); in a Deny, a value the device picks
-// can always dodge the Deny, except ${iot:ClientId} on Connect, which is the very client
-// connecting. Thing-, certificate- and Cognito-identity-bound values are the caller's own. Other variables: anything
-// in an Allow, nothing in a Deny (credited for nothing).
-namespace {
-
-bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  return iequals(text.substr(0, prefix.size()), prefix);
-}
-
-// Values bound to the connecting device: its thing, its certificate, its Cognito identity, and
-// (in a role alias's role) the thing and certificate the credentials provider was called with.
-bool bound_to_the_device(std::string_view variable) {
-  return starts_with_ignoring_case(variable, "iot:Connection.Thing.") ||
-         starts_with_ignoring_case(variable, "credentials-iot:") ||
-         starts_with_ignoring_case(variable, "iot:Certificate.") || iequals(variable, "iot:CertificateId") ||
-         starts_with_ignoring_case(variable, "cognito-identity.amazonaws.com:");
-}
-
-}  // namespace
-
 std::vector<std::string> unknown_variables(const PolicyStatementTable& statements, uint32_t first_statement,
                                            uint32_t end_statement) {
   std::vector<std::string> unknown;
@@ -243,6 +138,13 @@ std::vector<std::string> unknown_variables(const PolicyStatementTable& statement
   return unknown;
 }
 
+// What a policy variable stands for in one statement, for one action. The thing name is the
+// device's own; ${iot:ClientId} is the device's own only where it cannot connect under another
+// device's id (or the statement demands an attached thing); in a Deny, a value the device picks
+// can always dodge the Deny, except ${iot:ClientId} on Connect, which is the very client
+// connecting. Values bound to the device (policy_variables.h's table: thing, certificate, Cognito
+// identity, credentials-iot:) are the caller's own. Other variables: anything in an Allow, nothing
+// in a Deny (credited for nothing).
 VariableReading BreadthEvaluator::reading_of(std::string_view variable, uint8_t flags, unsigned action,
                                              bool client_id_pinned) const {
   if (!(flags & kStatementVariables)) return VariableReading::literal_text;
@@ -275,7 +177,7 @@ StatementLanguage BreadthEvaluator::language_of(uint32_t statement, unsigned act
 
 // Broad: some resource of another device (in the policy's own partition, region and account)
 // that a statement allows and none denies, decided exactly over the patterns' languages.
-bool BreadthEvaluator::grants_foreign(uint32_t first_statement, uint32_t end_statement, const ArnContext& arn,
+bool BreadthEvaluator::grants_foreign(uint32_t first_statement, uint32_t end_statement, const ArnScope& arn,
                                       unsigned action, bool client_id_pinned) {
   // The question, as a key: versions and policy sets repeat the same statements (a fleet has a
   // handful of distinct questions), and each answer costs automata.
@@ -285,8 +187,7 @@ bool BreadthEvaluator::grants_foreign(uint32_t first_statement, uint32_t end_sta
   for (uint32_t statement = first_statement; statement < end_statement; ++statement) {
     if (!(statement_actions(statement) & (DataPlaneActionSet{1} << action))) continue;
     const uint8_t flags = statements_.flags(statement);
-    // A conditional Deny may not apply, so it takes nothing back.
-    if ((flags & kStatementDeny) && (flags & kStatementHasCondition)) continue;
+    if (!takes_part(flags)) continue;
     // Under iot:Connection.Thing.IsAttached = true the client id is the name of a thing attached to
     // the certificate (AWS counts client/${iot:ClientId} with it as compliant): only its own.
     if (action == kConnect && !(flags & kStatementDeny) && (flags & kStatementIsAttachedCondition)) continue;
@@ -307,13 +208,13 @@ bool BreadthEvaluator::grants_foreign(uint32_t first_statement, uint32_t end_sta
   return answer.broad;
 }
 
-BreadthEvaluator::Answer BreadthEvaluator::answer(const std::vector<uint32_t>& relevant, const ArnContext& arn,
+BreadthEvaluator::Answer BreadthEvaluator::answer(const std::vector<uint32_t>& relevant, const ArnScope& arn,
                                                   unsigned action, bool client_id_pinned) {
   std::vector<StatementLanguage> allowed, denied;
   for (uint32_t statement : relevant)
     (statements_.has(statement, kStatementDeny) ? denied : allowed)
         .push_back(language_of(statement, action, client_id_pinned));
-  const ForeignAccess access = find_foreign_access(family_of(action), ArnScope{arn.partition, arn.region, arn.account},
+  const ForeignAccess access = find_foreign_access(family_of(action), arn,
                                                   allowed, denied, {}, kDeviceNamePlaceholder, &meter_);
   // Too complex to decide: neither broad nor compliant; the caller says the policy was not decided.
   Answer result{access.answer == LanguageAnswer::found, access.answer == LanguageAnswer::found ? access.witness : "",
@@ -360,7 +261,7 @@ std::string BreadthEvaluator::example_text(const Answer& answer, const std::vect
       break;
     }
   const std::string_view sid = statements_.sid(statement);
-  return fmt::format("{} on {} (statement {}{})", kActionNames[action], answer.witness, statement - first_statement + 1,
+  return fmt::format("{} on {} (statement {}{})", name_of(action), answer.witness, statement - first_statement + 1,
                      sid.empty() ? "" : fmt::format(", Sid \"{}\"", sid));
 }
 
@@ -397,12 +298,12 @@ LanguageAnswer BreadthEvaluator::admits_some(std::span<const uint32_t> allows, s
 }
 
 bool BreadthEvaluator::lets_connect_as_another(uint32_t first_statement, uint32_t end_statement,
-                                               const ArnContext& arn) {
+                                               const ArnScope& arn) {
   return grants_foreign(first_statement, end_statement, arn, kConnect, /*client_id_pinned=*/false);
 }
 
 DataPlaneActionSet BreadthEvaluator::broad_actions(uint32_t first_statement, uint32_t end_statement,
-                                                   const ArnContext& arn, std::optional<bool> client_id_pinned) {
+                                                   const ArnScope& arn, std::optional<bool> client_id_pinned) {
   for (std::string& example : examples_) example.clear();
   undecided_ = 0;
   start_policy(first_statement, end_statement);

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analyzer/policy/actions.h"
 #include "analyzer/policy/foreign_resources.h"
 #include "analyzer/policy/glob.h"
 #include "analyzer/policy/pattern_language.h"
@@ -53,7 +54,6 @@ enum class DataPlaneAction : uint8_t {
   jobsdata_start_next_pending_job_execution,
   jobsdata_update_job_execution,
 };
-inline constexpr size_t kDataPlaneActionCount = 18;
 
 using DataPlaneActionSet = uint32_t;  // bit i = DataPlaneAction i
 constexpr DataPlaneActionSet action_bit(DataPlaneAction action) {
@@ -75,27 +75,6 @@ std::vector<std::string> unknown_variables(const PolicyStatementTable& statement
 // their document's length, to compare with AWS's limits.
 size_t pattern_characters(const PolicyStatementTable& statements, uint32_t first_statement, uint32_t end_statement);
 
-// Where a policy lives: other devices' resources are those of the policy's own partition, region
-// and account, so a resource elsewhere is never broad.
-struct ArnContext {
-  std::string partition, region, account;
-
-  // From arn:PARTITION:iot:REGION:ACCOUNT:policy/NAME; nullopt when that is not an IoT ARN.
-  static std::optional<ArnContext> from_arn(std::string_view policy_arn);
-  bool operator==(const ArnContext&) const = default;
-
-  // The rule for what an ARN's partition, region or account written as a placeholder means: AWS's
-  // documents and samples write <region>, <AWS_ACCOUNT_ID>, {{account}}, ${var} or ACCOUNT_ID where
-  // the reader puts their own. Such a field decides nothing, as ${AWS::AccountId} decides nothing:
-  // the resource is the policy's own partition, region or account and is judged on its resource
-  // part. A wildcard is not a placeholder (it is a pattern), nor is a value AWS could have
-  // (aws-cn, eu-west-1, 123456789012).
-  enum class Field : uint8_t { partition, region, account };
-  static bool placeholder(Field field, std::string_view text);
-  // `arn` with each placeholder field replaced by this context's own; other text unchanged.
-  std::string with_own_fields(std::string_view arn) const;
-};
-
 // Decides per policy version, exactly: for each action, whether some resource of another device is
 // allowed and not denied, over the regular languages of the statements' patterns (pattern_language).
 // Action and resource patterns are compiled once. Not thread-safe: use one evaluator per thread.
@@ -115,12 +94,12 @@ public:
   // The broad actions of the version whose statements are [first_statement, end_statement).
   // `client_id_pinned` says whether ${iot:ClientId} is the device's own id outside Connect; by
   // default these statements decide it (no Connect to another device's client id).
-  DataPlaneActionSet broad_actions(uint32_t first_statement, uint32_t end_statement, const ArnContext& context,
+  DataPlaneActionSet broad_actions(uint32_t first_statement, uint32_t end_statement, const ArnScope& context,
                                    std::optional<bool> client_id_pinned = std::nullopt);
   // Starts the meter of the policy made of statements [first_statement, end_statement).
   void start_policy(uint32_t first_statement, uint32_t end_statement);
   // Whether the statements let the device connect under another device's client id.
-  bool lets_connect_as_another(uint32_t first_statement, uint32_t end_statement, const ArnContext& context);
+  bool lets_connect_as_another(uint32_t first_statement, uint32_t end_statement, const ArnScope& context);
   // The catalogue actions a statement names (NotAction: those it does not name).
   DataPlaneActionSet statement_actions(uint32_t statement);
   // Whether some resource of `family` in `scope` is admitted by a statement of `allows` and by none
@@ -149,14 +128,14 @@ private:
     std::string too_complex_reason;  // undecided: what ran out
     uint32_t allowed_by = 0;         // index among the question's Allow statements
   };
-  Answer answer(const std::vector<uint32_t>& relevant, const ArnContext& arn, unsigned action, bool client_id_pinned);
+  Answer answer(const std::vector<uint32_t>& relevant, const ArnScope& arn, unsigned action, bool client_id_pinned);
   std::string in_the_policys_words(const std::string& witness, const std::vector<uint32_t>& relevant,
                                   uint32_t allowed_by) const;
   std::string example_text(const Answer& answer, const std::vector<uint32_t>& relevant, uint32_t first_statement,
                            unsigned action) const;
   VariableReading reading_of(std::string_view variable, uint8_t flags, unsigned action, bool client_id_pinned) const;
   StatementLanguage language_of(uint32_t statement, unsigned action, bool client_id_pinned);
-  bool grants_foreign(uint32_t first_statement, uint32_t end_statement, const ArnContext& arn, unsigned action,
+  bool grants_foreign(uint32_t first_statement, uint32_t end_statement, const ArnScope& arn, unsigned action,
                       bool client_id_pinned);
   const Glob& glob(StringId pattern);
 

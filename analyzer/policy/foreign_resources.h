@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/policy/arn.h"
 #include "analyzer/policy/pattern_automaton.h"
 
 namespace fleetaudit::policy {
@@ -27,12 +28,6 @@ namespace fleetaudit::policy {
 // thing_record: thing/<foreign name> alone, as control-plane thing actions name things.
 // any_resource: every string, for "is the action allowed on anything at all".
 enum class ResourceFamily : uint8_t { client, thing, topic, topic_filter, account_wide, thing_record, any_resource };
-
-// Where resources live. An empty region or account admits any (IAM policies are global).
-struct ArnScope {
-  std::string partition = "aws";
-  std::string region, account;
-};
 
 // Mentions every character the families' languages spell out: call before building any of them.
 void mention_resource_families(Alphabet& alphabet, const ArnScope& scope);

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/util/ascii.h"
+
 namespace fleetaudit::policy {
 
 enum class GlobTokenKind : uint8_t { literal, any_run, any_one, variable };
@@ -24,8 +26,8 @@ struct GlobToken {
   uint32_t variable = 0;  // kind == variable: index into the glob's variable names
 };
 
-// ASCII case-insensitive equality: action names and policy variable names compare this way.
-bool iequals(std::string_view a, std::string_view b);
+// ASCII case-insensitive equality (util/ascii.h): action names and policy variable names compare this way.
+using fleetaudit::iequals;
 
 // `pattern` with each policy variable ${name} made the literal text "${name}" (${$}{name}), so
 // that a rendered example such as client/${iot:Certificate.Subject.CommonName}-x can be matched

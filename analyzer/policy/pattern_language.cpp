@@ -48,6 +48,7 @@ private:
   uint32_t intern(uint32_t scope_state, std::span<const uint32_t> set, uint64_t set_hash);
   bool out_of_budget(WitnessResult& result) const;
   WitnessResult found(uint32_t state);
+  void successors(uint32_t state, std::vector<uint32_t>& every_symbol, std::vector<std::pair<Symbol, uint32_t>>& by_symbol);
 
   const Alphabet& alphabet_;
   const Dfa& scope_;
@@ -215,6 +216,35 @@ WitnessResult Product::found(uint32_t state) {
   return result;
 }
 
+// The positions following `state`'s: those reached on every symbol (sorted, distinct) and those
+// reached on one symbol only.
+void Product::successors(uint32_t state, std::vector<uint32_t>& every_symbol,
+                         std::vector<std::pair<Symbol, uint32_t>>& by_symbol) {
+  every_symbol.clear();
+  by_symbol.clear();
+  for (uint32_t position : positions_of(state)) {
+    if (positions_.end[position]) continue;
+    const PatternToken& token = positions_.token[position];
+    switch (token.kind) {
+      case PatternTokenKind::any_run:
+        add_closed(every_symbol, position);
+        break;
+      case PatternTokenKind::any_one:
+        add_closed(every_symbol, position + 1);
+        break;
+      case PatternTokenKind::literal:
+        by_symbol.emplace_back(alphabet_.of(token.literal), position + 1);
+        break;
+      case PatternTokenKind::self:
+        by_symbol.emplace_back(alphabet_.self(), position + 1);
+        break;
+    }
+  }
+  meter_.spend(positions_of(state).size() + every_symbol.size() + by_symbol.size());
+  std::sort(every_symbol.begin(), every_symbol.end());
+  every_symbol.erase(std::unique(every_symbol.begin(), every_symbol.end()), every_symbol.end());
+}
+
 WitnessResult Product::run() {
   const size_t symbol_count = alphabet_.size();
   const std::vector<Symbol> search_order = alphabet_.search_order();
@@ -236,30 +266,7 @@ WitnessResult Product::run() {
   std::vector<uint8_t> has_own(symbol_count, 0);
   for (uint32_t state = 0; state < scope_state_.size(); ++state) {
     if (out_of_budget(result)) return result;
-    // Successors that hold on every symbol, and those that hold on one symbol only.
-    every_symbol.clear();
-    by_symbol.clear();
-    for (uint32_t position : positions_of(state)) {
-      if (positions_.end[position]) continue;
-      const PatternToken& token = positions_.token[position];
-      switch (token.kind) {
-        case PatternTokenKind::any_run:
-          add_closed(every_symbol, position);
-          break;
-        case PatternTokenKind::any_one:
-          add_closed(every_symbol, position + 1);
-          break;
-        case PatternTokenKind::literal:
-          by_symbol.emplace_back(alphabet_.of(token.literal), position + 1);
-          break;
-        case PatternTokenKind::self:
-          by_symbol.emplace_back(alphabet_.self(), position + 1);
-          break;
-      }
-    }
-    meter_.spend(positions_of(state).size() + every_symbol.size() + by_symbol.size());
-    std::sort(every_symbol.begin(), every_symbol.end());
-    every_symbol.erase(std::unique(every_symbol.begin(), every_symbol.end()), every_symbol.end());
+    successors(state, every_symbol, by_symbol);
     for (const auto& [symbol, position] : by_symbol) {
       if (!has_own[symbol]) on_symbol[symbol].clear();
       has_own[symbol] = 1;
@@ -301,6 +308,29 @@ WitnessResult Product::run() {
 }
 
 }  // namespace
+
+AllowDenyVerdicts allow_deny_verdicts(std::span<const StatementLanguage> allowed,
+                                      std::span<const StatementLanguage> denied, WorkMeter* meter) {
+  Alphabet alphabet;
+  for (const auto languages : {allowed, denied})
+    for (const StatementLanguage& language : languages)
+      for (const ResourcePattern& pattern : language.patterns) alphabet.mention(pattern);
+  Nfa nfa(alphabet);
+  const std::optional<Dfa> everything = nfa.determinize(nfa.any_number(nfa.one_of(alphabet.all())), 16);
+  AllowDenyVerdicts verdicts;
+  for (const StatementLanguage& allow : allowed)
+    verdicts.left_of_allow.push_back(
+        find_allowed_not_denied(alphabet, std::span(&allow, 1), denied, *everything, {}, meter).answer);
+  // A Deny overlaps the Allows when Allow minus (everything but the Deny) is not empty.
+  for (const StatementLanguage& deny : denied) {
+    StatementLanguage outside = deny;
+    outside.complement = !outside.complement;
+    verdicts.deny_overlaps.push_back(
+        find_allowed_not_denied(alphabet, allowed, std::span(&outside, 1), *everything, {}, meter).answer !=
+        LanguageAnswer::empty);
+  }
+  return verdicts;
+}
 
 WitnessResult find_allowed_not_denied(const Alphabet& alphabet, std::span<const StatementLanguage> allowed,
                                       std::span<const StatementLanguage> denied, const Dfa& scope,

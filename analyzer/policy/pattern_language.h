@@ -53,6 +53,17 @@ WitnessResult find_allowed_not_denied(const Alphabet& alphabet, std::span<const 
                                       std::span<const StatementLanguage> denied, const Dfa& scope,
                                       const WorkBudget& budget = {}, WorkMeter* meter = nullptr);
 
+// For each Allow, whether some resource is left once every Deny is taken away (found: some,
+// empty: nothing, too_complex: undecided); for each Deny, whether it overlaps the Allows (it takes
+// something away). The alphabet and the automaton of every string are set up here, over all the
+// statements' patterns; the work is charged to `meter`.
+struct AllowDenyVerdicts {
+  std::vector<LanguageAnswer> left_of_allow;
+  std::vector<uint8_t> deny_overlaps;
+};
+AllowDenyVerdicts allow_deny_verdicts(std::span<const StatementLanguage> allowed,
+                                      std::span<const StatementLanguage> denied, WorkMeter* meter);
+
 // Whether a statement admits a concrete symbol string (a direct match, for witnesses and tests).
 bool statement_admits(const Alphabet& alphabet, const StatementLanguage& statement, std::span<const Symbol> text);
 bool pattern_matches(const Alphabet& alphabet, const ResourcePattern& pattern, std::span<const Symbol> text);

@@ -6,6 +6,9 @@
 #include <cstring>
 #include <vector>
 
+#include "analyzer/util/ascii.h"
+#include "analyzer/util/utf8.h"
+
 namespace fleetaudit::policy {
 
 namespace {
@@ -34,17 +37,6 @@ struct Workspace {
   // Views into the parser's string buffer: valid until the next document.
   std::vector<std::string_view> actions, resources;
 };
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::string describe(error_code code) {
   switch (code) {
@@ -99,36 +91,6 @@ bool is_json_number(std::string_view token) {
     if (!digits()) return false;
   }
   return i == token.size();
-}
-
-size_t first_invalid_utf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t length;
-    uint32_t code_point, smallest;
-    if ((lead & 0xE0) == 0xC0) {
-      length = 2, code_point = lead & 0x1F, smallest = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3, code_point = lead & 0x0F, smallest = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4, code_point = lead & 0x07, smallest = 0x10000;
-    } else {
-      return i;
-    }
-    if (i + length > text.size()) return i;
-    for (size_t k = 1; k < length; ++k) {
-      const unsigned char next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return i;
-      code_point = (code_point << 6) | (next & 0x3F);
-    }
-    if (code_point < smallest || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) return i;
-    i += length;
-  }
-  return text.size();
 }
 
 // Extends the JSON path for as long as it lives.
@@ -492,7 +454,7 @@ bool DocumentReader::consume(ondemand::value& value, int depth) {
 PolicyParseError iterate_error(error_code code, std::string_view text) {
   switch (code) {
     case simdjson::UTF8_ERROR:
-      return {first_invalid_utf8(text), {}, describe(code)};
+      return {std::min(first_invalid_utf8(text), text.size()), {}, describe(code)};
     case simdjson::UNCLOSED_STRING:
       return {text.size(), {}, "unterminated string: the document ends inside a string"};
     default:

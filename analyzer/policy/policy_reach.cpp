@@ -7,43 +7,44 @@
 #include <span>
 #include <unordered_map>
 
+#include "analyzer/policy/applicable.h"
+
 namespace fleetaudit::policy {
 
-ArnContext arn_context_for(const Snapshot& snapshot, uint32_t policy_row) {
-  if (auto context = ArnContext::from_arn(snapshot.text(snapshot.policies.arn[policy_row]))) return *context;
-  return ArnContext{"aws", std::string(snapshot.text(snapshot.manifest.region)),
+ArnScope policy_scope(const Snapshot& snapshot, uint32_t policy_row) {
+  if (auto context = ArnScope::of_iot_arn(snapshot.text(snapshot.policies.arn[policy_row]))) return *context;
+  return ArnScope{"aws", std::string(snapshot.text(snapshot.manifest.region)),
                     std::string(snapshot.text(snapshot.manifest.account_id))};
 }
 
-PolicyReach compute_policy_reach(const Snapshot& snapshot) {
+namespace {
+
+// The joins the reach walks: thing group (by name) -> things, thing name -> certificates, policy
+// row -> its targets.
+struct ReachIndexes {
+  Adjacency things_by_group, certificates_by_thing, targets_by_policy;
+};
+
+ReachIndexes reach_indexes(const Snapshot& snapshot) {
   const size_t policy_count = snapshot.policies.size();
   const size_t string_count = snapshot.strings.size();
-  const size_t certificate_count = snapshot.certificates.size();
-  PolicyReach reach;
-  reach.certificates.assign(policy_count, 0);
-  reach.things.assign(policy_count, 0);
-  reach.other_targets.assign(policy_count, 0);
-  reach.attached.assign(policy_count, 0);
-
-  // Indexes by StringId: policy by name, group (by name) -> things, thing name -> certificates.
+  ReachIndexes indexes;
   std::vector<uint32_t> policy_by_name(string_count, kNoRow);
   for (uint32_t row = 0; row < policy_count; ++row) policy_by_name[snapshot.policies.name[row]] = row;
   // The two group indexes are only built when there are groups: each is as long as the string
   // table, millions of entries of fresh memory for nothing in a fleet without groups.
   const ThingGroupMembershipTable& groups = snapshot.thing_groups;
   std::vector<std::pair<uint32_t, uint32_t>> edges;
-  Adjacency things_by_group, certificates_by_thing;
   if (groups.size() > 0) {
     for (uint32_t i = 0; i < groups.size(); ++i) edges.emplace_back(groups.group_name[i], groups.thing_name[i]);
-    things_by_group = Adjacency::from_edges(string_count, edges);
+    indexes.things_by_group = Adjacency::from_edges(string_count, edges);
     edges.clear();
     const ThingPrincipalTable& attachments = snapshot.thing_principals;
     for (uint32_t i = 0; i < attachments.size(); ++i)
       if (attachments.certificate_row[i] != kNoRow)
         edges.emplace_back(attachments.thing_name[i], attachments.certificate_row[i]);
-    certificates_by_thing = Adjacency::from_edges(string_count, edges);
+    indexes.certificates_by_thing = Adjacency::from_edges(string_count, edges);
   }
-
   // Targets grouped by policy row.
   edges.clear();
   const PolicyTargetTable& targets = snapshot.policy_targets;
@@ -51,13 +52,20 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
     uint32_t row = policy_by_name[targets.policy_name[i]];
     if (row != kNoRow) edges.emplace_back(row, i);
   }
-  const Adjacency targets_by_policy = Adjacency::from_edges(policy_count, edges);
+  indexes.targets_by_policy = Adjacency::from_edges(policy_count, edges);
+  return indexes;
+}
 
-  std::vector<uint32_t> certificate_stamp(certificate_count, kNoRow);
-  std::vector<uint32_t> thing_stamp(string_count, kNoRow);
-  std::vector<std::pair<uint32_t, uint32_t>> certificate_policy;  // (certificate row, policy row)
+// Walks each policy's targets once, counting distinct certificates and things with per-row stamps;
+// returns the (certificate row, policy row) pairs, policies in row order.
+std::vector<std::pair<uint32_t, uint32_t>> walk_targets(const Snapshot& snapshot, const ReachIndexes& indexes,
+                                                       PolicyReach& reach) {
+  const PolicyTargetTable& targets = snapshot.policy_targets;
+  std::vector<uint32_t> certificate_stamp(snapshot.certificates.size(), kNoRow);
+  std::vector<uint32_t> thing_stamp(snapshot.strings.size(), kNoRow);
+  std::vector<std::pair<uint32_t, uint32_t>> certificate_policy;
   certificate_policy.reserve(targets.size());
-  for (uint32_t policy = 0; policy < policy_count; ++policy) {
+  for (uint32_t policy = 0; policy < snapshot.policies.size(); ++policy) {
     auto add_certificate = [&](uint32_t row) {
       if (certificate_stamp[row] == policy) return;
       certificate_stamp[row] = policy;
@@ -70,7 +78,7 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
       ++reach.things[policy];
       return true;
     };
-    for (uint32_t target_index : targets_by_policy.of(policy)) {
+    for (uint32_t target_index : indexes.targets_by_policy.of(policy)) {
       reach.attached[policy] = 1;
       const SplitArn target = targets.target[target_index];
       const std::string_view type = arn_resource_type(snapshot.strings, target);
@@ -83,17 +91,21 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
         add_certificate(row);
         for (StringId thing : snapshot.things_by_certificate.of(row)) add_thing(thing);
       } else if (type == "thinggroup") {
-        if (target.name >= things_by_group.rows()) continue;  // a group with no things
-        for (StringId thing : things_by_group.of(target.name))
+        if (target.name >= indexes.things_by_group.rows()) continue;  // a group with no things
+        for (StringId thing : indexes.things_by_group.of(target.name))
           if (add_thing(thing))
-            for (uint32_t row : certificates_by_thing.of(thing)) add_certificate(row);
+            for (uint32_t row : indexes.certificates_by_thing.of(thing)) add_certificate(row);
       } else {
         ++reach.other_targets[policy];  // a Cognito identity
       }
     }
   }
+  return certificate_policy;
+}
 
-  // Each certificate's policy list (sorted: policies were walked in row order), grouped by identity.
+// Each certificate's policy list (sorted: policies were walked in row order), grouped by identity.
+void group_policy_sets(size_t certificate_count, size_t policy_count,
+                       const std::vector<std::pair<uint32_t, uint32_t>>& certificate_policy, PolicyReach& reach) {
   const Adjacency policies_by_certificate = Adjacency::from_edges(certificate_count, certificate_policy);
   // Most certificates have one policy: those sets are found by the policy's row, the rest by a map.
   std::vector<uint32_t> single_policy_set(policy_count, kNoRow);
@@ -120,6 +132,20 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
     ++reach.certificates_with_set[index];
     reach.set_of_certificate[row] = index;
   }
+}
+
+}  // namespace
+
+PolicyReach compute_policy_reach(const Snapshot& snapshot) {
+  const size_t policy_count = snapshot.policies.size();
+  PolicyReach reach;
+  reach.certificates.assign(policy_count, 0);
+  reach.things.assign(policy_count, 0);
+  reach.other_targets.assign(policy_count, 0);
+  reach.attached.assign(policy_count, 0);
+  const ReachIndexes indexes = reach_indexes(snapshot);
+  const std::vector<std::pair<uint32_t, uint32_t>> certificate_policy = walk_targets(snapshot, indexes, reach);
+  group_policy_sets(snapshot.certificates.size(), policy_count, certificate_policy, reach);
   return reach;
 }
 
@@ -200,7 +226,7 @@ EffectiveGrants effective_grants(const Snapshot& snapshot, const PolicyReach& re
   std::vector<std::vector<uint32_t>> cancelling(policy_count);  // combined Deny statements, by policy
   for (const std::vector<uint32_t>& set : reach.policy_sets) {
     if (set.empty()) continue;
-    const ArnContext arn = arn_context_for(snapshot, set.front());
+    const ArnScope arn = policy_scope(snapshot, set.front());
     // Whether the set as a whole lets the device connect under another device's client id.
     uint32_t first = combined.size();
     for (uint32_t policy : set) copy_version(policy, false);
@@ -215,7 +241,7 @@ EffectiveGrants effective_grants(const Snapshot& snapshot, const PolicyReach& re
         if (other != policy) copy_version(other, true);
       // An action undecided in combination is not said to be taken back.
       const DataPlaneActionSet broad =
-          evaluator.broad_actions(first, combined.size(), arn_context_for(snapshot, policy), !client_id_free) |
+          evaluator.broad_actions(first, combined.size(), policy_scope(snapshot, policy), !client_id_free) |
           (evaluator.undecided_actions() & own_broad_default[policy]);
       const DataPlaneActionSet gained = broad & ~own_broad_default[policy];
       if (gained != 0 && grants.combined_examples[policy].empty()) {
@@ -228,7 +254,7 @@ EffectiveGrants effective_grants(const Snapshot& snapshot, const PolicyReach& re
       grants.actions[policy] = (evaluated[policy] ? grants.actions[policy] : 0) | broad;
       evaluated[policy] = 1;
       for (uint32_t s = first; s < combined.size(); ++s)
-        if (combined.table().has(s, kStatementDeny) && !combined.table().has(s, kStatementHasCondition) &&
+        if (combined.table().has(s, kStatementDeny) && takes_part(combined.table().flags(s)) &&
             snapshot.policy_statements.version_row(combined.origin(s)) != default_version[policy])
           cancelling[policy].push_back(s);
     }

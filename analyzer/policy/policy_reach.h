@@ -55,6 +55,6 @@ EffectiveGrants effective_grants(const Snapshot& snapshot, const PolicyReach& re
                                  const std::vector<DataPlaneActionSet>& own_broad_default);
 
 // The account a policy's resources are matched in: its own ARN's, else the manifest's.
-ArnContext arn_context_for(const Snapshot& snapshot, uint32_t policy_row);
+ArnScope policy_scope(const Snapshot& snapshot, uint32_t policy_row);
 
 }  // namespace fleetaudit::policy

@@ -1,5 +1,7 @@
 #include "analyzer/policy/request_evaluator.h"
 
+#include "analyzer/policy/applicable.h"
+
 namespace fleetaudit::policy {
 
 namespace {
@@ -145,19 +147,16 @@ StatementLanguage RequestEvaluator::language(uint32_t statement, std::optional<s
 RequestDecision RequestEvaluator::decide(std::span<const StatementRange> ranges,
                                          std::optional<std::string_view> thing_name) {
   RequestDecision decision;
+  auto names = [&](uint32_t statement) { return names_action(statement); };
   for (const StatementRange& range : ranges)
-    for (uint32_t statement = range.first; statement < range.end; ++statement) {
-      if (!names_action(statement)) continue;
-      const bool deny = statements_.has(statement, kStatementDeny);
-      const bool conditional = statements_.has(statement, kStatementHasCondition);
-      if (deny && conditional) continue;  // a Deny that may not apply takes nothing back
+    for_each_applicable(statements_, range.first, range.end, names, [&](uint32_t statement) {
       const StatementMatch match = admits(statement, thing_name);
-      if (!match.admits) continue;
-      if (deny)
+      if (!match.admits) return;
+      if (statements_.has(statement, kStatementDeny))
         decision.denied_by.push_back(statement);
       else
-        decision.allowed_by.push_back({statement, conditional, match.depends});
-    }
+        decision.allowed_by.push_back({statement, statements_.has(statement, kStatementHasCondition), match.depends});
+    });
   return decision;
 }
 

@@ -1,5 +1,7 @@
 #include "analyzer/tables/snapshot.h"
 
+#include "analyzer/policy/arn.h"
+
 namespace fleetaudit {
 
 const char* file_name(SnapshotFile file) {
@@ -54,12 +56,12 @@ std::optional<CertificateStatus> certificate_status_from(std::string_view text) 
 }
 
 std::pair<std::string_view, std::string_view> split_arn_text(std::string_view text) {
-  // arn:PARTITION:SERVICE:REGION:ACCOUNT:TYPE/NAME: split after the '/' that follows the fifth ':'.
-  size_t at = 0;
-  for (int colons = 0; colons < 5 && at != std::string_view::npos; ++colons) at = text.find(':', at + 1);
-  const size_t slash = at == std::string_view::npos ? at : text.find('/', at);
-  if (text.substr(0, 4) != "arn:" || slash == std::string_view::npos || slash + 1 == text.size()) return {{}, text};
-  return {text.substr(0, slash + 1), text.substr(slash + 1)};
+  // arn:PARTITION:SERVICE:REGION:ACCOUNT:TYPE/NAME: split after the type's '/'.
+  const std::optional<policy::Arn> arn = policy::parse_arn(text);
+  if (!arn || arn->resource.text.find('/') == std::string_view::npos || arn->resource_name().text.empty())
+    return {{}, text};
+  const size_t name_at = arn->resource_name().at;
+  return {text.substr(0, name_at), text.substr(name_at)};
 }
 
 SplitArn intern_split_arn(StringInterner& strings, std::string_view text) {
@@ -69,9 +71,8 @@ SplitArn intern_split_arn(StringInterner& strings, std::string_view text) {
 
 std::string_view arn_resource_type(const StringInterner& strings, SplitArn arn) {
   if (arn.prefix == kNoString) return {};
-  std::string_view prefix = strings.view(arn.prefix);  // "arn:…:ACCOUNT:TYPE/"
-  prefix.remove_suffix(1);
-  return prefix.substr(prefix.rfind(':') + 1);
+  const std::optional<policy::Arn> prefix = policy::parse_arn(strings.view(arn.prefix));  // "arn:…:ACCOUNT:TYPE/"
+  return prefix ? prefix->resource_type().text : std::string_view{};
 }
 
 std::optional<LogLevel> log_level_from(std::string_view text) {

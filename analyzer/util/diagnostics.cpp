@@ -4,6 +4,8 @@
 #include <cstring>
 #include <tuple>
 
+#include "analyzer/util/ascii.h"
+
 namespace fleetaudit {
 
 std::string Diagnostic::render() const {
@@ -57,10 +59,9 @@ std::string record_label(std::string_view field, std::string_view value) {
   for (size_t i = 0; i < value.size() && i < kMaxShown; ++i) {
     const unsigned char c = static_cast<unsigned char>(value[i]);
     if (c < 0x20 || c == 0x7F || c == '"' || c == '\\') {
-      static const char kHex[] = "0123456789abcdef";
       out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      out += kLowerHexDigits[c >> 4];
+      out += kLowerHexDigits[c & 15];
     } else {
       out += static_cast<char>(c);
     }

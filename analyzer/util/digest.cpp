@@ -5,6 +5,8 @@
 
 #include <memory>
 
+#include "analyzer/util/ascii.h"
+
 namespace fleetaudit {
 namespace {
 
@@ -35,11 +37,10 @@ std::string sha256_hex(std::string_view bytes) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   if (!sha256(bytes, digest))  // not expected: then the slower one-shot call, which has its own lookup
     SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out(2 * SHA256_DIGEST_LENGTH, '0');
   for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 15];
+    out[2 * i] = kLowerHexDigits[digest[i] >> 4];
+    out[2 * i + 1] = kLowerHexDigits[digest[i] & 15];
   }
   return out;
 }

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "analyzer/util/ascii.h"
+
 namespace fleetaudit {
 
 namespace {
@@ -34,7 +36,6 @@ size_t skip_plain_words(std::string_view text, size_t i) {
 }  // namespace
 
 void append_json_escaped(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   // Copy runs of plain characters in one append: reports hold long messages and help texts.
   size_t run = 0;
@@ -55,8 +56,8 @@ void append_json_escaped(std::string& out, std::string_view text) {
       case '\f': out += "\\f"; break;
       default:
         out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 15]);
+        out.push_back(kLowerHexDigits[c >> 4]);
+        out.push_back(kLowerHexDigits[c & 15]);
     }
   }
   out.append(text.data() + run, text.size() - run);

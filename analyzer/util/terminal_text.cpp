@@ -2,27 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "analyzer/util/utf8.h"
+
 namespace fleetaudit {
 
 namespace {
-
-// The length of the well-formed UTF-8 sequence at `at` and its code point; 0 when it is not one.
-size_t utf8_sequence(std::string_view text, size_t at, char32_t& code_point) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(at);
-  size_t length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
-  if (length == 0 || at + length > text.size()) return 0;
-  code_point = lead & (0x7F >> length);
-  for (size_t i = 1; i < length; ++i) {
-    if ((byte(at + i) & 0xC0) != 0x80) return 0;
-    code_point = code_point << 6 | (byte(at + i) & 0x3F);
-  }
-  // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
-  if ((length == 3 && code_point < 0x800) || (length == 4 && (code_point < 0x10000 || code_point > 0x10FFFF)) ||
-      (code_point >= 0xD800 && code_point <= 0xDFFF))
-    return 0;
-  return length;
-}
 
 bool is_hidden_control(char32_t c) {
   return (c >= 0x80 && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
@@ -47,7 +31,7 @@ std::string escape(std::string_view text, bool keep_indented_lines) {
       continue;
     }
     char32_t code_point = 0;
-    const size_t length = c < 0x80 ? 0 : utf8_sequence(text, at, code_point);
+    const size_t length = c < 0x80 ? 0 : utf8_sequence(text, at, &code_point);
     if (length == 0) {
       out += fmt::format("\\x{:02x}", c);
       ++at;

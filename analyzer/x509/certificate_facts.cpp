@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "analyzer/util/ascii.h"
 #include "analyzer/x509/der.h"
 #include "analyzer/x509/fast_digest.h"
 #include "analyzer/x509/roca.h"
@@ -126,13 +127,10 @@ unsigned bit_length(std::string_view magnitude) {
 }
 
 bool hex_equals(std::string_view hex, const unsigned char* digest, size_t size) {
-  static const char* kDigits = "0123456789abcdef";
   if (hex.size() != size * 2) return false;
   for (size_t i = 0; i < size; ++i) {
-    char high = hex[2 * i], low = hex[2 * i + 1];
-    if (high >= 'A' && high <= 'F') high = static_cast<char>(high - 'A' + 'a');
-    if (low >= 'A' && low <= 'F') low = static_cast<char>(low - 'A' + 'a');
-    if (high != kDigits[digest[i] >> 4] || low != kDigits[digest[i] & 15]) return false;
+    const char high = hex[2 * i], low = hex[2 * i + 1];
+    if (hex_value(high) != digest[i] >> 4 || hex_value(low) != (digest[i] & 15)) return false;
   }
   return true;
 }

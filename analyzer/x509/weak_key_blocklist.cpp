@@ -1,5 +1,6 @@
 #include "analyzer/x509/weak_key_blocklist.h"
 
+#include "analyzer/util/ascii.h"
 #include "analyzer/x509/fast_digest.h"
 
 #include <fmt/format.h>
@@ -14,13 +15,6 @@
 namespace fleetaudit::x509 {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 }  // namespace
 

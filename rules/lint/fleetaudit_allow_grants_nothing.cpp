@@ -10,9 +10,10 @@
 #include "analyzer/lint/document_json.h"
 #include "analyzer/lint/lint_rule.h"
 #include "analyzer/lint/policy_statements.h"
+#include "analyzer/policy/actions.h"
+#include "analyzer/policy/applicable.h"
 #include "analyzer/policy/data_plane_breadth.h"
 #include "analyzer/policy/policy_document.h"
-#include "rules/lint/iot_actions.h"
 
 namespace fleetaudit::lint {
 namespace {
@@ -42,7 +43,7 @@ std::optional<std::string> names_no_action(const StatementView& statement) {
   const auto actions = written_strings(statement.actions);
   if (!actions) return std::nullopt;
   for (const Node* action : *actions)
-    if (matches_iot_action(action->text)) return std::nullopt;
+    if (policy::matches_iot_action(action->text)) return std::nullopt;
   return fmt::format("none of its actions ({}) is one AWS IoT defines", joined(*actions));
 }
 
@@ -55,7 +56,7 @@ std::optional<std::string> acts_on_no_resource(const StatementView& statement) {
   if (!actions || !resources) return std::nullopt;
   std::vector<std::string_view> acted_on;
   for (const Node* action : *actions) {
-    const std::string_view type = resource_type_acted_on(action->text);
+    const std::string_view type = policy::resource_type_acted_on(action->text);
     if (type.empty()) return std::nullopt;
     acted_on.push_back(type);
   }
@@ -63,7 +64,7 @@ std::optional<std::string> acts_on_no_resource(const StatementView& statement) {
     const auto at = arn_resource_type(resource->text);
     if (!at) return std::nullopt;
     const std::string_view type = std::string_view(resource->text).substr(at->first, at->second - at->first);
-    if (!data_plane_resource_type(type) || std::find(acted_on.begin(), acted_on.end(), type) != acted_on.end())
+    if (!policy::data_plane_resource_type(type) || std::find(acted_on.begin(), acted_on.end(), type) != acted_on.end())
       return std::nullopt;
   }
   return fmt::format("its actions ({}) never act on the types of its resources ({})", joined(*actions),
@@ -98,14 +99,13 @@ std::optional<std::vector<uint32_t>> denied_entirely(ModelledPolicy& model, poli
                                                      uint32_t row) {
   std::vector<uint32_t> all_denies;
   bool named_any = false;
-  for (std::string_view action : iot_action_names()) {
+  for (std::string_view action : policy::iot_action_names()) {
     if (!model.names(row, action)) continue;
     named_any = true;
-    std::vector<uint32_t> denies;
-    for (uint32_t other = 0; other < model.statements.size(); ++other)
-      if (model.statements.has(other, policy::kStatementDeny) &&
-          !model.statements.has(other, policy::kStatementHasCondition) && model.names(other, action))
-        denies.push_back(other);
+    const std::vector<uint32_t> denies =
+        policy::applicable(model.statements, 0, static_cast<uint32_t>(model.statements.size()), [&](uint32_t other) {
+          return model.statements.has(other, policy::kStatementDeny) && model.names(other, action);
+        });
     if (denies.empty()) return std::nullopt;
     const uint32_t allows[] = {row};
     if (evaluator.admits_some(allows, denies, policy::ResourceFamily::any_resource, policy::ArnScope{}) !=

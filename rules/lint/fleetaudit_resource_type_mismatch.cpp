@@ -6,7 +6,7 @@
 
 #include "analyzer/lint/lint_rule.h"
 #include "analyzer/lint/policy_statements.h"
-#include "rules/lint/iot_actions.h"
+#include "analyzer/policy/actions.h"
 
 namespace fleetaudit::lint {
 namespace {
@@ -20,7 +20,7 @@ void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*
     std::string names;
     bool decidable = true;
     for (const Node* action : strings_of(statement.actions)) {
-      const std::string_view type = resource_type_acted_on(action->text);
+      const std::string_view type = policy::resource_type_acted_on(action->text);
       decidable &= !type.empty();
       types.push_back(type);
       names += (names.empty() ? "" : ", ") + action->text;
@@ -32,7 +32,7 @@ void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*
       const std::string_view type = std::string_view(resource->text).substr(type_at->first, type_at->second - type_at->first);
       bool matches = false;
       for (std::string_view wanted : types) matches |= wanted == type;
-      if (!data_plane_resource_type(type) || matches) continue;
+      if (!policy::data_plane_resource_type(type) || matches) continue;
       std::string expected;
       for (std::string_view wanted : types)
         if (expected.find(std::string(wanted) + "/") == std::string::npos)

@@ -5,16 +5,13 @@
 
 #include "analyzer/lint/lint_rule.h"
 #include "analyzer/lint/policy_statements.h"
-#include "rules/lint/iot_actions.h"
+#include "analyzer/policy/actions.h"
+#include "analyzer/util/ascii.h"
 
 namespace fleetaudit::lint {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string lower(std::string_view text) { return ascii_lower(text); }
 
 bool iot_prefixed(std::string_view action) {
   const std::string name = lower(action);
@@ -24,8 +21,8 @@ bool iot_prefixed(std::string_view action) {
 void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*/, std::vector<LintFinding>& out) {
   for (const StatementView& statement : statements_of(policy.document))
     for (const Node* action : strings_of(statement.actions)) {
-      if (!iot_prefixed(action->text) || matches_iot_action(action->text)) continue;
-      const std::string suggestion = closest_name(action->text, iot_action_names(), 3);
+      if (!iot_prefixed(action->text) || policy::matches_iot_action(action->text)) continue;
+      const std::string suggestion = closest_name(action->text, policy::iot_action_names(), 3);
       out.push_back(lint_finding(
           rule, policy, action->text_extent(),
           fmt::format("Statement {} of policy {} names the action {}, which AWS IoT does not define{}: the statement "
@@ -55,7 +52,7 @@ const RegisterLintRule registration({
                     "AWS defines: the operations of the AWS IoT API and the data-plane actions (iot:Connect, "
                     "Publish, Subscribe, Receive, RetainPublish, GetRetainedMessage, ListRetainedMessages, the "
                     "shadow and job actions, DeleteConnection, AssumeRoleWithCertificate). The list is "
-                    "rules/lint/iot_action_names.inc, generated from botocore's model "
+                    "analyzer/policy/iot_action_names.inc, generated from botocore's model "
                     "(scripts/generate-iot-action-names.py). Fix: correct the name; the finding suggests the "
                     "closest one.",
             .help_uri = "https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-actions.html",

@@ -6,22 +6,21 @@
 
 #include "analyzer/lint/lint_rule.h"
 #include "analyzer/lint/policy_statements.h"
-#include "analyzer/policy/data_plane_breadth.h"
+#include "analyzer/policy/arn.h"
 #include "analyzer/policy/policy_variables.h"
 
 namespace fleetaudit::lint {
 namespace {
 
 // Whether [start, start + length) is an IoT ARN's whole partition, region or account: a placeholder
-// there (${AWS_REGION} of a shell template) decides nothing (policy::ArnContext::placeholder), so
+// there (${AWS_REGION} of a shell template) decides nothing (policy::ArnScope::placeholder), so
 // it is not read as a policy variable either.
 bool fills_arn_field(std::string_view text, size_t start, size_t length) {
-  const auto fields = policy::ArnContext::from_arn(text);
-  if (!fields) return false;
-  const size_t partition = 4, region = partition + fields->partition.size() + 5,
-               account = region + fields->region.size() + 1;
-  return (start == partition && length == fields->partition.size()) ||
-         (start == region && length == fields->region.size()) || (start == account && length == fields->account.size());
+  const auto arn = policy::parse_iot_arn(text);
+  if (!arn) return false;
+  for (const policy::ArnPart& field : {arn->partition, arn->region, arn->account})
+    if (start == field.at && length == field.text.size()) return true;
+  return false;
 }
 
 // The variables of the AWS IoT Core policy documentation (iot-policy-variables.html), and the

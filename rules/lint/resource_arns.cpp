@@ -3,7 +3,7 @@
 #include <map>
 
 #include "analyzer/lint/policy_statements.h"
-#include "analyzer/policy/data_plane_breadth.h"
+#include "analyzer/policy/arn.h"
 
 namespace fleetaudit::lint {
 
@@ -13,14 +13,14 @@ std::vector<ResourceArn> resource_arns(const IacFile& file) {
     for (const StatementView& statement : statements_of(policy.document)) {
       if (statement.not_resource) continue;
       for (const Node* value : strings_of(statement.resources)) {
-        const auto context = policy::ArnContext::from_arn(value->text);
-        if (!context) continue;
-        ResourceArn arn{&policy, statement.index, value, {context->partition, context->region, context->account}, {}};
-        // arn:PARTITION:iot:REGION:ACCOUNT:…, each field where the parser found it.
-        const size_t partition = 4, region = partition + context->partition.size() + 5,
-                     account = region + context->region.size() + 1;
-        arn.spans = {value->text_span(partition, region - 5), value->text_span(region, account - 1),
-                     value->text_span(account, account + context->account.size())};
+        const auto parsed = policy::parse_iot_arn(value->text);
+        if (!parsed) continue;
+        ResourceArn arn{&policy, statement.index, value, {}, {}};
+        size_t part = 0;
+        for (const policy::ArnPart& field : {parsed->partition, parsed->region, parsed->account}) {
+          arn.parts[part] = std::string(field.text);
+          arn.spans[part++] = value->text_span(field.at, field.end());
+        }
         arns.push_back(std::move(arn));
       }
     }
@@ -32,7 +32,7 @@ bool literal_part(std::string_view text) {
 }
 
 bool literal_part(std::string_view text, ArnPart part) {
-  return literal_part(text) && !policy::ArnContext::placeholder(static_cast<policy::ArnContext::Field>(part), text);
+  return literal_part(text) && !policy::ArnScope::placeholder(static_cast<policy::ArnScope::Field>(part), text);
 }
 
 std::string_view stack_stand_in(ArnPart part) {

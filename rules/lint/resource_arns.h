@@ -1,6 +1,6 @@
 #pragma once
 // The IoT ARNs a file's policies name as resources, read by the one ARN parser
-// (policy::ArnContext::from_arn) and located part by part: what the rules comparing a resource's
+// (policy::parse_iot_arn) and located part by part: what the rules comparing a resource's
 // partition, region and account with the rest of the stack share.
 #include <array>
 #include <string>
@@ -27,7 +27,7 @@ std::vector<ResourceArn> resource_arns(const IacFile& file);
 
 // Written out: no wildcard, variable or stand-in.
 bool literal_part(std::string_view text);
-// ... and not a placeholder for that part (ACCOUNT_ID, REGION: policy::ArnContext::placeholder).
+// ... and not a placeholder for that part (ACCOUNT_ID, REGION: policy::ArnScope::placeholder).
 bool literal_part(std::string_view text, ArnPart part);
 // The stand-in for the stack's own part (<AWS-AccountId> from ${AWS::AccountId} or
 // data.aws_caller_identity), and how a message names it.

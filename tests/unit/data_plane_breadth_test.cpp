@@ -56,7 +56,7 @@ DataPlaneActionSet broad(std::initializer_list<std::string> statements, std::str
   auto error = append_policy_document(document, 0, table);
   EXPECT_FALSE(error) << document << "\n" << (error ? error->json_path + ": " + error->message : "");
   BreadthEvaluator evaluator(table);
-  return evaluator.broad_actions(0, static_cast<uint32_t>(table.size()), ArnContext::from_arn(policy_arn).value());
+  return evaluator.broad_actions(0, static_cast<uint32_t>(table.size()), ArnScope::of_iot_arn(policy_arn).value());
 }
 
 // The examples of the policy model ----------------------------------------------------------------
@@ -278,8 +278,8 @@ TEST(BreadthEvaluator, VersionsAreJudgedByTheirOwnStatementRanges) {
   ASSERT_FALSE(append_policy_document(broad_version, 2, table));
   ASSERT_EQ(table.size(), 4u);
   BreadthEvaluator evaluator(table);
-  const ArnContext own = ArnContext::from_arn(kPolicyArn).value();
-  const ArnContext other = ArnContext::from_arn("arn:aws:iot:us-east-1:999999999999:policy/p").value();
+  const ArnScope own = ArnScope::of_iot_arn(kPolicyArn).value();
+  const ArnScope other = ArnScope::of_iot_arn("arn:aws:iot:us-east-1:999999999999:policy/p").value();
   EXPECT_EQ(evaluator.broad_actions(0, 1, own), kConnect);
   EXPECT_EQ(evaluator.broad_actions(1, 3, own), 0u);
   EXPECT_EQ(evaluator.broad_actions(3, 4, other), 0u);  // the cached pattern, in another context
@@ -290,23 +290,23 @@ TEST(BreadthEvaluator, VersionsAreJudgedByTheirOwnStatementRanges) {
 TEST(BreadthEvaluator, PatternsAddedAfterConstructionAreEvaluated) {
   PolicyStatementTable table;
   BreadthEvaluator evaluator(table);
-  const ArnContext own = ArnContext::from_arn(kPolicyArn).value();
+  const ArnScope own = ArnScope::of_iot_arn(kPolicyArn).value();
   ASSERT_FALSE(append_policy_document(R"({"Statement":[)" + allow("iot:Publish", kArn + "topic/a") + "]}", 0, table));
   EXPECT_EQ(evaluator.broad_actions(0, 1, own), 0u);
   ASSERT_FALSE(append_policy_document(R"({"Statement":[)" + allow("iot:Publish", kArn + "topic/*") + "]}", 1, table));
   EXPECT_EQ(evaluator.broad_actions(1, 2, own), kPublish);
 }
 
-TEST(ArnContext, FromPolicyArn) {
-  const std::optional<ArnContext> context = ArnContext::from_arn("arn:aws-cn:iot:cn-north-1:123456789012:policy/p");
+TEST(ArnScope, FromPolicyArn) {
+  const std::optional<ArnScope> context = ArnScope::of_iot_arn("arn:aws-cn:iot:cn-north-1:123456789012:policy/p");
   ASSERT_TRUE(context);
   EXPECT_EQ(context->partition, "aws-cn");
   EXPECT_EQ(context->region, "cn-north-1");
   EXPECT_EQ(context->account, "123456789012");
-  EXPECT_FALSE(ArnContext::from_arn("DevicePolicy"));
-  EXPECT_FALSE(ArnContext::from_arn("arn:aws:s3:::bucket/policy"));
-  EXPECT_FALSE(ArnContext::from_arn("arn:aws:iot:us-east-1::policy/p"));
-  EXPECT_FALSE(ArnContext::from_arn("arn:aws:iot:us/east:1:policy/p"));
+  EXPECT_FALSE(ArnScope::of_iot_arn("DevicePolicy"));
+  EXPECT_FALSE(ArnScope::of_iot_arn("arn:aws:s3:::bucket/policy"));
+  EXPECT_FALSE(ArnScope::of_iot_arn("arn:aws:iot:us-east-1::policy/p"));
+  EXPECT_FALSE(ArnScope::of_iot_arn("arn:aws:iot:us/east:1:policy/p"));
 }
 
 TEST(DataPlaneCatalogue, NamesAndDescription) {
@@ -390,7 +390,7 @@ TEST(DataPlaneBreadth, ExamplesNameAForeignResourceAndTheStatement) {
   ASSERT_FALSE(append_policy_document(document, 0, table));
   BreadthEvaluator evaluator(table);
   const DataPlaneActionSet broad =
-      evaluator.broad_actions(0, static_cast<uint32_t>(table.size()), ArnContext::from_arn(kPolicyArn).value());
+      evaluator.broad_actions(0, static_cast<uint32_t>(table.size()), ArnScope::of_iot_arn(kPolicyArn).value());
   EXPECT_EQ(broad, action_bit(DataPlaneAction::publish));
   EXPECT_EQ(evaluator.examples(broad), "iot:Publish on " + kArn + "topic/$aws/things/x/shadow/delete (statement 2)");
 }
@@ -436,6 +436,12 @@ TEST(DataPlaneBreadth, UnknownVariablesAreNamed) {
   ASSERT_FALSE(append_policy_document(R"({"Statement":[{"Effect":"Allow","Action":"iot:Publish","Resource":"${x:y}"}]})",
                                       0, text));
   EXPECT_TRUE(unknown_variables(text, 0, 1).empty());
+}
+
+// A misspelt thing variable is not the device's own: read cautiously, it makes the Allow broad.
+TEST(DataPlaneBreadth, UnknownThingVariableIsNotTheDevicesOwn) {
+  EXPECT_EQ(broad({allow("iot:Publish", kArn + "topic/${iot:Connection.Thing.ThingName}/*")}), 0u);
+  EXPECT_EQ(broad({allow("iot:Publish", kArn + "topic/${iot:Connection.Thing.Name}/*")}), kPublish);
 }
 
 }  // namespace

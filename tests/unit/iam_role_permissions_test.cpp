@@ -17,7 +17,7 @@ public:
   }
   RolePermissions permissions() {
     return RolePermissions(globs_, breadth_, 0, static_cast<uint32_t>(statements_.size()),
-                           policy::ArnContext{"aws", "us-east-1", "123456789012"});
+                           policy::ArnScope{"aws", "us-east-1", "123456789012"});
   }
 
 private:

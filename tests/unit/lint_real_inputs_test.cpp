@@ -12,21 +12,21 @@
 namespace fleetaudit::lint {
 namespace {
 
-using policy::ArnContext;
-using Field = ArnContext::Field;
+using policy::ArnScope;
+using Field = ArnScope::Field;
 
 TEST(LintRealInputs, PlaceholdersInAnArnDecideNothing) {
   for (std::string_view text : {"<region>", "{{region}}", "${AWS_REGION}", "REGION", "your-region", "<AWS-Region>"})
-    EXPECT_TRUE(ArnContext::placeholder(Field::region, text)) << text;
+    EXPECT_TRUE(ArnScope::placeholder(Field::region, text)) << text;
   for (std::string_view text : {"us-east-1", "us-gov-west-1", "cn-north-1", "*", "us-east-?", ""})
-    EXPECT_FALSE(ArnContext::placeholder(Field::region, text)) << text;
+    EXPECT_FALSE(ArnScope::placeholder(Field::region, text)) << text;
   for (std::string_view text : {"<AWS_ACCOUNT_ID>", "<account-id>", "ACCOUNT_ID", "123456789", "xxxxxxxxxxxx"})
-    EXPECT_TRUE(ArnContext::placeholder(Field::account, text)) << text;
-  for (std::string_view text : {"123456789012", "*", "1234*"}) EXPECT_FALSE(ArnContext::placeholder(Field::account, text));
-  EXPECT_FALSE(ArnContext::placeholder(Field::partition, "aws-cn"));
-  EXPECT_TRUE(ArnContext::placeholder(Field::partition, "PARTITION"));
+    EXPECT_TRUE(ArnScope::placeholder(Field::account, text)) << text;
+  for (std::string_view text : {"123456789012", "*", "1234*"}) EXPECT_FALSE(ArnScope::placeholder(Field::account, text));
+  EXPECT_FALSE(ArnScope::placeholder(Field::partition, "aws-cn"));
+  EXPECT_TRUE(ArnScope::placeholder(Field::partition, "PARTITION"));
 
-  const ArnContext own{"aws", "eu-west-1", "123456789012"};
+  const ArnScope own{"aws", "eu-west-1", "123456789012"};
   EXPECT_EQ(own.with_own_fields("arn:aws:iot:<region>:<AWS_ACCOUNT_ID>:client/*"),
             "arn:aws:iot:eu-west-1:123456789012:client/*");
   EXPECT_EQ(own.with_own_fields("arn:aws:iot:${aws:region}:${aws:accountId}:topic/a:b"),
