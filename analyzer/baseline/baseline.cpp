@@ -343,7 +343,7 @@ std::optional<std::string> read_json_report(Node root, ReportContents& contents)
       if (members.problem) return;
       if (!item.is_object()) return members.fail(at, "an object");
       contents.audits.emplace_back().format = "JSON";
-      read_metadata(item, at, contents.audits.back(), members);
+      read_metadata(members.object_at(item, "audit", at), member_path(at, "audit"), contents.audits.back(), members);
     });
     contents.failures = failures_of(metadata, members);
   }
