@@ -312,6 +312,9 @@ void read_json_findings(Node root, ReportContents& contents, bool organization, 
       if (it == by_identity.end()) return members.fail(member_path(at, "snapshot"), "the identity of a snapshot listed in fleetaudit.snapshots");
       audit = it->second;
     }
+    const std::string account = members.text(finding, "accountId", at);
+    if (!account.empty() && account != contents.audits[audit].account_id)
+      return members.fail(member_path(at, "accountId"), "the account of the audit the finding belongs to");
     if (parsed->first_detected == 0) parsed->first_detected = contents.audits[audit].clock;
     if (!organization) parsed->snapshot.clear();
     refuse_duplicate(*parsed, at, seen, members);

@@ -107,21 +107,13 @@ CLI::App* add_merge_command(CLI::App& app, MergeCommandOptions& merge) {
   return merge_command;
 }
 
-int run(int argc, char** argv) {
-  CLI::App app{"fleetaudit: audit an exported AWS IoT fleet snapshot offline, as AWS IoT Device Defender would"};
-  app.set_version_flag("--version", std::string("fleetaudit ") + FLEETAUDIT_VERSION);
-  app.require_subcommand(1);
-
-  AuditCommandOptions audit;
-  CLI::App* audit_command = add_audit_command(app, audit);
-  MergeCommandOptions merge;
-  CLI::App* merge_command = add_merge_command(app, merge);
-
-  ChecksCommandOptions checks;
+CLI::App* add_checks_command(CLI::App& app, ChecksCommandOptions& checks) {
   CLI::App* checks_command = app.add_subcommand("checks", "List the check catalogue: name, severity, resource, parameters");
   checks_command->add_option("--config", checks.config_path, "Show which checks this audit configuration enables");
+  return checks_command;
+}
 
-  MitigateCommandOptions mitigate;
+CLI::App* add_mitigate_command(CLI::App& app, MitigateCommandOptions& mitigate) {
   CLI::App* mitigate_command = app.add_subcommand(
       "mitigate", "Apply mitigation actions to findings: a plan to review, an AWS CLI script, a mitigated preview");
   mitigate_command->add_option("SNAPSHOT_DIR", mitigate.snapshot_directory, "Directory of the exported snapshot")
@@ -142,8 +134,10 @@ int run(int argc, char** argv) {
   mitigate_command->footer(
       "Prints a summary of the plan. Exit status: 0 the plan was written; 2 usage error, invalid actions or input "
       "that could not be read.");
+  return mitigate_command;
+}
 
-  AccessCommandOptions access;
+CLI::App* add_access_command(CLI::App& app, AccessCommandOptions& access) {
   CLI::App* access_command = app.add_subcommand(
       "access", "Who may do what: a thing's effective permissions, or who may perform an action on a resource");
   access_command->add_option("SNAPSHOT_DIR", access.snapshot_directory, "Directory of the exported snapshot")->required();
@@ -166,8 +160,10 @@ int run(int argc, char** argv) {
       "Give --thing, or --action with --resource. A Deny in any policy reaching the certificate (directly or through "
       "its things' groups) wins; an Allow with a Condition is reported as allowed if the Condition holds. Exit "
       "status: 0 answered; 2 bad arguments, an unknown thing, or input that could not be read.");
+  return access_command;
+}
 
-  LintCommandOptions lint;
+CLI::App* add_lint_command(CLI::App& app, LintCommandOptions& lint) {
   CLI::App* lint_command = app.add_subcommand(
       "lint", "Check infrastructure as code before it is deployed: IoT policies, CloudFormation/SAM templates "
               "(JSON, YAML), AWS IoT provisioning templates, Serverless Framework resources, Terraform plans "
@@ -202,6 +198,27 @@ int run(int argc, char** argv) {
       "Exit status: 0 no unsuppressed finding at or above --fail-on; 1 some; 2 usage error, a file that could not "
       "be read or parsed (the other files are still linted and reported), no file read at all, or an output that "
       "could not be written.");
+  return lint_command;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"fleetaudit: audit an exported AWS IoT fleet snapshot offline, as AWS IoT Device Defender would"};
+  app.set_version_flag("--version", std::string("fleetaudit ") + FLEETAUDIT_VERSION);
+  app.require_subcommand(1);
+
+  AuditCommandOptions audit;
+  CLI::App* audit_command = add_audit_command(app, audit);
+  MergeCommandOptions merge;
+  CLI::App* merge_command = add_merge_command(app, merge);
+
+  ChecksCommandOptions checks;
+  add_checks_command(app, checks);  // the command run when no other is
+  MitigateCommandOptions mitigate;
+  CLI::App* mitigate_command = add_mitigate_command(app, mitigate);
+  AccessCommandOptions access;
+  CLI::App* access_command = add_access_command(app, access);
+  LintCommandOptions lint;
+  CLI::App* lint_command = add_lint_command(app, lint);
 
   try {
     app.parse(argc, argv);
