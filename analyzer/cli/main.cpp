@@ -70,7 +70,7 @@ CLI::App* add_audit_command(CLI::App& app, AuditCommandOptions& audit) {
                           "Print the wall time of each phase (each file loaded, each check, the report) to standard "
                           "error");
   audit_command->footer(
-      "Several snapshots: --format sarif, json, text, asff, ocsf or notification (not html). Exit status: 0 every "
+      "Exit status: 0 every "
       "check that ran is compliant (suppressed findings do not count); 1 non-compliant findings; 2 usage error or "
       "input that could not be read, in any snapshot, or an account organization.json says could not be exported "
       "(the report is still written).");
@@ -82,10 +82,11 @@ CLI::App* add_merge_command(CLI::App& app, MergeCommandOptions& merge) {
       "merge", "Merge the JSON reports of audits run as separate jobs into one report, the same as auditing their "
                "snapshots together");
   merge_command->add_option("REPORT", merge.reports,
-                            "JSON reports of fleetaudit audit (of a snapshot, or of a directory of snapshots)")
+                            "JSON reports of fleetaudit audit (of a snapshot, or of a directory of snapshots); and an "
+                            "organization export's organization.json, to name the accounts it could not export")
       ->required();
-  merge_command->add_option("--format", merge.format, "Report format: json, sarif, text, asff, ocsf or notification")
-      ->check(CLI::IsMember({"json", "sarif", "text", "asff", "ocsf", "notification"}))
+  merge_command->add_option("--format", merge.format, "Report format: json, sarif, text, html, asff, ocsf or notification")
+      ->check(CLI::IsMember({"json", "sarif", "text", "html", "asff", "ocsf", "notification"}))
       ->capture_default_str();
   merge_command->add_option("--output", merge.output_path,
                             "Write the report to FILE instead of standard output (never over an input)");

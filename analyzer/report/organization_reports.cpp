@@ -9,6 +9,7 @@
 #include "analyzer/baseline/drift_report.h"
 #include "analyzer/engine/check_inputs.h"
 #include "analyzer/report/audit_details.h"
+#include "analyzer/report/html/organization_page.h"
 #include "analyzer/util/json_writer.h"
 #include "analyzer/util/terminal_text.h"
 
@@ -184,7 +185,7 @@ void write_notification(const OrganizationReport&, const std::vector<ReportConte
 }
 
 constexpr OrganizationFormat kFormats[] = {
-    {"sarif", write_sarif}, {"json", write_json},         {"text", write_text},
+    {"sarif", write_sarif}, {"json", write_json},         {"text", write_text}, {"html", html::write_organization_page},
     {"asff", write_asff},   {"ocsf", write_ocsf},         {"notification", write_notification},
 };
 

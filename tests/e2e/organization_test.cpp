@@ -107,6 +107,24 @@ TEST(Organization, OneReportNamesEachAccountRegionAndTheFailedAccount) {
   EXPECT_NE(asff.find("\"AwsAccountId\":\"111111111111\""), std::string::npos);
 }
 
+TEST(Organization, HtmlOpensWithTheAccountsByChecksTable) {
+  TempDir dir;
+  make_organization(dir);
+  add_demo(dir, "444444444444", "<b>x", "hostile");
+  const std::string page = audit(dir, "--format html").output;
+  const size_t table = page.find("<table id=\"organization-overview\">");
+  ASSERT_NE(table, std::string::npos);
+  EXPECT_LT(table, page.find("<section id=\"audit-0\">"));
+  EXPECT_NE(page.find("<a href=\"#audit-2\">222222222222/eu-west-1</a></th><td>5</td>", table), std::string::npos);
+  EXPECT_NE(page.find("<td class=\"non-compliant\" title=\"DEVICE_CERTIFICATE_SHARED_CHECK: non-compliant\">"
+                      "non-compliant 1 of 7</td>"),
+            std::string::npos)
+      << page.substr(table, 3000);
+  EXPECT_NE(page.find("<th scope=\"row\">333333333333 (all regions)</th>"), std::string::npos);
+  EXPECT_NE(page.find("444444444444/&lt;b&gt;x"), std::string::npos);
+  EXPECT_EQ(page.find("<b>x"), std::string::npos);
+}
+
 TEST(Organization, MergeOfJobReportsIsAuditingTogether) {
   TempDir dir;
   make_organization(dir);
@@ -119,7 +137,7 @@ TEST(Organization, MergeOfJobReportsIsAuditingTogether) {
     reports += " '" + output + "'";
   }
   reports += " '" + dir.file("out/organization.json") + "'";
-  for (const std::string format : {"json", "sarif", "text", "asff", "ocsf", "notification"}) {
+  for (const std::string format : {"json", "sarif", "text", "html", "asff", "ocsf", "notification"}) {
     CommandResult together = audit(dir, "--format " + format);
     CommandResult merged = testing::run_fleetaudit("merge" + reports + " --format " + format);
     EXPECT_EQ(merged.exit_status, 2) << format;
