@@ -6,7 +6,7 @@
 #include <tuple>
 
 #include "analyzer/baseline/audit_metadata.h"
-#include "analyzer/baseline/drift_report.h"
+#include "analyzer/report/drift_report.h"
 #include "analyzer/engine/check_inputs.h"
 #include "analyzer/report/audit_details.h"
 #include "analyzer/report/html/organization_page.h"
