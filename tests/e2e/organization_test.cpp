@@ -51,7 +51,10 @@ void write_organization_file(const TempDir& dir) {
   dir.write("out/organization.json",
             R"({"formatVersion": 1, "failedAccounts": ["333333333333"], "accounts": [
   {"accountId": "111111111111", "result": "complete", "regions": []},
-  {"accountId": "222222222222", "result": "complete", "regions": []},
+  {"accountId": "222222222222", "result": "failed", "regions": [
+    {"region": "eu-west-1", "directory": "222222222222/eu-west-1", "result": "complete"},
+    {"region": "ap-south-1", "result": "not-enabled"},
+    {"region": "us-east-1", "result": "failed", "reason": "ThrottlingException after 8 retries"}]},
   {"accountId": "333333333333", "result": "failed", "reason": "AccessDenied: no role fleetaudit-readonly", "regions": []}]})");
 }
 
@@ -87,13 +90,19 @@ TEST(Organization, OneReportNamesEachAccountRegionAndTheFailedAccount) {
 
   CommandResult text = audit(dir, "--format text");
   EXPECT_EQ(text.exit_status, 2);
-  const size_t overview = text.output.find("Overview: 3 snapshots, 1 account not exported");
+  const size_t overview = text.output.find("Overview: 3 snapshots audited, 2 accounts or regions not exported");
   const size_t first_section = text.output.find("=== 111111111111/eu-west-1 ===");
   EXPECT_NE(overview, std::string::npos);
   EXPECT_LT(overview, first_section);
   EXPECT_NE(text.output.find("  111111111111/us-east-1             X.... X   X          5     0"), std::string::npos)
       << text.output.substr(0, 800);
   EXPECT_NE(text.output.find("333333333333 (all regions): not run"), std::string::npos);
+  // A region that failed is named with its reason; one not enabled is no failure.
+  EXPECT_NE(text.output.find("222222222222/us-east-1: not run, the account could not be exported:\n"
+                             "      ThrottlingException after 8 retries"),
+            std::string::npos);
+  EXPECT_EQ(text.output.find("ap-south-1"), std::string::npos);
+  EXPECT_NE(text.output.find("Overview: 3 snapshots audited, 2 accounts or regions not exported"), std::string::npos);
 
   ASSERT_EQ(audit(dir, "--output " + dir.file("org.sarif")).exit_status, 2);
   EXPECT_EQ(testing::validate_sarif(dir.file("org.sarif")).exit_status, 0);
@@ -226,6 +235,17 @@ TEST(Organization, EachAccountIsMatchedWithItsOwnBaseline) {
   EXPECT_EQ(testing::run_fleetaudit("merge " + dir.file("job1.json") + " " + dir.file("job2.json") +
                                     " --format text --baseline " + dir.file("first.json")).output,
             text.output);
+}
+
+TEST(Organization, UnreadableOrganizationFileIsAnError) {
+  TempDir dir;
+  add_demo(dir, "111111111111", "eu-west-1");
+  dir.write("out/organization.json", R"({"accounts": [{"accountId": 7}]})");
+  const std::string errors = dir.file("errors.txt");
+  EXPECT_EQ(testing::run_fleetaudit("audit '" + dir.file("out") + "'", errors).exit_status, 2);
+  EXPECT_NE(testing::read_file(errors).find("organization.json: accounts[0].accountId: expected an account id"),
+            std::string::npos)
+      << testing::read_file(errors);
 }
 
 TEST(Organization, TwoSnapshotsOfOneAccountAndRegionAreAnError) {
