@@ -160,6 +160,35 @@ TEST(Organization, MergeOfJobReportsIsAuditingTogether) {
             testing::read_file(dir.file("merged.json")));
 }
 
+// What only some audits have (a suppressed finding with its description, a record that could not be
+// read) survives the JSON report: merged, every format is still the audit's.
+TEST(Organization, MergeKeepsSuppressionsAndInputProblems) {
+  TempDir dir;
+  add_demo(dir, "111111111111", "eu-west-1");
+  add_demo(dir, "222222222222", "eu-west-1");
+  dir.write("out/111111111111/eu-west-1/audit-suppressions.json", R"({"suppressions": [
+  {"checkName": "DEVICE_CERTIFICATE_SHARED_CHECK",
+   "resourceIdentifier": {"deviceCertificateId": "c72dc03049dcbbdb86b075646bacef04eef0844b2f9fa48a3a261561019ba8d6"},
+   "suppressIndefinitely": true, "description": "lobby locks are replaced in December"}]})");
+  const std::string things = dir.file("out/222222222222/eu-west-1/things.json");
+  dir.write("out/222222222222/eu-west-1/things.json",
+            replaced(testing::read_file(things), "\"thingName\": \"nw-hq-gw-01\"", "\"thingName\": 17"));
+  std::string reports;
+  for (const std::string job : {"111111111111/eu-west-1", "222222222222/eu-west-1"}) {
+    const std::string output = dir.file("job-" + std::to_string(reports.size()) + ".json");
+    testing::run_fleetaudit("audit '" + dir.file("out/" + job) + "' --format json --output '" + output + "'");
+    reports += " '" + output + "'";
+  }
+  for (const std::string format : {"json", "sarif", "text", "html"}) {
+    CommandResult together = audit(dir, "--format " + format);
+    EXPECT_EQ(together.exit_status, 2) << format;  // the unreadable record
+    EXPECT_EQ(testing::run_fleetaudit("merge" + reports + " --format " + format).output, together.output) << format;
+  }
+  const std::string text = audit(dir, "--format text").output;
+  EXPECT_NE(text.find("Suppressed: lobby locks are replaced in December"), std::string::npos);
+  EXPECT_NE(text.find("things.json:4:"), std::string::npos) << text;
+}
+
 TEST(Organization, MoreThanTwentySnapshotsShareOneSarifRunTaggedByAccount) {
   TempDir dir;
   for (int i = 0; i < 21; ++i) add_small(dir, fmt_account(i), "eu-west-1");
