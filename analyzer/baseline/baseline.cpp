@@ -446,6 +446,20 @@ std::optional<ReportContents> read_report(const std::string& path, std::string& 
   std::string format = "fleetaudit";
   if (!top.at_key("runs").error()) {
     format = "SARIF";
+    // An organization's SARIF holds several audits (runs, or invocations of one run): read as one
+    // audit, its other accounts' results would be taken for the first's.
+    array runs;
+    const bool listed = !top.at_key("runs").get_array().get(runs);
+    if (listed && runs.size() > 1) {
+      error = "an organization's SARIF report (several runs); use its JSON report (--format json)";
+      return std::nullopt;
+    }
+    array invocations;
+    if (listed && runs.size() == 1 && !runs.at(0)["invocations"].get_array().get(invocations) &&
+        invocations.size() > 1) {
+      error = "an organization's SARIF report (several invocations); use its JSON report (--format json)";
+      return std::nullopt;
+    }
     problem = read_sarif_report(Node(element(root)), contents.audits.emplace_back());
   } else if (!top.at_key("findings").error()) {
     format = "JSON";

@@ -251,6 +251,9 @@ TEST(Organization, EachAccountIsMatchedWithItsOwnBaseline) {
   // Against a baseline of both accounts, nothing is new anywhere.
   ASSERT_EQ(audit(dir, "--format json --output " + dir.file("both.json")).exit_status, 1);
   EXPECT_EQ(audit(dir, "--fail-on new --baseline " + dir.file("both.json")).exit_status, 0);
+  // An organization's SARIF is not read as one audit.
+  ASSERT_EQ(audit(dir, "--format sarif --output " + dir.file("both.sarif")).exit_status, 1);
+  EXPECT_EQ(audit(dir, "--baseline " + dir.file("both.sarif")).exit_status, 2);
   // A snapshot's audit picks its own account's audit out of an organization's report.
   EXPECT_EQ(testing::run_fleetaudit("audit '" + dir.file("out/222222222222/eu-west-1") + "' --fail-on new --baseline " +
                                     dir.file("both.json")).exit_status, 0);
