@@ -75,6 +75,11 @@ int finish(OrganizationReport& organization, const Settings& settings, const Aud
   for (const AccountFailure& failure : organization.failures)
     print_error(errors, fmt::format("{}: not audited: the account could not be exported: {}", failure_scope(failure),
                                     failure.reason));
+  // Nothing audited is no verdict: never a pass.
+  if (organization.audits.empty()) {
+    print_error(errors, "no snapshot was audited: none was found, or every one failed");
+    return kUsageOrInputError;
+  }
   return organization.input_problems() ? kUsageOrInputError : fails ? kNonCompliant : kCompliant;
 }
 

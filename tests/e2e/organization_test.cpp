@@ -269,6 +269,15 @@ TEST(Organization, EachAccountIsMatchedWithItsOwnBaseline) {
             text.output);
 }
 
+TEST(Organization, NothingAuditedIsNoPass) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("out"));
+  dir.write("out/organization.json", R"({"accounts": []})");
+  const std::string errors = dir.file("errors.txt");
+  EXPECT_EQ(testing::run_fleetaudit("audit '" + dir.file("out") + "' --format json", errors).exit_status, 2);
+  EXPECT_NE(testing::read_file(errors).find("no snapshot was audited"), std::string::npos);
+}
+
 TEST(Organization, UnreadableOrganizationFileIsAnError) {
   TempDir dir;
   add_demo(dir, "111111111111", "eu-west-1");
