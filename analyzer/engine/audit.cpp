@@ -231,9 +231,10 @@ std::vector<std::string> validate_configuration(const AuditConfiguration& config
   return errors;
 }
 
-AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Diagnostics diagnostics) {
-  AuditReport report;
-  report.diagnostics = std::move(diagnostics);
+namespace {
+
+// --now, else the export's time, else the current time (said so).
+void set_clock(const Snapshot& snapshot, const AuditOptions& options, AuditReport& report) {
   if (options.now) {
     report.clock = *options.now;
     report.clock_source = "--now";
@@ -246,60 +247,45 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
                        .count();
     report.clock_source = "the current time (the snapshot has no manifest.exportedAt)";
   }
-  report.account_id = std::string(snapshot.text(snapshot.manifest.account_id));
-  report.export_unfinished = snapshot.manifest.complete == false;
-  report.region = std::string(snapshot.text(snapshot.manifest.region));
+}
 
-  // The active configuration: --config, else the account's own, else every check with defaults.
-  const AuditConfiguration* configuration = nullptr;
-  std::string configuration_source;
+// The active configuration: --config, else the account's own (validated here), else none (every
+// check with its defaults). `source` names it in messages.
+const AuditConfiguration* active_configuration(const Snapshot& snapshot, const AuditOptions& options,
+                                               AuditReport& report, std::string& source) {
   if (options.configuration) {
-    configuration = &*options.configuration;
-    configuration_source = options.configuration_source;
-  } else if (snapshot.audit_configuration) {
-    configuration = &*snapshot.audit_configuration;
-    configuration_source = file_name(SnapshotFile::audit_configuration);
-    std::vector<std::string> notes;
-    for (const std::string& error : validate_configuration(*configuration, false, notes))
-      report.diagnostics.error(configuration_source, error);
-    for (const std::string& note : notes) report.diagnostics.warning(configuration_source, note);
+    source = options.configuration_source;
+    return &*options.configuration;
   }
+  if (!snapshot.audit_configuration) return nullptr;
+  source = file_name(SnapshotFile::audit_configuration);
+  std::vector<std::string> notes;
+  for (const std::string& error : validate_configuration(*snapshot.audit_configuration, false, notes))
+    report.diagnostics.error(source, error);
+  for (const std::string& note : notes) report.diagnostics.warning(source, note);
+  return &*snapshot.audit_configuration;
+}
 
-  std::vector<const AuditSuppression*> suppressions;
-  for (const AuditSuppression& suppression : snapshot.suppressions) suppressions.push_back(&suppression);
-  for (const AuditSuppression& suppression : options.suppressions) suppressions.push_back(&suppression);
-  ActiveSuppressions active = activate_suppressions(suppressions, report.clock, report.diagnostics);
-  x509::WeakKeyBlocklist weak_keys;
-  {
-    std::string directory = options.weak_key_blocklists.empty() ? x509::default_blocklist_directory()
-                                                                : options.weak_key_blocklists;
-    for (const std::string& problem : weak_keys.load(directory)) report.diagnostics.error("", problem);
-    // The shipped sample is named, not its path, so reports do not depend on where fleetaudit lives.
-    report.weak_key_blocklist_directory =
-        options.weak_key_blocklists.empty() ? "the shipped partial sample" : options.weak_key_blocklists;
-    report.weak_key_blocklist_entries = weak_keys.entries();
-    report.weak_key_blocklist_summary = weak_keys.summary();
-  }
+void load_weak_keys(const AuditOptions& options, x509::WeakKeyBlocklist& weak_keys, AuditReport& report) {
+  std::string directory = options.weak_key_blocklists.empty() ? x509::default_blocklist_directory()
+                                                              : options.weak_key_blocklists;
+  for (const std::string& problem : weak_keys.load(directory)) report.diagnostics.error("", problem);
+  // The shipped sample is named, not its path, so reports do not depend on where fleetaudit lives.
+  report.weak_key_blocklist_directory =
+      options.weak_key_blocklists.empty() ? "the shipped partial sample" : options.weak_key_blocklists;
+  report.weak_key_blocklist_entries = weak_keys.entries();
+  report.weak_key_blocklist_summary = weak_keys.summary();
+}
 
-  // First what runs (configuration, inputs), then the checks themselves on every core (they only
-  // read the snapshot), then their results in registry order, so the report does not depend on
-  // which thread ran what.
-  struct Pending {
-    size_t run_index;
-    CheckResult result;
-    double milliseconds = 0;
-  };
-  std::vector<Pending> pending;
-  for (const CheckInfo& check : CheckRegistry::instance().checks()) {
-    CheckRun run;
-    if (!prepare_check_run(check, snapshot, configuration, configuration_source, run)) {
-      report.runs.push_back(std::move(run));
-      continue;
-    }
-    pending.push_back({report.runs.size(), {}});
-    report.runs.push_back(std::move(run));
-  }
+struct Pending {
+  size_t run_index;
+  CheckResult result;
+  double milliseconds = 0;
+};
 
+// The checks themselves on every core (they only read the snapshot).
+void run_pending(std::vector<Pending>& pending, const Snapshot& snapshot, const AuditReport& report,
+                 const x509::WeakKeyBlocklist& weak_keys, PhaseTimings* timings) {
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next++; i < pending.size(); i = next++) {
@@ -310,35 +296,38 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
       job.milliseconds = std::chrono::duration<double, std::milli>(PhaseTimings::Clock::now() - started).count();
     }
   };
-  {
-    const auto started = PhaseTimings::Clock::now();
-    const size_t threads = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), pending.size()));
-    std::vector<std::thread> helpers;
-    for (size_t i = 1; i < threads; ++i) helpers.emplace_back(work);
-    work();
-    for (std::thread& helper : helpers) helper.join();
-    record_phase(options.timings, fmt::format("run {} checks on {} thread(s)", pending.size(), threads), started);
-  }
+  const auto started = PhaseTimings::Clock::now();
+  const size_t threads = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), pending.size()));
+  std::vector<std::thread> helpers;
+  for (size_t i = 1; i < threads; ++i) helpers.emplace_back(work);
+  work();
+  for (std::thread& helper : helpers) helper.join();
+  record_phase(timings, fmt::format("run {} checks on {} thread(s)", pending.size(), threads), started);
+}
 
-  for (Pending& job : pending) {
-    CheckRun& run = report.runs[job.run_index];
-    const CheckInfo& check = *run.check;
-    CheckResult& result = job.result;
-    for (const std::string& note : result.notes)
-      report.diagnostics.warning("", fmt::format("{}: {}", check.name, note));
-    for (const auto& problem : result.input_problems) {
-      const std::string& file = problem.first;
-      const std::string& message = problem.second;
-      // Several checks may meet the same problem (one expired CRL, say): say it once.
-      bool known = std::any_of(report.diagnostics.items().begin(), report.diagnostics.items().end(),
-                               [&](const Diagnostic& d) { return d.file == file && d.message == message; });
-      if (!known) report.diagnostics.error(file, message);
-    }
-    settle_check_run(run, result, [&](CheckRun& settled) { apply_suppressions(active, settled); });
-    if (options.timings)
-      options.timings->add_concurrent(fmt::format("check {} ({} findings)", check.name, run.findings.size()),
-                                      job.milliseconds);
+// Problems a check met reading its inputs, each said once in the report's diagnostics.
+void add_input_problems(const CheckResult& result, AuditReport& report) {
+  for (const auto& [file, message] : result.input_problems) {
+    // Several checks may meet the same problem (one expired CRL, say): say it once.
+    bool known = std::any_of(report.diagnostics.items().begin(), report.diagnostics.items().end(),
+                             [&](const Diagnostic& d) { return d.file == file && d.message == message; });
+    if (!known) report.diagnostics.error(file, message);
   }
+}
+
+// A check's result into its run, in registry order.
+void settle(Pending& job, AuditReport& report, ActiveSuppressions& active, PhaseTimings* timings) {
+  CheckRun& run = report.runs[job.run_index];
+  const CheckResult& result = job.result;
+  for (const std::string& note : result.notes) report.diagnostics.warning("", fmt::format("{}: {}", run.check->name, note));
+  add_input_problems(result, report);
+  settle_check_run(run, job.result, [&](CheckRun& settled) { apply_suppressions(active, settled); });
+  if (timings)
+    timings->add_concurrent(fmt::format("check {} ({} findings)", run.check->name, run.findings.size()), job.milliseconds);
+}
+
+// Suppressions that matched nothing are worth a note: the resource may be gone, or the check not run.
+void note_unmatched_suppressions(const ActiveSuppressions& active, AuditReport& report) {
   for (size_t i = 0; i < active.all.size(); ++i) {
     if (active.matched[i]) continue;
     const CheckInfo* check = CheckRegistry::instance().find(active.all[i]->check_name);
@@ -349,6 +338,39 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
                          decided ? "matches no finding of this audit; remove it if the resource is gone or fixed"
                                  : fmt::format("matches nothing: the check is {} in this audit", to_string(run.status)));
   }
+}
+
+}  // namespace
+
+AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Diagnostics diagnostics) {
+  AuditReport report;
+  report.diagnostics = std::move(diagnostics);
+  set_clock(snapshot, options, report);
+  report.account_id = std::string(snapshot.text(snapshot.manifest.account_id));
+  report.export_unfinished = snapshot.manifest.complete == false;
+  report.region = std::string(snapshot.text(snapshot.manifest.region));
+  std::string configuration_source;
+  const AuditConfiguration* configuration = active_configuration(snapshot, options, report, configuration_source);
+
+  std::vector<const AuditSuppression*> suppressions;
+  for (const AuditSuppression& suppression : snapshot.suppressions) suppressions.push_back(&suppression);
+  for (const AuditSuppression& suppression : options.suppressions) suppressions.push_back(&suppression);
+  ActiveSuppressions active = activate_suppressions(suppressions, report.clock, report.diagnostics);
+  x509::WeakKeyBlocklist weak_keys;
+  load_weak_keys(options, weak_keys, report);
+
+  // First what runs (configuration, inputs), then the checks themselves on every core, then their
+  // results in registry order, so the report does not depend on which thread ran what.
+  std::vector<Pending> pending;
+  for (const CheckInfo& check : CheckRegistry::instance().checks()) {
+    CheckRun run;
+    if (prepare_check_run(check, snapshot, configuration, configuration_source, run))
+      pending.push_back({report.runs.size(), {}});
+    report.runs.push_back(std::move(run));
+  }
+  run_pending(pending, snapshot, report, weak_keys, options.timings);
+  for (Pending& job : pending) settle(job, report, active, options.timings);
+  note_unmatched_suppressions(active, report);
   report.diagnostics.sort();
   return report;
 }

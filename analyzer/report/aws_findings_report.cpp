@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "analyzer/baseline/audit_metadata.h"
-#include "analyzer/baseline/drift_report.h"
+#include "analyzer/report/drift_report.h"
 #include "analyzer/report/audit_details.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/report/resource_identifier_json.h"
@@ -82,33 +82,51 @@ void write_finding(JsonWriter& json, const ReportContext& context, size_t run_in
   json.key("reasonForNonCompliance").value(finding.message);
   json.key("reasonForNonComplianceCode").value(finding.reason_code);
   json.key("isSuppressed").value(finding.suppressed);
+  // Beside the AuditFinding shape: whose finding it is, and what the other formats need, so that
+  // `fleetaudit merge` renders any format from JSON reports alone.
+  json.key("accountId").value(context.report.account_id);
+  json.key("region").value(context.report.region);
+  if (!context.snapshot_identity.empty()) json.key("snapshot").value(context.snapshot_identity);
+  if (!finding.suppression_description.empty()) json.key("suppressionDescription").value(finding.suppression_description);
+  if (!finding.logical_name.empty()) json.key("logicalName").value(finding.logical_name);
+  if (finding.location.file != SnapshotFile::count) {
+    json.key("sourceLocation").begin_object();
+    json.key("file").value(file_name(finding.location.file));
+    json.key("offset").value(static_cast<int64_t>(finding.location.offset));
+    json.end_object();
+  }
   if (context.drift != nullptr) write_json_finding_drift(json, context.drift->of(run_index, finding_index));
   json.end_object();
 }
 
 }  // namespace
 
-void write_aws_findings(const ReportContext& context, std::FILE* out) {
+void write_aws_finding_elements(JsonWriter& json, const ReportContext& context, bool after_others) {
   const AuditReport& report = context.report;
   const std::string task_id = audit_task_id(report);
   const std::string clock = format_iso8601(report.clock);
-  JsonWriter json(out);
-  json.begin_object();
-  json.key("findings").begin_array();
   // Findings are formatted a chunk at a time on every core and written in order, as SARIF's
   // results are: hundreds of thousands of findings make most of the report's time.
   const std::vector<std::pair<uint32_t, uint32_t>> order = findings_in_report_order(report);
   format_chunks_in_order<JsonWriter>(
-      order.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, first > 0); },
+      order.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, after_others || first > 0); },
       [&](JsonWriter& part, size_t i) { write_finding(part, context, order[i].first, order[i].second, task_id, clock); },
       [&](const JsonWriter& part) {
         json.append(part);
         return true;
       });
+}
+
+void write_aws_findings(const ReportContext& context, std::FILE* out) {
+  const AuditReport& report = context.report;
+  JsonWriter json(out);
+  json.begin_object();
+  json.key("findings").begin_array();
+  write_aws_finding_elements(json, context, false);
   json.end_array();
   // Beside the list-audit-findings shape: what makes this report usable as the next --baseline.
   json.key("fleetaudit");
-  write_audit_metadata(json, report);
+  write_audit_metadata(json, report, context.snapshot_directory);
   if (context.drift != nullptr) write_json_drift(json, *context.drift);
   // Beside the findings, each check's verdict: a clean audit and a blind one differ here.
   json.key("auditDetails");
