@@ -1,0 +1,161 @@
+"""The organization flow end to end, as the README runs it: fleetaudit-export --organization against
+the loopback stub (real boto3), then `fleetaudit plan-jobs`, the audit on one machine
+(`fleetaudit audit OUT_DIR`) and the job fan-out (one `fleetaudit audit SNAPSHOT` process per
+matrix entry under `xargs -P 2`, then `fleetaudit merge`), compared byte for byte."""
+
+import json
+import os
+import subprocess
+
+import pytest
+import yaml
+from conftest import FLEETAUDIT, new_aws_env
+from organization_stub import OrganizationStub
+from test_organization import CLOCK, REGIONS, member_id, organization, run_organization
+
+ACCOUNTS = 6  # members 0-5: 1 throttles, 2 has no IoT, 3 has not enabled us-east-1, 4 has no role
+
+
+def has_command(name):
+    result = subprocess.run([FLEETAUDIT, "--help"], capture_output=True, text=True, timeout=60)
+    return any(line.split()[:1] == [name] for line in result.stdout.splitlines())
+
+
+needs_orgaudit = pytest.mark.xfail(not has_command("merge"), strict=False,
+                                   reason="`fleetaudit audit OUT_DIR` and `fleetaudit merge` come with the orgaudit "
+                                          "branch (issue 29); this build has neither")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """OUT_DIR of the stub organization's export (exit status 1: members 3 and 4 fail)."""
+    base = tmp_path_factory.mktemp("organization")
+    management, members = organization(accounts=ACCOUNTS)
+    with OrganizationStub(management, members) as stub:
+        result = run_organization(stub, base / "org", new_aws_env(base), "--regions", ",".join(REGIONS))
+        assert stub.bugs == []
+    assert result.returncode == 1, result.stderr
+    return base / "org"
+
+
+def fleetaudit(*args, check=(0, 1)):
+    result = subprocess.run([FLEETAUDIT, *map(str, args)], capture_output=True, text=True, timeout=300)
+    assert result.returncode in check, result.stderr
+    return result
+
+
+def exported_snapshots(out_dir):
+    record = json.loads((out_dir / "organization.json").read_text())
+    return sorted((account["accountId"], region["region"]) for account in record["accounts"]
+                  for region in account["regions"] if region["result"] == "complete")
+
+
+def test_the_matrix_holds_every_exported_snapshot_and_names_the_failed_accounts(exported):
+    result = fleetaudit("plan-jobs", exported, "--format", "github-matrix", check=(1,))
+    matrix = json.loads(result.stdout)
+    assert result.stdout.count("\n") == 1
+    entries = [(entry["account"], entry["region"]) for entry in matrix["include"]]
+    assert entries == exported_snapshots(exported)
+    assert len(entries) == 2 * ACCOUNTS - 3  # member 3 in us-east-1 and member 4 in both regions
+    assert all(entry["snapshot"] == f"{entry['account']}/{entry['region']}" for entry in matrix["include"])
+    assert f"account {member_id(4)}: failed: " in result.stderr and "AccessDenied" in result.stderr
+    assert f"account {member_id(3)} in us-east-1: failed: " in result.stderr
+    assert "UnrecognizedClientException" in result.stderr
+
+
+def test_the_kubernetes_plan_is_an_indexed_job_over_the_same_snapshots(exported):
+    matrix = json.loads(fleetaudit("plan-jobs", exported, check=(1,)).stdout)["include"]
+    result = fleetaudit("plan-jobs", exported, "--format", "kubernetes", "--parallelism", "3", "--image",
+                        "registry.example.com/fleetaudit:0.1.0", check=(1,))
+    documents = yaml.safe_load(result.stdout)  # JSON is YAML; kubectl apply -f reads either
+    assert documents["apiVersion"] == "v1" and documents["kind"] == "List"
+    config_map, job = documents["items"]
+    assert config_map["kind"] == "ConfigMap" and config_map["metadata"]["name"] == "fleetaudit-audit-plan"
+    assert config_map["data"] == {str(index): entry["snapshot"] for index, entry in enumerate(matrix)}
+    assert job["apiVersion"] == "batch/v1" and job["kind"] == "Job"
+    spec = job["spec"]
+    assert spec["completionMode"] == "Indexed"
+    assert spec["completions"] == len(matrix) and spec["parallelism"] == 3
+    pod = spec["template"]["spec"]
+    assert pod["restartPolicy"] == "Never"
+    (container,) = pod["containers"]
+    assert container["image"] == "registry.example.com/fleetaudit:0.1.0"
+    assert container["command"][:2] == ["/bin/sh", "-c"]
+    assert not any(entry["account"] in container["command"][2] for entry in matrix)
+    mounts = {mount["mountPath"]: mount for mount in container["volumeMounts"]}
+    assert mounts["/organization"]["readOnly"] is True and mounts["/plan"]["readOnly"] is True
+    volumes = {volume["name"]: volume for volume in pod["volumes"]}
+    assert volumes["plan"]["configMap"]["name"] == config_map["metadata"]["name"]
+    assert volumes["organization"]["persistentVolumeClaim"]["claimName"] == "fleetaudit-organization"
+
+
+def test_the_kubernetes_script_audits_the_snapshot_of_its_index(exported, tmp_path):
+    """The container's script, run here with /bin/sh: index -> ConfigMap file -> fleetaudit audit."""
+    documents = yaml.safe_load(fleetaudit("plan-jobs", exported, "--format", "kubernetes", check=(1,)).stdout)
+    config_map, job = documents["items"]
+    script = job["spec"]["template"]["spec"]["containers"][0]["command"][2]
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    for key, folder in config_map["data"].items():
+        (plan / key).write_text(folder)
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "fleetaudit").symlink_to(FLEETAUDIT)
+    # The pod's paths (/plan, /organization, /reports) mapped onto this test's folders.
+    local = script.replace("/plan/", f"{plan}/").replace("/organization/", f"{exported}/") \
+                  .replace("/reports/", f"{tmp_path}/")
+    last = len(config_map["data"]) - 1
+    result = subprocess.run(["/bin/sh", "-c", local], env={"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin",
+                                                           "JOB_COMPLETION_INDEX": str(last)},
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    alone = fleetaudit("audit", exported / config_map["data"][str(last)], "--format", "json").stdout
+    assert (tmp_path / f"job-{last}.json").read_text() == alone
+
+
+def account_of(finding):
+    """(account, region) a finding of an organization report belongs to."""
+    return finding["accountId"], finding["region"]
+
+
+def without_account(finding):
+    return {key: value for key, value in finding.items() if key not in ("accountId", "region")}
+
+
+@needs_orgaudit
+def test_auditing_out_dir_finds_in_each_account_what_auditing_it_alone_finds(exported):
+    together = json.loads(fleetaudit("audit", exported, "--format", "json", "--now", CLOCK).stdout)
+    by_account = {}
+    for finding in together["findings"]:
+        by_account.setdefault(account_of(finding), []).append(without_account(finding))
+    assert set(by_account) <= set(exported_snapshots(exported))
+    for account, region in exported_snapshots(exported):
+        alone = json.loads(fleetaudit("audit", exported / account / region, "--format", "json", "--now",
+                                      CLOCK).stdout)
+        assert by_account.get((account, region), []) == alone["findings"], (account, region)
+    assert any(by_account.values()), "the synthetic fleets are built to have findings"
+
+
+def fan_out(out_dir, jobs_dir):
+    """The README's audit fan-out, locally: each matrix entry a separate process, two at a time."""
+    matrix = json.loads(fleetaudit("plan-jobs", out_dir, check=(1,)).stdout)["include"]
+    lines = "".join(f"{entry['snapshot']} {number:03d}\n" for number, entry in enumerate(matrix))
+    jobs_dir.mkdir()
+    result = subprocess.run(["xargs", "-P", "2", "-L", "1", "sh", "-c",
+                             '"$0" audit "$1/$3" --format json --now "$2" --output "$1.jobs/job-$4.json"; [ $? -le 1 ]',
+                             FLEETAUDIT, str(out_dir), CLOCK],
+                            input=lines, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    reports = sorted(jobs_dir.glob("job-*.json"))
+    assert len(reports) == len(matrix)
+    return reports
+
+
+@needs_orgaudit
+@pytest.mark.parametrize("report_format", ["json", "sarif", "text"])
+def test_the_fan_out_merged_equals_auditing_on_one_machine(exported, report_format):
+    jobs_dir = exported.parent / "org.jobs"
+    reports = sorted(jobs_dir.glob("job-*.json")) if jobs_dir.exists() else fan_out(exported, jobs_dir)
+    single = fleetaudit("audit", exported, "--format", report_format, "--now", CLOCK)
+    merged = fleetaudit("merge", *reports, "--format", report_format)
+    assert merged.stdout == single.stdout
+    assert merged.returncode == single.returncode
