@@ -5,11 +5,12 @@ matrix entry under `xargs -P 2`, then `fleetaudit merge`), compared byte for byt
 
 import json
 import os
+import re
 import subprocess
 
 import pytest
 import yaml
-from conftest import FLEETAUDIT, new_aws_env
+from conftest import FLEETAUDIT, SOURCE_DIR, new_aws_env
 from organization_stub import OrganizationStub
 from test_organization import CLOCK, REGIONS, member_id, organization, run_organization
 
@@ -159,3 +160,73 @@ def test_the_fan_out_merged_equals_auditing_on_one_machine(exported, report_form
     merged = fleetaudit("merge", *reports, "--format", report_format)
     assert merged.stdout == single.stdout
     assert merged.returncode == single.returncode
+
+
+def readme_workflow():
+    """The GitHub Actions workflow of the README's "Running an organization audit as jobs"."""
+    with open(os.path.join(SOURCE_DIR, "README.md"), encoding="utf-8") as file:
+        text = file.read()
+    section = text[text.index("### Running an organization audit as jobs"):]
+    section = section[:section.index("\n## ")]
+    return yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
+
+
+def step_running(job, command):
+    (step,) = [step for step in job["steps"] if command in step.get("run", "")]
+    return step
+
+
+def test_the_readme_workflow_is_valid_and_keeps_matrix_values_out_of_scripts():
+    workflow = readme_workflow()
+    assert set(workflow) == {"name", True, "permissions", "env", "jobs"}  # YAML 1.1 reads `on:` as True
+    jobs = workflow["jobs"]
+    assert list(jobs) == ["accounts", "export", "plan", "audit", "merge"]
+    assert [jobs[name].get("needs") for name in jobs] == [None, "accounts", "export", "plan", "audit"]
+    assert jobs["audit"]["strategy"]["matrix"] == "${{ fromJSON(needs.plan.outputs.matrix) }}"
+    assert jobs["plan"]["outputs"]["matrix"] == "${{ steps.plan.outputs.matrix }}"
+    assert jobs["plan"]["if"] == jobs["merge"]["if"] == "always()"
+    for name, job in jobs.items():
+        assert job["runs-on"] == "ubuntu-latest"
+        for step in job["steps"]:
+            assert ("uses" in step) != ("run" in step), (name, step)
+            # A value pasted into a script is a script injection; env: passes it as data.
+            assert "${{" not in step.get("run", ""), (name, step["run"])
+    assert "--organization --accounts account.txt" in step_running(jobs["export"], "fleetaudit-export")["run"]
+
+
+def run_step(step, cwd, env=()):
+    """A workflow step's script, run with bash -e as GitHub runs it; returns what it wrote to $GITHUB_OUTPUT."""
+    (cwd / "bin").mkdir(exist_ok=True)
+    if not (cwd / "bin" / "fleetaudit").exists():
+        (cwd / "bin" / "fleetaudit").symlink_to(FLEETAUDIT)
+    output = cwd / "github-output"
+    output.write_text("")
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=cwd, capture_output=True, text=True, timeout=300,
+                            env={"PATH": f"{cwd / 'bin'}:/usr/bin:/bin", "GITHUB_OUTPUT": str(output), **dict(env)})
+    assert result.returncode == 0, result.stderr
+    return dict(line.split("=", 1) for line in output.read_text().splitlines())
+
+
+def test_the_readme_workflow_plans_and_audits_the_exported_organization(exported, tmp_path):
+    jobs = readme_workflow()["jobs"]
+    (tmp_path / "org").symlink_to(exported)
+    outputs = run_step(step_running(jobs["plan"], "plan-jobs"), tmp_path)
+    matrix = json.loads(outputs["matrix"])
+    assert [(entry["account"], entry["region"]) for entry in matrix["include"]] == exported_snapshots(exported)
+    entry = matrix["include"][-1]
+    audit = step_running(jobs["audit"], "fleetaudit audit")
+    run_step(audit, tmp_path, {"SNAPSHOT": entry["snapshot"]})
+    report = tmp_path / "reports" / f"{entry['account']}-{entry['region']}.json"
+    assert report.read_text() == fleetaudit("audit", exported / entry["snapshot"], "--format", "json").stdout
+
+
+@needs_orgaudit
+def test_the_readme_workflow_merges_the_audit_reports(exported, tmp_path):
+    jobs = readme_workflow()["jobs"]
+    (tmp_path / "org").symlink_to(exported)
+    matrix = json.loads(run_step(step_running(jobs["plan"], "plan-jobs"), tmp_path)["matrix"])
+    for entry in matrix["include"]:
+        run_step(step_running(jobs["audit"], "fleetaudit audit"), tmp_path, {"SNAPSHOT": entry["snapshot"]})
+    run_step(step_running(jobs["merge"], "fleetaudit merge"), tmp_path)
+    assert (tmp_path / "organization.sarif").read_text() == fleetaudit("audit", exported, "--format", "sarif").stdout
+    assert (tmp_path / "organization.html").stat().st_size > 0
