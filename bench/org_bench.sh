@@ -70,7 +70,8 @@ out=$work_dir/run
 rm -rf "$out"
 mkdir -p "$out/jobs"
 
-# Runs a command under /usr/bin/time -v; prints "wall_seconds peak_kb".
+# Runs a command under /usr/bin/time -v; prints "wall_seconds peak_kb cpu_seconds" (user + system,
+# of the command and its children: steadier than wall on a busy machine).
 measure() {
   local report=$out/time.$$
   /usr/bin/time -v -o "$report" "$@" >/dev/null 2>>"$out/stderr.log" || {
@@ -78,7 +79,8 @@ measure() {
     [ "$status" -le 1 ] || { log "failed ($status): $*"; tail -5 "$out/stderr.log" >&2; exit 1; }
   }
   awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = (n == 3 ? t[1] * 3600 + t[2] * 60 + t[3] : t[1] * 60 + t[2])}
-              /Maximum resident set size/ {kb = $2} END {printf "%.2f %d\n", s, kb}' "$report"
+              /User time \(seconds\)|System time \(seconds\)/ {cpu += $2}
+              /Maximum resident set size/ {kb = $2} END {printf "%.2f %d %.2f\n", s, kb, cpu}' "$report"
 }
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run; shared and noisy"
@@ -92,16 +94,17 @@ for snapshot in "$org"/*/eu-west-1; do
   measure "$fleetaudit" audit "$snapshot" --format json --output "$out/alone.json" >>"$per_account"
 done
 sort -n "$per_account" | awk -v things="$things" '
-  {wall[NR] = $1; sum += $1; if ($2 > peak) peak = $2}
-  END {printf "| each account alone (%d runs, one after another) | %.2f s in all | %.3f / %.3f / %.3f s | %.1f µs | %d MB |\n",
-              NR, sum, wall[1], wall[int((NR + 1) / 2)], wall[NR], 1e6 * sum / NR / things, peak / 1024}' >"$out/alone.row"
+  {wall[NR] = $1; sum += $1; cpu += $3; if ($2 > peak) peak = $2}
+  END {printf "| each account alone (%d runs, one after another) | %.2f s in all | %.3f / %.3f / %.3f s | %.1f µs | %.1f µs | %d MB |\n",
+              NR, sum, wall[1], wall[int((NR + 1) / 2)], wall[NR], 1e6 * sum / NR / things, 1e6 * cpu / NR / things, peak / 1024}' >"$out/alone.row"
 
 # --- One machine: audit OUT_DIR ------------------------------------------------------------------
+per_thing() { echo "1000000 * $1 / ($accounts * $things)" | bc -l | xargs printf '%.1f'; }
 single_supported=true
 "$fleetaudit" --help | grep -qE "^ +merge +" || single_supported=false
 if $single_supported; then
-  read -r wall peak < <(measure "$fleetaudit" audit "$org" --format json --output "$out/single.json")
-  single_row="| \`audit OUT_DIR\` on one machine | $wall s | – | $(echo "1000000 * $wall / ($accounts * $things)" | bc -l | xargs printf '%.1f') µs | $((peak / 1024)) MB |"
+  read -r wall peak cpu < <(measure "$fleetaudit" audit "$org" --format json --output "$out/single.json")
+  single_row="| \`audit OUT_DIR\` on one machine | $wall s | – | $(per_thing "$wall") µs | $(per_thing "$cpu") µs | $((peak / 1024)) MB |"
 fi
 
 # --- The fan-out: plan-jobs, xargs -P, merge -----------------------------------------------------
@@ -109,25 +112,25 @@ fan_started=$(date +%s.%N)
 "$fleetaudit" plan-jobs "$org" --format github-matrix --output "$out/matrix.json"
 jq -r '.include[] | .snapshot' "$out/matrix.json" | awk '{printf "%s %05d\n", $1, NR}' >"$out/entries.txt"
 [ "$(wc -l <"$out/entries.txt")" -eq "$accounts" ] || { log "plan-jobs planned $(wc -l <"$out/entries.txt") jobs"; exit 1; }
-read -r jobs_wall jobs_peak < <(measure xargs -P "$jobs" -L 1 sh -c \
+read -r jobs_wall jobs_peak jobs_cpu < <(measure xargs -P "$jobs" -L 1 sh -c \
   '"$0" audit "$1/$3" --format json --output "$2/job-$4.json"; [ $? -le 1 ]' "$fleetaudit" "$org" "$out/jobs" <"$out/entries.txt")
 if $single_supported; then
-  read -r merge_wall merge_peak < <(measure "$fleetaudit" merge "$out"/jobs/job-*.json --format json --output "$out/merged.json")
+  read -r merge_wall merge_peak merge_cpu < <(measure "$fleetaudit" merge "$out"/jobs/job-*.json --format json --output "$out/merged.json")
   fan_wall=$(echo "$(date +%s.%N) - $fan_started" | bc)
   if cmp -s "$out/merged.json" "$out/single.json"; then same="byte-identical"; else same="DIFFERENT"; fi
 fi
 
-echo "| run | wall | per account min / median / max | wall per thing | peak RSS |"
-echo "|---|---|---|---|---|"
+echo "| run | wall | per account min / median / max | wall per thing | CPU per thing | peak RSS |"
+echo "|---|---|---|---|---|---|"
 cat "$out/alone.row"
 if $single_supported; then
   echo "$single_row"
-  echo "| fan-out: plan-jobs + \`xargs -P $jobs\` audits + merge | $(printf '%.2f' "$fan_wall") s (audits $jobs_wall s, merge $merge_wall s) | – | – | $((jobs_peak / 1024)) MB a job, $((merge_peak / 1024)) MB the merge |"
+  echo "| fan-out: plan-jobs + \`xargs -P $jobs\` audits + merge | $(printf '%.2f' "$fan_wall") s (audits $jobs_wall s, merge $merge_wall s) | – | $(per_thing "$fan_wall") µs | $(per_thing "$(echo "$jobs_cpu + $merge_cpu" | bc)") µs | $((jobs_peak / 1024)) MB a job, $((merge_peak / 1024)) MB the merge |"
   echo
   echo "merged report vs single-machine report: $same ($(stat -c %s "$out/single.json") bytes)"
   [ "$same" = byte-identical ] || exit 1
 else
-  echo "| fan-out audits only (\`xargs -P $jobs\`) | $jobs_wall s | – | – | $((jobs_peak / 1024)) MB a job |"
+  echo "| fan-out audits only (\`xargs -P $jobs\`) | $jobs_wall s | – | $(per_thing "$jobs_wall") µs | $(per_thing "$jobs_cpu") µs | $((jobs_peak / 1024)) MB a job |"
   echo
   echo "this build has no \`fleetaudit merge\` (nor \`audit OUT_DIR\`): single-machine and merge not measured"
 fi
