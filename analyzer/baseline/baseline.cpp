@@ -119,12 +119,21 @@ std::optional<ResourceIdentifier> identifier_of(Node identifier, const std::stri
   return std::nullopt;
 }
 
+// An integer member: 0 when absent, a problem when it is not a non-negative integer.
+int64_t count_at(Node holder, std::string_view key, const std::string& path, Members& members) {
+  Node value = Members::present(holder, key);
+  int64_t number = 0;
+  if (!value.error() && (value.get_int64().get(number) || number < 0)) members.fail(member_path(path, key), "a count");
+  return number;
+}
+
 std::vector<BaselineCheck> checks_of(Node holder, const std::string& path, Members& members) {
   std::vector<BaselineCheck> out;
   members.each(holder, "checks", path, [&](Node check, const std::string& at) {
     if (!check.is_object()) return members.fail(at, "an object");
     BaselineCheck parsed{canonical_check_name(members.text(check, "checkName", at)), members.text(check, "status", at),
-                         members.text(check, "reason", at), {}};
+                         members.text(check, "reason", at), {}, members.text(check, "errorCode", at),
+                         members.boolean(check, "inputProblem", at), count_at(check, "resourcesEvaluated", at, members)};
     Node parameters = members.object_at(check, "parameters", at);
     object fields;
     if (!parameters.get_object().get(fields))
@@ -160,8 +169,8 @@ std::optional<std::string> missing_metadata(const Baseline& baseline) {
 // other time. Same check, resource (with its policy version) and reason code is the same finding.
 void refuse_duplicate(const BaselineFinding& finding, const std::string& path,
                       std::unordered_map<std::string, std::string>& seen, Members& members) {
-  auto [it, added] = seen.emplace(fmt::format("{}\n{}\n{}", finding.check_name, finding.resource.key(),
-                                              finding.reason_code),
+  auto [it, added] = seen.emplace(fmt::format("{}\n{}\n{}\n{}", finding.snapshot, finding.check_name,
+                                              finding.resource.key(), finding.reason_code),
                                   path);
   if (!added && !members.problem)
     members.problem = fmt::format("{}: the same finding as {} (the same check, resource and reason code): a "
@@ -169,44 +178,177 @@ void refuse_duplicate(const BaselineFinding& finding, const std::string& path,
                                   path, it->second);
 }
 
-std::optional<std::string> read_json_report(Node root, Baseline& baseline) {
-  baseline.format = "JSON";
-  Members members;
-  Node metadata = members.object_at(root, "fleetaudit", "");
-  baseline.account_id = members.text(metadata, "accountId", "fleetaudit");
-  baseline.region = members.text(metadata, "region", "fleetaudit");
-  baseline.clock = time_at(metadata, "auditClock", "fleetaudit", members).value_or(0);
-  baseline.guid = members.text(metadata, "automationGuid", "fleetaudit");
+AdditionalInfo additional_info_at(Node holder, const std::string& path, Members& members) {
+  AdditionalInfo info;
+  Node value = members.object_at(holder, "additionalInfo", path);
+  object fields;
+  if (value.get_object().get(fields)) return info;
+  for (auto field : fields) {
+    std::string_view text;
+    if (field.value.get_string().get(text)) {
+      members.fail(member_path(member_path(path, "additionalInfo"), field.key), "a string");
+      break;
+    }
+    info.emplace_back(std::string(field.key), std::string(text));
+  }
+  return info;
+}
+
+std::vector<RelatedResource> related_at(Node finding, const std::string& path, Members& members) {
+  std::vector<RelatedResource> related;
+  members.each(finding, "relatedResources", path, [&](Node item, const std::string& at) {
+    if (members.problem) return;
+    auto type = resource_type_named(members.text(item, "resourceType", at));
+    auto id = identifier_of(members.object_at(item, "resourceIdentifier", at), member_path(at, "resourceIdentifier"),
+                            members);
+    if (!type || !id) return members.fail(at, "a related resource with resourceType and resourceIdentifier");
+    related.push_back({*type, std::move(*id), additional_info_at(item, at, members)});
+  });
+  return related;
+}
+
+SourceLocation location_at(Node finding, const std::string& path, Members& members) {
+  SourceLocation location;
+  Node value = members.object_at(finding, "sourceLocation", path);
+  if (value.error()) return location;
+  const std::string at = member_path(path, "sourceLocation");
+  auto file = snapshot_file_named(members.text(value, "file", at));
+  if (!file) {
+    members.fail(member_path(at, "file"), "the name of a snapshot file");
+    return location;
+  }
+  location.file = *file;
+  location.offset = static_cast<uint64_t>(count_at(value, "offset", at, members));
+  return location;
+}
+
+std::vector<Diagnostic> diagnostics_at(Node metadata, const std::string& path, Members& members) {
+  std::vector<Diagnostic> out;
+  members.each(metadata, "diagnostics", path, [&](Node item, const std::string& at) {
+    Diagnostic diagnostic;
+    const std::string severity = members.text(item, "severity", at);
+    if (severity != "error" && severity != "warning") return members.fail(member_path(at, "severity"), "error or warning");
+    diagnostic.severity = severity == "error" ? DiagnosticSeverity::error : DiagnosticSeverity::warning;
+    diagnostic.file = members.text(item, "file", at);
+    diagnostic.line = static_cast<uint32_t>(std::min<int64_t>(count_at(item, "line", at, members), UINT32_MAX));
+    diagnostic.column = static_cast<uint32_t>(std::min<int64_t>(count_at(item, "column", at, members), UINT32_MAX));
+    diagnostic.json_path = members.text(item, "jsonPath", at);
+    diagnostic.record = members.text(item, "record", at);
+    diagnostic.message = members.text(item, "message", at);
+    out.push_back(std::move(diagnostic));
+  });
+  return out;
+}
+
+// The "fleetaudit" member of a snapshot's report, or one of an organization report's snapshots.
+std::optional<std::string> read_metadata(Node metadata, const std::string& at, Baseline& baseline, Members& members) {
+  baseline.account_id = members.text(metadata, "accountId", at);
+  baseline.region = members.text(metadata, "region", at);
+  baseline.clock = time_at(metadata, "auditClock", at, members).value_or(0);
+  baseline.guid = members.text(metadata, "automationGuid", at);
   if (members.problem) return members.problem;
   if (auto missing = missing_metadata(baseline)) return missing;
-  baseline.checks = checks_of(metadata, "fleetaudit", members);
+  baseline.clock_source = members.text(metadata, "auditClockSource", at);
+  baseline.snapshot = members.text(metadata, "snapshot", at);
+  baseline.export_unfinished = members.boolean(metadata, "exportUnfinished", at);
+  baseline.weak_key_blocklist_entries = count_at(metadata, "weakKeyBlocklistEntries", at, members);
+  baseline.weak_key_blocklist_summary = members.text(metadata, "weakKeyBlocklistSizes", at);
+  baseline.weak_key_blocklist_directory = members.text(metadata, "weakKeyBlocklistSource", at);
+  baseline.checks = checks_of(metadata, at, members);
+  baseline.diagnostics = diagnostics_at(metadata, at, members);
+  return members.problem;
+}
+
+std::optional<BaselineFinding> read_json_finding(Node finding, const std::string& at, Members& members) {
+  if (!finding.is_object()) {
+    members.fail(at, "an object (an AuditFinding)");
+    return std::nullopt;
+  }
+  Node resource_node = members.object_at(finding, "nonCompliantResource", at);
+  const std::string resource_at = member_path(at, "nonCompliantResource");
+  auto resource = identifier_of(members.object_at(resource_node, "resourceIdentifier", resource_at),
+                                member_path(resource_at, "resourceIdentifier"), members);
+  const std::string check_name = members.text(finding, "checkName", at);
+  if (members.problem) return std::nullopt;
+  if (!resource || check_name.empty()) {
+    members.fail(at, "checkName and nonCompliantResource.resourceIdentifier");
+    return std::nullopt;
+  }
+  BaselineFinding parsed;
+  parsed.check_name = canonical_check_name(check_name);
+  parsed.resource = std::move(*resource);
+  parsed.resource_type = members.text(resource_node, "resourceType", resource_at);
+  parsed.reason_code = members.text(finding, "reasonForNonComplianceCode", at);
+  parsed.message = members.text(finding, "reasonForNonCompliance", at);
+  parsed.severity = members.text(finding, "severity", at);
+  parsed.finding_id = members.text(finding, "findingId", at);
+  auto first = time_at(finding, "firstDetectionTime", at, members);
+  if (!first) first = time_at(finding, "findingTime", at, members);
+  parsed.first_detected = first.value_or(0);
+  parsed.suppressed = members.boolean(finding, "isSuppressed", at);
+  parsed.additional_info = additional_info_at(resource_node, resource_at, members);
+  parsed.related = related_at(finding, at, members);
+  parsed.location = location_at(finding, at, members);
+  parsed.logical_name = members.text(finding, "logicalName", at);
+  parsed.suppression_description = members.text(finding, "suppressionDescription", at);
+  parsed.snapshot = members.text(finding, "snapshot", at);
+  return parsed;
+}
+
+std::string identity_of(const Baseline& audit) { return snapshot_identity(audit.account_id, audit.region, audit.snapshot); }
+
+// The findings of one audit, or (`by_identity` set) of an organization's, each to its audit.
+void read_json_findings(Node root, ReportContents& contents, bool organization, Members& members) {
   std::unordered_map<std::string, std::string> seen;
+  std::unordered_map<std::string, size_t> by_identity;
+  for (size_t i = 0; i < contents.audits.size(); ++i) by_identity.emplace(identity_of(contents.audits[i]), i);
   members.each(root, "findings", "", [&](Node finding, const std::string& at) {
     if (members.problem) return;
-    if (!finding.is_object()) return members.fail(at, "an object (an AuditFinding)");
-    Node resource_node = members.object_at(finding, "nonCompliantResource", at);
-    const std::string resource_at = member_path(at, "nonCompliantResource");
-    auto resource = identifier_of(members.object_at(resource_node, "resourceIdentifier", resource_at),
-                                  member_path(resource_at, "resourceIdentifier"), members);
-    const std::string check_name = members.text(finding, "checkName", at);
-    if (members.problem) return;
-    if (!resource || check_name.empty())
-      return members.fail(at, "checkName and nonCompliantResource.resourceIdentifier");
-    BaselineFinding parsed;
-    parsed.check_name = canonical_check_name(check_name);
-    parsed.resource = std::move(*resource);
-    parsed.resource_type = members.text(resource_node, "resourceType", resource_at);
-    parsed.reason_code = members.text(finding, "reasonForNonComplianceCode", at);
-    parsed.message = members.text(finding, "reasonForNonCompliance", at);
-    parsed.severity = members.text(finding, "severity", at);
-    parsed.finding_id = members.text(finding, "findingId", at);
-    auto first = time_at(finding, "firstDetectionTime", at, members);
-    if (!first) first = time_at(finding, "findingTime", at, members);
-    parsed.first_detected = first.value_or(baseline.clock);
-    parsed.suppressed = members.boolean(finding, "isSuppressed", at);
-    refuse_duplicate(parsed, at, seen, members);
-    baseline.findings.push_back(std::move(parsed));
+    auto parsed = read_json_finding(finding, at, members);
+    if (!parsed) return;
+    size_t audit = 0;
+    if (organization) {
+      auto it = by_identity.find(parsed->snapshot);
+      if (it == by_identity.end()) return members.fail(member_path(at, "snapshot"), "the identity of a snapshot listed in fleetaudit.snapshots");
+      audit = it->second;
+    }
+    if (parsed->first_detected == 0) parsed->first_detected = contents.audits[audit].clock;
+    if (!organization) parsed->snapshot.clear();
+    refuse_duplicate(*parsed, at, seen, members);
+    contents.audits[audit].findings.push_back(std::move(*parsed));
   });
+}
+
+std::vector<AccountFailure> failures_of(Node metadata, Members& members) {
+  std::vector<AccountFailure> out;
+  members.each(metadata, "accountFailures", "fleetaudit", [&](Node item, const std::string& at) {
+    AccountFailure failure{members.text(item, "accountId", at), members.text(item, "region", at),
+                           members.text(item, "reason", at)};
+    if (failure.account_id.empty()) return members.fail(member_path(at, "accountId"), "an account id");
+    out.push_back(std::move(failure));
+  });
+  return out;
+}
+
+std::optional<std::string> read_json_report(Node root, ReportContents& contents) {
+  Members members;
+  Node metadata = members.object_at(root, "fleetaudit", "");
+  if (members.problem) return members.problem;
+  Node snapshots = Members::present(metadata, "snapshots");
+  if (snapshots.error()) {
+    contents.audits.emplace_back().format = "JSON";
+    if (auto problem = read_metadata(metadata, "fleetaudit", contents.audits.back(), members)) return problem;
+  } else {
+    members.each(metadata, "snapshots", "fleetaudit", [&](Node item, const std::string& at) {
+      if (members.problem) return;
+      if (!item.is_object()) return members.fail(at, "an object");
+      contents.audits.emplace_back().format = "JSON";
+      read_metadata(item, at, contents.audits.back(), members);
+    });
+    contents.failures = failures_of(metadata, members);
+  }
+  if (members.problem) return members.problem;
+  read_json_findings(root, contents, !snapshots.error(), members);
   return members.problem;
 }
 
@@ -273,12 +415,18 @@ std::optional<std::string> read_sarif_report(Node root, Baseline& baseline) {
 
 }  // namespace
 
-std::optional<Baseline> read_baseline(const std::string& path, std::string& error) {
+std::string snapshot_identity(const std::string& account_id, const std::string& region, const std::string& directory) {
+  return !account_id.empty() && !region.empty() ? account_id + "/" + region : directory;
+}
+
+std::optional<ReportContents> read_report(const std::string& path, std::string& error) {
   // Through the one opener of inputs: never a FIFO or device, and remembered so that no output
-  // of this run can be written over it.
+  // of this run can be written over it. Bounded: a report is untrusted input.
+  constexpr uint64_t kMaxReportBytes = uint64_t{4} << 30;  // simdjson's document limit
   std::string text;
-  if (!read_regular_file(path, text, error)) return std::nullopt;
+  if (!read_regular_file(path, text, error, kMaxReportBytes)) return std::nullopt;
   const simdjson::padded_string padded(text);
+  text = std::string();
   simdjson::dom::parser parser;
   element root;
   if (auto failure = parser.parse(padded).get(root)) {
@@ -290,21 +438,34 @@ std::optional<Baseline> read_baseline(const std::string& path, std::string& erro
     error = "expected a JSON object (a fleetaudit JSON or SARIF report)";
     return std::nullopt;
   }
-  Baseline baseline;
-  baseline.path = path;
+  ReportContents contents;
   std::optional<std::string> problem;
-  if (!top.at_key("runs").error())
-    problem = read_sarif_report(Node(element(root)), baseline);
-  else if (!top.at_key("findings").error())
-    problem = read_json_report(Node(element(root)), baseline);
-  else
+  std::string format = "fleetaudit";
+  if (!top.at_key("runs").error()) {
+    format = "SARIF";
+    problem = read_sarif_report(Node(element(root)), contents.audits.emplace_back());
+  } else if (!top.at_key("findings").error()) {
+    format = "JSON";
+    problem = read_json_report(Node(element(root)), contents);
+  } else {
     problem = "neither a SARIF report (\"runs\") nor a JSON report (\"findings\")";
+  }
   if (problem) {
-    error = fmt::format("not usable as a {} baseline: {}", baseline.format.empty() ? "fleetaudit" : baseline.format,
-                        *problem);
+    error = fmt::format("not usable as a {} report: {}", format, *problem);
     return std::nullopt;
   }
-  return baseline;
+  for (Baseline& audit : contents.audits) audit.path = path;
+  return contents;
+}
+
+std::optional<Baseline> read_baseline(const std::string& path, std::string& error) {
+  std::optional<ReportContents> contents = read_report(path, error);
+  if (!contents) return std::nullopt;
+  if (contents->audits.size() != 1) {
+    error = "an organization's report; a snapshot's audit takes the report of one snapshot as --baseline";
+    return std::nullopt;
+  }
+  return std::move(contents->audits.front());
 }
 
 }  // namespace fleetaudit

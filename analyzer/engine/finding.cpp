@@ -29,6 +29,12 @@ const char* to_string(ResourceType type) {
   return "";
 }
 
+std::optional<ResourceType> resource_type_named(std::string_view name) {
+  for (uint8_t i = 0; i <= static_cast<uint8_t>(ResourceType::issuer_certificate); ++i)
+    if (name == to_string(static_cast<ResourceType>(i))) return static_cast<ResourceType>(i);
+  return std::nullopt;
+}
+
 const char* ResourceIdentifier::member_name() const {
   switch (kind) {
     case Kind::device_certificate_id: return "deviceCertificateId";

@@ -26,6 +26,9 @@ enum class ResourceType : uint8_t {
   issuer_certificate,
 };
 const char* to_string(ResourceType type);
+// The resource type AWS reports name ("IOT_POLICY") as an enumerator; nullopt for another spelling
+// (a report written by another fleetaudit).
+std::optional<ResourceType> resource_type_named(std::string_view name);
 
 // Exactly one member of AWS's ResourceIdentifier.
 struct ResourceIdentifier {

@@ -82,6 +82,18 @@ void write_finding(JsonWriter& json, const ReportContext& context, size_t run_in
   json.key("reasonForNonCompliance").value(finding.message);
   json.key("reasonForNonComplianceCode").value(finding.reason_code);
   json.key("isSuppressed").value(finding.suppressed);
+  // Beside the AuditFinding shape: whose finding it is, and what the other formats need, so that
+  // `fleetaudit merge` renders any format from JSON reports alone.
+  json.key("accountId").value(context.report.account_id);
+  json.key("region").value(context.report.region);
+  if (!finding.suppression_description.empty()) json.key("suppressionDescription").value(finding.suppression_description);
+  if (!finding.logical_name.empty()) json.key("logicalName").value(finding.logical_name);
+  if (finding.location.file != SnapshotFile::count) {
+    json.key("sourceLocation").begin_object();
+    json.key("file").value(file_name(finding.location.file));
+    json.key("offset").value(static_cast<int64_t>(finding.location.offset));
+    json.end_object();
+  }
   if (context.drift != nullptr) write_json_finding_drift(json, context.drift->of(run_index, finding_index));
   json.end_object();
 }
@@ -108,7 +120,7 @@ void write_aws_findings(const ReportContext& context, std::FILE* out) {
   json.end_array();
   // Beside the list-audit-findings shape: what makes this report usable as the next --baseline.
   json.key("fleetaudit");
-  write_audit_metadata(json, report);
+  write_audit_metadata(json, report, context.snapshot_directory);
   if (context.drift != nullptr) write_json_drift(json, *context.drift);
   // Beside the findings, each check's verdict: a clean audit and a blind one differ here.
   json.key("auditDetails");

@@ -8,12 +8,6 @@ std::string_view aws_partition(std::string_view region) {
   return "aws";
 }
 
-std::optional<ResourceType> resource_type_named(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(ResourceType::issuer_certificate); ++i)
-    if (name == to_string(static_cast<ResourceType>(i))) return static_cast<ResourceType>(i);
-  return std::nullopt;
-}
-
 std::string_view security_hub_resource_type(ResourceType type) {
   // AwsIamRole is one of Security Hub's own types; the IoT ones follow Device Defender's AwsIotPolicy.
   switch (type) {

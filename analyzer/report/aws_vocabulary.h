@@ -12,10 +12,6 @@ namespace fleetaudit {
 // "aws", "aws-cn" or "aws-us-gov", from a region name ("cn-north-1", "us-gov-west-1", …).
 std::string_view aws_partition(std::string_view region);
 
-// The resource type AWS reports name ("IOT_POLICY") as an enumerator; nullopt for another spelling
-// (a baseline written by another fleetaudit).
-std::optional<ResourceType> resource_type_named(std::string_view name);
-
 // Security Hub's resource type for an AWS IoT audit resource: AwsIotPolicy, AwsIamRole, …
 std::string_view security_hub_resource_type(ResourceType type);
 

@@ -29,6 +29,9 @@ struct ReportContext {
 
 // SARIF 2.1.0, for GitHub code scanning and other CI.
 void write_sarif(const ReportContext& context, std::FILE* out);
+// One SARIF log of several audits (of an organization's snapshots): one run per audit up to GitHub's
+// kGitHubMaxRunsPerFile, beyond that one run whose results carry accountId and region as properties.
+void write_sarif_of_audits(const std::vector<ReportContext>& contexts, std::FILE* out);
 // {"findings": [AuditFinding…]}, the shape of `aws iot list-audit-findings`.
 void write_aws_findings(const ReportContext& context, std::FILE* out);
 // For a person at a terminal, 80 columns.

@@ -13,6 +13,8 @@ namespace fleetaudit {
 // docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit:
 // a run of more than 25,000 results is rejected (fleetaudit writes one run; 20 are allowed).
 constexpr size_t kGitHubMaxResultsPerRun = 25'000;
+// The same page: a file of more than 20 runs is rejected ("Runs per file: 20").
+constexpr size_t kGitHubMaxRunsPerFile = 20;
 // .../troubleshooting-sarif-uploads/file-too-large: the gzip-compressed file must be under 10 MB.
 constexpr uint64_t kGitHubMaxGzipBytes = 10'000'000;
 

@@ -1,9 +1,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <vector>
 
 #include "analyzer/baseline/audit_metadata.h"
+#include "analyzer/baseline/baseline.h"
 #include "analyzer/baseline/drift_report.h"
 #include "analyzer/report/audit_details.h"
 #include "analyzer/report/artifact_uris.h"
@@ -60,7 +62,7 @@ void write_notification(JsonWriter& json, const char* level, const std::string& 
 // message is an id into rule.messageStrings without text, so the text stays whole.)
 void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, const Finding& finding,
                   const SourcePositions& positions, const ArtifactUris& uris, bool with_suppressions,
-                  const FindingDrift* drift) {
+                  const FindingDrift* drift, const AuditReport* tagged) {
   json.begin_object();
   const int indent = json.indent();
   json.set_indent(0);
@@ -94,6 +96,7 @@ void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, cons
   json.key("findingId").value(finding_id_of_digest(digest));
   json.key("resourceIdentifier").value(finding.resource.key());
   if (run.check->reason_codes.size() > 1) json.key("reasonForNonComplianceCode").value(finding.reason_code);
+  if (tagged != nullptr) json.key("accountId").value(tagged->account_id).key("region").value(tagged->region);
   json.end_object();
   if (with_suppressions) {
     json.key("suppressions").begin_array();
@@ -146,34 +149,41 @@ const FindingDrift* result_drift(const ReportContext& context, size_t run_index,
   return &context.drift->of(run_index, static_cast<size_t>(finding - run.findings.data()));
 }
 
-}  // namespace
+// What one audit's part of a SARIF log is written from.
+struct SarifAudit {
+  const ReportContext& context;
+  SourcePositions positions;
+  ArtifactUris uris;
+  SarifSelection selection;
+  bool with_suppressions = false;  // SARIF: once one result of a run carries `suppressions`, every result must
 
-void write_sarif(const ReportContext& context, std::FILE* out) {
-  const AuditReport& report = context.report;
-  const SourcePositions positions = locate_findings(context.snapshot_directory, report);
-  const ArtifactUris uris(context.snapshot_directory, context.sarif_root);
-  const SarifSelection selection =
-      select_sarif_results(report, context.sarif_omit_suppressed, context.sarif_max_results);
-  // A report GitHub may take is built in memory, to learn its compressed size; a larger one
-  // (rejected anyway, and said so) streams.
-  const bool measure = selection.results.size() <= kGitHubMaxResultsPerRun;
-  JsonWriter json(measure ? nullptr : out);
-  json.begin_object();
-  json.key("$schema").value("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
-  json.key("version").value("2.1.0");
-  json.key("runs").begin_array().begin_object();
+  explicit SarifAudit(const ReportContext& audit)
+      : context(audit),
+        positions(locate_findings(audit.snapshot_directory, audit.report)),
+        uris(audit.snapshot_directory, audit.sarif_root),
+        selection(select_sarif_results(audit.report, audit.sarif_omit_suppressed, audit.sarif_max_results)) {
+    if (!audit.sarif_omit_suppressed)
+      for (const CheckRun& run : audit.report.runs) with_suppressions |= run.suppressed_findings > 0;
+  }
+};
 
+void write_driver(JsonWriter& json) {
   json.key("tool").begin_object().key("driver").begin_object();
   json.key("name").value("fleetaudit");
   json.key("semanticVersion").value(FLEETAUDIT_VERSION);
   json.key("version").value(FLEETAUDIT_VERSION);
   json.key("informationUri").value("https://github.com/fleetaudit/fleetaudit");
   json.key("rules").begin_array();
-  for (const CheckRun& run : report.runs) write_sarif_rule(json, *run.check);
+  for (const CheckInfo& check : CheckRegistry::instance().checks()) write_sarif_rule(json, check);
   json.end_array();
   json.end_object().end_object();
+}
 
-  json.key("invocations").begin_array().begin_object();
+// One invocation: whether the audit of a snapshot succeeded, its notifications, its account and clock.
+void write_invocation(JsonWriter& json, const SarifAudit& audit) {
+  const ReportContext& context = audit.context;
+  const AuditReport& report = context.report;
+  json.begin_object();
   json.key("executionSuccessful").value(!report.input_problems());
   json.key("toolExecutionNotifications").begin_array();
   for (size_t i = 0; i < report.runs.size(); ++i) {
@@ -183,12 +193,13 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
         run.status == CheckStatus::incomplete)
       write_notification(json, run.input_problem ? "error" : "note",
                          fmt::format("{} {}: {}", run.check->name, to_string(run.status), run.not_run_reason), nullptr,
-                         run.check->name, i, uris);
+                         run.check->name, i, audit.uris);
   }
-  if (context.sarif_max_results) write_left_out_notifications(json, report, selection, *context.sarif_max_results, uris);
+  if (context.sarif_max_results)
+    write_left_out_notifications(json, report, audit.selection, *context.sarif_max_results, audit.uris);
   for (const Diagnostic& diagnostic : report.diagnostics.items())
     write_notification(json, diagnostic.severity == DiagnosticSeverity::error ? "error" : "warning", diagnostic.render(),
-                       &diagnostic, {}, std::nullopt, uris);
+                       &diagnostic, {}, std::nullopt, audit.uris);
   if (context.drift != nullptr) write_sarif_drift_notifications(json, *context.drift);
   json.end_array();
   json.key("properties").begin_object();
@@ -197,42 +208,38 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
   json.key("accountId").value(report.account_id);
   json.key("region").value(report.region);
   json.end_object();
-  json.end_object().end_array();
+  json.end_object();
+}
 
-  // A guid naming this audit, so that this report can be the baseline of the next one.
-  json.key("automationDetails").begin_object().key("guid").value(audit_guid(report)).end_object();
-  if (context.drift != nullptr) json.key("baselineGuid").value(context.drift->baseline_guid);
-  write_source_root(json);
-  json.key("columnKind").value("unicodeCodePoints");
-
-  // SARIF: once one result of a run carries `suppressions`, every result of the run must.
-  bool with_suppressions = false;
-  if (!context.sarif_omit_suppressed)
-    for (const CheckRun& run : report.runs) with_suppressions |= run.suppressed_findings > 0;
-
-  json.key("results").begin_array();
+// The audit's results (and the fixed ones, with a baseline), appended to the open results array.
+// `tagged`: each result names its account and region (several audits share the run).
+void write_results(JsonWriter& json, const SarifAudit& audit, bool tagged, bool& any_written) {
+  const ReportContext& context = audit.context;
+  const AuditReport& report = context.report;
   // Results are formatted a chunk at a time on every core and written in order: a report of
   // hundreds of thousands of findings is mostly this loop. Only a round of chunks is held.
-  const std::vector<SarifResultRef>& results = selection.results;
+  const std::vector<SarifResultRef>& results = audit.selection.results;
+  const bool before = any_written;
   format_chunks_in_order<JsonWriter>(
-      results.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, first > 0); },
+      results.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, before || first > 0); },
       [&](JsonWriter& part, size_t i) {
-        write_result(part, report.runs[results[i].rule_index], results[i].rule_index, *results[i].finding, positions,
-                     uris, with_suppressions, result_drift(context, results[i].rule_index, results[i].finding));
+        write_result(part, report.runs[results[i].rule_index], results[i].rule_index, *results[i].finding,
+                     audit.positions, audit.uris, audit.with_suppressions,
+                     result_drift(context, results[i].rule_index, results[i].finding), tagged ? &report : nullptr);
       },
       [&](const JsonWriter& part) {
         json.append(part);
         return true;
       });
-  if (context.drift != nullptr) write_sarif_absent_results(json, report, *context.drift, with_suppressions);
-  json.end_array();
+  any_written |= !results.empty();
+  if (context.drift != nullptr) {
+    write_sarif_absent_results(json, report, *context.drift, audit.with_suppressions);
+    any_written |= !context.drift->fixed.empty();
+  }
+}
 
-  json.key("properties").begin_object();
-  // The Debian weak-key blocklist the key-quality checks ran against: a partial list must not pass
-  // for a complete one.
-  json.key("weakKeyBlocklistEntries").value(report.weak_key_blocklist_entries);
-  json.key("weakKeyBlocklistSizes").value(report.weak_key_blocklist_summary);
-  json.key("weakKeyBlocklistSource").value(report.weak_key_blocklist_directory);
+// Each check's verdict for one audit: a clean audit and a blind one differ here.
+void write_check_verdicts(JsonWriter& json, const AuditReport& report) {
   json.key("checks").begin_array();
   for (const CheckRun& run : report.runs) {
     json.begin_object();
@@ -249,9 +256,94 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
     json.end_object();
   }
   json.end_array();
-  json.end_object();
+}
 
-  json.end_object().end_array();
+// The Debian weak-key blocklist the key-quality checks ran against: a partial list must not pass
+// for a complete one.
+void write_blocklist_properties(JsonWriter& json, const AuditReport& report) {
+  json.key("weakKeyBlocklistEntries").value(report.weak_key_blocklist_entries);
+  json.key("weakKeyBlocklistSizes").value(report.weak_key_blocklist_summary);
+  json.key("weakKeyBlocklistSource").value(report.weak_key_blocklist_directory);
+}
+
+// One run of one audit. `category`: the automationDetails id that tells the runs of one log apart.
+void write_run(JsonWriter& json, const SarifAudit& audit, std::string_view category) {
+  const ReportContext& context = audit.context;
+  const AuditReport& report = context.report;
+  json.begin_object();
+  write_driver(json);
+  json.key("invocations").begin_array();
+  write_invocation(json, audit);
+  json.end_array();
+  // A guid naming this audit, so that this report can be the baseline of the next one.
+  json.key("automationDetails").begin_object();
+  if (!category.empty()) json.key("id").value(category);
+  json.key("guid").value(audit_guid(report)).end_object();
+  if (context.drift != nullptr) json.key("baselineGuid").value(context.drift->baseline_guid);
+  write_source_root(json);
+  json.key("columnKind").value("unicodeCodePoints");
+  json.key("results").begin_array();
+  bool any_written = false;
+  write_results(json, audit, false, any_written);
+  json.end_array();
+  json.key("properties").begin_object();
+  write_blocklist_properties(json, report);
+  write_check_verdicts(json, report);
+  json.end_object();
+  json.end_object();
+}
+
+// The audits of many snapshots in one run: each an invocation, each result tagged with its account
+// and region, each audit's verdicts under properties.audits.
+void write_shared_run(JsonWriter& json, const std::vector<SarifAudit>& audits) {
+  json.begin_object();
+  write_driver(json);
+  json.key("invocations").begin_array();
+  for (const SarifAudit& audit : audits) write_invocation(json, audit);
+  json.end_array();
+  std::string guids;
+  for (const SarifAudit& audit : audits) guids += audit_guid(audit.context.report) + "\n";
+  json.key("automationDetails").begin_object().key("id").value("fleetaudit/organization/");
+  json.key("guid").value(guid_of(guids)).end_object();
+  write_source_root(json);
+  json.key("columnKind").value("unicodeCodePoints");
+  json.key("results").begin_array();
+  bool any_written = false;
+  for (const SarifAudit& audit : audits) write_results(json, audit, true, any_written);
+  json.end_array();
+  json.key("properties").begin_object();
+  json.key("audits").begin_array();
+  for (const SarifAudit& audit : audits) {
+    const AuditReport& report = audit.context.report;
+    json.begin_object();
+    json.key("accountId").value(report.account_id);
+    json.key("region").value(report.region);
+    json.key("automationGuid").value(audit_guid(report));
+    if (audit.context.drift != nullptr) json.key("baselineGuid").value(audit.context.drift->baseline_guid);
+    write_blocklist_properties(json, report);
+    write_check_verdicts(json, report);
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+  json.end_object();
+}
+
+void begin_log(JsonWriter& json) {
+  json.begin_object();
+  json.key("$schema").value("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
+  json.key("version").value("2.1.0");
+  json.key("runs").begin_array();
+}
+
+// Writes the log, built in memory when GitHub may take it (to learn its compressed size); a larger
+// one (rejected anyway, and said so) streams.
+void write_log(std::FILE* out, std::FILE* warnings, size_t results, const std::function<void(JsonWriter&)>& runs) {
+  const bool measure = results <= kGitHubMaxResultsPerRun;
+  JsonWriter json(measure ? nullptr : out);
+  begin_log(json);
+  runs(json);
+  json.end_array();
   json.end_object();
   std::optional<uint64_t> gzipped;
   if (measure) {
@@ -260,7 +352,37 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
   } else {
     json.flush();
   }
-  warn_over_github_limits(context.warnings, results.size(), gzipped);
+  warn_over_github_limits(warnings, results, gzipped);
+}
+
+}  // namespace
+
+void write_sarif(const ReportContext& context, std::FILE* out) {
+  const SarifAudit audit(context);
+  write_log(out, context.warnings, audit.selection.results.size(),
+            [&](JsonWriter& json) { write_run(json, audit, {}); });
+}
+
+void write_sarif_of_audits(const std::vector<ReportContext>& contexts, std::FILE* out) {
+  std::vector<SarifAudit> audits;
+  audits.reserve(contexts.size());
+  for (const ReportContext& context : contexts) audits.emplace_back(context);
+  std::FILE* warnings = contexts.empty() ? nullptr : contexts.front().warnings;
+  if (audits.size() <= kGitHubMaxRunsPerFile) {
+    size_t most = 0;
+    for (const SarifAudit& audit : audits) most = std::max(most, audit.selection.results.size());
+    write_log(out, warnings, most, [&](JsonWriter& json) {
+      for (const SarifAudit& audit : audits) {
+        const AuditReport& report = audit.context.report;
+        write_run(json, audit,
+                  "fleetaudit/" + snapshot_identity(report.account_id, report.region, audit.context.snapshot_directory) + "/");
+      }
+    });
+    return;
+  }
+  size_t total = 0;
+  for (const SarifAudit& audit : audits) total += audit.selection.results.size();
+  write_log(out, warnings, total, [&](JsonWriter& json) { write_shared_run(json, audits); });
 }
 
 }  // namespace fleetaudit
