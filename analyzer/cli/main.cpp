@@ -159,7 +159,8 @@ int run(int argc, char** argv) {
                    "Indexed Job (fleetaudit schedules nothing itself)");
   plan_jobs_command->add_option("OUT_DIR", plan_jobs.directory,
                                 "The directory fleetaudit-export --organization wrote (or any folders with a "
-                                "manifest.json, at most 4 levels down; nothing outside it is read)")
+                                "manifest.json, at most 3 levels down, found as audit OUT_DIR finds them; "
+                                "nothing outside it is read)")
       ->required();
   plan_jobs_command
       ->add_option("--format", plan_jobs.format,

@@ -13,10 +13,9 @@ namespace {
 // Names on standard error what the plan leaves out or what will audit as incomplete.
 void report_gaps(const JobPlan& plan, std::FILE* errors) {
   for (const MissingSnapshot& gap : plan.missing)
-    fmt::print(errors, "fleetaudit: {}account {}{}: {}{}; no snapshot, not in the plan\n",
-               gap.failure ? "warning: " : "", escape_control(gap.account),
-               gap.region.empty() ? "" : " in " + escape_control(gap.region), escape_control(gap.result),
-               gap.reason.empty() ? "" : ": " + escape_control(gap.reason));
+    fmt::print(errors, "fleetaudit: warning: account {}{} failed to export{}; it has no snapshot and is not in the plan\n",
+               escape_control(gap.account), gap.region.empty() ? "" : " in " + escape_control(gap.region),
+               gap.reason.empty() ? "" : " (" + escape_control(gap.reason) + ")");
   for (const PlannedSnapshot& snapshot : plan.snapshots)
     if (!snapshot.complete)
       fmt::print(errors, "fleetaudit: warning: {}: the export of account {} in {} did not finish ({}); its audit will "

@@ -1,26 +1,19 @@
 #include "analyzer/jobs/job_plan.h"
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include <algorithm>
 #include <optional>
-#include <set>
-#include <utility>
-#include <tuple>
 
 #include "analyzer/load/byte_source.h"
 #include "analyzer/load/input_files.h"
-#include "analyzer/load/json_syntax.h"
 #include "analyzer/load/loaders.h"
-#include "analyzer/load/snapshot_folders.h"
+#include "analyzer/organization/snapshot_set.h"
 #include "analyzer/util/terminal_text.h"
 
 namespace fleetaudit {
 
 namespace {
-
-constexpr uint64_t kMaxOrganizationBytes = uint64_t{64} << 20;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
@@ -69,70 +62,6 @@ void plan_snapshot(const std::string& directory, const std::string& folder, JobP
   if (is_account_id(planned.account) && is_region_name(planned.region)) plan.snapshots.push_back(std::move(planned));
 }
 
-std::string member(simdjson::dom::element object, const char* name) {
-  std::string_view text;
-  if (object.at_key(name).get(text)) return {};
-  return std::string(text);
-}
-
-// organization.json's accounts and regions that left no snapshot behind.
-void read_organization(const std::string& directory, JobPlan& plan) {
-  const std::string path = directory + "/organization.json";
-  if (inspect_path(path).kind == PathKind::missing) return;
-  const ReadBoundary boundary = ReadBoundary::around(directory, "the directory given to plan-jobs");
-  std::string text, error;
-  if (!read_regular_file(path, text, error, kMaxOrganizationBytes, &boundary)) {
-    plan.errors.push_back("organization.json: cannot read: " + error);
-    return;
-  }
-  simdjson::padded_string padded(text);
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  simdjson::dom::array accounts;
-  if (parser.parse(padded).get(root)) {
-    const auto syntax = find_syntax_error(text);
-    const TextPosition at = position_of(text.data(), syntax ? syntax->offset : 0);
-    plan.errors.push_back(fmt::format("organization.json:{}:{}: not valid JSON{}", at.line, at.column,
-                                      syntax ? ": " + syntax->message : std::string()));
-    return;
-  }
-  if (root.at_key("accounts").get(accounts)) {
-    plan.errors.push_back("organization.json: accounts: expected an array of the exported accounts");
-    return;
-  }
-  std::set<std::pair<std::string, std::string>> planned;
-  for (const PlannedSnapshot& snapshot : plan.snapshots) planned.emplace(snapshot.account, snapshot.region);
-  for (simdjson::dom::element account : accounts) {
-    const std::string id = member(account, "accountId"), result = member(account, "result");
-    if (result == "failed" || result == "skipped")
-      plan.missing.push_back({id, "", result, member(account, "reason"), result == "failed"});
-    simdjson::dom::array regions;
-    if (account.at_key("regions").get(regions)) continue;
-    for (simdjson::dom::element region : regions) {
-      const std::string outcome = member(region, "result");
-      if (outcome == "failed" || outcome == "interrupted")
-        plan.missing.push_back({id, member(region, "region"), outcome, member(region, "reason"), true});
-      else if (outcome == "complete" && !planned.count({id, member(region, "region")}))
-        plan.missing.push_back({id, member(region, "region"), "missing",
-                                "organization.json lists it as exported, but no snapshot of it was found", true});
-    }
-  }
-}
-
-void sort_and_refuse_duplicates(JobPlan& plan) {
-  std::sort(plan.snapshots.begin(), plan.snapshots.end(), [](const PlannedSnapshot& a, const PlannedSnapshot& b) {
-    return std::tie(a.account, a.region, a.folder) < std::tie(b.account, b.region, b.folder);
-  });
-  for (size_t i = 1; i < plan.snapshots.size(); ++i) {
-    const PlannedSnapshot& before = plan.snapshots[i - 1];
-    const PlannedSnapshot& snapshot = plan.snapshots[i];
-    if (before.account == snapshot.account && before.region == snapshot.region)
-      plan.errors.push_back(fmt::format("{} and {} are both snapshots of account {} in {}: keep one (their reports "
-                                        "could not be merged)",
-                                        before.folder, snapshot.folder, snapshot.account, snapshot.region));
-  }
-}
-
 }  // namespace
 
 bool is_account_id(std::string_view text) { return text.size() == 12 && std::all_of(text.begin(), text.end(), is_digit); }
@@ -164,20 +93,21 @@ bool is_plan_folder(std::string_view text) {
 }
 
 bool JobPlan::has_failures() const {
-  return std::any_of(missing.begin(), missing.end(), [](const MissingSnapshot& gap) { return gap.failure; }) ||
-         std::any_of(snapshots.begin(), snapshots.end(), [](const PlannedSnapshot& snapshot) { return !snapshot.complete; });
+  return !missing.empty() || std::any_of(snapshots.begin(), snapshots.end(), [](const PlannedSnapshot& snapshot) { return !snapshot.complete; });
 }
 
 JobPlan plan_jobs(const std::string& directory) {
   JobPlan plan;
-  SnapshotFolders found = find_snapshot_folders(directory);
-  plan.errors = std::move(found.problems);
-  for (const std::string& folder : found.folders) plan_snapshot(directory, folder, plan);
-  sort_and_refuse_duplicates(plan);
-  read_organization(directory, plan);
-  std::sort(plan.missing.begin(), plan.missing.end(), [](const MissingSnapshot& a, const MissingSnapshot& b) {
-    return std::tie(a.account, a.region) < std::tie(b.account, b.region);
-  });
+  // The snapshots and failures `fleetaudit audit OUT_DIR` audits: the merged jobs cover the same.
+  std::string error;
+  const std::optional<SnapshotSet> found = find_snapshots(directory, error);
+  if (!found) {
+    plan.errors.push_back(escape_control(error));
+    return plan;
+  }
+  for (const SnapshotEntry& snapshot : found->snapshots) plan_snapshot(directory, snapshot.relative, plan);
+  for (const AccountFailure& failure : found->failures)
+    plan.missing.push_back({failure.account_id, failure.region, failure.reason});
   return plan;
 }
 

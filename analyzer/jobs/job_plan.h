@@ -19,26 +19,25 @@ struct PlannedSnapshot {
   std::string incomplete_reason;
 };
 
-// An account or region organization.json lists without a snapshot to audit.
+// An account or region organization.json says failed to export: it has no snapshot to audit.
 struct MissingSnapshot {
   std::string account;
   std::string region;  // empty: the whole account
-  std::string result;  // organization.json's result: failed, interrupted, skipped, or "missing"
   std::string reason;
-  bool failure = true;  // false for an account that is not ACTIVE (skipped on purpose)
 };
 
 struct JobPlan {
   std::vector<PlannedSnapshot> snapshots;  // sorted by account, region, folder
   std::vector<MissingSnapshot> missing;    // sorted by account, region
   // Input that makes the plan unusable: an unreadable or hostile manifest, two snapshots of one
-  // account and region, a folder that could not be searched. Escaped for a terminal.
+  // account and region, an unreadable organization.json. Escaped for a terminal.
   std::vector<std::string> errors;
   bool has_failures() const;  // a snapshot incomplete, or an account or region failed
 };
 
-// Finds the snapshots under `directory` (snapshot_folders.h), reads each manifest's accountId,
-// region and complete, and organization.json when there is one.
+// The snapshots and failed accounts `fleetaudit audit DIR` finds under `directory`
+// (organization/snapshot_set.h), each manifest read again by the audit's loader to check its
+// accountId and region and to know whether the export finished.
 JobPlan plan_jobs(const std::string& directory);
 
 bool is_account_id(std::string_view text);
