@@ -312,6 +312,9 @@ void read_json_findings(Node root, ReportContents& contents, bool organization, 
       if (it == by_identity.end()) return members.fail(member_path(at, "snapshot"), "the identity of a snapshot listed in fleetaudit.snapshots");
       audit = it->second;
     }
+    const std::string account = members.text(finding, "accountId", at);
+    if (!account.empty() && account != contents.audits[audit].account_id)
+      return members.fail(member_path(at, "accountId"), "the account of the audit the finding belongs to");
     if (parsed->first_detected == 0) parsed->first_detected = contents.audits[audit].clock;
     if (!organization) parsed->snapshot.clear();
     refuse_duplicate(*parsed, at, seen, members);
@@ -343,7 +346,7 @@ std::optional<std::string> read_json_report(Node root, ReportContents& contents)
       if (members.problem) return;
       if (!item.is_object()) return members.fail(at, "an object");
       contents.audits.emplace_back().format = "JSON";
-      read_metadata(item, at, contents.audits.back(), members);
+      read_metadata(members.object_at(item, "audit", at), member_path(at, "audit"), contents.audits.back(), members);
     });
     contents.failures = failures_of(metadata, members);
   }

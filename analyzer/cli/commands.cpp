@@ -1,5 +1,8 @@
 #include "analyzer/cli/commands.h"
 
+#include "analyzer/cli/audit_steps.h"
+#include "analyzer/organization/snapshot_set.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -22,13 +25,13 @@
 
 namespace fleetaudit {
 
-namespace {
-
 // Messages echo names from the snapshot and the user's files: escaped, they cannot forge a line
 // or send a terminal control code.
 void print_error(std::FILE* errors, const std::string& message) {
   fmt::print(errors, "fleetaudit: error: {}\n", escape_control_in_message(message));
 }
+
+namespace {
 
 std::optional<EpochMillis> parse_clock(const std::string& text) {
   if (auto iso = parse_iso8601(text)) return iso;
@@ -98,10 +101,6 @@ bool audit_reads_pems(const AuditOptions& options, const std::string& directory)
   return pems_needed(&*scratch.audit_configuration);
 }
 
-struct ReportFormat {
-  std::string_view name;
-  void (*write)(const ReportContext&, std::FILE*);
-};
 
 // Every --format of `audit`, in the order --help lists them.
 constexpr ReportFormat kReportFormats[] = {
@@ -168,27 +167,28 @@ bool finish_output(std::optional<OutputFile>& file, const std::string& path, con
   return false;
 }
 
-int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
-  const ReportFormat* format = report_format_named(options.format);
-  if (format == nullptr) {
+namespace {
+
+// Every option of `audit` read and checked before any snapshot is: a wrong one is a usage error
+// at once, not after minutes of loading.
+std::optional<PreparedAudit> prepare_audit(const AuditCommandOptions& options, std::FILE* errors) {
+  PreparedAudit prepared;
+  prepared.format = report_format_named(options.format);
+  if (prepared.format == nullptr) {
     std::string names;
     for (const ReportFormat& known : kReportFormats) names += (names.empty() ? "" : ", ") + std::string(known.name);
     print_error(errors, fmt::format("unknown --format {}; use one of {}", options.format, names));
-    return kUsageOrInputError;
+    return std::nullopt;
   }
   if (auto problem = product_arn_problem(options.asff_product_arn)) {
     print_error(errors, *problem);
-    return kUsageOrInputError;
+    return std::nullopt;
   }
-  AuditOptions audit_options;
-  if (options.now) {
-    audit_options.now = parse_audit_clock(*options.now, errors);
-    if (!audit_options.now) return kUsageOrInputError;
-  }
+  if (options.now && !(prepared.audit_options.now = parse_audit_clock(*options.now, errors))) return std::nullopt;
   if (!options.config_path.empty()) {
-    audit_options.configuration = read_configuration(options.config_path, errors);
-    if (!audit_options.configuration) return kUsageOrInputError;
-    audit_options.configuration_source = options.config_path;
+    prepared.audit_options.configuration = read_configuration(options.config_path, errors);
+    if (!prepared.audit_options.configuration) return std::nullopt;
+    prepared.audit_options.configuration_source = options.config_path;
   }
   if (!options.weak_key_blocklists.empty()) {
     // Read it now: a wrong directory is a usage error, not a report that silently checked nothing.
@@ -196,95 +196,135 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     std::vector<std::string> problems = probe.load(options.weak_key_blocklists);
     if (probe.entries() == 0) {
       print_error(errors, fmt::format("--weak-key-blocklists: {}", problems.empty() ? "no entries" : problems.front()));
-      return kUsageOrInputError;
+      return std::nullopt;
     }
-    audit_options.weak_key_blocklists = options.weak_key_blocklists;
+    prepared.audit_options.weak_key_blocklists = options.weak_key_blocklists;
   }
-
-  const std::optional<FailOn> fail_on = parse_fail_on(options.fail_on);
-  if (!fail_on) {
-    print_error(errors, fmt::format("unknown --fail-on {}; use any, new, LOW, MEDIUM, HIGH or CRITICAL", options.fail_on));
-    return kUsageOrInputError;
-  }
-  if (fail_on->kind == FailOn::Kind::new_findings && options.baseline_path.empty()) {
-    print_error(errors, "--fail-on new needs --baseline (the report that findings are new against)");
-    return kUsageOrInputError;
-  }
-  std::optional<Baseline> baseline;
-  if (!options.baseline_path.empty()) {
-    std::string error;
-    baseline = read_baseline(options.baseline_path, error);
-    if (!baseline) {
-      print_error(errors, fmt::format("cannot read --baseline {}: {}", options.baseline_path, error));
-      return kUsageOrInputError;
-    }
-  }
-
+  std::optional<FailOn> fail_on = parse_fail_on_option(options.fail_on, options.baseline_path, errors);
+  if (!fail_on) return std::nullopt;
+  prepared.fail_on = *fail_on;
+  if (!options.baseline_path.empty() && !(prepared.baseline = read_baseline_option(options.baseline_path, errors)))
+    return std::nullopt;
   if (!options.suppressions_path.empty()) {
     auto suppressions = read_suppressions(options.suppressions_path, errors);
-    if (!suppressions) return kUsageOrInputError;
-    audit_options.suppressions = std::move(*suppressions);
+    if (!suppressions) return std::nullopt;
+    prepared.audit_options.suppressions = std::move(*suppressions);
   }
+  return prepared;
+}
 
-  PhaseTimings timings;
-  if (options.timings) audit_options.timings = &timings;
-  auto snapshot = std::make_unique<Snapshot>();
+// The drift of one audit against its own account and region's audit in the baseline (the one
+// audit of a snapshot's report; the matching one of an organization's). nullopt after printing why
+// a snapshot's report of another account cannot be its baseline.
+std::optional<Drift> drift_of_single(const AuditReport& report, const ReportContents& baseline, std::FILE* errors) {
+  const Baseline* match = baseline_for(baseline, report);
+  if (match == nullptr) match = &baseline.audits.front();  // said foreign below
+  if (auto refusal = foreign_baseline(report, *match)) {
+    print_error(errors, *refusal);
+    return std::nullopt;
+  }
+  return compute_drift(report, *match);
+}
+
+}  // namespace
+
+std::optional<FailOn> parse_fail_on_option(const std::string& text, const std::string& baseline_path, std::FILE* errors) {
+  const std::optional<FailOn> fail_on = parse_fail_on(text);
+  if (!fail_on) {
+    print_error(errors, fmt::format("unknown --fail-on {}; use any, new, LOW, MEDIUM, HIGH or CRITICAL", text));
+    return std::nullopt;
+  }
+  if (fail_on->kind == FailOn::Kind::new_findings && baseline_path.empty()) {
+    print_error(errors, "--fail-on new needs --baseline (the report that findings are new against)");
+    return std::nullopt;
+  }
+  return fail_on;
+}
+
+std::optional<ReportContents> read_baseline_option(const std::string& path, std::FILE* errors) {
+  std::string error;
+  std::optional<ReportContents> contents = read_report(path, error);
+  if (!contents) print_error(errors, fmt::format("cannot read --baseline {}: {}", path, error));
+  return contents;
+}
+
+const Baseline* baseline_for(const ReportContents& baseline, const AuditReport& report) {
+  if (baseline.audits.size() == 1) return &baseline.audits.front();
+  for (const Baseline& audit : baseline.audits)
+    if (audit.account_id == report.account_id && audit.region == report.region) return &audit;
+  return nullptr;
+}
+
+std::optional<AuditedSnapshot> audit_snapshot(const std::string& directory, const AuditOptions& audit_options,
+                                              std::unique_ptr<Snapshot>& snapshot, std::FILE* errors) {
+  snapshot = std::make_unique<Snapshot>();
   Diagnostics diagnostics;
   LoadOptions load_options;
   load_options.timings = audit_options.timings;
-  load_options.device_certificate_pems = audit_reads_pems(audit_options, options.snapshot_directory);
-  if (auto usage = load_snapshot(options.snapshot_directory, *snapshot, diagnostics, load_options)) {
+  load_options.device_certificate_pems = audit_reads_pems(audit_options, directory);
+  if (auto usage = load_snapshot(directory, *snapshot, diagnostics, load_options)) {
     print_error(errors, *usage);
-    return kUsageOrInputError;
+    return std::nullopt;
   }
-  AuditReport report = run_audit(*snapshot, audit_options, std::move(diagnostics));
-  std::optional<Drift> drift;
-  if (baseline) {
-    if (auto refusal = foreign_baseline(report, *baseline)) {
-      print_error(errors, *refusal);
-      return kUsageOrInputError;
-    }
-    drift = compute_drift(report, *baseline);
-  }
+  return AuditedSnapshot{directory, run_audit(*snapshot, audit_options, std::move(diagnostics)), std::nullopt};
+}
+
+void print_diagnostics(const AuditReport& report, std::string_view prefix, std::FILE* errors) {
+  // A warning's rendering says "warning:" itself, after its location.
+  for (const Diagnostic& diagnostic : report.diagnostics.items())
+    fmt::print(errors, "fleetaudit: {}{}{}\n", diagnostic.severity == DiagnosticSeverity::error ? "error: " : "",
+               escape_control_in_message(prefix), escape_control_in_message(diagnostic.render()));
+}
+
+int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
+  std::optional<PreparedAudit> prepared = prepare_audit(options, errors);
+  if (!prepared) return kUsageOrInputError;
+  if (holds_several_snapshots(options.snapshot_directory))
+    return run_organization_audit(options, *prepared, standard_output, errors);
+  PhaseTimings timings;
+  if (options.timings) prepared->audit_options.timings = &timings;
+  std::unique_ptr<Snapshot> snapshot;
+  std::optional<AuditedSnapshot> audit = audit_snapshot(options.snapshot_directory, prepared->audit_options, snapshot, errors);
+  if (!audit) return kUsageOrInputError;
+  const AuditReport& report = audit->report;
+  if (prepared->baseline && !(audit->drift = drift_of_single(report, *prepared->baseline, errors))) return kUsageOrInputError;
   // Security Hub files every finding under its account and region: without them, nothing to import.
-  if (format->write == write_asff && (report.account_id.empty() || report.region.empty())) {
+  if (prepared->format->write == write_asff && (report.account_id.empty() || report.region.empty())) {
     print_error(errors, "--format asff needs the snapshot's account id and region (manifest.json accountId and region)");
     return kUsageOrInputError;
   }
-
   // Opened once every input is read: an output that is one of them is refused (output_file.h).
   std::optional<OutputFile> file;
   if (!options.output_path.empty() && !(file = open_output(options.output_path, "--output", errors)))
     return kUsageOrInputError;
-  std::FILE* out = file ? file->stream() : standard_output;
-  ReportContext context{report,
-                        options.snapshot_directory,
-                        options.sarif_omit_suppressed,
-                        drift ? &*drift : nullptr,
-                        options.sarif_max_results,
-                        options.sarif_root,
-                        errors,
-                        options.asff_product_arn};
+  ReportContext context = report_context(options, *audit, errors);
   context.snapshot = snapshot.get();
   const auto report_started = PhaseTimings::Clock::now();
-  format->write(context, out);
+  prepared->format->write(context, file ? file->stream() : standard_output);
   const bool written = finish_output(file, options.output_path, "--output", standard_output, errors);
   if (options.timings) {
     timings.record("write the " + options.format + " report", report_started);
     timings.print(errors);
   }
   if (!written) return kUsageOrInputError;
-
-  // A warning's rendering says "warning:" itself, after its location.
-  for (const Diagnostic& diagnostic : report.diagnostics.items())
-    fmt::print(errors, "fleetaudit: {}{}\n", diagnostic.severity == DiagnosticSeverity::error ? "error: " : "",
-               escape_control_in_message(diagnostic.render()));
-  const int status = report.input_problems()                                   ? kUsageOrInputError
-                     : audit_fails(report, drift ? &*drift : nullptr, *fail_on) ? kNonCompliant
-                                                                                 : kCompliant;
-  leave_for_exit(std::move(report));
+  print_diagnostics(report, {}, errors);
+  const int status = report.input_problems()                                                        ? kUsageOrInputError
+                     : audit_fails(report, audit->drift ? &*audit->drift : nullptr, prepared->fail_on) ? kNonCompliant
+                                                                                                       : kCompliant;
+  leave_for_exit(std::move(*audit));
   leave_for_exit(std::move(snapshot));
   return status;
+}
+
+ReportContext report_context(const AuditCommandOptions& options, const AuditedSnapshot& audit, std::FILE* errors) {
+  return ReportContext{audit.report,
+                       audit.directory,
+                       options.sarif_omit_suppressed,
+                       audit.drift ? &*audit.drift : nullptr,
+                       options.sarif_max_results,
+                       options.sarif_root,
+                       errors,
+                       options.asff_product_arn};
 }
 
 int run_checks_command(const ChecksCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {

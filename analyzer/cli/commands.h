@@ -47,6 +47,22 @@ bool finish_output(std::optional<OutputFile>& file, const std::string& path, con
 
 int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_output, std::FILE* errors);
 
+struct MergeCommandOptions {
+  std::vector<std::string> reports;  // JSON reports of `fleetaudit audit` (of a snapshot or of a DIR)
+  std::string format = "json";
+  std::string output_path;
+  std::string prefer;         // --prefer newer|older: which of two audits of one account and region wins
+  std::string baseline_path;  // --baseline: each account and region against its own earlier audit
+  std::string fail_on = "any";
+  bool sarif_omit_suppressed = false;
+  std::optional<size_t> sarif_max_results;
+  std::string sarif_root;
+  std::string asff_product_arn;
+};
+// Runs `fleetaudit merge`: one report of the audits the JSON reports hold, byte for byte what
+// `fleetaudit audit` of their snapshots together writes.
+int run_merge_command(const MergeCommandOptions& options, std::FILE* standard_output, std::FILE* errors);
+
 struct ChecksCommandOptions {
   std::string config_path;
 };

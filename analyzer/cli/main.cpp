@@ -12,15 +12,29 @@
 
 namespace {
 
-int run(int argc, char** argv) {
-  using namespace fleetaudit;
-  CLI::App app{"fleetaudit: audit an exported AWS IoT fleet snapshot offline, as AWS IoT Device Defender would"};
-  app.set_version_flag("--version", std::string("fleetaudit ") + FLEETAUDIT_VERSION);
-  app.require_subcommand(1);
+using namespace fleetaudit;
 
-  AuditCommandOptions audit;
-  CLI::App* audit_command = app.add_subcommand("audit", "Run every enabled check on a snapshot and write a report");
-  audit_command->add_option("SNAPSHOT_DIR", audit.snapshot_directory, "Directory of the exported snapshot")->required();
+// The SARIF options `audit` and `merge` share.
+void add_sarif_options(CLI::App* command, bool& omit_suppressed, std::optional<size_t>& max_results, std::string& root) {
+  command->add_flag("--sarif-omit-suppressed", omit_suppressed,
+                    "Leave suppressed findings out of SARIF (for consumers that ignore SARIF suppressions)");
+  command->add_option("--sarif-max-results", max_results,
+                      "Keep only the N most important SARIF results (by severity, then check, then resource); "
+                      "GitHub code scanning rejects a run of more than 25000")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--sarif-root", root,
+                      "Directory SARIF artifact URIs are relative to (the repository root GitHub reads them "
+                      "from); default: the current directory");
+}
+
+CLI::App* add_audit_command(CLI::App& app, AuditCommandOptions& audit) {
+  CLI::App* audit_command = app.add_subcommand(
+      "audit", "Run every enabled check on a snapshot, or on each snapshot below a directory, and write one report");
+  audit_command->add_option("SNAPSHOT_DIR", audit.snapshot_directory,
+                            "Directory of the exported snapshot; or a directory of several (fleetaudit-export "
+                            "--organization's OUT_DIR, or any folders up to 3 deep holding a manifest.json): each is "
+                            "audited in turn, by account, region and path, into one report")
+      ->required();
   audit_command->add_option("--format", audit.format,
                             "Report format: sarif, json (list-audit-findings shape), text, html (for a browser), "
                             "notification (Device Defender's SNS audit-notification message), asff (Security Hub "
@@ -38,15 +52,7 @@ int run(int argc, char** argv) {
   audit_command->add_option("--suppressions", audit.suppressions_path,
                             "Audit suppressions (output of list-audit-suppressions), honoured with the snapshot's "
                             "audit-suppressions.json");
-  audit_command->add_flag("--sarif-omit-suppressed", audit.sarif_omit_suppressed,
-                          "Leave suppressed findings out of SARIF (for consumers that ignore SARIF suppressions)");
-  audit_command->add_option("--sarif-max-results", audit.sarif_max_results,
-                            "Keep only the N most important SARIF results (by severity, then check, then resource); "
-                            "GitHub code scanning rejects a run of more than 25000")
-      ->check(CLI::NonNegativeNumber);
-  audit_command->add_option("--sarif-root", audit.sarif_root,
-                            "Directory SARIF artifact URIs are relative to (the repository root GitHub reads them "
-                            "from); default: the current directory");
+  add_sarif_options(audit_command, audit.sarif_omit_suppressed, audit.sarif_max_results, audit.sarif_root);
   audit_command->add_option("--weak-key-blocklists", audit.weak_key_blocklists,
                             "Directory of Debian weak-key blocklists (openssl-blacklist blacklist.RSA-<bits> "
                             "files); default: the PARTIAL sample shipped in data/weak-keys");
@@ -54,8 +60,9 @@ int run(int argc, char** argv) {
                             "ProductArn of --format asff findings; default: the account's own "
                             "arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default");
   audit_command->add_option("--baseline", audit.baseline_path,
-                            "An earlier fleetaudit report (JSON or SARIF) of the same account and region: findings "
-                            "are marked new, updated or unchanged, and fixed ones are listed");
+                            "An earlier fleetaudit report (JSON or SARIF) of the same account and region, or an "
+                            "organization's JSON report (each account and region matched with its own audit there): "
+                            "findings are marked new, updated or unchanged, and fixed ones are listed");
   audit_command->add_option("--fail-on", audit.fail_on,
                             "Which unsuppressed findings make the exit status 1: any, new (new or updated since "
                             "--baseline), or a severity (LOW, MEDIUM, HIGH, CRITICAL: that one or higher)")
@@ -64,14 +71,51 @@ int run(int argc, char** argv) {
                           "Print the wall time of each phase (each file loaded, each check, the report) to standard "
                           "error");
   audit_command->footer(
-      "Exit status: 0 every check that ran is compliant (suppressed findings do not count); 1 non-compliant findings; 2 usage error or input that "
-      "could not be read (the report is still written).");
+      "Exit status: 0 every "
+      "check that ran is compliant (suppressed findings do not count); 1 non-compliant findings; 2 usage error or "
+      "input that could not be read, in any snapshot, or an account organization.json says could not be exported "
+      "(the report is still written).");
+  return audit_command;
+}
 
-  ChecksCommandOptions checks;
+CLI::App* add_merge_command(CLI::App& app, MergeCommandOptions& merge) {
+  CLI::App* merge_command = app.add_subcommand(
+      "merge", "Merge the JSON reports of audits run as separate jobs into one report, the same as auditing their "
+               "snapshots together");
+  merge_command->add_option("REPORT", merge.reports,
+                            "JSON reports of fleetaudit audit (of a snapshot, or of a directory of snapshots); and an "
+                            "organization export's organization.json, to name the accounts it could not export")
+      ->required();
+  merge_command->add_option("--format", merge.format, "Report format: json, sarif, text, html, asff, ocsf or notification")
+      ->check(CLI::IsMember({"json", "sarif", "text", "html", "asff", "ocsf", "notification"}))
+      ->capture_default_str();
+  merge_command->add_option("--output", merge.output_path,
+                            "Write the report to FILE instead of standard output (never over an input)");
+  merge_command->add_option("--prefer", merge.prefer,
+                            "Two reports of the same account and region with different audit clocks are refused; "
+                            "newer or older says which to keep")
+      ->check(CLI::IsMember({"newer", "older"}));
+  merge_command->add_option("--baseline", merge.baseline_path,
+                            "An earlier report (an organization's JSON report, or one snapshot's): each account and "
+                            "region is matched with its own earlier findings");
+  merge_command->add_option("--fail-on", merge.fail_on,
+                            "Which unsuppressed findings make the exit status 1: any, new, or a severity")
+      ->capture_default_str();
+  add_sarif_options(merge_command, merge.sarif_omit_suppressed, merge.sarif_max_results, merge.sarif_root);
+  merge_command->add_option("--asff-product-arn", merge.asff_product_arn, "ProductArn of --format asff findings");
+  merge_command->footer(
+      "Exit status as audit's over all the reports: 0 compliant; 1 non-compliant findings; 2 usage error, a report "
+      "that could not be read or merged, or an audit in them with input problems or an account not exported.");
+  return merge_command;
+}
+
+CLI::App* add_checks_command(CLI::App& app, ChecksCommandOptions& checks) {
   CLI::App* checks_command = app.add_subcommand("checks", "List the check catalogue: name, severity, resource, parameters");
   checks_command->add_option("--config", checks.config_path, "Show which checks this audit configuration enables");
+  return checks_command;
+}
 
-  MitigateCommandOptions mitigate;
+CLI::App* add_mitigate_command(CLI::App& app, MitigateCommandOptions& mitigate) {
   CLI::App* mitigate_command = app.add_subcommand(
       "mitigate", "Apply mitigation actions to findings: a plan to review, an AWS CLI script, a mitigated preview");
   mitigate_command->add_option("SNAPSHOT_DIR", mitigate.snapshot_directory, "Directory of the exported snapshot")
@@ -92,8 +136,10 @@ int run(int argc, char** argv) {
   mitigate_command->footer(
       "Prints a summary of the plan. Exit status: 0 the plan was written; 2 usage error, invalid actions or input "
       "that could not be read.");
+  return mitigate_command;
+}
 
-  AccessCommandOptions access;
+CLI::App* add_access_command(CLI::App& app, AccessCommandOptions& access) {
   CLI::App* access_command = app.add_subcommand(
       "access", "Who may do what: a thing's effective permissions, or who may perform an action on a resource");
   access_command->add_option("SNAPSHOT_DIR", access.snapshot_directory, "Directory of the exported snapshot")->required();
@@ -116,8 +162,10 @@ int run(int argc, char** argv) {
       "Give --thing, or --action with --resource. A Deny in any policy reaching the certificate (directly or through "
       "its things' groups) wins; an Allow with a Condition is reported as allowed if the Condition holds. Exit "
       "status: 0 answered; 2 bad arguments, an unknown thing, or input that could not be read.");
+  return access_command;
+}
 
-  LintCommandOptions lint;
+CLI::App* add_lint_command(CLI::App& app, LintCommandOptions& lint) {
   CLI::App* lint_command = app.add_subcommand(
       "lint", "Check infrastructure as code before it is deployed: IoT policies, CloudFormation/SAM templates "
               "(JSON, YAML), AWS IoT provisioning templates, Serverless Framework resources, Terraform plans "
@@ -152,6 +200,27 @@ int run(int argc, char** argv) {
       "Exit status: 0 no unsuppressed finding at or above --fail-on; 1 some; 2 usage error, a file that could not "
       "be read or parsed (the other files are still linted and reported), no file read at all, or an output that "
       "could not be written.");
+  return lint_command;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"fleetaudit: audit an exported AWS IoT fleet snapshot offline, as AWS IoT Device Defender would"};
+  app.set_version_flag("--version", std::string("fleetaudit ") + FLEETAUDIT_VERSION);
+  app.require_subcommand(1);
+
+  AuditCommandOptions audit;
+  CLI::App* audit_command = add_audit_command(app, audit);
+  MergeCommandOptions merge;
+  CLI::App* merge_command = add_merge_command(app, merge);
+
+  ChecksCommandOptions checks;
+  add_checks_command(app, checks);  // the command run when no other is
+  MitigateCommandOptions mitigate;
+  CLI::App* mitigate_command = add_mitigate_command(app, mitigate);
+  AccessCommandOptions access;
+  CLI::App* access_command = add_access_command(app, access);
+  LintCommandOptions lint;
+  CLI::App* lint_command = add_lint_command(app, lint);
 
   PlanJobsCommandOptions plan_jobs;
   CLI::App* plan_jobs_command = app.add_subcommand(
@@ -203,6 +272,7 @@ int run(int argc, char** argv) {
   // Every command writes its standard output here, so that a failed write is reported with its reason.
   std::FILE* out = checked_standard_output();
   if (*audit_command) return run_audit_command(audit, out, stderr);
+  if (*merge_command) return run_merge_command(merge, out, stderr);
   if (*mitigate_command) return run_mitigate_command(mitigate, out, stderr);
   if (*access_command) return run_access_command(access, out, stderr);
   if (*lint_command) return run_lint_command(lint, out, stderr);

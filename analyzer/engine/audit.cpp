@@ -244,9 +244,10 @@ std::vector<std::string> validate_configuration(const AuditConfiguration& config
   return errors;
 }
 
-AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Diagnostics diagnostics) {
-  AuditReport report;
-  report.diagnostics = std::move(diagnostics);
+namespace {
+
+// --now, else the export's time, else the current time (said so).
+void set_clock(const Snapshot& snapshot, const AuditOptions& options, AuditReport& report) {
   if (options.now) {
     report.clock = *options.now;
     report.clock_source = "--now";
@@ -259,98 +260,93 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
                        .count();
     report.clock_source = "the current time (the snapshot has no manifest.exportedAt)";
   }
-  report.account_id = std::string(snapshot.text(snapshot.manifest.account_id));
-  report.export_unfinished = snapshot.manifest.complete == false;
-  report.region = std::string(snapshot.text(snapshot.manifest.region));
+}
 
-  // The active configuration: --config, else the account's own, else every check with defaults.
-  const AuditConfiguration* configuration = nullptr;
-  std::string configuration_source;
+// The active configuration: --config, else the account's own (validated here), else none (every
+// check with its defaults). `source` names it in messages.
+const AuditConfiguration* active_configuration(const Snapshot& snapshot, const AuditOptions& options,
+                                               AuditReport& report, std::string& source) {
   if (options.configuration) {
-    configuration = &*options.configuration;
-    configuration_source = options.configuration_source;
-  } else if (snapshot.audit_configuration) {
-    configuration = &*snapshot.audit_configuration;
-    configuration_source = file_name(SnapshotFile::audit_configuration);
-    std::vector<std::string> notes;
-    for (const std::string& error : validate_configuration(*configuration, false, notes))
-      report.diagnostics.error(configuration_source, error);
-    for (const std::string& note : notes) report.diagnostics.warning(configuration_source, note);
+    source = options.configuration_source;
+    return &*options.configuration;
   }
+  if (!snapshot.audit_configuration) return nullptr;
+  source = file_name(SnapshotFile::audit_configuration);
+  std::vector<std::string> notes;
+  for (const std::string& error : validate_configuration(*snapshot.audit_configuration, false, notes))
+    report.diagnostics.error(source, error);
+  for (const std::string& note : notes) report.diagnostics.warning(source, note);
+  return &*snapshot.audit_configuration;
+}
 
-  std::vector<const AuditSuppression*> suppressions;
-  for (const AuditSuppression& suppression : snapshot.suppressions) suppressions.push_back(&suppression);
-  for (const AuditSuppression& suppression : options.suppressions) suppressions.push_back(&suppression);
-  ActiveSuppressions active = activate_suppressions(suppressions, report.clock, report.diagnostics);
-  x509::WeakKeyBlocklist weak_keys;
-  {
-    std::string directory = options.weak_key_blocklists.empty() ? x509::default_blocklist_directory()
-                                                                : options.weak_key_blocklists;
-    for (const std::string& problem : weak_keys.load(directory)) report.diagnostics.error("", problem);
-    // The shipped sample is named, not its path, so reports do not depend on where fleetaudit lives.
-    report.weak_key_blocklist_directory =
-        options.weak_key_blocklists.empty() ? "the shipped partial sample" : options.weak_key_blocklists;
-    report.weak_key_blocklist_entries = weak_keys.entries();
-    report.weak_key_blocklist_summary = weak_keys.summary();
+void load_weak_keys(const AuditOptions& options, x509::WeakKeyBlocklist& weak_keys, AuditReport& report) {
+  std::string directory = options.weak_key_blocklists.empty() ? x509::default_blocklist_directory()
+                                                              : options.weak_key_blocklists;
+  for (const std::string& problem : weak_keys.load(directory)) report.diagnostics.error("", problem);
+  // The shipped sample is named, not its path, so reports do not depend on where fleetaudit lives.
+  report.weak_key_blocklist_directory =
+      options.weak_key_blocklists.empty() ? "the shipped partial sample" : options.weak_key_blocklists;
+  report.weak_key_blocklist_entries = weak_keys.entries();
+  report.weak_key_blocklist_summary = weak_keys.summary();
+}
+
+// A check's parameters: the configuration's valid values, else the defaults.
+void resolve_parameters(const CheckConfigurationEntry* entry, CheckRun& run) {
+  for (const CheckParameter& parameter : run.check->parameters) {
+    int64_t value = parameter.default_value;
+    if (entry)
+      for (const auto& [name, text] : entry->parameters)
+        if (name == parameter.name) {
+          auto number = parse_integer(text);
+          if (number && *number >= parameter.minimum && *number <= parameter.maximum) value = *number;
+        }
+    run.parameters.emplace_back(parameter.name, value);
   }
+}
 
-  // First what runs (configuration, inputs), then the checks themselves on every core (they only
-  // read the snapshot), then their results in registry order, so the report does not depend on
-  // which thread ran what.
-  struct Pending {
-    size_t run_index;
-    CheckResult result;
-    std::vector<Finding> sorted_findings;
-    double milliseconds = 0;
-  };
-  std::vector<Pending> pending;
-  for (const CheckInfo& check : CheckRegistry::instance().checks()) {
-    CheckRun run;
-    run.check = &check;
-    const CheckConfigurationEntry* entry = configuration ? entry_for(*configuration, check) : nullptr;
-    for (const CheckParameter& parameter : check.parameters) {
-      int64_t value = parameter.default_value;
-      if (entry)
-        for (const auto& [name, text] : entry->parameters)
-          if (name == parameter.name) {
-            auto number = parse_integer(text);
-            if (number && *number >= parameter.minimum && *number <= parameter.maximum) value = *number;
-          }
-      run.parameters.emplace_back(parameter.name, value);
-    }
-    if (!check_enabled(configuration, check)) {
-      run.status = CheckStatus::disabled;
-      run.not_run_reason = fmt::format("disabled in {}", configuration_source);
-      run.error_code = "AUDIT_CHECK_DISABLED";
-      report.runs.push_back(std::move(run));
-      continue;
-    }
-    const InputVerdict inputs = assess_inputs(check, snapshot);
-    if (inputs.kind == InputVerdict::Kind::not_run) {
-      run.status = CheckStatus::not_run;
-      run.not_run_reason = inputs.reason;
-      run.error_code = inputs.error_code;
-      run.input_problem = inputs.unreadable;
-      report.runs.push_back(std::move(run));
-      continue;
-    }
-    if (inputs.kind == InputVerdict::Kind::incomplete) {
-      run.not_run_reason = inputs.reason;  // kept for the verdict once it has run
-      run.error_code = inputs.error_code;
-    }
-    if (check.reads_device_certificate_pems &&
-        snapshot.certificates.facts.size() != snapshot.certificates.size()) {
-      // The loader was told no enabled check reads the PEMs (LoadOptions::device_certificate_pems).
-      run.status = CheckStatus::not_run;
-      run.not_run_reason = "the device certificates' PEMs were not decoded";
-      run.error_code = std::string(kInputInsufficient);
-      report.runs.push_back(std::move(run));
-      continue;
-    }
-    pending.push_back({report.runs.size(), {}, {}});
-    report.runs.push_back(std::move(run));
+// Whether the check runs: disabled by the configuration, or not run for its inputs, is settled here.
+bool prepare_run(const CheckInfo& check, const AuditConfiguration* configuration, const std::string& configuration_source,
+                 const Snapshot& snapshot, CheckRun& run) {
+  run.check = &check;
+  resolve_parameters(configuration ? entry_for(*configuration, check) : nullptr, run);
+  if (!check_enabled(configuration, check)) {
+    run.status = CheckStatus::disabled;
+    run.not_run_reason = fmt::format("disabled in {}", configuration_source);
+    run.error_code = "AUDIT_CHECK_DISABLED";
+    return false;
   }
+  const InputVerdict inputs = assess_inputs(check, snapshot);
+  if (inputs.kind == InputVerdict::Kind::not_run) {
+    run.status = CheckStatus::not_run;
+    run.not_run_reason = inputs.reason;
+    run.error_code = inputs.error_code;
+    run.input_problem = inputs.unreadable;
+    return false;
+  }
+  if (inputs.kind == InputVerdict::Kind::incomplete) {
+    run.not_run_reason = inputs.reason;  // kept for the verdict once it has run
+    run.error_code = inputs.error_code;
+  }
+  if (check.reads_device_certificate_pems && snapshot.certificates.facts.size() != snapshot.certificates.size()) {
+    // The loader was told no enabled check reads the PEMs (LoadOptions::device_certificate_pems).
+    run.status = CheckStatus::not_run;
+    run.not_run_reason = "the device certificates' PEMs were not decoded";
+    run.error_code = std::string(kInputInsufficient);
+    return false;
+  }
+  return true;
+}
 
+struct Pending {
+  size_t run_index;
+  CheckResult result;
+  std::vector<Finding> sorted_findings;
+  double milliseconds = 0;
+};
+
+// The checks themselves on every core (they only read the snapshot).
+void run_pending(std::vector<Pending>& pending, const Snapshot& snapshot, const AuditReport& report,
+                 const x509::WeakKeyBlocklist& weak_keys, PhaseTimings* timings) {
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next++; i < pending.size(); i = next++) {
@@ -363,62 +359,73 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
       job.milliseconds = std::chrono::duration<double, std::milli>(PhaseTimings::Clock::now() - started).count();
     }
   };
-  {
-    const auto started = PhaseTimings::Clock::now();
-    const size_t threads = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), pending.size()));
-    std::vector<std::thread> helpers;
-    for (size_t i = 1; i < threads; ++i) helpers.emplace_back(work);
-    work();
-    for (std::thread& helper : helpers) helper.join();
-    record_phase(options.timings, fmt::format("run {} checks on {} thread(s)", pending.size(), threads), started);
-  }
+  const auto started = PhaseTimings::Clock::now();
+  const size_t threads = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), pending.size()));
+  std::vector<std::thread> helpers;
+  for (size_t i = 1; i < threads; ++i) helpers.emplace_back(work);
+  work();
+  for (std::thread& helper : helpers) helper.join();
+  record_phase(timings, fmt::format("run {} checks on {} thread(s)", pending.size(), threads), started);
+}
 
-  for (Pending& job : pending) {
-    CheckRun& run = report.runs[job.run_index];
-    const CheckInfo& check = *run.check;
-    CheckResult& result = job.result;
-    for (const std::string& note : result.notes) report.diagnostics.warning("", fmt::format("{}: {}", check.name, note));
-    run.resources_evaluated = result.resources_evaluated;
-    for (const auto& problem : result.input_problems) {
-      const std::string& file = problem.first;
-      const std::string& message = problem.second;
-      // Several checks may meet the same problem (one expired CRL, say): say it once.
-      bool known = std::any_of(report.diagnostics.items().begin(), report.diagnostics.items().end(),
-                               [&](const Diagnostic& d) { return d.file == file && d.message == message; });
-      if (!known) report.diagnostics.error(file, message);
-    }
-    if (result.not_run_reason) {
-      run.status = CheckStatus::not_run;
-      // Input gaps found before the run say more than the check's own reason.
-      run.not_run_reason = run.not_run_reason.empty() ? *result.not_run_reason
-                                                      : *result.not_run_reason + "; " + run.not_run_reason;
-      run.input_problem = !run.error_code.empty();
-      if (run.error_code.empty()) run.error_code = std::string(kInputInsufficient);
-    } else {
-      run.findings = std::move(job.sorted_findings);
-      apply_suppressions(active, run);
-      bool open = std::any_of(run.findings.begin(), run.findings.end(), [](const Finding& f) { return !f.suppressed; });
-      run.status = open ? CheckStatus::non_compliant : CheckStatus::compliant;
-      // Records it could not see, or problems met while evaluating: its silence proves nothing.
-      for (const auto& problem : result.input_problems)
-        run.not_run_reason += fmt::format("{}{}: {}", run.not_run_reason.empty() ? "" : "; ", problem.first, problem.second);
-      if (!run.not_run_reason.empty()) {
-        run.status = CheckStatus::incomplete;
-        run.error_code = std::string(kInputIncomplete);
-        run.input_problem = true;
-      }
-      if (!result.undecided.empty()) {
-        for (const std::string& what : result.undecided)
-          run.not_run_reason += fmt::format("{}not decided: {}", run.not_run_reason.empty() ? "" : "; ", what);
-        run.status = CheckStatus::incomplete;
-        if (run.error_code.empty()) run.error_code = std::string(kTooComplexToDecide);
-        run.input_problem = true;
-      }
-    }
-    if (options.timings)
-      options.timings->add_concurrent(fmt::format("check {} ({} findings)", check.name, run.findings.size()),
-                                      job.milliseconds);
+// Problems a check met reading its inputs, each said once in the report's diagnostics.
+void add_input_problems(const CheckResult& result, AuditReport& report) {
+  for (const auto& [file, message] : result.input_problems) {
+    // Several checks may meet the same problem (one expired CRL, say): say it once.
+    bool known = std::any_of(report.diagnostics.items().begin(), report.diagnostics.items().end(),
+                             [&](const Diagnostic& d) { return d.file == file && d.message == message; });
+    if (!known) report.diagnostics.error(file, message);
   }
+}
+
+// A check that ran: its findings, suppressions, and whether what it could not read or decide
+// makes it incomplete.
+void settle_findings(Pending& job, CheckRun& run, ActiveSuppressions& active) {
+  const CheckResult& result = job.result;
+  run.findings = std::move(job.sorted_findings);
+  apply_suppressions(active, run);
+  bool open = std::any_of(run.findings.begin(), run.findings.end(), [](const Finding& f) { return !f.suppressed; });
+  run.status = open ? CheckStatus::non_compliant : CheckStatus::compliant;
+  // Records it could not see, or problems met while evaluating: its silence proves nothing.
+  for (const auto& problem : result.input_problems)
+    run.not_run_reason += fmt::format("{}{}: {}", run.not_run_reason.empty() ? "" : "; ", problem.first, problem.second);
+  if (!run.not_run_reason.empty()) {
+    run.status = CheckStatus::incomplete;
+    run.error_code = std::string(kInputIncomplete);
+    run.input_problem = true;
+  }
+  if (!result.undecided.empty()) {
+    for (const std::string& what : result.undecided)
+      run.not_run_reason += fmt::format("{}not decided: {}", run.not_run_reason.empty() ? "" : "; ", what);
+    run.status = CheckStatus::incomplete;
+    if (run.error_code.empty()) run.error_code = std::string(kTooComplexToDecide);
+    run.input_problem = true;
+  }
+}
+
+// A check's result into its run, in registry order.
+void settle(Pending& job, AuditReport& report, ActiveSuppressions& active, PhaseTimings* timings) {
+  CheckRun& run = report.runs[job.run_index];
+  const CheckResult& result = job.result;
+  for (const std::string& note : result.notes) report.diagnostics.warning("", fmt::format("{}: {}", run.check->name, note));
+  run.resources_evaluated = result.resources_evaluated;
+  add_input_problems(result, report);
+  if (result.not_run_reason) {
+    run.status = CheckStatus::not_run;
+    // Input gaps found before the run say more than the check's own reason.
+    run.not_run_reason = run.not_run_reason.empty() ? *result.not_run_reason
+                                                    : *result.not_run_reason + "; " + run.not_run_reason;
+    run.input_problem = !run.error_code.empty();
+    if (run.error_code.empty()) run.error_code = std::string(kInputInsufficient);
+  } else {
+    settle_findings(job, run, active);
+  }
+  if (timings)
+    timings->add_concurrent(fmt::format("check {} ({} findings)", run.check->name, run.findings.size()), job.milliseconds);
+}
+
+// Suppressions that matched nothing are worth a note: the resource may be gone, or the check not run.
+void note_unmatched_suppressions(const ActiveSuppressions& active, AuditReport& report) {
   for (size_t i = 0; i < active.all.size(); ++i) {
     if (active.matched[i]) continue;
     const CheckInfo* check = CheckRegistry::instance().find(active.all[i]->check_name);
@@ -429,6 +436,39 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
                          decided ? "matches no finding of this audit; remove it if the resource is gone or fixed"
                                  : fmt::format("matches nothing: the check is {} in this audit", to_string(run.status)));
   }
+}
+
+}  // namespace
+
+AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Diagnostics diagnostics) {
+  AuditReport report;
+  report.diagnostics = std::move(diagnostics);
+  set_clock(snapshot, options, report);
+  report.account_id = std::string(snapshot.text(snapshot.manifest.account_id));
+  report.export_unfinished = snapshot.manifest.complete == false;
+  report.region = std::string(snapshot.text(snapshot.manifest.region));
+  std::string configuration_source;
+  const AuditConfiguration* configuration = active_configuration(snapshot, options, report, configuration_source);
+
+  std::vector<const AuditSuppression*> suppressions;
+  for (const AuditSuppression& suppression : snapshot.suppressions) suppressions.push_back(&suppression);
+  for (const AuditSuppression& suppression : options.suppressions) suppressions.push_back(&suppression);
+  ActiveSuppressions active = activate_suppressions(suppressions, report.clock, report.diagnostics);
+  x509::WeakKeyBlocklist weak_keys;
+  load_weak_keys(options, weak_keys, report);
+
+  // First what runs (configuration, inputs), then the checks themselves on every core, then their
+  // results in registry order, so the report does not depend on which thread ran what.
+  std::vector<Pending> pending;
+  for (const CheckInfo& check : CheckRegistry::instance().checks()) {
+    CheckRun run;
+    if (prepare_run(check, configuration, configuration_source, snapshot, run))
+      pending.push_back({report.runs.size(), {}, {}});
+    report.runs.push_back(std::move(run));
+  }
+  run_pending(pending, snapshot, report, weak_keys, options.timings);
+  for (Pending& job : pending) settle(job, report, active, options.timings);
+  note_unmatched_suppressions(active, report);
   report.diagnostics.sort();
   return report;
 }

@@ -17,7 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kManifest = "manifest.json";
-constexpr const char* kOrganization = "organization.json";
+constexpr const char* kOrganization = kOrganizationFile;
 constexpr uint64_t kMaxManifestBytes = 1 << 20;
 constexpr uint64_t kMaxOrganizationBytes = 64 << 20;
 
@@ -67,8 +67,9 @@ std::string text_of(simdjson::dom::element holder, const char* key) {
   return holder[key].get_string().get(value) ? std::string() : std::string(value);
 }
 
-// The failed accounts, or their failed regions, of organization.json.
-std::optional<std::string> read_failures(const std::string& path, std::vector<AccountFailure>& failures) {
+}  // namespace
+
+std::optional<std::string> read_organization_failures(const std::string& path, std::vector<AccountFailure>& failures) {
   std::string text, error;
   if (!read_regular_file(path, text, error, kMaxOrganizationBytes)) return fmt::format("{}: {}", path, error);
   simdjson::dom::parser parser;
@@ -96,8 +97,6 @@ std::optional<std::string> read_failures(const std::string& path, std::vector<Ac
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 bool holds_several_snapshots(const std::string& directory) {
   const fs::path root(directory);
@@ -137,7 +136,7 @@ std::optional<SnapshotSet> find_snapshots(const std::string& directory, std::str
     }
   }
   if (is_regular_path(fs::path(base) / kOrganization))
-    if (auto problem = read_failures(base + "/" + kOrganization, set.failures)) {
+    if (auto problem = read_organization_failures(base + "/" + kOrganization, set.failures)) {
       error = *problem;
       return std::nullopt;
     }

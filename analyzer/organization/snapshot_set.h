@@ -35,4 +35,11 @@ bool holds_several_snapshots(const std::string& directory);
 // when there are more than kMaxSnapshots.
 std::optional<SnapshotSet> find_snapshots(const std::string& directory, std::string& error);
 
+// The accounts (or regions) an organization export's organization.json records as failed; an error
+// message when it cannot be read.
+std::optional<std::string> read_organization_failures(const std::string& path, std::vector<AccountFailure>& failures);
+
+// The file fleetaudit-export --organization writes beside the snapshots.
+inline constexpr const char* kOrganizationFile = "organization.json";
+
 }  // namespace fleetaudit

@@ -368,17 +368,14 @@ std::string default_security_hub_product_arn(const AuditReport& report) {
                      report.account_id, report.account_id);
 }
 
-void write_asff(const ReportContext& context, std::FILE* out) {
+void write_asff_elements(JsonWriter& json, const ReportContext& context, bool after_others) {
   const AuditReport& report = context.report;
   AsffAudit audit{report.account_id, report.region, std::string(aws_partition(report.region)),
                   context.asff_product_arn.empty() ? default_security_hub_product_arn(report) : context.asff_product_arn,
                   audit_task_id(report), format_iso8601(report.clock), report.clock};
-  JsonWriter json(out);
-  json.begin_object();
-  json.key("Findings").begin_array();
   const std::vector<std::pair<uint32_t, uint32_t>> order = findings_in_report_order(report);
   format_chunks_in_order<JsonWriter>(
-      order.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, first > 0); },
+      order.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, after_others || first > 0); },
       [&](JsonWriter& part, size_t i) {
         const CheckRun& run = report.runs[order[i].first];
         const Finding& finding = run.findings[order[i].second];
@@ -395,6 +392,13 @@ void write_asff(const ReportContext& context, std::FILE* out) {
   write_retired_findings(context, audit, json);
   for (const CheckRun& run : report.runs)
     if (run.status != CheckStatus::disabled) write_check_summary(json, audit, run);
+}
+
+void write_asff(const ReportContext& context, std::FILE* out) {
+  JsonWriter json(out);
+  json.begin_object();
+  json.key("Findings").begin_array();
+  write_asff_elements(json, context, false);
   json.end_array();
   json.end_object();
   json.flush();

@@ -86,6 +86,7 @@ void write_finding(JsonWriter& json, const ReportContext& context, size_t run_in
   // `fleetaudit merge` renders any format from JSON reports alone.
   json.key("accountId").value(context.report.account_id);
   json.key("region").value(context.report.region);
+  if (!context.snapshot_identity.empty()) json.key("snapshot").value(context.snapshot_identity);
   if (!finding.suppression_description.empty()) json.key("suppressionDescription").value(finding.suppression_description);
   if (!finding.logical_name.empty()) json.key("logicalName").value(finding.logical_name);
   if (finding.location.file != SnapshotFile::count) {
@@ -100,23 +101,28 @@ void write_finding(JsonWriter& json, const ReportContext& context, size_t run_in
 
 }  // namespace
 
-void write_aws_findings(const ReportContext& context, std::FILE* out) {
+void write_aws_finding_elements(JsonWriter& json, const ReportContext& context, bool after_others) {
   const AuditReport& report = context.report;
   const std::string task_id = audit_task_id(report);
   const std::string clock = format_iso8601(report.clock);
-  JsonWriter json(out);
-  json.begin_object();
-  json.key("findings").begin_array();
   // Findings are formatted a chunk at a time on every core and written in order, as SARIF's
   // results are: hundreds of thousands of findings make most of the report's time.
   const std::vector<std::pair<uint32_t, uint32_t>> order = findings_in_report_order(report);
   format_chunks_in_order<JsonWriter>(
-      order.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, first > 0); },
+      order.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, after_others || first > 0); },
       [&](JsonWriter& part, size_t i) { write_finding(part, context, order[i].first, order[i].second, task_id, clock); },
       [&](const JsonWriter& part) {
         json.append(part);
         return true;
       });
+}
+
+void write_aws_findings(const ReportContext& context, std::FILE* out) {
+  const AuditReport& report = context.report;
+  JsonWriter json(out);
+  json.begin_object();
+  json.key("findings").begin_array();
+  write_aws_finding_elements(json, context, false);
   json.end_array();
   // Beside the list-audit-findings shape: what makes this report usable as the next --baseline.
   json.key("fleetaudit");

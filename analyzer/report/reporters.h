@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyzer/engine/audit.h"
+#include "analyzer/util/json_writer.h"
 
 namespace fleetaudit {
 
@@ -25,15 +26,22 @@ struct ReportContext {
   std::FILE* warnings = nullptr;            // where a report says what a consumer will refuse (standard error)
   std::string asff_product_arn = {};        // --asff-product-arn; empty: the account's default product
   const Snapshot* snapshot = nullptr;  // the audited tables: the HTML report draws the fleet and names things from them
+  // One of several audits in one report (an organization's): ACCOUNT/REGION, or the snapshot's path.
+  std::string snapshot_identity = {};
 };
 
 // SARIF 2.1.0, for GitHub code scanning and other CI.
 void write_sarif(const ReportContext& context, std::FILE* out);
 // One SARIF log of several audits (of an organization's snapshots): one run per audit up to GitHub's
 // kGitHubMaxRunsPerFile, beyond that one run whose results carry accountId and region as properties.
-void write_sarif_of_audits(const std::vector<ReportContext>& contexts, std::FILE* out);
+// `problems` (accounts that could not be exported) are errors of the first invocation.
+void write_sarif_of_audits(const std::vector<ReportContext>& contexts, const std::vector<std::string>& problems,
+                           std::FILE* out);
 // {"findings": [AuditFinding…]}, the shape of `aws iot list-audit-findings`.
 void write_aws_findings(const ReportContext& context, std::FILE* out);
+// The findings of `context`'s audit as elements of an open JSON array (`after_others`: the array
+// already holds some), each AuditFinding with its account, region (and snapshot_identity, if any).
+void write_aws_finding_elements(JsonWriter& json, const ReportContext& context, bool after_others);
 // For a person at a terminal, 80 columns.
 void write_text(const ReportContext& context, std::FILE* out);
 // For a person in a browser: one self-contained HTML file (no network, script only to filter).
@@ -43,6 +51,8 @@ void write_html(const ReportContext& context, std::FILE* out);
 void write_audit_notification(const ReportContext& context, std::FILE* out);
 // {"Findings": [AwsSecurityFinding…]} for Security Hub's BatchImportFindings, one record a line.
 void write_asff(const ReportContext& context, std::FILE* out);
+// The AwsSecurityFinding records of `context`'s audit as elements of an open JSON array.
+void write_asff_elements(JsonWriter& json, const ReportContext& context, bool after_others);
 // OCSF 1.6 Compliance Finding events (class 2003) as JSON Lines: one per finding, one per check.
 void write_ocsf(const ReportContext& context, std::FILE* out);
 

@@ -180,12 +180,14 @@ void write_driver(JsonWriter& json) {
 }
 
 // One invocation: whether the audit of a snapshot succeeded, its notifications, its account and clock.
-void write_invocation(JsonWriter& json, const SarifAudit& audit) {
+void write_invocation(JsonWriter& json, const SarifAudit& audit, const std::vector<std::string>& problems = {}) {
   const ReportContext& context = audit.context;
   const AuditReport& report = context.report;
   json.begin_object();
-  json.key("executionSuccessful").value(!report.input_problems());
+  json.key("executionSuccessful").value(!report.input_problems() && problems.empty());
   json.key("toolExecutionNotifications").begin_array();
+  for (const std::string& problem : problems)
+    write_notification(json, "error", problem, nullptr, {}, std::nullopt, audit.uris);
   for (size_t i = 0; i < report.runs.size(); ++i) {
     const CheckRun& run = report.runs[i];
     // An incomplete check, or one not run for an unreadable input, failed: an error, not a note.
@@ -267,13 +269,14 @@ void write_blocklist_properties(JsonWriter& json, const AuditReport& report) {
 }
 
 // One run of one audit. `category`: the automationDetails id that tells the runs of one log apart.
-void write_run(JsonWriter& json, const SarifAudit& audit, std::string_view category) {
+void write_run(JsonWriter& json, const SarifAudit& audit, std::string_view category,
+               const std::vector<std::string>& problems = {}) {
   const ReportContext& context = audit.context;
   const AuditReport& report = context.report;
   json.begin_object();
   write_driver(json);
   json.key("invocations").begin_array();
-  write_invocation(json, audit);
+  write_invocation(json, audit, problems);
   json.end_array();
   // A guid naming this audit, so that this report can be the baseline of the next one.
   json.key("automationDetails").begin_object();
@@ -295,11 +298,11 @@ void write_run(JsonWriter& json, const SarifAudit& audit, std::string_view categ
 
 // The audits of many snapshots in one run: each an invocation, each result tagged with its account
 // and region, each audit's verdicts under properties.audits.
-void write_shared_run(JsonWriter& json, const std::vector<SarifAudit>& audits) {
+void write_shared_run(JsonWriter& json, const std::vector<SarifAudit>& audits, const std::vector<std::string>& problems) {
   json.begin_object();
   write_driver(json);
   json.key("invocations").begin_array();
-  for (const SarifAudit& audit : audits) write_invocation(json, audit);
+  for (size_t i = 0; i < audits.size(); ++i) write_invocation(json, audits[i], i == 0 ? problems : std::vector<std::string>());
   json.end_array();
   std::string guids;
   for (const SarifAudit& audit : audits) guids += audit_guid(audit.context.report) + "\n";
@@ -355,6 +358,24 @@ void write_log(std::FILE* out, std::FILE* warnings, size_t results, const std::f
   warn_over_github_limits(warnings, results, gzipped);
 }
 
+// A run of no audit (every account of an organization failed): what failed, and no results.
+void write_empty_run(JsonWriter& json, const std::vector<std::string>& problems) {
+  json.begin_object();
+  write_driver(json);
+  json.key("invocations").begin_array().begin_object();
+  json.key("executionSuccessful").value(false);
+  json.key("toolExecutionNotifications").begin_array();
+  for (const std::string& problem : problems) {
+    json.begin_object().key("level").value("error");
+    json.key("message").begin_object().key("text").value(problem).end_object();
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object().end_array();
+  json.key("results").begin_array().end_array();
+  json.end_object();
+}
+
 }  // namespace
 
 void write_sarif(const ReportContext& context, std::FILE* out) {
@@ -363,26 +384,28 @@ void write_sarif(const ReportContext& context, std::FILE* out) {
             [&](JsonWriter& json) { write_run(json, audit, {}); });
 }
 
-void write_sarif_of_audits(const std::vector<ReportContext>& contexts, std::FILE* out) {
+void write_sarif_of_audits(const std::vector<ReportContext>& contexts, const std::vector<std::string>& problems,
+                           std::FILE* out) {
   std::vector<SarifAudit> audits;
   audits.reserve(contexts.size());
   for (const ReportContext& context : contexts) audits.emplace_back(context);
   std::FILE* warnings = contexts.empty() ? nullptr : contexts.front().warnings;
+  if (audits.empty()) return write_log(out, warnings, 0, [&](JsonWriter& json) { write_empty_run(json, problems); });
   if (audits.size() <= kGitHubMaxRunsPerFile) {
     size_t most = 0;
     for (const SarifAudit& audit : audits) most = std::max(most, audit.selection.results.size());
     write_log(out, warnings, most, [&](JsonWriter& json) {
-      for (const SarifAudit& audit : audits) {
-        const AuditReport& report = audit.context.report;
-        write_run(json, audit,
-                  "fleetaudit/" + snapshot_identity(report.account_id, report.region, audit.context.snapshot_directory) + "/");
+      for (size_t i = 0; i < audits.size(); ++i) {
+        const ReportContext& context = audits[i].context;
+        write_run(json, audits[i], "fleetaudit/" + context.snapshot_identity + "/",
+                  i == 0 ? problems : std::vector<std::string>());
       }
     });
     return;
   }
   size_t total = 0;
   for (const SarifAudit& audit : audits) total += audit.selection.results.size();
-  write_log(out, warnings, total, [&](JsonWriter& json) { write_shared_run(json, audits); });
+  write_log(out, warnings, total, [&](JsonWriter& json) { write_shared_run(json, audits, problems); });
 }
 
 }  // namespace fleetaudit

@@ -50,7 +50,7 @@ TEST(Baseline, MissingOrForeignBaselineIsRefused) {
   EXPECT_EQ(testing::run_fleetaudit("audit fixtures/demo --fail-on new").exit_status, 2);
   ASSERT_EQ(testing::run_fleetaudit("audit fixtures/demo --format json --output " + dir.file("first.json")).exit_status, 1);
   std::string report = testing::read_file(dir.file("first.json"));
-  const size_t at = report.find("\"accountId\": \"123456789012\"");
+  const size_t at = report.find("\"accountId\": \"123456789012\"", report.find("\"fleetaudit\": {"));
   ASSERT_NE(at, std::string::npos);
   report.replace(at, 27, "\"accountId\": \"999999999999\"");
   dir.write("foreign.json", report);
