@@ -99,6 +99,8 @@ int run_organization_audit(const AuditCommandOptions& options, PreparedAudit& pr
     print_error(errors, error);
     return kUsageOrInputError;
   }
+  PhaseTimings timings;  // every snapshot's phases, one after another
+  if (options.timings) prepared.audit_options.timings = &timings;
   OrganizationReport organization;
   organization.failures = std::move(set->failures);
   // One snapshot after another, each with every core; its tables are freed before the next is
@@ -115,6 +117,7 @@ int run_organization_audit(const AuditCommandOptions& options, PreparedAudit& pr
     organization.audits.push_back(std::move(*audit));
   }
   const int status = finish(organization, settings, options, standard_output, errors);
+  if (options.timings) timings.print(errors);
   leave_for_exit(std::move(organization));
   return status;
 }

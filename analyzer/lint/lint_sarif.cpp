@@ -4,6 +4,7 @@
 
 #include "analyzer/lint/lint_reports.h"
 #include "analyzer/lint/utf8_text.h"
+#include "analyzer/report/sarif_log.h"
 #include "analyzer/report/sarif_rules.h"
 #include "analyzer/util/digest.h"
 
@@ -100,19 +101,9 @@ void write_lint_sarif(const LintRun& run, std::FILE* out) {
   std::map<std::string_view, size_t> rule_index;
   for (size_t i = 0; i < rules.size(); ++i) rule_index.emplace(rules[i]->name, i);
   JsonWriter json(out);
+  begin_sarif_log(json);
   json.begin_object();
-  json.key("$schema").value("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
-  json.key("version").value("2.1.0");
-  json.key("runs").begin_array().begin_object();
-  json.key("tool").begin_object().key("driver").begin_object();
-  json.key("name").value("fleetaudit");
-  json.key("semanticVersion").value(FLEETAUDIT_VERSION);
-  json.key("version").value(FLEETAUDIT_VERSION);
-  json.key("informationUri").value("https://github.com/fleetaudit/fleetaudit");
-  json.key("rules").begin_array();
-  for (const CheckInfo* rule : rules) write_sarif_rule(json, *rule);
-  json.end_array();
-  json.end_object().end_object();
+  write_sarif_tool(json, rules);
 
   json.key("invocations").begin_array().begin_object();
   json.key("executionSuccessful").value(!run.input_errors());
@@ -123,11 +114,7 @@ void write_lint_sarif(const LintRun& run, std::FILE* out) {
   json.end_array();
   json.end_object().end_array();
   json.key("automationDetails").begin_object().key("id").value("fleetaudit-lint/").end_object();
-  json.key("originalUriBaseIds").begin_object();
-  json.key("%SRCROOT%").begin_object();
-  json.key("description").begin_object().key("text").value("The directory fleetaudit lint ran in.").end_object();
-  json.end_object();
-  json.end_object();
+  write_sarif_source_root(json, "The directory fleetaudit lint ran in.");
   json.key("columnKind").value("unicodeCodePoints");
 
   // SARIF: once one result of a run carries `suppressions`, every result of the run must.
@@ -147,8 +134,8 @@ void write_lint_sarif(const LintRun& run, std::FILE* out) {
       json.begin_object().key("uri").value(uris.uri(linted.file.source->path())).key("kind").value(linted.file.kind).end_object();
   json.end_array();
   json.end_object();
-  json.end_object().end_array();
   json.end_object();
+  end_sarif_log(json);
   json.flush();
   std::fputc('\n', out);
 }

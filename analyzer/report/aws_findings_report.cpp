@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "analyzer/baseline/audit_metadata.h"
-#include "analyzer/baseline/drift_report.h"
+#include "analyzer/report/drift_report.h"
 #include "analyzer/report/audit_details.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/report/resource_identifier_json.h"

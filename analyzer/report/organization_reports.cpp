@@ -6,7 +6,7 @@
 #include <tuple>
 
 #include "analyzer/baseline/audit_metadata.h"
-#include "analyzer/baseline/drift_report.h"
+#include "analyzer/report/drift_report.h"
 #include "analyzer/engine/check_inputs.h"
 #include "analyzer/report/audit_details.h"
 #include "analyzer/report/html/organization_page.h"
@@ -119,8 +119,9 @@ char verdict_mark(CheckStatus status) {
 // Accounts × checks before any finding: a row per audit, a column per check (numbered below it).
 std::string overview_text(const OrganizationReport& organization, const std::vector<ReportContext>& contexts) {
   const std::vector<CheckInfo>& checks = CheckRegistry::instance().checks();
-  std::string text = fmt::format("Overview: {} snapshot{}, {} account{} not exported\n", contexts.size(),
-                                 contexts.size() == 1 ? "" : "s", organization.failures.size(),
+  std::string text = fmt::format("Overview: {} snapshot{} audited, {} account{} or region{} not exported\n",
+                                 contexts.size(), contexts.size() == 1 ? "" : "s", organization.failures.size(),
+                                 organization.failures.size() == 1 ? "" : "s",
                                  organization.failures.size() == 1 ? "" : "s");
   text += "  (one column per check, numbered below: . compliant, X non-compliant, ! incomplete, - not run,\n"
           "  blank disabled; open and suppressed findings)\n";

@@ -6,11 +6,12 @@
 
 #include "analyzer/baseline/audit_metadata.h"
 #include "analyzer/baseline/baseline.h"
-#include "analyzer/baseline/drift_report.h"
+#include "analyzer/report/drift_report.h"
 #include "analyzer/report/audit_details.h"
 #include "analyzer/report/artifact_uris.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/report/sarif_limits.h"
+#include "analyzer/report/sarif_log.h"
 #include "analyzer/report/sarif_rules.h"
 #include "analyzer/report/source_positions.h"
 #include "analyzer/util/digest.h"
@@ -24,13 +25,7 @@ namespace {
 // %SRCROOT%, which every relative artifact URI is under: GitHub and other consumers read it as
 // the checkout root. No uri is given, so the report does not depend on where the checkout lives.
 void write_source_root(JsonWriter& json) {
-  json.key("originalUriBaseIds").begin_object();
-  json.key("%SRCROOT%").begin_object();
-  json.key("description").begin_object();
-  json.key("text").value("The directory the audit ran in (the checkout), or --sarif-root.");
-  json.end_object();
-  json.end_object();
-  json.end_object();
+  write_sarif_source_root(json, "The directory the audit ran in (the checkout), or --sarif-root.");
 }
 
 void write_notification(JsonWriter& json, const char* level, const std::string& text, const Diagnostic* where,
@@ -168,15 +163,9 @@ struct SarifAudit {
 };
 
 void write_driver(JsonWriter& json) {
-  json.key("tool").begin_object().key("driver").begin_object();
-  json.key("name").value("fleetaudit");
-  json.key("semanticVersion").value(FLEETAUDIT_VERSION);
-  json.key("version").value(FLEETAUDIT_VERSION);
-  json.key("informationUri").value("https://github.com/fleetaudit/fleetaudit");
-  json.key("rules").begin_array();
-  for (const CheckInfo& check : CheckRegistry::instance().checks()) write_sarif_rule(json, check);
-  json.end_array();
-  json.end_object().end_object();
+  std::vector<const CheckInfo*> rules;
+  for (const CheckInfo& check : CheckRegistry::instance().checks()) rules.push_back(&check);
+  write_sarif_tool(json, rules);
 }
 
 // One invocation: whether the audit of a snapshot succeeded, its notifications, its account and clock.
@@ -332,22 +321,14 @@ void write_shared_run(JsonWriter& json, const std::vector<SarifAudit>& audits, c
   json.end_object();
 }
 
-void begin_log(JsonWriter& json) {
-  json.begin_object();
-  json.key("$schema").value("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
-  json.key("version").value("2.1.0");
-  json.key("runs").begin_array();
-}
-
 // Writes the log, built in memory when GitHub may take it (to learn its compressed size); a larger
 // one (rejected anyway, and said so) streams.
 void write_log(std::FILE* out, std::FILE* warnings, size_t results, const std::function<void(JsonWriter&)>& runs) {
   const bool measure = results <= kGitHubMaxResultsPerRun;
   JsonWriter json(measure ? nullptr : out);
-  begin_log(json);
+  begin_sarif_log(json);
   runs(json);
-  json.end_array();
-  json.end_object();
+  end_sarif_log(json);
   std::optional<uint64_t> gzipped;
   if (measure) {
     if (json.text().size() >= kGitHubMaxGzipBytes) gzipped = gzip_size(json.text());  // smaller never compresses over

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/baseline/drift_report.h"
+#include "analyzer/report/drift_report.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/util/ordered_chunks.h"
 #include "analyzer/util/terminal_text.h"

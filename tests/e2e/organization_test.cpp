@@ -51,7 +51,10 @@ void write_organization_file(const TempDir& dir) {
   dir.write("out/organization.json",
             R"({"formatVersion": 1, "failedAccounts": ["333333333333"], "accounts": [
   {"accountId": "111111111111", "result": "complete", "regions": []},
-  {"accountId": "222222222222", "result": "complete", "regions": []},
+  {"accountId": "222222222222", "result": "failed", "regions": [
+    {"region": "eu-west-1", "directory": "222222222222/eu-west-1", "result": "complete"},
+    {"region": "ap-south-1", "result": "not-enabled"},
+    {"region": "us-east-1", "result": "failed", "reason": "ThrottlingException after 8 retries"}]},
   {"accountId": "333333333333", "result": "failed", "reason": "AccessDenied: no role fleetaudit-readonly", "regions": []}]})");
 }
 
@@ -87,13 +90,19 @@ TEST(Organization, OneReportNamesEachAccountRegionAndTheFailedAccount) {
 
   CommandResult text = audit(dir, "--format text");
   EXPECT_EQ(text.exit_status, 2);
-  const size_t overview = text.output.find("Overview: 3 snapshots, 1 account not exported");
+  const size_t overview = text.output.find("Overview: 3 snapshots audited, 2 accounts or regions not exported");
   const size_t first_section = text.output.find("=== 111111111111/eu-west-1 ===");
   EXPECT_NE(overview, std::string::npos);
   EXPECT_LT(overview, first_section);
   EXPECT_NE(text.output.find("  111111111111/us-east-1             X.... X   X          5     0"), std::string::npos)
       << text.output.substr(0, 800);
   EXPECT_NE(text.output.find("333333333333 (all regions): not run"), std::string::npos);
+  // A region that failed is named with its reason; one not enabled is no failure.
+  EXPECT_NE(text.output.find("222222222222/us-east-1: not run, the account could not be exported:\n"
+                             "      ThrottlingException after 8 retries"),
+            std::string::npos);
+  EXPECT_EQ(text.output.find("ap-south-1"), std::string::npos);
+  EXPECT_NE(text.output.find("Overview: 3 snapshots audited, 2 accounts or regions not exported"), std::string::npos);
 
   ASSERT_EQ(audit(dir, "--output " + dir.file("org.sarif")).exit_status, 2);
   EXPECT_EQ(testing::validate_sarif(dir.file("org.sarif")).exit_status, 0);
@@ -149,6 +158,35 @@ TEST(Organization, MergeOfJobReportsIsAuditingTogether) {
   ASSERT_EQ(testing::run_fleetaudit("merge" + reports + " --output " + dir.file("merged.json")).exit_status, 2);
   EXPECT_EQ(testing::run_fleetaudit("merge '" + dir.file("merged.json") + "'").output,
             testing::read_file(dir.file("merged.json")));
+}
+
+// What only some audits have (a suppressed finding with its description, a record that could not be
+// read) survives the JSON report: merged, every format is still the audit's.
+TEST(Organization, MergeKeepsSuppressionsAndInputProblems) {
+  TempDir dir;
+  add_demo(dir, "111111111111", "eu-west-1");
+  add_demo(dir, "222222222222", "eu-west-1");
+  dir.write("out/111111111111/eu-west-1/audit-suppressions.json", R"({"suppressions": [
+  {"checkName": "DEVICE_CERTIFICATE_SHARED_CHECK",
+   "resourceIdentifier": {"deviceCertificateId": "c72dc03049dcbbdb86b075646bacef04eef0844b2f9fa48a3a261561019ba8d6"},
+   "suppressIndefinitely": true, "description": "lobby locks are replaced in December"}]})");
+  const std::string things = dir.file("out/222222222222/eu-west-1/things.json");
+  dir.write("out/222222222222/eu-west-1/things.json",
+            replaced(testing::read_file(things), "\"thingName\": \"nw-hq-gw-01\"", "\"thingName\": 17"));
+  std::string reports;
+  for (const std::string job : {"111111111111/eu-west-1", "222222222222/eu-west-1"}) {
+    const std::string output = dir.file("job-" + std::to_string(reports.size()) + ".json");
+    testing::run_fleetaudit("audit '" + dir.file("out/" + job) + "' --format json --output '" + output + "'");
+    reports += " '" + output + "'";
+  }
+  for (const std::string format : {"json", "sarif", "text", "html"}) {
+    CommandResult together = audit(dir, "--format " + format);
+    EXPECT_EQ(together.exit_status, 2) << format;  // the unreadable record
+    EXPECT_EQ(testing::run_fleetaudit("merge" + reports + " --format " + format).output, together.output) << format;
+  }
+  const std::string text = audit(dir, "--format text").output;
+  EXPECT_NE(text.find("Suppressed: lobby locks are replaced in December"), std::string::npos);
+  EXPECT_NE(text.find("things.json:4:"), std::string::npos) << text;
 }
 
 TEST(Organization, MoreThanTwentySnapshotsShareOneSarifRunTaggedByAccount) {
@@ -226,6 +264,17 @@ TEST(Organization, EachAccountIsMatchedWithItsOwnBaseline) {
   EXPECT_EQ(testing::run_fleetaudit("merge " + dir.file("job1.json") + " " + dir.file("job2.json") +
                                     " --format text --baseline " + dir.file("first.json")).output,
             text.output);
+}
+
+TEST(Organization, UnreadableOrganizationFileIsAnError) {
+  TempDir dir;
+  add_demo(dir, "111111111111", "eu-west-1");
+  dir.write("out/organization.json", R"({"accounts": [{"accountId": 7}]})");
+  const std::string errors = dir.file("errors.txt");
+  EXPECT_EQ(testing::run_fleetaudit("audit '" + dir.file("out") + "'", errors).exit_status, 2);
+  EXPECT_NE(testing::read_file(errors).find("organization.json: accounts[0].accountId: expected an account id"),
+            std::string::npos)
+      << testing::read_file(errors);
 }
 
 TEST(Organization, TwoSnapshotsOfOneAccountAndRegionAreAnError) {

@@ -22,6 +22,7 @@ def audit_json(snapshot, now):
     report = json.loads(result.stdout)
     for finding in report["findings"]:
         finding.pop("taskId", None)  # names the run, not the fleet
+        finding.pop("sourceLocation", None)  # a byte offset in the file, which the exporter lays out its own way
     return report
 
 

@@ -75,10 +75,11 @@ void write_organization_page(const OrganizationReport& organization, const std::
   page += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; base-uri 'none'; "
           "form-action 'none'\">\n<meta name=\"viewport\" content=\"width=device-width\">\n";
   page += fmt::format("<title>fleetaudit audit of {} snapshots</title></head><body>\n", contexts.size());
-  page += fmt::format("<header><h1>fleetaudit audit of {} snapshot{}</h1><p>fleetaudit {}; {} account{} could not be "
-                      "exported.</p></header>\n<main>\n",
+  page += fmt::format("<header><h1>fleetaudit audit of {} snapshot{}</h1><p>fleetaudit {}; {} account{} or region{} "
+                      "could not be exported.</p></header>\n<main>\n",
                       contexts.size(), contexts.size() == 1 ? "" : "s", FLEETAUDIT_VERSION,
-                      organization.failures.size(), organization.failures.size() == 1 ? "" : "s");
+                      organization.failures.size(), organization.failures.size() == 1 ? "" : "s",
+                      organization.failures.size() == 1 ? "" : "s");
   write_overview(page, organization, contexts);
   for (size_t i = 0; i < contexts.size(); ++i) write_audit(page, contexts[i], i);
   page += "</main>\n</body></html>\n";

@@ -1,4 +1,4 @@
-#include "analyzer/baseline/drift_report.h"
+#include "analyzer/report/drift_report.h"
 
 #include <fmt/format.h>
 
