@@ -38,10 +38,16 @@
 
 namespace {
 
-constexpr std::string_view kAccountId = "123456789012";
-constexpr std::string_view kRegion = "us-east-1";
-constexpr std::string_view kIotArnPrefix = "arn:aws:iot:us-east-1:123456789012:";
-constexpr std::string_view kLoggingRoleArn = "arn:aws:iam::123456789012:role/IoTLoggingRole";
+// The account and region the snapshot belongs to (--account-id, --region): set once by main,
+// before any file is written, and read by the writers on every thread after.
+struct FleetIdentity {
+  std::string account_id = "123456789012";
+  std::string region = "us-east-1";
+  std::string iot_arn_prefix() const { return "arn:aws:iot:" + region + ":" + account_id + ":"; }
+  std::string logging_role_arn() const { return "arn:aws:iam::" + account_id + ":role/IoTLoggingRole"; }
+};
+FleetIdentity g_identity;
+std::string g_iot_arn_prefix = g_identity.iot_arn_prefix();
 constexpr int64_t kSecondsPerDay = 86400;
 constexpr int64_t kExpiryThresholdDays = 30;  // DEVICE_/CA_CERTIFICATE_EXPIRING_CHECK default
 
@@ -72,6 +78,8 @@ struct Options {
   // --shared-keys K:N: certificates [0, K*N) carry only K public keys (certificate c the key
   // c % K), as when a key is baked into firmware: K shared-key findings of N certificates each.
   uint64_t shared_key_count = 0, certificates_per_shared_key = 0;
+  std::string account_id = "123456789012";  // --account-id: an organization's member accounts differ
+  std::string region = "us-east-1";
 };
 
 constexpr std::string_view kUsage =
@@ -90,7 +98,9 @@ constexpr std::string_view kUsage =
     "                        expiring within 30 days, 1 % expired\n"
     "  --threads N           certificate worker threads (default 2)\n"
     "  --shared-keys K:N     the first K*N certificates carry only K public keys, N certificates\n"
-    "                        each (cloned devices; default: every certificate its own key)\n";
+    "                        each (cloned devices; default: every certificate its own key)\n"
+    "  --account-id ID       the 12-digit account in the manifest and every ARN (default 123456789012)\n"
+    "  --region R            the region in the manifest and every ARN (default us-east-1)\n";
 
 template <typename Number>
 Number parse_number(std::string_view flag, std::string_view text) {
@@ -137,6 +147,14 @@ Options parse_options(int argc, char** argv) {
       if (value == "rotated") options.profile = Profile::Rotated;
       else if (value == "aged") options.profile = Profile::Aged;
       else fail(fmt::format("--profile expects rotated or aged, got '{}'", value));
+    } else if (flag == "--account-id") {
+      options.account_id = std::string(value);
+      if (value.size() != 12 || value.find_first_not_of("0123456789") != std::string_view::npos)
+        fail(fmt::format("--account-id expects 12 digits, got '{}'", value));
+    } else if (flag == "--region") {
+      options.region = std::string(value);
+      if (value.empty() || value.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string_view::npos)
+        fail(fmt::format("--region expects a Region name such as eu-west-1, got '{}'", value));
     } else if (flag == "--shared-keys") {
       const size_t colon = value.find(':');
       if (colon == std::string_view::npos) fail(fmt::format("--shared-keys expects K:N, got '{}'", value));
@@ -880,7 +898,7 @@ std::string thing_name(uint64_t thing, const FleetPlan& plan) { return fmt::form
 // The instant the snapshot was taken: the audit's "now".
 int64_t exported_at_seconds() { return epoch_from_civil(2026, 6, 1); }
 
-std::string certificate_arn(const Digest& id) { return fmt::format("{}cert/{}", kIotArnPrefix, lowercase_hex(id.data(), id.size())); }
+std::string certificate_arn(const Digest& id) { return fmt::format("{}cert/{}", g_iot_arn_prefix, lowercase_hex(id.data(), id.size())); }
 
 // ---------------------------------------------------------------------------------------
 // The CA.
@@ -991,7 +1009,7 @@ class DeviceCertificateFormatter {
     writer.member("caCertificateId", authority_.id_hex);
     writer.member("status", status_name(status));
     writer.member("certificatePem", pem_certificate(issued.der));
-    writer.member("ownedBy", kAccountId);
+    writer.member("ownedBy", g_identity.account_id);
     writer.member("creationDate", format_cli_time(times.creation_milliseconds, pick_time_style(draw)));
     writer.member("lastModifiedDate", format_cli_time(times.modified_milliseconds, pick_time_style(draw)));
     writer.member("customerVersion", static_cast<int64_t>(times.modified_milliseconds == times.creation_milliseconds ? 1 : draw.between(2, 4)));
@@ -1095,8 +1113,8 @@ void write_manifest(const Options& options) {
   writer.begin_object();
   writer.member("formatVersion", int64_t{1});
   writer.member("exportedAt", format_cli_time(exported_at_seconds() * 1000, TimeStyle::Zulu));
-  writer.member("accountId", kAccountId);
-  writer.member("region", kRegion);
+  writer.member("accountId", g_identity.account_id);
+  writer.member("region", g_identity.region);
   writer.end_object();
   file.close();
 }
@@ -1121,7 +1139,7 @@ void write_things(const Options& options, const FleetPlan& plan) {
     const Model& model = draw.pick(kModels);
     writer.begin_object();
     writer.member("thingName", name);
-    writer.member("thingArn", fmt::format("{}thing/{}", kIotArnPrefix, name));
+    writer.member("thingArn", fmt::format("{}thing/{}", g_iot_arn_prefix, name));
     if (draw.below(10) != 0) writer.member("thingTypeName", model.type);  // optional in ListThings
     writer.key("attributes");
     writer.begin_object();
@@ -1184,11 +1202,11 @@ void write_ca_certificates(const Options& options, const CertificateAuthority& a
   writer.key("certificateDescriptions");
   writer.begin_array();
   writer.begin_object();
-  writer.member("certificateArn", fmt::format("{}cacert/{}", kIotArnPrefix, authority.id_hex));
+  writer.member("certificateArn", fmt::format("{}cacert/{}", g_iot_arn_prefix, authority.id_hex));
   writer.member("certificateId", authority.id_hex);
   writer.member("status", "ACTIVE");
   writer.member("certificatePem", pem_certificate(authority.certificate.der));
-  writer.member("ownedBy", kAccountId);
+  writer.member("ownedBy", g_identity.account_id);
   writer.member("creationDate", format_cli_time(creation, pick_time_style(draw)));
   writer.member("autoRegistrationStatus", "DISABLE");
   writer.member("lastModifiedDate", format_cli_time(creation, pick_time_style(draw)));
@@ -1284,7 +1302,7 @@ std::string policy_document(const std::vector<Statement>& statements, JsonWriter
       writer.end_array();
     }
     writer.key("Resource");
-    auto resource_arn = [](const std::string& resource) { return resource == "*" ? resource : fmt::format("{}{}", kIotArnPrefix, resource); };
+    auto resource_arn = [](const std::string& resource) { return resource == "*" ? resource : fmt::format("{}{}", g_iot_arn_prefix, resource); };
     if (statement.resources.size() == 1) {
       writer.string(resource_arn(statement.resources[0]));
     } else {
@@ -1332,7 +1350,7 @@ std::vector<std::string> write_policies(const Options& options, const FleetPlan&
   for (uint64_t policy = 0; policy < options.policy_count; ++policy) {
     Draw draw(options.seed, Purpose::Policy, policy);
     const std::string name = policy_name(policy, draw);
-    const std::string arn = fmt::format("{}policy/{}", kIotArnPrefix, name);
+    const std::string arn = fmt::format("{}policy/{}", g_iot_arn_prefix, name);
     names.push_back(name);
     const uint64_t version_count = draw.below(5) == 0 ? draw.between(2, 4) : 1;  // at most 5 versions exist per policy
     const uint64_t default_template = draw.below(4);
@@ -1421,7 +1439,7 @@ bool write_logging(const Options& options) {
     OutputFile file(options.output_directory, "logging-v2.json");
     JsonWriter writer(file.buffer());
     writer.begin_object();
-    writer.member("roleArn", kLoggingRoleArn);
+    writer.member("roleArn", g_identity.logging_role_arn());
     writer.member("defaultLogLevel", level);
     writer.member_bool("disableAllLogs", false);
     writer.end_object();
@@ -1431,7 +1449,7 @@ bool write_logging(const Options& options) {
     OutputFile file(options.output_directory, "logging-v1.json");
     JsonWriter writer(file.buffer());
     writer.begin_object();
-    writer.member("roleArn", kLoggingRoleArn);
+    writer.member("roleArn", g_identity.logging_role_arn());
     writer.member("logLevel", level);
     writer.end_object();
     file.close();
@@ -1509,6 +1527,8 @@ void write_expected_findings(const Options& options, const FleetPlan& plan, cons
 
 int main(int argc, char** argv) {
   const Options options = parse_options(argc, argv);
+  g_identity = {options.account_id, options.region};
+  g_iot_arn_prefix = g_identity.iot_arn_prefix();
   std::error_code error;
   std::filesystem::create_directories(options.output_directory, error);
   if (error) fail(fmt::format("cannot create {}: {}", options.output_directory.string(), error.message()));

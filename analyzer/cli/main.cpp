@@ -7,6 +7,7 @@
 
 #include "analyzer/cli/commands.h"
 #include "analyzer/cli/lint_command.h"
+#include "analyzer/cli/plan_jobs_command.h"
 #include "analyzer/cli/report_formats.h"
 #include "analyzer/load/byte_source.h"
 
@@ -200,6 +201,49 @@ CLI::App* add_lint_command(CLI::App& app, LintCommandOptions& lint) {
   return lint_command;
 }
 
+CLI::App* add_plan_jobs_command(CLI::App& app, PlanJobsCommandOptions& options) {
+  CLI::App* plan_jobs_command = app.add_subcommand(
+      "plan-jobs", "Plan one job per snapshot of an organization export, for a GitHub Actions matrix or a Kubernetes "
+                   "Indexed Job (fleetaudit schedules nothing itself)");
+  plan_jobs_command->add_option("OUT_DIR", options.directory,
+                                "The directory fleetaudit-export --organization wrote (or any folders with a "
+                                "manifest.json, at most 3 levels down, found as audit OUT_DIR finds them; "
+                                "nothing outside it is read)")
+      ->required();
+  plan_jobs_command
+      ->add_option("--format", options.format,
+                   "github-matrix: {\"include\": [{\"account\", \"region\", \"snapshot\"}, ...]} on one line, for "
+                   "strategy.matrix; kubernetes: a List of a ConfigMap (index -> snapshot) and an Indexed Job (JSON, "
+                   "which kubectl apply -f reads)")
+      ->check(CLI::IsMember({"github-matrix", "kubernetes"}))
+      ->capture_default_str();
+  plan_jobs_command->add_option("--output", options.output_path, "Write the plan to FILE instead of standard output");
+  plan_jobs_command
+      ->add_option("--max-jobs", options.max_jobs,
+                   "github-matrix: at most N entries; with more snapshots, consecutive ones share a job (entries "
+                   "{\"job\": K, \"snapshots\": \"A/R B/R ...\"}). GitHub runs at most 256 jobs of a matrix per "
+                   "workflow run")
+      ->capture_default_str();
+  plan_jobs_command->add_option("--image", options.kubernetes.image, "kubernetes: the image holding fleetaudit")
+      ->capture_default_str();
+  plan_jobs_command
+      ->add_option("--volume-claim", options.kubernetes.volume_claim,
+                   "kubernetes: the PersistentVolumeClaim holding OUT_DIR (mounted read-only at /organization); "
+                   "reports are written to its reports/ folder as job-INDEX.json")
+      ->capture_default_str();
+  plan_jobs_command->add_option("--name", options.kubernetes.name, "kubernetes: the Job's name (the ConfigMap is NAME-plan)")
+      ->capture_default_str();
+  plan_jobs_command->add_option("--parallelism", options.kubernetes.parallelism,
+                                "kubernetes: pods running at once")
+      ->capture_default_str();
+  plan_jobs_command->footer(
+      "An account or region that organization.json lists as failed has no snapshot: it is named on standard error. "
+      "Exit status: 0 every account and region in the plan, each complete; 1 the plan is written, but an account or "
+      "region failed to export or a snapshot is incomplete (named on standard error); 2 usage error, no snapshot, "
+      "or a manifest that cannot be read or whose accountId, region or folder name is refused (nothing written).");
+  return plan_jobs_command;
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"fleetaudit: audit an exported AWS IoT fleet snapshot offline, as AWS IoT Device Defender would"};
   app.set_version_flag("--version", std::string("fleetaudit ") + FLEETAUDIT_VERSION);
@@ -219,6 +263,9 @@ int run(int argc, char** argv) {
   LintCommandOptions lint;
   CLI::App* lint_command = add_lint_command(app, lint);
 
+  PlanJobsCommandOptions plan_jobs;
+  CLI::App* plan_jobs_command = add_plan_jobs_command(app, plan_jobs);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -232,6 +279,7 @@ int run(int argc, char** argv) {
   if (*mitigate_command) return run_mitigate_command(mitigate, out, stderr);
   if (*access_command) return run_access_command(access, out, stderr);
   if (*lint_command) return run_lint_command(lint, out, stderr);
+  if (*plan_jobs_command) return run_plan_jobs_command(plan_jobs, out, stderr);
   return run_checks_command(checks, out, stderr);
 }
 
