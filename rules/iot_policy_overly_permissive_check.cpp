@@ -14,6 +14,18 @@ std::string join(const std::vector<std::string>& items) {
   return text;
 }
 
+void add_grants(Evidence& evidence, const std::vector<policy::GrantExample>& examples) {
+  for (const policy::GrantExample& example : examples) {
+    StatementEvidence& grant = evidence.statements.emplace_back();
+    grant.kind = StatementEvidence::Kind::grants;
+    grant.number = example.number;
+    grant.sid = example.sid;
+    grant.resource = example.resource;
+    grant.action = example.action;
+    grant.witness = example.witness;
+  }
+}
+
 CheckResult run(const CheckContext& context) {
   const Snapshot& snapshot = context.snapshot;
   const PolicyVersionTable& versions = snapshot.policy_versions;
@@ -22,7 +34,7 @@ CheckResult run(const CheckContext& context) {
   result.resources_evaluated = versions.size();
   std::vector<policy::DataPlaneActionSet> broad_by_version(versions.size(), 0);
   std::vector<policy::DataPlaneActionSet> broad_default(snapshot.policies.size(), 0);
-  std::vector<std::string> examples(versions.size());
+  std::vector<std::vector<policy::GrantExample>> examples(versions.size());
   for (uint32_t row = 0; row < versions.size(); ++row) {
     const uint32_t policy_row = versions.policy_row[row];
     broad_by_version[row] = evaluator.broad_actions(versions.first_statement[row], versions.end_statement[row],
@@ -60,13 +72,13 @@ CheckResult run(const CheckContext& context) {
                                   version, versions.is_default[row] ? " (default)" : "",
                                   evaluator.describe(own | gained));
     // The first example in the message, all of them in additionalInfo: a reviewer sees why.
-    std::string all_examples = examples[row];
-    if (gained != 0) {
-      const std::string& more = effective.combined_examples[policy_row];
-      all_examples += (all_examples.empty() || more.empty() ? "" : "; ") + more;
-    }
-    const std::string first_example = all_examples.substr(0, all_examples.find("; "));
-    if (!first_example.empty()) finding.message += fmt::format(" For example: {}.", first_example);
+    add_grants(finding.evidence, examples[row]);
+    if (gained != 0) add_grants(finding.evidence, effective.combined_examples[policy_row]);
+    std::string all_examples;
+    for (const StatementEvidence& grant : finding.evidence.statements)
+      all_examples += (all_examples.empty() ? "" : "; ") + example_text(grant);
+    if (!finding.evidence.statements.empty())
+      finding.message += fmt::format(" For example: {}.", example_text(finding.evidence.statements.front()));
     finding.additional_info = {{"IS_DEFAULT_VERSION", versions.is_default[row] ? "true" : "false"}};
     if (!all_examples.empty()) finding.additional_info.emplace_back("EXAMPLES", all_examples);
     const std::vector<std::string> unknown =
@@ -93,7 +105,15 @@ CheckResult run(const CheckContext& context) {
     }
     const policy::DataPlaneActionSet cancelled = combined ? own & ~effective.actions[policy_row] : 0;
     if (cancelled != 0 && reach.certificates[policy_row] > 0) {
-      const std::string denies = join(effective.deny_statements[policy_row]);
+      std::string denies;
+      for (const policy::StatementRef& deny : effective.deny_statements[policy_row]) {
+        StatementEvidence& statement = finding.evidence.statements.emplace_back();
+        statement.kind = StatementEvidence::Kind::takes_back;
+        statement.policy = deny.policy;
+        statement.number = deny.number;
+        statement.sid = deny.sid;
+        denies += (denies.empty() ? "" : ", ") + other_policy_statement_text(finding.evidence.statements.back());
+      }
       finding.message += fmt::format(" For every certificate it reaches today, Deny statements of the policies "
                                      "attached alongside it ({}) take back {}.",
                                      denies, evaluator.describe(cancelled));

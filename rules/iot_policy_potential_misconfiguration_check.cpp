@@ -78,8 +78,8 @@ std::string widened(std::string_view filter) {
 }
 
 struct VersionFindings {
-  std::vector<std::string> wildcard_denies;  // "Statement[1] (…/topicfilter/a/#)"
-  std::vector<std::string> bypassed_denies;
+  std::vector<StatementEvidence> wildcard_denies;
+  std::vector<StatementEvidence> bypassed_denies;
   std::vector<std::string> undecided;
 };
 
@@ -102,7 +102,7 @@ public:
       for (StringId d : statements_.resources(deny)) {
         const std::string_view text = statements_.pattern(d);
         if (!not_resource && has_mqtt_wildcard_level(text))
-          found.wildcard_denies.push_back(fmt::format("Statement[{}] ({})", deny - first, text));
+          found.wildcard_denies.push_back(deny_evidence(StatementEvidence::Kind::wildcard_deny, deny, first, text));
       }
       if ((actions_.of(deny) & kSubscribe) && !not_resource && !statements_.has(deny, policy::kStatementHasCondition))
         for (StringId d : statements_.resources(deny)) check_bypass(first, end, deny, d, arn, found);
@@ -149,15 +149,28 @@ private:
     const policy::SubscribeBypass bypass =
         policy::find_subscribe_bypass(question, {}, policy::kDeviceNamePlaceholder, &meter_);
     if (bypass.answer == policy::LanguageAnswer::too_complex) {
-      found.undecided.push_back(fmt::format("Statement[{}] ({}): too complex to decide ({})", deny - first, text,
-                                            bypass.reason));
+      found.undecided.push_back(fmt::format(
+          "{}: too complex to decide ({})",
+          deny_text(deny_evidence(StatementEvidence::Kind::wildcard_deny, deny, first, text)), bypass.reason));
       return;
     }
     if (bypass.answer != policy::LanguageAnswer::found) return;
-    std::string what = fmt::format("Statement[{}] ({}), bypassed through Statement[{}]: subscribing to {}", deny - first,
-                                   text, subscribe_allows_[bypass.allowed_by] - first, bypass.filter);
-    if (!bypass.topic.empty()) what += fmt::format(" receives {}", bypass.topic);
-    found.bypassed_denies.push_back(std::move(what));
+    StatementEvidence bypassed = deny_evidence(StatementEvidence::Kind::bypassed_deny, deny, first, text);
+    bypassed.through = subscribe_allows_[bypass.allowed_by] - first + 1;
+    bypassed.witness = bypass.filter;
+    bypassed.topic = bypass.topic;
+    found.bypassed_denies.push_back(std::move(bypassed));
+  }
+
+  // A Deny statement of the version [first, …) and one of its resource patterns.
+  StatementEvidence deny_evidence(StatementEvidence::Kind kind, uint32_t deny, uint32_t first,
+                                  std::string_view resource) const {
+    StatementEvidence evidence;
+    evidence.kind = kind;
+    evidence.number = deny - first + 1;
+    evidence.sid = statements_.sid(deny);
+    evidence.resource = resource;
+    return evidence;
   }
 
   // The version's Subscribe and Receive statements as languages, built once per version.
@@ -192,9 +205,9 @@ private:
   std::vector<uint32_t> subscribe_allows_;
 };
 
-std::string join(const std::vector<std::string>& items) {
+std::string join(const std::vector<StatementEvidence>& denies) {
   std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : "; ") + item;
+  for (const StatementEvidence& deny : denies) out += (out.empty() ? "" : "; ") + deny_text(deny);
   return out;
 }
 
@@ -215,7 +228,7 @@ CheckResult run(const CheckContext& context) {
     std::string_view name = snapshot.text(snapshot.policies.name[policy_row]);
     std::string_view version = snapshot.text(versions.version_id[row]);
     std::string_view arn = snapshot.text(snapshot.policies.arn[policy_row]);
-    auto report = [&](const char* code, const std::string& what) {
+    auto report = [&](const char* code, const std::string& what, const std::vector<StatementEvidence>& evidence) {
       Finding finding;
       finding.resource_type = ResourceType::iot_policy;
       finding.resource = {ResourceIdentifier::Kind::policy_version, std::string(name), std::string(version)};
@@ -233,6 +246,7 @@ CheckResult run(const CheckContext& context) {
       }
       finding.location = {SnapshotFile::policies, versions.source[row]};
       finding.logical_name = arn.empty() ? std::string(name) : fmt::format("{}/{}", arn, version);
+      finding.evidence.statements = evidence;
       result.findings.push_back(std::move(finding));
     };
     for (const std::string& what : found.undecided)
@@ -241,12 +255,14 @@ CheckResult run(const CheckContext& context) {
       report("POLICY_CONTAINS_MQTT_WILDCARDS_IN_DENY_STATEMENT",
              "Deny statement resources contain MQTT wildcards (+ or #), which policies match only as literal "
              "characters, so they deny less than they seem to: " +
-                 join(found.wildcard_denies));
+                 join(found.wildcard_denies),
+             found.wildcard_denies);
     if (!found.bypassed_denies.empty())
       report("TOPIC_FILTERS_INTENDED_TO_DENY_ALLOWED_USING_WILDCARDS",
              "a Subscribe Deny on a topic filter subtree is bypassed by subscribing with a wider wildcard filter "
              "that an Allow grants, and iot:Receive on the subtree's topics is not denied: " +
-                 join(found.bypassed_denies));
+                 join(found.bypassed_denies),
+             found.bypassed_denies);
   }
   return result;
 }
@@ -275,7 +291,7 @@ const RegisterCheck registration({
         "or the literal `topicfilter/building/+/#`) that under MQTT matching receives a topic D means (D read "
         "as topics; a concrete filter such as `building/control_room/#` means its MQTT subtree) which "
         "iot:Receive allows and no unconditional Receive Deny covers. The finding names the statements by their "
-        "index in the version's Statement list and gives the filter and a topic it receives. A question past "
+        "number in the version's Statement list (from 1, as the AWS console shows them) and gives the filter and a topic it receives. A question past "
         "the work bounds leaves the check incomplete for that policy (TOO_COMPLEX_TO_DECIDE). With "
         "policy-targets.json it also says how many certificates and things the policy reaches, or that it is "
         "attached to nothing (still reported: it can be attached tomorrow).\n\n"

@@ -359,6 +359,7 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
       const auto started = PhaseTimings::Clock::now();
       CheckContext context{snapshot, report.clock, run.parameters, weak_keys};
       job.result = run.check->run(context);
+      apply_wording_rewrite(job.result.findings);
       if (!job.result.not_run_reason) job.sorted_findings = sorted_by_resource(std::move(job.result.findings));
       job.milliseconds = std::chrono::duration<double, std::milli>(PhaseTimings::Clock::now() - started).count();
     }
