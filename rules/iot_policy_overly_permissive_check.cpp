@@ -4,6 +4,7 @@
 #include "analyzer/engine/check.h"
 #include "analyzer/policy/data_plane_breadth.h"
 #include "analyzer/policy/policy_reach.h"
+#include "rules/policy_wording.h"
 
 namespace fleetaudit {
 namespace {
@@ -44,7 +45,7 @@ CheckResult run(const CheckContext& context) {
       result.undecided.push_back(fmt::format(
           "policy {} version {}: {} too complex to decide ({})", snapshot.text(snapshot.policies.name[policy_row]),
           snapshot.text(versions.version_id[row]), evaluator.describe(evaluator.undecided_actions()),
-          evaluator.undecided_reasons()));
+          policy_wording::undecided_text(evaluator.undecided_reasons())));
     if (versions.is_default[row]) broad_default[policy_row] = broad_by_version[row];
   }
   // With policy-targets.json: who each policy reaches, and what the policies attached alongside
@@ -90,7 +91,7 @@ CheckResult run(const CheckContext& context) {
       finding.additional_info.emplace_back("UNKNOWN_VARIABLES", join(unknown));
     }
     if (targets_known) {
-      finding.message += fmt::format(" The policy is {}.", policy::describe_reach(reach, policy_row));
+      finding.message += fmt::format(" The policy is {}.", policy_wording::reach_text(reach, policy_row));
       finding.additional_info.emplace_back("ATTACHED", reach.attached[policy_row] ? "true" : "false");
       finding.additional_info.emplace_back("CERTIFICATES_REACHED", std::to_string(reach.certificates[policy_row]));
       finding.additional_info.emplace_back("THINGS_REACHED", std::to_string(reach.things[policy_row]));

@@ -7,6 +7,7 @@
 #include "analyzer/engine/check.h"
 #include "analyzer/policy/data_plane_breadth.h"
 #include "analyzer/policy/policy_reach.h"
+#include "rules/policy_wording.h"
 #include "analyzer/policy/subscribe_bypass.h"
 
 namespace fleetaudit {
@@ -239,7 +240,7 @@ CheckResult run(const CheckContext& context) {
       if (targets_known) {
         if (!reach_computed) reach = policy::compute_policy_reach(snapshot);
         reach_computed = true;
-        finding.message += fmt::format(" The policy is {}.", policy::describe_reach(reach, policy_row));
+        finding.message += fmt::format(" The policy is {}.", policy_wording::reach_text(reach, policy_row));
         finding.additional_info.emplace_back("ATTACHED", reach.attached[policy_row] ? "true" : "false");
         finding.additional_info.emplace_back("CERTIFICATES_REACHED", std::to_string(reach.certificates[policy_row]));
         finding.additional_info.emplace_back("THINGS_REACHED", std::to_string(reach.things[policy_row]));

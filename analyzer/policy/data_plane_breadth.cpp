@@ -62,12 +62,10 @@ std::vector<GrantExample> BreadthEvaluator::examples(DataPlaneActionSet actions)
   return found;
 }
 
-std::string BreadthEvaluator::undecided_reasons() const {
-  std::string text;
-  for_each_action(undecided_, [&](unsigned action) {
-    text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", kActionNames[action], undecided_reasons_[action]);
-  });
-  return text;
+std::vector<BreadthEvaluator::UndecidedAction> BreadthEvaluator::undecided_reasons() const {
+  std::vector<UndecidedAction> undecided;
+  for_each_action(undecided_, [&](unsigned action) { undecided.push_back({kActionNames[action], undecided_reasons_[action]}); });
+  return undecided;
 }
 
 std::string BreadthEvaluator::describe(DataPlaneActionSet actions) {

@@ -147,7 +147,11 @@ public:
   // The actions the last broad_actions call could not decide within the work budget (never
   // counted as broad or as compliant), and why: "iot:Publish: more than 8000000 stored pattern positions".
   DataPlaneActionSet undecided_actions() const { return undecided_; }
-  std::string undecided_reasons() const;
+  struct UndecidedAction {
+    std::string_view action;  // "iot:Publish"
+    std::string reason;       // "more than 8000000 stored pattern positions"
+  };
+  std::vector<UndecidedAction> undecided_reasons() const;
   // For each of `actions` the last broad_actions call found broad, in catalogue order, one resource
   // of another device it allows and the statement (and its resource pattern) that allows it.
   std::vector<GrantExample> examples(DataPlaneActionSet actions) const;

@@ -123,17 +123,6 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
   return reach;
 }
 
-std::string describe_reach(const PolicyReach& reach, uint32_t policy_row) {
-  if (!reach.attached[policy_row]) return "not attached to any certificate or thing group";
-  std::string text = fmt::format("attached so that it reaches {} certificate{} and {} thing{}",
-                                 reach.certificates[policy_row], reach.certificates[policy_row] == 1 ? "" : "s",
-                                 reach.things[policy_row], reach.things[policy_row] == 1 ? "" : "s");
-  if (reach.other_targets[policy_row] > 0)
-    text += fmt::format(" (and {} other target{})", reach.other_targets[policy_row],
-                        reach.other_targets[policy_row] == 1 ? "" : "s");
-  return text;
-}
-
 namespace {
 
 // Statements of several policies copied into one table, each remembering its original row.

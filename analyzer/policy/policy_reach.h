@@ -31,9 +31,6 @@ struct PolicyReach {
 // distinctness, so the cost is linear in targets times their fan-out (never policies x fleet).
 PolicyReach compute_policy_reach(const Snapshot& snapshot);
 
-// "attached to 3 certificates and 5 things" / "not attached to anything".
-std::string describe_reach(const PolicyReach& reach, uint32_t policy_row);
-
 // A statement of some policy's default version: its policy's name, its number from 1, its Sid.
 struct StatementRef {
   std::string policy;
