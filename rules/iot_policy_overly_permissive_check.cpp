@@ -27,6 +27,34 @@ void add_grants(Evidence& evidence, const std::vector<policy::GrantExample>& exa
   }
 }
 
+// The first example in the message, all of them in additionalInfo: a reviewer sees why.
+void say_examples(Finding& finding) {
+  std::string all_examples;
+  for (const StatementEvidence& grant : finding.evidence.statements)
+    all_examples += (all_examples.empty() ? "" : "; ") + example_text(grant);
+  if (finding.evidence.statements.empty()) return;
+  finding.message += fmt::format(" For example: {}.", example_text(finding.evidence.statements.front()));
+  finding.additional_info.emplace_back("EXAMPLES", all_examples);
+}
+
+// The Deny statements of the policies attached alongside that take `cancelled` back.
+void say_taken_back(Finding& finding, const std::vector<policy::StatementRef>& denies, const std::string& cancelled) {
+  std::string named;
+  for (const policy::StatementRef& deny : denies) {
+    StatementEvidence& statement = finding.evidence.statements.emplace_back();
+    statement.kind = StatementEvidence::Kind::takes_back;
+    statement.policy = deny.policy;
+    statement.number = deny.number;
+    statement.sid = deny.sid;
+    named += (named.empty() ? "" : ", ") + other_policy_statement_text(statement);
+  }
+  finding.message += fmt::format(" For every certificate it reaches today, Deny statements of the policies "
+                                 "attached alongside it ({}) take back {}.",
+                                 named, cancelled);
+  finding.additional_info.emplace_back("CANCELLED_BY_DENY", cancelled);
+  finding.additional_info.emplace_back("CANCELLED_BY", named);
+}
+
 CheckResult run(const CheckContext& context) {
   const Snapshot& snapshot = context.snapshot;
   const PolicyVersionTable& versions = snapshot.policy_versions;
@@ -72,16 +100,10 @@ CheckResult run(const CheckContext& context) {
     finding.message = fmt::format("Policy {} version {}{} allows broad access to IoT data plane actions: {}.", name,
                                   version, versions.is_default[row] ? " (default)" : "",
                                   evaluator.describe(own | gained));
-    // The first example in the message, all of them in additionalInfo: a reviewer sees why.
     add_grants(finding.evidence, examples[row]);
     if (gained != 0) add_grants(finding.evidence, effective.combined_examples[policy_row]);
-    std::string all_examples;
-    for (const StatementEvidence& grant : finding.evidence.statements)
-      all_examples += (all_examples.empty() ? "" : "; ") + example_text(grant);
-    if (!finding.evidence.statements.empty())
-      finding.message += fmt::format(" For example: {}.", example_text(finding.evidence.statements.front()));
     finding.additional_info = {{"IS_DEFAULT_VERSION", versions.is_default[row] ? "true" : "false"}};
-    if (!all_examples.empty()) finding.additional_info.emplace_back("EXAMPLES", all_examples);
+    say_examples(finding);
     const std::vector<std::string> unknown =
         policy::unknown_variables(snapshot.policy_statements, versions.first_statement[row], versions.end_statement[row]);
     if (!unknown.empty()) {
@@ -105,22 +127,8 @@ CheckResult run(const CheckContext& context) {
       finding.additional_info.emplace_back("BROAD_WITH_POLICIES", unpinning);
     }
     const policy::DataPlaneActionSet cancelled = combined ? own & ~effective.actions[policy_row] : 0;
-    if (cancelled != 0 && reach.certificates[policy_row] > 0) {
-      std::string denies;
-      for (const policy::StatementRef& deny : effective.deny_statements[policy_row]) {
-        StatementEvidence& statement = finding.evidence.statements.emplace_back();
-        statement.kind = StatementEvidence::Kind::takes_back;
-        statement.policy = deny.policy;
-        statement.number = deny.number;
-        statement.sid = deny.sid;
-        denies += (denies.empty() ? "" : ", ") + other_policy_statement_text(finding.evidence.statements.back());
-      }
-      finding.message += fmt::format(" For every certificate it reaches today, Deny statements of the policies "
-                                     "attached alongside it ({}) take back {}.",
-                                     denies, evaluator.describe(cancelled));
-      finding.additional_info.emplace_back("CANCELLED_BY_DENY", evaluator.describe(cancelled));
-      finding.additional_info.emplace_back("CANCELLED_BY", denies);
-    }
+    if (cancelled != 0 && reach.certificates[policy_row] > 0)
+      say_taken_back(finding, effective.deny_statements[policy_row], policy::BreadthEvaluator::describe(cancelled));
     finding.location = {SnapshotFile::policies, versions.source[row]};
     std::string_view arn = snapshot.text(snapshot.policies.arn[policy_row]);
     finding.logical_name = arn.empty() ? std::string(name) : fmt::format("{}/{}", arn, version);
