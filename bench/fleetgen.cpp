@@ -64,7 +64,7 @@ enum class LoggingMode { Disabled, Enabled, FromSeed };
 // rotated: certificates renewed yearly, 1 % planted past the age or expiry thresholds.
 // aged: factory certificates kept for years, as real fleets do: most past the age threshold,
 // a quarter expiring within 30 days, a few expired (bench fleets that fail a lot).
-enum class Profile { Rotated, Aged };
+enum class Profile { Rotated, Aged, KeyReuse };
 
 struct Options {
   uint64_t thing_count = 0;
@@ -80,6 +80,8 @@ struct Options {
   uint64_t shared_key_count = 0, certificates_per_shared_key = 0;
   std::string account_id = "123456789012";  // --account-id: an organization's member accounts differ
   std::string region = "us-east-1";
+  // key-reuse: the shared keys go to whole batches instead (certificate c the key c / N).
+  bool shared_keys_in_batches = false;
 };
 
 constexpr std::string_view kUsage =
@@ -95,7 +97,9 @@ constexpr std::string_view kUsage =
     "  --logging MODE        disabled | enabled | from-seed (default disabled)\n"
     "  --profile P           rotated: certificates renewed yearly, 1 % past the age or expiry\n"
     "                        thresholds (default); aged: 60 % registered over a year ago, 25 %\n"
-    "                        expiring within 30 days, 1 % expired\n"
+    "                        expiring within 30 days, 1 % expired; key-reuse: as rotated, but a\n"
+    "                        factory reused 64 keys across whole batches: 15/16 of the certificates\n"
+    "                        in 64 consecutive batches of one key each (~15,000 at 1M things)\n"
     "  --threads N           certificate worker threads (default 2)\n"
     "  --shared-keys K:N     the first K*N certificates carry only K public keys, N certificates\n"
     "                        each (cloned devices; default: every certificate its own key)\n"
@@ -146,7 +150,8 @@ Options parse_options(int argc, char** argv) {
     } else if (flag == "--profile") {
       if (value == "rotated") options.profile = Profile::Rotated;
       else if (value == "aged") options.profile = Profile::Aged;
-      else fail(fmt::format("--profile expects rotated or aged, got '{}'", value));
+      else if (value == "key-reuse") options.profile = Profile::KeyReuse;
+      else fail(fmt::format("--profile expects rotated, aged or key-reuse, got '{}'", value));
     } else if (flag == "--account-id") {
       options.account_id = std::string(value);
       if (value.size() != 12 || value.find_first_not_of("0123456789") != std::string_view::npos)
@@ -171,6 +176,12 @@ Options parse_options(int argc, char** argv) {
   if (!(options.shared_percent >= 0.0 && options.shared_percent <= 100.0)) fail("--shared-percent must be between 0 and 100");
   if (options.policy_count < 1) fail("--policies must be at least 1");
   if (options.thread_count < 1 || options.thread_count > 64) fail("--threads must be between 1 and 64");
+  if (options.profile == Profile::KeyReuse) {
+    if (options.shared_key_count != 0) fail("--profile key-reuse chooses its own shared keys: leave out --shared-keys");
+    options.shared_key_count = 64;
+    options.certificates_per_shared_key = std::max<uint64_t>(2, options.thing_count * 15 / 16 / 64);
+    options.shared_keys_in_batches = true;
+  }
   return options;
 }
 
@@ -820,8 +831,9 @@ CertificateStatus certificate_status(uint64_t seed, uint64_t certificate) {
 // The device key a certificate carries: its own, or one of --shared-keys' K. The others' indexes
 // (K*N and up) never meet the shared ones (below K).
 uint64_t key_of_certificate(const Options& options, uint64_t certificate) {
-  return certificate < options.shared_key_count * options.certificates_per_shared_key ? certificate % options.shared_key_count
-                                                                                        : certificate;
+  if (certificate >= options.shared_key_count * options.certificates_per_shared_key) return certificate;
+  return options.shared_keys_in_batches ? certificate / options.certificates_per_shared_key
+                                        : certificate % options.shared_key_count;
 }
 
 bool counts_for_device_checks(CertificateStatus status) {
@@ -1477,17 +1489,17 @@ void write_expected_findings(const Options& options, const FleetPlan& plan, cons
   // FLEETAUDIT_PUBLIC_KEY_SHARED_CHECK: a shared key in two or more certificates in use that
   // reach two or more things (a thing has one certificate, so their things are distinct).
   int64_t shared_keys = 0;
-  for (uint64_t key = 0; key < options.shared_key_count; ++key) {
-    int64_t in_use = 0, things = 0;
-    for (uint64_t certificate = key; certificate < std::min(plan.certificate_count, options.shared_key_count *
-                                                                                       options.certificates_per_shared_key);
-         certificate += options.shared_key_count) {
-      if (!counts_for_device_checks(certificate_status(options.seed, certificate))) continue;
-      ++in_use;
-      things += static_cast<int64_t>(plan.thing_count_of(certificate));
-    }
-    if (in_use >= 2 && things >= 2) ++shared_keys;
+  std::vector<int64_t> in_use(options.shared_key_count, 0), things(options.shared_key_count, 0);
+  for (uint64_t certificate = 0;
+       certificate < std::min(plan.certificate_count, options.shared_key_count * options.certificates_per_shared_key);
+       ++certificate) {
+    if (!counts_for_device_checks(certificate_status(options.seed, certificate))) continue;
+    const uint64_t key = key_of_certificate(options, certificate);
+    ++in_use[key];
+    things[key] += static_cast<int64_t>(plan.thing_count_of(certificate));
   }
+  for (uint64_t key = 0; key < options.shared_key_count; ++key)
+    if (in_use[key] >= 2 && things[key] >= 2) ++shared_keys;
   ExpiryCounts ca;  // the CA is ACTIVE
   if (authority.not_after <= now) ++ca.past;
   else if (authority.not_after <= now + kExpiryThresholdDays * kSecondsPerDay) ++ca.approaching;

@@ -4,6 +4,7 @@
 #include "analyzer/engine/check.h"
 #include "analyzer/policy/data_plane_breadth.h"
 #include "analyzer/policy/policy_reach.h"
+#include "rules/policy_wording.h"
 
 namespace fleetaudit {
 namespace {
@@ -14,6 +15,46 @@ std::string join(const std::vector<std::string>& items) {
   return text;
 }
 
+void add_grants(Evidence& evidence, const std::vector<policy::GrantExample>& examples) {
+  for (const policy::GrantExample& example : examples) {
+    StatementEvidence& grant = evidence.statements.emplace_back();
+    grant.kind = StatementEvidence::Kind::grants;
+    grant.number = example.number;
+    grant.sid = example.sid;
+    grant.resource = example.resource;
+    grant.action = example.action;
+    grant.witness = example.witness;
+  }
+}
+
+// The first example in the message, all of them in additionalInfo: a reviewer sees why.
+void say_examples(Finding& finding) {
+  std::string all_examples;
+  for (const StatementEvidence& grant : finding.evidence.statements)
+    all_examples += (all_examples.empty() ? "" : "; ") + example_text(grant);
+  if (finding.evidence.statements.empty()) return;
+  finding.message += fmt::format(" For example: {}.", example_text(finding.evidence.statements.front()));
+  finding.additional_info.emplace_back("EXAMPLES", all_examples);
+}
+
+// The Deny statements of the policies attached alongside that take `cancelled` back.
+void say_taken_back(Finding& finding, const std::vector<policy::StatementRef>& denies, const std::string& cancelled) {
+  std::string named;
+  for (const policy::StatementRef& deny : denies) {
+    StatementEvidence& statement = finding.evidence.statements.emplace_back();
+    statement.kind = StatementEvidence::Kind::takes_back;
+    statement.policy = deny.policy;
+    statement.number = deny.number;
+    statement.sid = deny.sid;
+    named += (named.empty() ? "" : ", ") + other_policy_statement_text(statement);
+  }
+  finding.message += fmt::format(" For every certificate it reaches today, Deny statements of the policies "
+                                 "attached alongside it ({}) take back {}.",
+                                 named, cancelled);
+  finding.additional_info.emplace_back("CANCELLED_BY_DENY", cancelled);
+  finding.additional_info.emplace_back("CANCELLED_BY", named);
+}
+
 CheckResult run(const CheckContext& context) {
   const Snapshot& snapshot = context.snapshot;
   const PolicyVersionTable& versions = snapshot.policy_versions;
@@ -22,7 +63,7 @@ CheckResult run(const CheckContext& context) {
   result.resources_evaluated = versions.size();
   std::vector<policy::DataPlaneActionSet> broad_by_version(versions.size(), 0);
   std::vector<policy::DataPlaneActionSet> broad_default(snapshot.policies.size(), 0);
-  std::vector<std::string> examples(versions.size());
+  std::vector<std::vector<policy::GrantExample>> examples(versions.size());
   for (uint32_t row = 0; row < versions.size(); ++row) {
     const uint32_t policy_row = versions.policy_row[row];
     broad_by_version[row] = evaluator.broad_actions(versions.first_statement[row], versions.end_statement[row],
@@ -32,7 +73,7 @@ CheckResult run(const CheckContext& context) {
       result.undecided.push_back(fmt::format(
           "policy {} version {}: {} too complex to decide ({})", snapshot.text(snapshot.policies.name[policy_row]),
           snapshot.text(versions.version_id[row]), evaluator.describe(evaluator.undecided_actions()),
-          evaluator.undecided_reasons()));
+          policy_wording::undecided_text(evaluator.undecided_reasons())));
     if (versions.is_default[row]) broad_default[policy_row] = broad_by_version[row];
   }
   // With policy-targets.json: who each policy reaches, and what the policies attached alongside
@@ -59,16 +100,10 @@ CheckResult run(const CheckContext& context) {
     finding.message = fmt::format("Policy {} version {}{} allows broad access to IoT data plane actions: {}.", name,
                                   version, versions.is_default[row] ? " (default)" : "",
                                   evaluator.describe(own | gained));
-    // The first example in the message, all of them in additionalInfo: a reviewer sees why.
-    std::string all_examples = examples[row];
-    if (gained != 0) {
-      const std::string& more = effective.combined_examples[policy_row];
-      all_examples += (all_examples.empty() || more.empty() ? "" : "; ") + more;
-    }
-    const std::string first_example = all_examples.substr(0, all_examples.find("; "));
-    if (!first_example.empty()) finding.message += fmt::format(" For example: {}.", first_example);
+    add_grants(finding.evidence, examples[row]);
+    if (gained != 0) add_grants(finding.evidence, effective.combined_examples[policy_row]);
     finding.additional_info = {{"IS_DEFAULT_VERSION", versions.is_default[row] ? "true" : "false"}};
-    if (!all_examples.empty()) finding.additional_info.emplace_back("EXAMPLES", all_examples);
+    say_examples(finding);
     const std::vector<std::string> unknown =
         policy::unknown_variables(snapshot.policy_statements, versions.first_statement[row], versions.end_statement[row]);
     if (!unknown.empty()) {
@@ -78,7 +113,7 @@ CheckResult run(const CheckContext& context) {
       finding.additional_info.emplace_back("UNKNOWN_VARIABLES", join(unknown));
     }
     if (targets_known) {
-      finding.message += fmt::format(" The policy is {}.", policy::describe_reach(reach, policy_row));
+      finding.message += fmt::format(" The policy is {}.", policy_wording::reach_text(reach, policy_row));
       finding.additional_info.emplace_back("ATTACHED", reach.attached[policy_row] ? "true" : "false");
       finding.additional_info.emplace_back("CERTIFICATES_REACHED", std::to_string(reach.certificates[policy_row]));
       finding.additional_info.emplace_back("THINGS_REACHED", std::to_string(reach.things[policy_row]));
@@ -92,14 +127,8 @@ CheckResult run(const CheckContext& context) {
       finding.additional_info.emplace_back("BROAD_WITH_POLICIES", unpinning);
     }
     const policy::DataPlaneActionSet cancelled = combined ? own & ~effective.actions[policy_row] : 0;
-    if (cancelled != 0 && reach.certificates[policy_row] > 0) {
-      const std::string denies = join(effective.deny_statements[policy_row]);
-      finding.message += fmt::format(" For every certificate it reaches today, Deny statements of the policies "
-                                     "attached alongside it ({}) take back {}.",
-                                     denies, evaluator.describe(cancelled));
-      finding.additional_info.emplace_back("CANCELLED_BY_DENY", evaluator.describe(cancelled));
-      finding.additional_info.emplace_back("CANCELLED_BY", denies);
-    }
+    if (cancelled != 0 && reach.certificates[policy_row] > 0)
+      say_taken_back(finding, effective.deny_statements[policy_row], policy::BreadthEvaluator::describe(cancelled));
     finding.location = {SnapshotFile::policies, versions.source[row]};
     std::string_view arn = snapshot.text(snapshot.policies.arn[policy_row]);
     finding.logical_name = arn.empty() ? std::string(name) : fmt::format("{}/{}", arn, version);

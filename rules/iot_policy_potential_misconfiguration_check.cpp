@@ -7,13 +7,14 @@
 #include "analyzer/engine/check.h"
 #include "analyzer/policy/policy_reach.h"
 #include "analyzer/policy/potential_misconfiguration.h"
+#include "rules/policy_wording.h"
 
 namespace fleetaudit {
 namespace {
 
-std::string join(const std::vector<std::string>& items) {
+std::string join(const std::vector<StatementEvidence>& denies) {
   std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : "; ") + item;
+  for (const StatementEvidence& deny : denies) out += (out.empty() ? "" : "; ") + deny_text(deny);
   return out;
 }
 
@@ -34,7 +35,7 @@ CheckResult run(const CheckContext& context) {
     std::string_view name = snapshot.text(snapshot.policies.name[policy_row]);
     std::string_view version = snapshot.text(versions.version_id[row]);
     std::string_view arn = snapshot.text(snapshot.policies.arn[policy_row]);
-    auto report = [&](const char* code, const std::string& what) {
+    auto report = [&](const char* code, const std::string& what, const std::vector<StatementEvidence>& evidence) {
       Finding finding;
       finding.resource_type = ResourceType::iot_policy;
       finding.resource = {ResourceIdentifier::Kind::policy_version, std::string(name), std::string(version)};
@@ -45,27 +46,33 @@ CheckResult run(const CheckContext& context) {
       if (targets_known) {
         if (!reach_computed) reach = policy::compute_policy_reach(snapshot);
         reach_computed = true;
-        finding.message += fmt::format(" The policy is {}.", policy::describe_reach(reach, policy_row));
+        finding.message += fmt::format(" The policy is {}.", policy_wording::reach_text(reach, policy_row));
         finding.additional_info.emplace_back("ATTACHED", reach.attached[policy_row] ? "true" : "false");
         finding.additional_info.emplace_back("CERTIFICATES_REACHED", std::to_string(reach.certificates[policy_row]));
         finding.additional_info.emplace_back("THINGS_REACHED", std::to_string(reach.things[policy_row]));
       }
       finding.location = {SnapshotFile::policies, versions.source[row]};
       finding.logical_name = arn.empty() ? std::string(name) : fmt::format("{}/{}", arn, version);
+      finding.evidence.statements = evidence;
       result.findings.push_back(std::move(finding));
     };
+    for (const auto& [deny, reason] : found.undecided_denies)
+      result.undecided.push_back(
+          fmt::format("policy {} version {}: {}: too complex to decide ({})", name, version, deny_text(deny), reason));
     for (const std::string& what : found.undecided)
       result.undecided.push_back(fmt::format("policy {} version {}: {}", name, version, what));
     if (!found.wildcard_denies.empty())
       report("POLICY_CONTAINS_MQTT_WILDCARDS_IN_DENY_STATEMENT",
              "Deny statement resources contain MQTT wildcards (+ or #), which policies match only as literal "
              "characters, so they deny less than they seem to: " +
-                 join(found.wildcard_denies));
+                 join(found.wildcard_denies),
+             found.wildcard_denies);
     if (!found.bypassed_denies.empty())
       report("TOPIC_FILTERS_INTENDED_TO_DENY_ALLOWED_USING_WILDCARDS",
              "a Subscribe Deny on a topic filter subtree is bypassed by subscribing with a wider wildcard filter "
              "that an Allow grants, and iot:Receive on the subtree's topics is not denied: " +
-                 join(found.bypassed_denies));
+                 join(found.bypassed_denies),
+             found.bypassed_denies);
   }
   return result;
 }
@@ -96,7 +103,7 @@ const RegisterCheck registration({
         "or the literal `topicfilter/building/+/#`) that under MQTT matching receives a topic D means (D read "
         "as topics; a concrete filter such as `building/control_room/#` means its MQTT subtree) which "
         "iot:Receive allows and no unconditional Receive Deny covers. The finding names the statements by their "
-        "index in the version's Statement list and gives the filter and a topic it receives. A question past "
+        "number in the version's Statement list (from 1, as the AWS console shows them) and gives the filter and a topic it receives. A question past "
         "the work bounds leaves the check incomplete for that policy (TOO_COMPLEX_TO_DECIDE). With "
         "policy-targets.json it also says how many certificates and things the policy reaches, or that it is "
         "attached to nothing (still reported: it can be attached tomorrow).\n\n"

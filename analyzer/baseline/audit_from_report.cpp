@@ -48,7 +48,7 @@ std::optional<Finding> finding_from(const BaselineFinding& stated, std::string& 
     return std::nullopt;
   }
   Finding finding{*type, stated.resource, stated.reason_code, stated.message, stated.additional_info,
-                  stated.related, stated.location, stated.logical_name, stated.suppressed,
+                  stated.related, stated.location, stated.logical_name, stated.evidence, stated.suppressed,
                   stated.suppression_description};
   return finding;
 }

@@ -222,6 +222,36 @@ SourceLocation location_at(Node finding, const std::string& path, Members& membe
   return location;
 }
 
+Evidence evidence_at(Node finding, const std::string& path, Members& members) {
+  Evidence evidence;
+  Node value = members.object_at(finding, "evidence", path);
+  if (value.error()) return evidence;
+  const std::string at = member_path(path, "evidence");
+  members.each(value, "statements", at, [&](Node item, const std::string& item_at) {
+    if (members.problem) return;
+    auto kind = statement_evidence_kind_named(members.text(item, "kind", item_at));
+    if (!kind) return members.fail(member_path(item_at, "kind"), "grants, takesBack, wildcardDeny or bypassedDeny");
+    StatementEvidence statement;
+    statement.kind = *kind;
+    statement.policy = members.text(item, "policy", item_at);
+    statement.number = static_cast<uint32_t>(std::min<int64_t>(count_at(item, "number", item_at, members), UINT32_MAX));
+    statement.sid = members.text(item, "sid", item_at);
+    statement.resource = members.text(item, "resource", item_at);
+    statement.action = members.text(item, "action", item_at);
+    statement.witness = members.text(item, "witness", item_at);
+    statement.topic = members.text(item, "topic", item_at);
+    statement.through = static_cast<uint32_t>(std::min<int64_t>(count_at(item, "through", item_at, members), UINT32_MAX));
+    evidence.statements.push_back(std::move(statement));
+  });
+  members.each(value, "roles", at, [&](Node item, const std::string& item_at) {
+    if (members.problem) return;
+    auto use = role_evidence_use_named(members.text(item, "use", item_at));
+    if (!use) return members.fail(member_path(item_at, "use"), "authenticated, unauthenticated or roleMapping");
+    evidence.roles.push_back({*use, members.text(item, "roleArn", item_at), members.text(item, "provider", item_at)});
+  });
+  return evidence;
+}
+
 std::vector<Diagnostic> diagnostics_at(Node metadata, const std::string& path, Members& members) {
   std::vector<Diagnostic> out;
   members.each(metadata, "diagnostics", path, [&](Node item, const std::string& at) {
@@ -292,6 +322,7 @@ std::optional<BaselineFinding> read_json_finding(Node finding, const std::string
   parsed.logical_name = members.text(finding, "logicalName", at);
   parsed.suppression_description = members.text(finding, "suppressionDescription", at);
   parsed.snapshot = members.text(finding, "snapshot", at);
+  parsed.evidence = evidence_at(finding, at, members);
   return parsed;
 }
 

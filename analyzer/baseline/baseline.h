@@ -31,6 +31,7 @@ struct BaselineFinding {
   SourceLocation location;
   std::string suppression_description;
   std::string snapshot;  // an organization report's: the identity of the snapshot it belongs to
+  Evidence evidence;     // what the finding rests on (the JSON report's "evidence")
 };
 
 // What the baseline said of one check: its status and the parameters it ran with.

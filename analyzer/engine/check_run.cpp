@@ -73,6 +73,7 @@ CheckResult run_check(const CheckRun& run, const Snapshot& snapshot, EpochMillis
                       const x509::WeakKeyBlocklist& weak_keys) {
   CheckContext context{snapshot, clock, run.parameters, weak_keys};
   CheckResult result = run.check->run(context);
+  apply_wording_rewrite(result.findings);  // a test's rewording of every message (finding.h)
   if (!result.not_run_reason) result.findings = sorted_by_resource(std::move(result.findings));
   return result;
 }

@@ -1,6 +1,9 @@
 #include "analyzer/engine/finding.h"
 
 #include <algorithm>
+#include <atomic>
+
+#include <fmt/format.h>
 
 namespace fleetaudit {
 
@@ -103,6 +106,84 @@ std::optional<ResourceIdentifier> parse_resource_key(std::string_view key) {
     id.value = std::string(value);
     return id;
   }
+  return std::nullopt;
+}
+
+namespace {
+std::string sid_suffix(std::string_view sid, std::string_view before, std::string_view after) {
+  return sid.empty() ? std::string() : fmt::format("{}Sid \"{}\"{}", before, sid, after);
+}
+}  // namespace
+
+std::string example_text(const StatementEvidence& grant) {
+  return fmt::format("{} on {} (statement {}{})", grant.action, grant.witness, grant.number,
+                     sid_suffix(grant.sid, ", ", ""));
+}
+
+std::string other_policy_statement_text(const StatementEvidence& statement) {
+  return fmt::format("policy {} statement {}{}", statement.policy, statement.number,
+                     sid_suffix(statement.sid, " (", ")"));
+}
+
+std::string deny_text(const StatementEvidence& deny) {
+  std::string text = fmt::format("statement {} ({})", deny.number, deny.resource);
+  if (deny.kind != StatementEvidence::Kind::bypassed_deny) return text;
+  text += fmt::format(", bypassed through statement {}: subscribing to {}", deny.through, deny.witness);
+  if (!deny.topic.empty()) text += fmt::format(" receives {}", deny.topic);
+  return text;
+}
+
+std::string role_text(const RoleEvidence& role) {
+  switch (role.use) {
+    case RoleEvidence::Use::authenticated: return fmt::format("authenticated role {}", role.role_arn);
+    case RoleEvidence::Use::unauthenticated: return fmt::format("unauthenticated role {}", role.role_arn);
+    case RoleEvidence::Use::role_mapping:
+      return fmt::format("role-mapping role {} (provider {})", role.role_arn, role.provider);
+  }
+  return "";
+}
+
+namespace {
+std::atomic<WordingRewrite> wording_rewrite{nullptr};
+}  // namespace
+
+void set_wording_rewrite_for_tests(WordingRewrite rewrite) { wording_rewrite = rewrite; }
+
+void apply_wording_rewrite(std::vector<Finding>& findings) {
+  const WordingRewrite rewrite = wording_rewrite.load(std::memory_order_relaxed);
+  if (rewrite == nullptr) return;
+  for (Finding& finding : findings) rewrite(finding);
+}
+
+const char* to_string(StatementEvidence::Kind kind) {
+  switch (kind) {
+    case StatementEvidence::Kind::grants: return "grants";
+    case StatementEvidence::Kind::takes_back: return "takesBack";
+    case StatementEvidence::Kind::wildcard_deny: return "wildcardDeny";
+    case StatementEvidence::Kind::bypassed_deny: return "bypassedDeny";
+  }
+  return "grants";
+}
+
+std::optional<StatementEvidence::Kind> statement_evidence_kind_named(std::string_view name) {
+  for (auto kind : {StatementEvidence::Kind::grants, StatementEvidence::Kind::takes_back,
+                    StatementEvidence::Kind::wildcard_deny, StatementEvidence::Kind::bypassed_deny})
+    if (name == to_string(kind)) return kind;
+  return std::nullopt;
+}
+
+const char* to_string(RoleEvidence::Use use) {
+  switch (use) {
+    case RoleEvidence::Use::authenticated: return "authenticated";
+    case RoleEvidence::Use::unauthenticated: return "unauthenticated";
+    case RoleEvidence::Use::role_mapping: return "roleMapping";
+  }
+  return "authenticated";
+}
+
+std::optional<RoleEvidence::Use> role_evidence_use_named(std::string_view name) {
+  for (auto use : {RoleEvidence::Use::authenticated, RoleEvidence::Use::unauthenticated, RoleEvidence::Use::role_mapping})
+    if (name == to_string(use)) return use;
   return std::nullopt;
 }
 

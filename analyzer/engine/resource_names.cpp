@@ -20,6 +20,9 @@ std::string ca_certificate_arn(const Snapshot& snapshot, std::string_view certif
 
 std::string join_names(const std::vector<std::string_view>& names, size_t limit) {
   std::string out;
+  size_t bytes = 0;  // a key-reuse finding lists ~15,000 ids: one allocation, not twenty
+  for (size_t i = 0; i < names.size() && i < limit; ++i) bytes += names[i].size() + 2;
+  out.reserve(bytes + 32);
   for (size_t i = 0; i < names.size() && i < limit; ++i) {
     if (i > 0) out += ", ";
     out += names[i];

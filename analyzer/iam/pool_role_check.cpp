@@ -20,7 +20,7 @@ CheckResult run_pool_role_check(const CheckContext& context, PoolSide side, Judg
   for (size_t begin = 0; begin < pools.size();) {
     size_t end = begin + 1;
     while (end < pools.size() && pools.pool_id[end] == pools.pool_id[begin]) ++end;
-    std::map<std::string_view, std::vector<std::string>> offences;  // reason -> role descriptions
+    std::map<std::string_view, std::vector<std::pair<RoleEvidence, std::string>>> offences;  // reason -> roles
     bool evaluated = false;
     uint64_t first_source = pools.source[begin];
     for (size_t row = begin; row < end; ++row) {
@@ -33,13 +33,13 @@ CheckResult run_pool_role_check(const CheckContext& context, PoolSide side, Judg
         continue;
       }
       evaluated = true;
-      std::string role = pools.kind[row] == Kind::mapped
-                             ? fmt::format("role-mapping role {} (provider {})", snapshot.text(pools.role_arn[row]),
-                                           snapshot.text(pools.provider[row]))
-                             : fmt::format("{} role {}", unauthenticated ? "unauthenticated" : "authenticated",
-                                           snapshot.text(pools.role_arn[row]));
+      const RoleEvidence role{pools.kind[row] == Kind::mapped ? RoleEvidence::Use::role_mapping
+                              : unauthenticated                ? RoleEvidence::Use::unauthenticated
+                                                               : RoleEvidence::Use::authenticated,
+                              std::string(snapshot.text(pools.role_arn[row])),
+                              pools.kind[row] == Kind::mapped ? std::string(snapshot.text(pools.provider[row])) : ""};
       for (auto& [reason, detail] : judge(evaluator.iot_verdict(role_row)))
-        offences[reason].push_back(fmt::format("{} allows {}", role, detail));
+        offences[reason].emplace_back(role, std::move(detail));
     }
     if (evaluated) ++result.resources_evaluated;
     std::string_view pool = snapshot.text(pools.pool_id[begin]);
@@ -49,7 +49,10 @@ CheckResult run_pool_role_check(const CheckContext& context, PoolSide side, Judg
       finding.resource = {ResourceIdentifier::Kind::cognito_identity_pool_id, std::string(pool), {}};
       finding.reason_code = std::string(reason);
       std::string details;
-      for (const std::string& role : roles) details += (details.empty() ? "" : "; ") + role;
+      for (auto& [role, detail] : roles) {
+        details += fmt::format("{}{} allows {}", details.empty() ? "" : "; ", role_text(role), detail);
+        finding.evidence.roles.push_back(std::move(role));
+      }
       finding.message = fmt::format("Identity pool {}: {}.", pool, details);
       finding.location = {SnapshotFile::cognito_identity_pool_roles, first_source};
       finding.logical_name = std::string(pool);

@@ -33,9 +33,9 @@ const IotRoleVerdict& RoleEvaluator::iot_verdict(uint32_t role_row) {
                         breadth_.broad_actions(roles.first_statement[role_row], roles.end_statement[role_row], context),
                         ""};
   // The statement number counts across the role's policies, which a reader cannot look up: leave it out.
-  std::string example = breadth_.examples(slot->broad_data_plane);
-  example = example.substr(0, std::min(example.find("; "), example.find(" (statement")));
-  if (!example.empty()) slot->data_plane_example = fmt::format(" (for example {})", example);
+  const std::vector<policy::GrantExample> examples = breadth_.examples(slot->broad_data_plane);
+  if (!examples.empty())
+    slot->data_plane_example = fmt::format(" (for example {} on {})", examples.front().action, examples.front().witness);
   return *slot;
 }
 

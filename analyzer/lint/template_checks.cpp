@@ -111,18 +111,20 @@ void add_role_use(const IacFile& file, const TemplateSnapshot& built, size_t use
   for (const Span& document : role.document_spans) lint.related.push_back(document);
 }
 
-// An identity pool finding names the roles of one side ("…: authenticated role ARN allows …").
+// An identity pool finding's evidence names the roles of one side it judged.
 void place_pool_finding(const IacFile& file, const TemplateSnapshot& built, const Finding& finding, LintFinding& lint) {
   for (size_t use = 0; use < file.role_uses.size(); ++use) {
     const RoleUseInput& input = file.role_uses[use];
     if (input.kind == RoleUseInput::Kind::role_alias || input.holder != finding.resource.value ||
         built.role_use_role_arn[use].empty())
       continue;
-    const std::string named = fmt::format(
-        "{} role {} ", input.kind == RoleUseInput::Kind::authenticated ? "authenticated" : "unauthenticated",
-        built.role_use_role_arn[use]);
-    if (finding.message.find(": " + named) != std::string::npos || finding.message.find("; " + named) != std::string::npos)
-      add_role_use(file, built, use, lint);
+    const RoleEvidence::Use wanted = input.kind == RoleUseInput::Kind::authenticated ? RoleEvidence::Use::authenticated
+                                                                                     : RoleEvidence::Use::unauthenticated;
+    for (const RoleEvidence& role : finding.evidence.roles)
+      if (role.use == wanted && role.role_arn == built.role_use_role_arn[use]) {
+        add_role_use(file, built, use, lint);
+        break;
+      }
   }
 }
 

@@ -37,21 +37,18 @@ DataPlaneActionSet actions_matching(std::string_view action_pattern) {
   return actions;
 }
 
-std::string BreadthEvaluator::examples(DataPlaneActionSet actions) const {
-  std::string text;
+std::vector<GrantExample> BreadthEvaluator::examples(DataPlaneActionSet actions) const {
+  std::vector<GrantExample> found;
   for_each_action(actions & kAllDataPlaneActions, [&](unsigned action) {
-    if (examples_[action].empty()) return;
-    text += (text.empty() ? "" : "; ") + examples_[action];
+    if (examples_[action]) found.push_back(*examples_[action]);
   });
-  return text;
+  return found;
 }
 
-std::string BreadthEvaluator::undecided_reasons() const {
-  std::string text;
-  for_each_action(undecided_, [&](unsigned action) {
-    text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", name_of(action), undecided_reasons_[action]);
-  });
-  return text;
+std::vector<BreadthEvaluator::UndecidedAction> BreadthEvaluator::undecided_reasons() const {
+  std::vector<UndecidedAction> undecided;
+  for_each_action(undecided_, [&](unsigned action) { undecided.push_back({name_of(action), undecided_reasons_[action]}); });
+  return undecided;
 }
 
 std::string BreadthEvaluator::describe(DataPlaneActionSet actions) {
@@ -200,7 +197,7 @@ bool BreadthEvaluator::grants_foreign(uint32_t first_statement, uint32_t end_sta
   auto known = answers_.find(key);
   if (known == answers_.end()) known = answers_.emplace(std::move(key), answer(relevant, arn, action, client_id_pinned)).first;
   const Answer& answer = known->second;
-  if (answer.broad) examples_[action] = example_text(answer, relevant, first_statement, action);
+  if (answer.broad) examples_[action] = example_of(answer, relevant, first_statement, action);
   if (!answer.too_complex_reason.empty()) {
     undecided_ |= DataPlaneActionSet{1} << action;
     undecided_reasons_[action] = answer.too_complex_reason;
@@ -251,18 +248,29 @@ std::string BreadthEvaluator::in_the_policys_words(const std::string& witness, c
   return witness;
 }
 
-// "iot:Publish on ARN (statement 3, Sid "X")": what the grant allows, and where it comes from.
-std::string BreadthEvaluator::example_text(const Answer& answer, const std::vector<uint32_t>& relevant,
-                                           uint32_t first_statement, unsigned action) const {
+// What the grant allows, and where it comes from.
+GrantExample BreadthEvaluator::example_of(const Answer& answer, const std::vector<uint32_t>& relevant,
+                                          uint32_t first_statement, unsigned action) const {
   uint32_t allows_seen = 0, statement = relevant.front();
   for (uint32_t candidate : relevant)
     if (!statements_.has(candidate, kStatementDeny) && allows_seen++ == answer.allowed_by) {
       statement = candidate;
       break;
     }
-  const std::string_view sid = statements_.sid(statement);
-  return fmt::format("{} on {} (statement {}{})", name_of(action), answer.witness, statement - first_statement + 1,
-                     sid.empty() ? "" : fmt::format(", Sid \"{}\"", sid));
+  return {name_of(action), answer.witness, statement - first_statement + 1, std::string(statements_.sid(statement)),
+          granting_resource(statement, answer.witness)};
+}
+
+// The statement's resource whose pattern, its variables read as text, admits the witness; else
+// the first that a variable or wildcard may stretch to it; none for NotResource.
+std::string BreadthEvaluator::granting_resource(uint32_t statement, const std::string& witness) const {
+  if (statements_.has(statement, kStatementNotResource)) return {};
+  for (StringId id : statements_.resources(statement))
+    if (Glob::compile(variables_as_literal_text(statements_.pattern(id))).matches(witness))
+      return std::string(statements_.pattern(id));
+  for (StringId id : statements_.resources(statement))
+    if (statements_.pattern(id).find_first_of("*?$") != std::string_view::npos) return std::string(statements_.pattern(id));
+  return {};
 }
 
 // No catalogue action: ${iot:ClientId} is anybody's in an Allow and credited for nothing in a Deny.
@@ -304,7 +312,7 @@ bool BreadthEvaluator::lets_connect_as_another(uint32_t first_statement, uint32_
 
 DataPlaneActionSet BreadthEvaluator::broad_actions(uint32_t first_statement, uint32_t end_statement,
                                                    const ArnScope& arn, std::optional<bool> client_id_pinned) {
-  for (std::string& example : examples_) example.clear();
+  for (std::optional<GrantExample>& example : examples_) example.reset();
   undecided_ = 0;
   start_policy(first_statement, end_statement);
   DataPlaneActionSet broad = 0;

@@ -75,6 +75,16 @@ std::vector<std::string> unknown_variables(const PolicyStatementTable& statement
 // their document's length, to compare with AWS's limits.
 size_t pattern_characters(const PolicyStatementTable& statements, uint32_t first_statement, uint32_t end_statement);
 
+// A broad action's evidence: one resource of another device it allows, the Allow statement that
+// grants it and, of that statement's resources, the pattern that admits it.
+struct GrantExample {
+  std::string_view action;  // "iot:Publish"
+  std::string witness;      // a full ARN, spelled with the variables the statement uses
+  uint32_t number = 0;      // the statement's within the policy evaluated, from 1
+  std::string sid;
+  std::string resource;  // empty: a NotResource statement, or no one pattern singled out
+};
+
 // Decides per policy version, exactly: for each action, whether some resource of another device is
 // allowed and not denied, over the regular languages of the statements' patterns (pattern_language).
 // Action and resource patterns are compiled once. Not thread-safe: use one evaluator per thread.
@@ -116,10 +126,14 @@ public:
   // The actions the last broad_actions call could not decide within the work budget (never
   // counted as broad or as compliant), and why: "iot:Publish: more than 8000000 stored pattern positions".
   DataPlaneActionSet undecided_actions() const { return undecided_; }
-  std::string undecided_reasons() const;
-  // For each of `actions` the last broad_actions call found broad, one resource of another device
-  // it allows and the statement that allows it: "iot:Connect on arn:…:client/x (statement 1); …".
-  std::string examples(DataPlaneActionSet actions) const;
+  struct UndecidedAction {
+    std::string_view action;  // "iot:Publish"
+    std::string reason;       // "more than 8000000 stored pattern positions"
+  };
+  std::vector<UndecidedAction> undecided_reasons() const;
+  // For each of `actions` the last broad_actions call found broad, in catalogue order, one resource
+  // of another device it allows and the statement (and its resource pattern) that allows it.
+  std::vector<GrantExample> examples(DataPlaneActionSet actions) const;
 
 private:
   struct Answer {
@@ -131,8 +145,9 @@ private:
   Answer answer(const std::vector<uint32_t>& relevant, const ArnScope& arn, unsigned action, bool client_id_pinned);
   std::string in_the_policys_words(const std::string& witness, const std::vector<uint32_t>& relevant,
                                   uint32_t allowed_by) const;
-  std::string example_text(const Answer& answer, const std::vector<uint32_t>& relevant, uint32_t first_statement,
-                           unsigned action) const;
+  GrantExample example_of(const Answer& answer, const std::vector<uint32_t>& relevant, uint32_t first_statement,
+                          unsigned action) const;
+  std::string granting_resource(uint32_t statement, const std::string& witness) const;
   VariableReading reading_of(std::string_view variable, uint8_t flags, unsigned action, bool client_id_pinned) const;
   StatementLanguage language_of(uint32_t statement, unsigned action, bool client_id_pinned);
   bool grants_foreign(uint32_t first_statement, uint32_t end_statement, const ArnScope& arn, unsigned action,
@@ -144,7 +159,7 @@ private:
   std::unordered_map<StringId, Glob> globs_;     // by pattern id, compiled once
   std::unordered_map<std::string, Answer> answers_;  // by question (grants_foreign's key)
   std::unordered_map<std::string, LanguageAnswer> admitted_;  // by question (admits_some's key)
-  std::array<std::string, kDataPlaneActionCount> examples_;  // of the last broad_actions call, by action
+  std::array<std::optional<GrantExample>, kDataPlaneActionCount> examples_;  // of the last broad_actions call
   std::array<std::string, kDataPlaneActionCount> undecided_reasons_;
   DataPlaneActionSet undecided_ = 0;
   size_t aws_size_limit_;

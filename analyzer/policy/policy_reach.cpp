@@ -149,17 +149,6 @@ PolicyReach compute_policy_reach(const Snapshot& snapshot) {
   return reach;
 }
 
-std::string describe_reach(const PolicyReach& reach, uint32_t policy_row) {
-  if (!reach.attached[policy_row]) return "not attached to any certificate or thing group";
-  std::string text = fmt::format("attached so that it reaches {} certificate{} and {} thing{}",
-                                 reach.certificates[policy_row], reach.certificates[policy_row] == 1 ? "" : "s",
-                                 reach.things[policy_row], reach.things[policy_row] == 1 ? "" : "s");
-  if (reach.other_targets[policy_row] > 0)
-    text += fmt::format(" (and {} other target{})", reach.other_targets[policy_row],
-                        reach.other_targets[policy_row] == 1 ? "" : "s");
-  return text;
-}
-
 namespace {
 
 // Statements of several policies copied into one table, each remembering its original row.
@@ -187,14 +176,11 @@ private:
   std::vector<std::string_view> actions_, resources_;
 };
 
-// "policy DenyAll statement 2 (Sid "x")"
-std::string describe_statement(const Snapshot& snapshot, uint32_t statement) {
+StatementRef statement_ref(const Snapshot& snapshot, uint32_t statement) {
   const PolicyVersionTable& versions = snapshot.policy_versions;
   const uint32_t version = snapshot.policy_statements.version_row(statement);
-  const std::string_view sid = snapshot.policy_statements.sid(statement);
-  return fmt::format("policy {} statement {}{}", snapshot.text(snapshot.policies.name[versions.policy_row[version]]),
-                     statement - versions.first_statement[version] + 1,
-                     sid.empty() ? "" : fmt::format(" (Sid \"{}\")", sid));
+  return {std::string(snapshot.text(snapshot.policies.name[versions.policy_row[version]])),
+          statement - versions.first_statement[version] + 1, std::string(snapshot.policy_statements.sid(statement))};
 }
 
 }  // namespace
@@ -268,7 +254,7 @@ EffectiveGrants effective_grants(const Snapshot& snapshot, const PolicyReach& re
       if (evaluator.statement_actions(s) & cancelled) origins.push_back(combined.origin(s));
     std::sort(origins.begin(), origins.end());
     origins.erase(std::unique(origins.begin(), origins.end()), origins.end());
-    for (uint32_t origin : origins) grants.deny_statements[policy].push_back(describe_statement(snapshot, origin));
+    for (uint32_t origin : origins) grants.deny_statements[policy].push_back(statement_ref(snapshot, origin));
   }
   return grants;
 }

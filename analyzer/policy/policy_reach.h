@@ -31,8 +31,12 @@ struct PolicyReach {
 // distinctness, so the cost is linear in targets times their fan-out (never policies x fleet).
 PolicyReach compute_policy_reach(const Snapshot& snapshot);
 
-// "attached to 3 certificates and 5 things" / "not attached to anything".
-std::string describe_reach(const PolicyReach& reach, uint32_t policy_row);
+// A statement of some policy's default version: its policy's name, its number from 1, its Sid.
+struct StatementRef {
+  std::string policy;
+  uint32_t number = 0;
+  std::string sid;
+};
 
 // What the default version of each policy grants broadly once the policies attached alongside it
 // (to one certificate, directly or through the groups of its things) are taken into account. Each
@@ -42,14 +46,15 @@ std::string describe_reach(const PolicyReach& reach, uint32_t policy_row);
 struct EffectiveGrants {
   // By policy row. Policies that reach no certificate keep their own broad actions.
   std::vector<DataPlaneActionSet> actions;  // broad for some certificate the policy reaches
-  // The other policies' Deny statements that apply to what the policy alone grants broadly:
-  // "policy DenyAll statement 1 (Sid \"x\")", in policy and statement order.
-  std::vector<std::vector<std::string>> deny_statements;
+  // The other policies' Deny statements that apply to what the policy alone grants broadly, in
+  // policy and statement order.
+  std::vector<std::vector<StatementRef>> deny_statements;
   // Other policies of a set that let the device connect under any client id, making
   // ${iot:ClientId} in this policy's resources anybody's.
   std::vector<std::vector<std::string>> unpinning_policies;
-  // Examples for the actions broad only in combination (as BreadthEvaluator::examples).
-  std::vector<std::string> combined_examples;
+  // Examples for the actions broad only in combination (as BreadthEvaluator::examples; the
+  // statements are the policy's own, numbered in its default version).
+  std::vector<std::vector<GrantExample>> combined_examples;
 };
 EffectiveGrants effective_grants(const Snapshot& snapshot, const PolicyReach& reach,
                                  const std::vector<DataPlaneActionSet>& own_broad_default);

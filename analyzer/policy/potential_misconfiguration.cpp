@@ -97,7 +97,7 @@ public:
       for (StringId d : statements_.resources(deny)) {
         const std::string_view text = statements_.pattern(d);
         if (!not_resource && has_mqtt_wildcard_level(text))
-          found.wildcard_denies.push_back(fmt::format("Statement[{}] ({})", deny - first, text));
+          found.wildcard_denies.push_back(deny_evidence(StatementEvidence::Kind::wildcard_deny, deny, first, text));
       }
       if ((actions_.of(deny) & kSubscribe) && !not_resource && takes_part(statements_.flags(deny)))
         for (StringId d : statements_.resources(deny)) check_bypass(first, end, deny, d, arn, found);
@@ -144,15 +144,27 @@ private:
     const SubscribeBypass bypass =
         find_subscribe_bypass(question, {}, kDeviceNamePlaceholder, &meter_);
     if (bypass.answer == LanguageAnswer::too_complex) {
-      found.undecided.push_back(fmt::format("Statement[{}] ({}): too complex to decide ({})", deny - first, text,
-                                            bypass.reason));
+      found.undecided_denies.emplace_back(deny_evidence(StatementEvidence::Kind::wildcard_deny, deny, first, text),
+                                          bypass.reason);
       return;
     }
     if (bypass.answer != LanguageAnswer::found) return;
-    std::string what = fmt::format("Statement[{}] ({}), bypassed through Statement[{}]: subscribing to {}", deny - first,
-                                   text, subscribe_allows_[bypass.allowed_by] - first, bypass.filter);
-    if (!bypass.topic.empty()) what += fmt::format(" receives {}", bypass.topic);
-    found.bypassed_denies.push_back(std::move(what));
+    StatementEvidence bypassed = deny_evidence(StatementEvidence::Kind::bypassed_deny, deny, first, text);
+    bypassed.through = subscribe_allows_[bypass.allowed_by] - first + 1;
+    bypassed.witness = bypass.filter;
+    bypassed.topic = bypass.topic;
+    found.bypassed_denies.push_back(std::move(bypassed));
+  }
+
+  // A Deny statement of the version [first, …) and one of its resource patterns.
+  StatementEvidence deny_evidence(StatementEvidence::Kind kind, uint32_t deny, uint32_t first,
+                                  std::string_view resource) const {
+    StatementEvidence evidence;
+    evidence.kind = kind;
+    evidence.number = deny - first + 1;
+    evidence.sid = statements_.sid(deny);
+    evidence.resource = resource;
+    return evidence;
   }
 
   // The version's Subscribe and Receive statements as languages, built once per version.

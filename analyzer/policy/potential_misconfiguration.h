@@ -7,15 +7,19 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/engine/finding.h"
 #include "analyzer/policy/arn.h"
 #include "analyzer/policy/statement_table.h"
 
 namespace fleetaudit::policy {
 
+// What one version's Deny statements do not deny, as evidence (the check words it).
 struct MisconfigurationFindings {
-  std::vector<std::string> wildcard_denies;  // "Statement[1] (…/topicfilter/a/#)"
-  std::vector<std::string> bypassed_denies;
-  std::vector<std::string> undecided;
+  std::vector<StatementEvidence> wildcard_denies;  // kind wildcard_deny: the Deny and its MQTT-wildcard resource
+  std::vector<StatementEvidence> bypassed_denies;  // kind bypassed_deny: with the bypassing filter and Allow
+  // Subscribe Denies whose bypass question ran past the work budget, with the reason.
+  std::vector<std::pair<StatementEvidence, std::string>> undecided_denies;
+  std::vector<std::string> undecided;  // the version as a whole: questions not asked past the bound
 };
 
 // Decides one policy version at a time, exactly (subscribe_bypass), within a work budget per

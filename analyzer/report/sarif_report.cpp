@@ -10,6 +10,7 @@
 #include "analyzer/report/audit_details.h"
 #include "analyzer/report/artifact_uris.h"
 #include "analyzer/report/reporters.h"
+#include "analyzer/report/sarif_evidence.h"
 #include "analyzer/report/sarif_limits.h"
 #include "analyzer/report/sarif_log.h"
 #include "analyzer/report/sarif_rules.h"
@@ -80,6 +81,7 @@ void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, cons
   json.key("fullyQualifiedName").value(finding.logical_name);
   json.end_object().end_array();
   json.end_object().end_array();
+  write_sarif_evidence(json, finding);
   // Identity from the check and the resource, never the line: a re-exported snapshot keeps its alerts.
   // The fingerprint and the finding id are both cut from this one digest.
   const std::string digest = sha256_hex(finding_identity(*run.check, finding));

@@ -88,6 +88,14 @@ TEST(Fleetgen, SharedKeysAreReportedOncePerKey) {
       planted_counts(expect_planted_findings("--things 2000 --seed 4 --shared-keys 3:400"));
   EXPECT_EQ(planted.at("FLEETAUDIT_PUBLIC_KEY_SHARED_CHECK"), 3u);
 }
+
+// --profile key-reuse: a factory reused 64 keys, each across a whole batch of certificates (15/16
+// of them in all): 64 findings whatever the size, each of about things * 15/16 / 64 certificates.
+TEST(Fleetgen, KeyReuseProfileHas64KeysOfWholeBatches) {
+  const std::map<std::string, size_t> planted =
+      planted_counts(expect_planted_findings("--things 3000 --seed 6 --profile key-reuse"));
+  EXPECT_EQ(planted.at("FLEETAUDIT_PUBLIC_KEY_SHARED_CHECK"), 64u);
+}
 #endif
 
 }  // namespace

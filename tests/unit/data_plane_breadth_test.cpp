@@ -392,7 +392,13 @@ TEST(DataPlaneBreadth, ExamplesNameAForeignResourceAndTheStatement) {
   const DataPlaneActionSet broad =
       evaluator.broad_actions(0, static_cast<uint32_t>(table.size()), ArnScope::of_iot_arn(kPolicyArn).value());
   EXPECT_EQ(broad, action_bit(DataPlaneAction::publish));
-  EXPECT_EQ(evaluator.examples(broad), "iot:Publish on " + kArn + "topic/$aws/things/x/shadow/delete (statement 2)");
+  const std::vector<GrantExample> examples = evaluator.examples(broad);
+  ASSERT_EQ(examples.size(), 1u);
+  EXPECT_EQ(examples[0].action, "iot:Publish");
+  EXPECT_EQ(examples[0].witness, kArn + "topic/$aws/things/x/shadow/delete");
+  EXPECT_EQ(examples[0].number, 2u);  // from 1, as the console numbers statements
+  EXPECT_EQ(examples[0].sid, "");
+  EXPECT_EQ(examples[0].resource, kArn + "topic/$aws/things/*/shadow/delete");  // the pattern that grants it
 }
 
 
