@@ -910,7 +910,9 @@ std::string thing_name(uint64_t thing, const FleetPlan& plan) { return fmt::form
 // The instant the snapshot was taken: the audit's "now".
 int64_t exported_at_seconds() { return epoch_from_civil(2026, 6, 1); }
 
-std::string certificate_arn(const Digest& id) { return fmt::format("{}cert/{}", g_iot_arn_prefix, lowercase_hex(id.data(), id.size())); }
+std::string certificate_arn(const Digest& id) {
+  return fmt::format("{}cert/{}", g_iot_arn_prefix, lowercase_hex(id.data(), id.size()));
+}
 
 // ---------------------------------------------------------------------------------------
 // The CA.
@@ -1314,7 +1316,9 @@ std::string policy_document(const std::vector<Statement>& statements, JsonWriter
       writer.end_array();
     }
     writer.key("Resource");
-    auto resource_arn = [](const std::string& resource) { return resource == "*" ? resource : fmt::format("{}{}", g_iot_arn_prefix, resource); };
+    auto resource_arn = [](const std::string& resource) {
+      return resource == "*" ? resource : fmt::format("{}{}", g_iot_arn_prefix, resource);
+    };
     if (statement.resources.size() == 1) {
       writer.string(resource_arn(statement.resources[0]));
     } else {

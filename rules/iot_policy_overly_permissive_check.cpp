@@ -48,9 +48,10 @@ void say_taken_back(Finding& finding, const std::vector<policy::StatementRef>& d
     statement.sid = deny.sid;
     named += (named.empty() ? "" : ", ") + other_policy_statement_text(statement);
   }
-  finding.message += fmt::format(" For every certificate it reaches today, Deny statements of the policies "
-                                 "attached alongside it ({}) take back {}.",
-                                 named, cancelled);
+  finding.message += fmt::format(
+      " For every certificate it reaches today, Deny statements of the policies "
+      "attached alongside it ({}) take back {}.",
+      named, cancelled);
   finding.additional_info.emplace_back("CANCELLED_BY_DENY", cancelled);
   finding.additional_info.emplace_back("CANCELLED_BY", named);
 }

@@ -30,8 +30,8 @@ CheckResult run(const CheckContext& context) {
   result.resources_evaluated = versions.size();
   for (uint32_t row = 0; row < versions.size(); ++row) {
     const uint32_t policy_row = versions.policy_row[row];
-    policy::MisconfigurationFindings found = evaluator.evaluate(versions.first_statement[row], versions.end_statement[row],
-                                               policy::policy_scope(snapshot, policy_row));
+    policy::MisconfigurationFindings found = evaluator.evaluate(
+        versions.first_statement[row], versions.end_statement[row], policy::policy_scope(snapshot, policy_row));
     std::string_view name = snapshot.text(snapshot.policies.name[policy_row]);
     std::string_view version = snapshot.text(versions.version_id[row]);
     std::string_view arn = snapshot.text(snapshot.policies.arn[policy_row]);

@@ -26,7 +26,8 @@ inline std::string reach_text(const policy::PolicyReach& reach, uint32_t policy_
 // "iot:Publish: more than 8000000 stored pattern positions; iot:Subscribe: …"
 inline std::string undecided_text(const std::vector<policy::BreadthEvaluator::UndecidedAction>& undecided) {
   std::string text;
-  for (const auto& [action, reason] : undecided) text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", action, reason);
+  for (const auto& [action, reason] : undecided)
+    text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", action, reason);
   return text;
 }
 

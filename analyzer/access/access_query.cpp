@@ -93,7 +93,8 @@ void add_role_principals(const Snapshot& snapshot, DataPlaneAction action, const
   auto add_role = [&](RolePrincipal principal) {
     std::optional<RequestDecision>& decision = role_decisions[principal.role_row];
     if (!decision) {
-      const StatementRange range{role_table.first_statement[principal.role_row], role_table.end_statement[principal.role_row]};
+      const StatementRange range{role_table.first_statement[principal.role_row],
+                                 role_table.end_statement[principal.role_row]};
       decision = roles.decide(std::span(&range, 1), std::nullopt);
     }
     if (!granted(*decision)) return;
@@ -104,16 +105,24 @@ void add_role_principals(const Snapshot& snapshot, DataPlaneAction action, const
   for (uint32_t row = 0; row < pools.size(); ++row) {
     if (pools.role_row[row] == UINT32_MAX) continue;
     using Kind = IdentityPoolRoleTable::Kind;
-    std::string detail = pools.kind[row] == Kind::authenticated     ? "authenticated"
-                         : pools.kind[row] == Kind::unauthenticated ? "unauthenticated"
-                                                                     : "mapped by " + std::string(snapshot.text(pools.provider[row]));
-    add_role({RolePrincipal::Kind::cognito_pool, std::string(snapshot.text(pools.pool_id[row])), std::move(detail),
-              pools.role_row[row], {}});
+    std::string detail = pools.kind[row] == Kind::authenticated ? "authenticated"
+                         : pools.kind[row] == Kind::unauthenticated
+                             ? "unauthenticated"
+                             : "mapped by " + std::string(snapshot.text(pools.provider[row]));
+    add_role({RolePrincipal::Kind::cognito_pool,
+              std::string(snapshot.text(pools.pool_id[row])),
+              std::move(detail),
+              pools.role_row[row],
+              {}});
   }
   const RoleAliasTable& aliases = snapshot.iam.role_aliases;
   for (uint32_t row = 0; row < aliases.size(); ++row)
     if (aliases.role_row[row] != UINT32_MAX)
-      add_role({RolePrincipal::Kind::role_alias, std::string(snapshot.text(aliases.alias[row])), "", aliases.role_row[row], {}});
+      add_role({RolePrincipal::Kind::role_alias,
+                std::string(snapshot.text(aliases.alias[row])),
+                "",
+                aliases.role_row[row],
+                {}});
   auto role_order = [](const RolePrincipal& a, const RolePrincipal& b) {
     return std::tie(a.kind, a.name, a.detail) < std::tie(b.kind, b.name, b.detail);
   };

@@ -47,8 +47,16 @@ std::optional<Finding> finding_from(const BaselineFinding& stated, std::string& 
     error = fmt::format("finding {}: unknown resource type \"{}\"", stated.finding_id, stated.resource_type);
     return std::nullopt;
   }
-  Finding finding{*type, stated.resource, stated.reason_code, stated.message, stated.additional_info,
-                  stated.related, stated.location, stated.logical_name, stated.evidence, stated.suppressed,
+  Finding finding{*type,
+                  stated.resource,
+                  stated.reason_code,
+                  stated.message,
+                  stated.additional_info,
+                  stated.related,
+                  stated.location,
+                  stated.logical_name,
+                  stated.evidence,
+                  stated.suppressed,
                   stated.suppression_description};
   return finding;
 }

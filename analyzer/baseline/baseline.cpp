@@ -131,9 +131,13 @@ std::vector<BaselineCheck> checks_of(Node holder, const std::string& path, Membe
   std::vector<BaselineCheck> out;
   members.each(holder, "checks", path, [&](Node check, const std::string& at) {
     if (!check.is_object()) return members.fail(at, "an object");
-    BaselineCheck parsed{canonical_check_name(members.text(check, "checkName", at)), members.text(check, "status", at),
-                         members.text(check, "reason", at), {}, members.text(check, "errorCode", at),
-                         members.boolean(check, "inputProblem", at), count_at(check, "resourcesEvaluated", at, members)};
+    BaselineCheck parsed{canonical_check_name(members.text(check, "checkName", at)),
+                         members.text(check, "status", at),
+                         members.text(check, "reason", at),
+                         {},
+                         members.text(check, "errorCode", at),
+                         members.boolean(check, "inputProblem", at),
+                         count_at(check, "resourcesEvaluated", at, members)};
     Node parameters = members.object_at(check, "parameters", at);
     object fields;
     if (!parameters.get_object().get(fields))
@@ -169,9 +173,9 @@ std::optional<std::string> missing_metadata(const Baseline& baseline) {
 // other time. Same check, resource (with its policy version) and reason code is the same finding.
 void refuse_duplicate(const BaselineFinding& finding, const std::string& path,
                       std::unordered_map<std::string, std::string>& seen, Members& members) {
-  auto [it, added] = seen.emplace(fmt::format("{}\n{}\n{}\n{}", finding.snapshot, finding.check_name,
-                                              finding.resource.key(), finding.reason_code),
-                                  path);
+  auto [it, added] = seen.emplace(
+      fmt::format("{}\n{}\n{}\n{}", finding.snapshot, finding.check_name, finding.resource.key(), finding.reason_code),
+      path);
   if (!added && !members.problem)
     members.problem = fmt::format("{}: the same finding as {} (the same check, resource and reason code): a "
                                   "fleetaudit report lists each finding once",
@@ -240,7 +244,8 @@ Evidence evidence_at(Node finding, const std::string& path, Members& members) {
     statement.action = members.text(item, "action", item_at);
     statement.witness = members.text(item, "witness", item_at);
     statement.topic = members.text(item, "topic", item_at);
-    statement.through = static_cast<uint32_t>(std::min<int64_t>(count_at(item, "through", item_at, members), UINT32_MAX));
+    statement.through =
+        static_cast<uint32_t>(std::min<int64_t>(count_at(item, "through", item_at, members), UINT32_MAX));
     evidence.statements.push_back(std::move(statement));
   });
   members.each(value, "roles", at, [&](Node item, const std::string& item_at) {
@@ -257,7 +262,8 @@ std::vector<Diagnostic> diagnostics_at(Node metadata, const std::string& path, M
   members.each(metadata, "diagnostics", path, [&](Node item, const std::string& at) {
     Diagnostic diagnostic;
     const std::string severity = members.text(item, "severity", at);
-    if (severity != "error" && severity != "warning") return members.fail(member_path(at, "severity"), "error or warning");
+    if (severity != "error" && severity != "warning")
+      return members.fail(member_path(at, "severity"), "error or warning");
     diagnostic.severity = severity == "error" ? DiagnosticSeverity::error : DiagnosticSeverity::warning;
     diagnostic.file = members.text(item, "file", at);
     diagnostic.line = static_cast<uint32_t>(std::min<int64_t>(count_at(item, "line", at, members), UINT32_MAX));
@@ -326,7 +332,9 @@ std::optional<BaselineFinding> read_json_finding(Node finding, const std::string
   return parsed;
 }
 
-std::string identity_of(const Baseline& audit) { return snapshot_identity(audit.account_id, audit.region, audit.snapshot); }
+std::string identity_of(const Baseline& audit) {
+  return snapshot_identity(audit.account_id, audit.region, audit.snapshot);
+}
 
 // The findings of one audit, or (`by_identity` set) of an organization's, each to its audit.
 void read_json_findings(Node root, ReportContents& contents, bool organization, Members& members) {
@@ -340,7 +348,8 @@ void read_json_findings(Node root, ReportContents& contents, bool organization, 
     size_t audit = 0;
     if (organization) {
       auto it = by_identity.find(parsed->snapshot);
-      if (it == by_identity.end()) return members.fail(member_path(at, "snapshot"), "the identity of a snapshot listed in fleetaudit.snapshots");
+      if (it == by_identity.end())
+        return members.fail(member_path(at, "snapshot"), "the identity of a snapshot listed in fleetaudit.snapshots");
       audit = it->second;
     }
     const std::string account = members.text(finding, "accountId", at);

@@ -24,7 +24,8 @@ struct PreparedAudit {
 // "fleetaudit: error: MESSAGE", escaped.
 void print_error(std::FILE* errors, const std::string& message);
 // --fail-on, checked against --baseline; nullopt after printing what is wrong.
-std::optional<FailOn> parse_fail_on_option(const std::string& text, const std::string& baseline_path, std::FILE* errors);
+std::optional<FailOn> parse_fail_on_option(const std::string& text, const std::string& baseline_path,
+                                           std::FILE* errors);
 // --baseline: a report of a snapshot or of an organization; nullopt after printing why not.
 std::optional<ReportContents> read_baseline_option(const std::string& path, std::FILE* errors);
 // The baseline's audit of the report's account and region (its only audit, for a snapshot's

@@ -102,7 +102,6 @@ bool audit_reads_pems(const AuditOptions& options, const std::string& directory)
   return pems_needed(&*scratch.audit_configuration);
 }
 
-
 // Security Hub files every finding under its account and region: without them, nothing to import.
 std::optional<std::string> asff_unwritable(const AuditReport& report) {
   if (!report.account_id.empty() && !report.region.empty()) return std::nullopt;
@@ -231,7 +230,8 @@ std::optional<Drift> drift_of_single(const AuditReport& report, const ReportCont
 
 }  // namespace
 
-std::optional<FailOn> parse_fail_on_option(const std::string& text, const std::string& baseline_path, std::FILE* errors) {
+std::optional<FailOn> parse_fail_on_option(const std::string& text, const std::string& baseline_path,
+                                           std::FILE* errors) {
   const std::optional<FailOn> fail_on = parse_fail_on(text);
   if (!fail_on) {
     print_error(errors, fmt::format("unknown --fail-on {}; use any, new, LOW, MEDIUM, HIGH or CRITICAL", text));
@@ -287,10 +287,12 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
   PhaseTimings timings;
   if (options.timings) prepared->audit_options.timings = &timings;
   std::unique_ptr<Snapshot> snapshot;
-  std::optional<AuditedSnapshot> audit = audit_snapshot(options.snapshot_directory, prepared->audit_options, snapshot, errors);
+  std::optional<AuditedSnapshot> audit =
+      audit_snapshot(options.snapshot_directory, prepared->audit_options, snapshot, errors);
   if (!audit) return kUsageOrInputError;
   const AuditReport& report = audit->report;
-  if (prepared->baseline && !(audit->drift = drift_of_single(report, *prepared->baseline, errors))) return kUsageOrInputError;
+  if (prepared->baseline && !(audit->drift = drift_of_single(report, *prepared->baseline, errors)))
+    return kUsageOrInputError;
   if (const auto problem = prepared->format->unwritable ? prepared->format->unwritable(report) : std::nullopt) {
     print_error(errors, *problem);
     return kUsageOrInputError;
@@ -312,7 +314,7 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
   }
   if (!written) return kUsageOrInputError;
   print_diagnostics(report.diagnostics, {}, errors);
-  const int status = report.input_problems()                                                        ? kUsageOrInputError
+  const int status = report.input_problems() ? kUsageOrInputError
                      : audit_fails(report, audit->drift ? &*audit->drift : nullptr, prepared->fail_on) ? kNonCompliant
                                                                                                        : kCompliant;
   leave_for_exit(std::move(*audit));

@@ -16,12 +16,14 @@ namespace {
 using namespace fleetaudit;
 
 // The SARIF options `audit` and `merge` share.
-void add_sarif_options(CLI::App* command, bool& omit_suppressed, std::optional<size_t>& max_results, std::string& root) {
+void add_sarif_options(CLI::App* command, bool& omit_suppressed, std::optional<size_t>& max_results,
+                       std::string& root) {
   command->add_flag("--sarif-omit-suppressed", omit_suppressed,
                     "Leave suppressed findings out of SARIF (for consumers that ignore SARIF suppressions)");
-  command->add_option("--sarif-max-results", max_results,
-                      "Keep only the N most important SARIF results (by severity, then check, then resource); "
-                      "GitHub code scanning rejects a run of more than 25000")
+  command
+      ->add_option("--sarif-max-results", max_results,
+                   "Keep only the N most important SARIF results (by severity, then check, then resource); "
+                   "GitHub code scanning rejects a run of more than 25000")
       ->check(CLI::NonNegativeNumber);
   command->add_option("--sarif-root", root,
                       "Directory SARIF artifact URIs are relative to (the repository root GitHub reads them "
@@ -31,10 +33,11 @@ void add_sarif_options(CLI::App* command, bool& omit_suppressed, std::optional<s
 CLI::App* add_audit_command(CLI::App& app, AuditCommandOptions& audit) {
   CLI::App* audit_command = app.add_subcommand(
       "audit", "Run every enabled check on a snapshot, or on each snapshot below a directory, and write one report");
-  audit_command->add_option("SNAPSHOT_DIR", audit.snapshot_directory,
-                            "Directory of the exported snapshot; or a directory of several (fleetaudit-export "
-                            "--organization's OUT_DIR, or any folders up to 3 deep holding a manifest.json): each is "
-                            "audited in turn, by account, region and path, into one report")
+  audit_command
+      ->add_option("SNAPSHOT_DIR", audit.snapshot_directory,
+                   "Directory of the exported snapshot; or a directory of several (fleetaudit-export "
+                   "--organization's OUT_DIR, or any folders up to 3 deep holding a manifest.json): each is "
+                   "audited in turn, by account, region and path, into one report")
       ->required();
   audit_command->add_option("--format", audit.format, "Report format: " + described_formats(audit_report_formats()))
       ->check(CLI::IsMember(format_names(audit_report_formats())))
@@ -78,26 +81,31 @@ CLI::App* add_audit_command(CLI::App& app, AuditCommandOptions& audit) {
 
 CLI::App* add_merge_command(CLI::App& app, MergeCommandOptions& merge) {
   CLI::App* merge_command = app.add_subcommand(
-      "merge", "Merge the JSON reports of audits run as separate jobs into one report, the same as auditing their "
-               "snapshots together");
-  merge_command->add_option("REPORT", merge.reports,
-                            "JSON reports of fleetaudit audit (of a snapshot, or of a directory of snapshots); and an "
-                            "organization export's organization.json, to name the accounts it could not export")
+      "merge",
+      "Merge the JSON reports of audits run as separate jobs into one report, the same as auditing their "
+      "snapshots together");
+  merge_command
+      ->add_option("REPORT", merge.reports,
+                   "JSON reports of fleetaudit audit (of a snapshot, or of a directory of snapshots); and an "
+                   "organization export's organization.json, to name the accounts it could not export")
       ->required();
-  merge_command->add_option("--format", merge.format, "Report format: json, sarif, text, html, asff, ocsf or notification")
+  merge_command
+      ->add_option("--format", merge.format, "Report format: json, sarif, text, html, asff, ocsf or notification")
       ->check(CLI::IsMember({"json", "sarif", "text", "html", "asff", "ocsf", "notification"}))
       ->capture_default_str();
   merge_command->add_option("--output", merge.output_path,
                             "Write the report to FILE instead of standard output (never over an input)");
-  merge_command->add_option("--prefer", merge.prefer,
-                            "Two reports of the same account and region with different audit clocks are refused; "
-                            "newer or older says which to keep")
+  merge_command
+      ->add_option("--prefer", merge.prefer,
+                   "Two reports of the same account and region with different audit clocks are refused; "
+                   "newer or older says which to keep")
       ->check(CLI::IsMember({"newer", "older"}));
   merge_command->add_option("--baseline", merge.baseline_path,
                             "An earlier report (an organization's JSON report, or one snapshot's): each account and "
                             "region is matched with its own earlier findings");
-  merge_command->add_option("--fail-on", merge.fail_on,
-                            "Which unsuppressed findings make the exit status 1: any, new, or a severity")
+  merge_command
+      ->add_option("--fail-on", merge.fail_on,
+                   "Which unsuppressed findings make the exit status 1: any, new, or a severity")
       ->capture_default_str();
   add_sarif_options(merge_command, merge.sarif_omit_suppressed, merge.sarif_max_results, merge.sarif_root);
   merge_command->add_option("--asff-product-arn", merge.asff_product_arn, "ProductArn of --format asff findings");
@@ -203,12 +211,14 @@ CLI::App* add_lint_command(CLI::App& app, LintCommandOptions& lint) {
 
 CLI::App* add_plan_jobs_command(CLI::App& app, PlanJobsCommandOptions& options) {
   CLI::App* plan_jobs_command = app.add_subcommand(
-      "plan-jobs", "Plan one job per snapshot of an organization export, for a GitHub Actions matrix or a Kubernetes "
-                   "Indexed Job (fleetaudit schedules nothing itself)");
-  plan_jobs_command->add_option("OUT_DIR", options.directory,
-                                "The directory fleetaudit-export --organization wrote (or any folders with a "
-                                "manifest.json, at most 3 levels down, found as audit OUT_DIR finds them; "
-                                "nothing outside it is read)")
+      "plan-jobs",
+      "Plan one job per snapshot of an organization export, for a GitHub Actions matrix or a Kubernetes "
+      "Indexed Job (fleetaudit schedules nothing itself)");
+  plan_jobs_command
+      ->add_option("OUT_DIR", options.directory,
+                   "The directory fleetaudit-export --organization wrote (or any folders with a "
+                   "manifest.json, at most 3 levels down, found as audit OUT_DIR finds them; "
+                   "nothing outside it is read)")
       ->required();
   plan_jobs_command
       ->add_option("--format", options.format,
@@ -231,10 +241,10 @@ CLI::App* add_plan_jobs_command(CLI::App& app, PlanJobsCommandOptions& options) 
                    "kubernetes: the PersistentVolumeClaim holding OUT_DIR (mounted read-only at /organization); "
                    "reports are written to its reports/ folder as job-INDEX.json")
       ->capture_default_str();
-  plan_jobs_command->add_option("--name", options.kubernetes.name, "kubernetes: the Job's name (the ConfigMap is NAME-plan)")
+  plan_jobs_command
+      ->add_option("--name", options.kubernetes.name, "kubernetes: the Job's name (the ConfigMap is NAME-plan)")
       ->capture_default_str();
-  plan_jobs_command->add_option("--parallelism", options.kubernetes.parallelism,
-                                "kubernetes: pods running at once")
+  plan_jobs_command->add_option("--parallelism", options.kubernetes.parallelism, "kubernetes: pods running at once")
       ->capture_default_str();
   plan_jobs_command->footer(
       "An account or region that organization.json lists as failed has no snapshot: it is named on standard error. "

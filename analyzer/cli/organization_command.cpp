@@ -50,7 +50,8 @@ int finish(OrganizationReport& organization, const Settings& settings, const Aud
            std::FILE* standard_output, std::FILE* errors) {
   sort_audits(organization);
   if (settings.baseline != nullptr)
-    for (AuditedSnapshot& audit : organization.audits) audit.drift = organization_drift(audit.report, *settings.baseline);
+    for (AuditedSnapshot& audit : organization.audits)
+      audit.drift = organization_drift(audit.report, *settings.baseline);
   // The format's own check (audit's table) holds for every audit: asff needs each one's account.
   const AuditReportFormat* row = format_named(audit_report_formats(), settings.format->name);
   if (row != nullptr && row->unwritable)
@@ -178,8 +179,8 @@ bool keep_one(std::map<std::string, std::pair<AuditedSnapshot, std::string>>& ke
   const bool same_clock = held.clock == audit.report.clock;
   if (same_clock && audit_guid(held) == audit_guid(audit.report)) return true;
   if (same_clock || prefer.empty()) {
-    print_error(errors, fmt::format("{} and {} both hold an audit of {} ({} and {}){}", it->second.second, path, identity,
-                                    format_iso8601(held.clock), format_iso8601(audit.report.clock),
+    print_error(errors, fmt::format("{} and {} both hold an audit of {} ({} and {}){}", it->second.second, path,
+                                    identity, format_iso8601(held.clock), format_iso8601(audit.report.clock),
                                     same_clock ? " with the same clock and different findings: merge one of them"
                                                : ": say which to keep with --prefer newer or --prefer older"));
     return false;

@@ -13,12 +13,14 @@ namespace {
 // Names on standard error what the plan leaves out or what will audit as incomplete.
 void report_gaps(const JobPlan& plan, std::FILE* errors) {
   for (const MissingSnapshot& gap : plan.missing)
-    fmt::print(errors, "fleetaudit: warning: account {}{} failed to export{}; it has no snapshot and is not in the plan\n",
+    fmt::print(errors,
+               "fleetaudit: warning: account {}{} failed to export{}; it has no snapshot and is not in the plan\n",
                escape_control(gap.account), gap.region.empty() ? "" : " in " + escape_control(gap.region),
                gap.reason.empty() ? "" : " (" + escape_control(gap.reason) + ")");
   for (const PlannedSnapshot& snapshot : plan.snapshots)
     if (!snapshot.complete)
-      fmt::print(errors, "fleetaudit: warning: {}: the export of account {} in {} did not finish ({}); its audit will "
+      fmt::print(errors,
+                 "fleetaudit: warning: {}: the export of account {} in {} did not finish ({}); its audit will "
                  "say which checks are incomplete\n",
                  snapshot.folder, snapshot.account, snapshot.region,
                  snapshot.incomplete_reason.empty() ? "no reason given" : escape_control(snapshot.incomplete_reason));
@@ -42,14 +44,17 @@ std::optional<std::string> refused_options(const PlanJobsCommandOptions& options
 
 int run_plan_jobs_command(const PlanJobsCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
   if (inspect_path(options.directory).kind != PathKind::directory) {
-    fmt::print(errors, "fleetaudit: error: {} is not a directory; give the directory fleetaudit-export "
-               "--organization wrote\n", escape_control(options.directory));
+    fmt::print(errors,
+               "fleetaudit: error: {} is not a directory; give the directory fleetaudit-export "
+               "--organization wrote\n",
+               escape_control(options.directory));
     return kUsageOrInputError;
   }
   const JobPlan plan = plan_jobs(options.directory);
   for (const std::string& error : plan.errors) fmt::print(errors, "fleetaudit: error: {}\n", error);
   if (!plan.errors.empty()) {
-    fmt::print(errors, "fleetaudit: error: no plan written: every snapshot must be readable and name its account and "
+    fmt::print(errors,
+               "fleetaudit: error: no plan written: every snapshot must be readable and name its account and "
                "region\n");
     return kUsageOrInputError;
   }

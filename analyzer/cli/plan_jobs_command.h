@@ -9,8 +9,8 @@ namespace fleetaudit {
 
 struct PlanJobsCommandOptions {
   std::string directory;
-  std::string format = "github-matrix";  // github-matrix | kubernetes
-  std::string output_path;               // empty: standard output
+  std::string format = "github-matrix";     // github-matrix | kubernetes
+  std::string output_path;                  // empty: standard output
   size_t max_jobs = kGithubMatrixJobLimit;  // github-matrix: more snapshots share jobs
   KubernetesJobOptions kubernetes;
 };

@@ -267,8 +267,8 @@ const AuditConfiguration* active_configuration(const Snapshot& snapshot, const A
 }
 
 void load_weak_keys(const AuditOptions& options, x509::WeakKeyBlocklist& weak_keys, AuditReport& report) {
-  std::string directory = options.weak_key_blocklists.empty() ? x509::default_blocklist_directory()
-                                                              : options.weak_key_blocklists;
+  std::string directory =
+      options.weak_key_blocklists.empty() ? x509::default_blocklist_directory() : options.weak_key_blocklists;
   for (const std::string& problem : weak_keys.load(directory)) report.diagnostics.error("", problem);
   // The shipped sample is named, not its path, so reports do not depend on where fleetaudit lives.
   report.weak_key_blocklist_directory =
@@ -319,11 +319,13 @@ void add_input_problems(const CheckResult& result, AuditReport& report) {
 void settle(Pending& job, AuditReport& report, ActiveSuppressions& active, PhaseTimings* timings) {
   CheckRun& run = report.runs[job.run_index];
   const CheckResult& result = job.result;
-  for (const std::string& note : result.notes) report.diagnostics.warning("", fmt::format("{}: {}", run.check->name, note));
+  for (const std::string& note : result.notes)
+    report.diagnostics.warning("", fmt::format("{}: {}", run.check->name, note));
   add_input_problems(result, report);
   settle_check_run(run, job.result, [&](CheckRun& settled) { apply_suppressions(active, settled); });
   if (timings)
-    timings->add_concurrent(fmt::format("check {} ({} findings)", run.check->name, run.findings.size()), job.milliseconds);
+    timings->add_concurrent(fmt::format("check {} ({} findings)", run.check->name, run.findings.size()),
+                            job.milliseconds);
 }
 
 // Suppressions that matched nothing are worth a note: the resource may be gone, or the check not run.

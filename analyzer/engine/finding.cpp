@@ -182,7 +182,8 @@ const char* to_string(RoleEvidence::Use use) {
 }
 
 std::optional<RoleEvidence::Use> role_evidence_use_named(std::string_view name) {
-  for (auto use : {RoleEvidence::Use::authenticated, RoleEvidence::Use::unauthenticated, RoleEvidence::Use::role_mapping})
+  for (auto use :
+       {RoleEvidence::Use::authenticated, RoleEvidence::Use::unauthenticated, RoleEvidence::Use::role_mapping})
     if (name == to_string(use)) return use;
   return std::nullopt;
 }

@@ -142,5 +142,4 @@ using WordingRewrite = void (*)(Finding& finding);
 void set_wording_rewrite_for_tests(WordingRewrite rewrite);
 void apply_wording_rewrite(std::vector<Finding>& findings);
 
-
 }  // namespace fleetaudit

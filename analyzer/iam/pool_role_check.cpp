@@ -34,8 +34,8 @@ CheckResult run_pool_role_check(const CheckContext& context, PoolSide side, Judg
       }
       evaluated = true;
       const RoleEvidence role{pools.kind[row] == Kind::mapped ? RoleEvidence::Use::role_mapping
-                              : unauthenticated                ? RoleEvidence::Use::unauthenticated
-                                                               : RoleEvidence::Use::authenticated,
+                              : unauthenticated               ? RoleEvidence::Use::unauthenticated
+                                                              : RoleEvidence::Use::authenticated,
                               std::string(snapshot.text(pools.role_arn[row])),
                               pools.kind[row] == Kind::mapped ? std::string(snapshot.text(pools.provider[row])) : ""};
       for (auto& [reason, detail] : judge(evaluator.iot_verdict(role_row)))

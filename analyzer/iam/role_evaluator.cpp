@@ -18,8 +18,7 @@ RoleEvaluator::RoleEvaluator(const Snapshot& snapshot)
 policy::ArnScope RoleEvaluator::context_for(uint32_t role_row) const {
   const std::optional<policy::Arn> arn = policy::parse_arn(snapshot_.text(snapshot_.iam.roles.arn[role_row]));
   const std::string_view partition = arn ? arn->partition.text : "", account = arn ? arn->account.text : "";
-  return {partition.empty() ? "aws" : std::string(partition),
-          "",
+  return {partition.empty() ? "aws" : std::string(partition), "",
           account.empty() ? std::string(snapshot_.text(snapshot_.manifest.account_id)) : std::string(account)};
 }
 
@@ -35,7 +34,8 @@ const IotRoleVerdict& RoleEvaluator::iot_verdict(uint32_t role_row) {
   // The statement number counts across the role's policies, which a reader cannot look up: leave it out.
   const std::vector<policy::GrantExample> examples = breadth_.examples(slot->broad_data_plane);
   if (!examples.empty())
-    slot->data_plane_example = fmt::format(" (for example {} on {})", examples.front().action, examples.front().witness);
+    slot->data_plane_example =
+        fmt::format(" (for example {} on {})", examples.front().action, examples.front().witness);
   return *slot;
 }
 

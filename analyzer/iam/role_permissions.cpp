@@ -45,7 +45,11 @@ bool PatternGlobs::whole_service(StringId pattern) {
 
 RolePermissions::RolePermissions(PatternGlobs& globs, policy::BreadthEvaluator& breadth, uint32_t first, uint32_t end,
                                  policy::ArnScope where)
-    : globs_(globs), breadth_(breadth), statements_(globs.statements()), first_(first), end_(end),
+    : globs_(globs),
+      breadth_(breadth),
+      statements_(globs.statements()),
+      first_(first),
+      end_(end),
       // IAM is global: an IoT resource of the role's account in any region counts.
       scope_{where.partition, "", where.account} {}
 

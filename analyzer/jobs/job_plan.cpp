@@ -27,9 +27,10 @@ std::string quoted_value(std::string_view text) { return "\"" + escape_control(t
 void plan_snapshot(const std::string& directory, const std::string& folder, JobPlan& plan) {
   const std::string relative = folder == "." ? "manifest.json" : folder + "/manifest.json";
   if (!is_plan_folder(folder)) {
-    plan.errors.push_back(fmt::format("{}: the folder name {} is not one plan-jobs passes to a job (expected names "
-                                      "of [A-Za-z0-9._-] not starting with '.' or '-', as the exporter writes)",
-                                      escape_control(relative), quoted_value(folder)));
+    plan.errors.push_back(
+        fmt::format("{}: the folder name {} is not one plan-jobs passes to a job (expected names "
+                    "of [A-Za-z0-9._-] not starting with '.' or '-', as the exporter writes)",
+                    escape_control(relative), quoted_value(folder)));
     return;
   }
   const ReadBoundary boundary = ReadBoundary::around(directory, "the directory given to plan-jobs");
@@ -48,23 +49,29 @@ void plan_snapshot(const std::string& directory, const std::string& folder, JobP
     if (problem.severity == DiagnosticSeverity::error) plan.errors.push_back(escape_control(problem.render()));
   if (diagnostics.has_errors()) return;
   const Manifest& manifest = snapshot.manifest;
-  const auto text = [&](StringId id) { return id == kNoString ? std::string() : std::string(snapshot.strings.view(id)); };
+  const auto text = [&](StringId id) {
+    return id == kNoString ? std::string() : std::string(snapshot.strings.view(id));
+  };
   PlannedSnapshot planned{text(manifest.account_id), text(manifest.region), folder, manifest.complete != false,
                           manifest.export_error};
   if (!is_account_id(planned.account))
-    plan.errors.push_back(fmt::format("{}: accountId {} is not a 12-digit AWS account id", escape_control(relative),
-                                      manifest.account_id == kNoString ? std::string("is missing and") : quoted_value(planned.account)));
+    plan.errors.push_back(
+        fmt::format("{}: accountId {} is not a 12-digit AWS account id", escape_control(relative),
+                    manifest.account_id == kNoString ? std::string("is missing and") : quoted_value(planned.account)));
   if (!is_region_name(planned.region))
-    plan.errors.push_back(fmt::format("{}: region {} is not an AWS Region name (expected [a-z]{{2}}(-[a-z]+)+-[0-9], "
-                                      "such as eu-west-1)",
-                                      escape_control(relative),
-                                      manifest.region == kNoString ? std::string("is missing and") : quoted_value(planned.region)));
+    plan.errors.push_back(
+        fmt::format("{}: region {} is not an AWS Region name (expected [a-z]{{2}}(-[a-z]+)+-[0-9], "
+                    "such as eu-west-1)",
+                    escape_control(relative),
+                    manifest.region == kNoString ? std::string("is missing and") : quoted_value(planned.region)));
   if (is_account_id(planned.account) && is_region_name(planned.region)) plan.snapshots.push_back(std::move(planned));
 }
 
 }  // namespace
 
-bool is_account_id(std::string_view text) { return text.size() == 12 && std::all_of(text.begin(), text.end(), is_digit); }
+bool is_account_id(std::string_view text) {
+  return text.size() == 12 && std::all_of(text.begin(), text.end(), is_digit);
+}
 
 bool is_region_name(std::string_view text) {
   // [a-z]{2}(-[a-z]+)+-[0-9]
@@ -93,7 +100,8 @@ bool is_plan_folder(std::string_view text) {
 }
 
 bool JobPlan::has_failures() const {
-  return !missing.empty() || std::any_of(snapshots.begin(), snapshots.end(), [](const PlannedSnapshot& snapshot) { return !snapshot.complete; });
+  return !missing.empty() || std::any_of(snapshots.begin(), snapshots.end(),
+                                         [](const PlannedSnapshot& snapshot) { return !snapshot.complete; });
 }
 
 JobPlan plan_jobs(const std::string& directory) {

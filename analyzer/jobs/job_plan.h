@@ -14,7 +14,7 @@ namespace fleetaudit {
 struct PlannedSnapshot {
   std::string account;
   std::string region;
-  std::string folder;  // relative to the export directory, '/'-separated; "." for the directory itself
+  std::string folder;    // relative to the export directory, '/'-separated; "." for the directory itself
   bool complete = true;  // false: the exporter did not finish it (the audit says "incomplete")
   std::string incomplete_reason;
 };

@@ -57,7 +57,14 @@ void write_container(JsonWriter& json, const KubernetesJobOptions& options) {
   json.key("readOnly").value(true).end_object();
   json.begin_object().key("name").value("organization").key("mountPath").value("/reports");
   json.key("subPath").value("reports").end_object();
-  json.begin_object().key("name").value("plan").key("mountPath").value("/plan").key("readOnly").value(true).end_object();
+  json.begin_object()
+      .key("name")
+      .value("plan")
+      .key("mountPath")
+      .value("/plan")
+      .key("readOnly")
+      .value(true)
+      .end_object();
   json.end_array().end_object();
 }
 
@@ -112,13 +119,15 @@ void write_github_matrix(const JobPlan& plan, size_t max_jobs, std::FILE* out) {
 std::optional<std::string> refused_kubernetes_option(const KubernetesJobOptions& options) {
   // The Job's name becomes its pods' names with the index appended: 52 characters leave room.
   if (!is_dns_label(options.name, 52))
-    return fmt::format("--name must be a DNS label of at most 52 characters ([a-z0-9-], not starting or ending with "
-                       "'-')");
+    return fmt::format(
+        "--name must be a DNS label of at most 52 characters ([a-z0-9-], not starting or ending with "
+        "'-')");
   if (!is_dns_label(options.volume_claim, 63))
     return fmt::format("--volume-claim must name a PersistentVolumeClaim: a DNS label ([a-z0-9-], at most 63)");
   if (!is_image_reference(options.image))
-    return fmt::format("--image must be an image reference ([A-Za-z0-9._/:@-], such as "
-                       "registry.example.com/fleetaudit:1.0)");
+    return fmt::format(
+        "--image must be an image reference ([A-Za-z0-9._/:@-], such as "
+        "registry.example.com/fleetaudit:1.0)");
   if (options.parallelism == 0) return std::string("--parallelism must be at least 1");
   return std::nullopt;
 }

@@ -19,8 +19,8 @@ constexpr size_t kGithubMatrixJobLimit = 256;
 void write_github_matrix(const JobPlan& plan, size_t max_jobs, std::FILE* out);
 
 struct KubernetesJobOptions {
-  std::string name = "fleetaudit-audit";           // the Job; the ConfigMap is NAME-plan
-  std::string image = "fleetaudit";                // an image with fleetaudit on its PATH
+  std::string name = "fleetaudit-audit";                 // the Job; the ConfigMap is NAME-plan
+  std::string image = "fleetaudit";                      // an image with fleetaudit on its PATH
   std::string volume_claim = "fleetaudit-organization";  // holds the export; reports go to reports/ in it
   size_t parallelism = 4;
 };

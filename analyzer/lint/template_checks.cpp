@@ -118,8 +118,9 @@ void place_pool_finding(const IacFile& file, const TemplateSnapshot& built, cons
     if (input.kind == RoleUseInput::Kind::role_alias || input.holder != finding.resource.value ||
         built.role_use_role_arn[use].empty())
       continue;
-    const RoleEvidence::Use wanted = input.kind == RoleUseInput::Kind::authenticated ? RoleEvidence::Use::authenticated
-                                                                                     : RoleEvidence::Use::unauthenticated;
+    const RoleEvidence::Use wanted = input.kind == RoleUseInput::Kind::authenticated
+                                         ? RoleEvidence::Use::authenticated
+                                         : RoleEvidence::Use::unauthenticated;
     for (const RoleEvidence& role : finding.evidence.roles)
       if (role.use == wanted && role.role_arn == built.role_use_role_arn[use]) {
         add_role_use(file, built, use, lint);

@@ -4,8 +4,8 @@
 
 #include "analyzer/lint/cfn_intrinsics.h"
 #include "analyzer/lint/iac_reader.h"
-#include "analyzer/policy/arn.h"
 #include "analyzer/lint/json_reader.h"
+#include "analyzer/policy/arn.h"
 
 namespace fleetaudit::lint {
 

@@ -6,8 +6,8 @@
 #include <optional>
 
 #include "analyzer/lint/json_reader.h"
-#include "analyzer/load/input_files.h"
 #include "analyzer/lint/utf8_text.h"
+#include "analyzer/load/input_files.h"
 #include "analyzer/util/utf8.h"
 
 namespace fleetaudit::lint {

@@ -45,8 +45,7 @@ void collect(const fs::path& root, const fs::path& relative, int depth, size_t l
   for (const fs::path& child : children) {
     if (is_regular_path(root / child / kManifest))
       found.push_back(child.generic_string());  // a snapshot's own folders are not searched
-    else
-      collect(root, child, depth + 1, limit, found);
+    else collect(root, child, depth + 1, limit, found);
   }
 }
 
@@ -113,8 +112,8 @@ std::optional<SnapshotSet> find_snapshots(const std::string& directory, std::str
   std::vector<std::string> found;
   collect(fs::path(base), {}, 1, kMaxSnapshots, found);
   if (found.size() > kMaxSnapshots) {
-    error = fmt::format("{} holds more than {} snapshots; audit them as jobs (fleetaudit merge)", directory,
-                        kMaxSnapshots);
+    error =
+        fmt::format("{} holds more than {} snapshots; audit them as jobs (fleetaudit merge)", directory, kMaxSnapshots);
     return std::nullopt;
   }
   SnapshotSet set;

@@ -10,8 +10,8 @@
 namespace fleetaudit {
 
 struct SnapshotEntry {
-  std::string directory;  // the directory given, then the path below it: how reports name it
-  std::string relative;   // below the directory given ("ACCOUNT/REGION")
+  std::string directory;   // the directory given, then the path below it: how reports name it
+  std::string relative;    // below the directory given ("ACCOUNT/REGION")
   std::string account_id;  // the manifest's, when it could be read
   std::string region;
 };

@@ -40,7 +40,6 @@ constexpr DataPlaneActionFacts kDataPlaneActions[] = {
 };
 static_assert(std::size(kDataPlaneActions) >= kDataPlaneActionCount);
 
-
 }  // namespace
 
 const std::vector<std::string_view>& iot_action_names() {

@@ -47,7 +47,9 @@ std::vector<GrantExample> BreadthEvaluator::examples(DataPlaneActionSet actions)
 
 std::vector<BreadthEvaluator::UndecidedAction> BreadthEvaluator::undecided_reasons() const {
   std::vector<UndecidedAction> undecided;
-  for_each_action(undecided_, [&](unsigned action) { undecided.push_back({name_of(action), undecided_reasons_[action]}); });
+  for_each_action(undecided_, [&](unsigned action) {
+    undecided.push_back({name_of(action), undecided_reasons_[action]});
+  });
   return undecided;
 }
 
@@ -211,8 +213,8 @@ BreadthEvaluator::Answer BreadthEvaluator::answer(const std::vector<uint32_t>& r
   for (uint32_t statement : relevant)
     (statements_.has(statement, kStatementDeny) ? denied : allowed)
         .push_back(language_of(statement, action, client_id_pinned));
-  const ForeignAccess access = find_foreign_access(family_of(action), arn,
-                                                  allowed, denied, {}, kDeviceNamePlaceholder, &meter_);
+  const ForeignAccess access =
+      find_foreign_access(family_of(action), arn, allowed, denied, {}, kDeviceNamePlaceholder, &meter_);
   // Too complex to decide: neither broad nor compliant; the caller says the policy was not decided.
   Answer result{access.answer == LanguageAnswer::found, access.answer == LanguageAnswer::found ? access.witness : "",
                 access.answer == LanguageAnswer::too_complex ? access.reason : "", access.allowed_by};
@@ -269,7 +271,8 @@ std::string BreadthEvaluator::granting_resource(uint32_t statement, const std::s
     if (Glob::compile(variables_as_literal_text(statements_.pattern(id))).matches(witness))
       return std::string(statements_.pattern(id));
   for (StringId id : statements_.resources(statement))
-    if (statements_.pattern(id).find_first_of("*?$") != std::string_view::npos) return std::string(statements_.pattern(id));
+    if (statements_.pattern(id).find_first_of("*?$") != std::string_view::npos)
+      return std::string(statements_.pattern(id));
   return {};
 }
 
@@ -305,8 +308,7 @@ LanguageAnswer BreadthEvaluator::admits_some(std::span<const uint32_t> allows, s
   return answer;
 }
 
-bool BreadthEvaluator::lets_connect_as_another(uint32_t first_statement, uint32_t end_statement,
-                                               const ArnScope& arn) {
+bool BreadthEvaluator::lets_connect_as_another(uint32_t first_statement, uint32_t end_statement, const ArnScope& arn) {
   return grants_foreign(first_statement, end_statement, arn, kConnect, /*client_id_pinned=*/false);
 }
 

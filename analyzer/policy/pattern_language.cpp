@@ -48,7 +48,8 @@ private:
   uint32_t intern(uint32_t scope_state, std::span<const uint32_t> set, uint64_t set_hash);
   bool out_of_budget(WitnessResult& result) const;
   WitnessResult found(uint32_t state);
-  void successors(uint32_t state, std::vector<uint32_t>& every_symbol, std::vector<std::pair<Symbol, uint32_t>>& by_symbol);
+  void successors(uint32_t state, std::vector<uint32_t>& every_symbol,
+                  std::vector<std::pair<Symbol, uint32_t>>& by_symbol);
 
   const Alphabet& alphabet_;
   const Dfa& scope_;
@@ -226,18 +227,10 @@ void Product::successors(uint32_t state, std::vector<uint32_t>& every_symbol,
     if (positions_.end[position]) continue;
     const PatternToken& token = positions_.token[position];
     switch (token.kind) {
-      case PatternTokenKind::any_run:
-        add_closed(every_symbol, position);
-        break;
-      case PatternTokenKind::any_one:
-        add_closed(every_symbol, position + 1);
-        break;
-      case PatternTokenKind::literal:
-        by_symbol.emplace_back(alphabet_.of(token.literal), position + 1);
-        break;
-      case PatternTokenKind::self:
-        by_symbol.emplace_back(alphabet_.self(), position + 1);
-        break;
+      case PatternTokenKind::any_run: add_closed(every_symbol, position); break;
+      case PatternTokenKind::any_one: add_closed(every_symbol, position + 1); break;
+      case PatternTokenKind::literal: by_symbol.emplace_back(alphabet_.of(token.literal), position + 1); break;
+      case PatternTokenKind::self: by_symbol.emplace_back(alphabet_.self(), position + 1); break;
     }
   }
   meter_.spend(positions_of(state).size() + every_symbol.size() + by_symbol.size());

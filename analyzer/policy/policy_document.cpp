@@ -453,8 +453,7 @@ bool DocumentReader::consume(ondemand::value& value, int depth) {
 
 PolicyParseError iterate_error(error_code code, std::string_view text) {
   switch (code) {
-    case simdjson::UTF8_ERROR:
-      return {std::min(first_invalid_utf8(text), text.size()), {}, describe(code)};
+    case simdjson::UTF8_ERROR: return {std::min(first_invalid_utf8(text), text.size()), {}, describe(code)};
     case simdjson::UNCLOSED_STRING:
       return {text.size(), {}, "unterminated string: the document ends inside a string"};
     default:

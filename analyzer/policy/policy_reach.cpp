@@ -14,7 +14,7 @@ namespace fleetaudit::policy {
 ArnScope policy_scope(const Snapshot& snapshot, uint32_t policy_row) {
   if (auto context = ArnScope::of_iot_arn(snapshot.text(snapshot.policies.arn[policy_row]))) return *context;
   return ArnScope{"aws", std::string(snapshot.text(snapshot.manifest.region)),
-                    std::string(snapshot.text(snapshot.manifest.account_id))};
+                  std::string(snapshot.text(snapshot.manifest.account_id))};
 }
 
 namespace {
@@ -59,7 +59,7 @@ ReachIndexes reach_indexes(const Snapshot& snapshot) {
 // Walks each policy's targets once, counting distinct certificates and things with per-row stamps;
 // returns the (certificate row, policy row) pairs, policies in row order.
 std::vector<std::pair<uint32_t, uint32_t>> walk_targets(const Snapshot& snapshot, const ReachIndexes& indexes,
-                                                       PolicyReach& reach) {
+                                                        PolicyReach& reach) {
   const PolicyTargetTable& targets = snapshot.policy_targets;
   std::vector<uint32_t> certificate_stamp(snapshot.certificates.size(), kNoRow);
   std::vector<uint32_t> thing_stamp(snapshot.strings.size(), kNoRow);

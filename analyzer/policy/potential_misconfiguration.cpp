@@ -75,7 +75,6 @@ std::string widened(std::string_view filter) {
   return text;
 }
 
-
 }  // namespace
 
 class MisconfigurationEvaluator::Versions {
@@ -103,9 +102,10 @@ public:
         for (StringId d : statements_.resources(deny)) check_bypass(first, end, deny, d, arn, found);
     }
     if (questions_asked_ > kMaxQuestions)
-      found.undecided.push_back(fmt::format("{} of its Subscribe Deny resources were not examined (at most {} a "
-                                            "version are decided)",
-                                            questions_asked_ - kMaxQuestions, kMaxQuestions));
+      found.undecided.push_back(
+          fmt::format("{} of its Subscribe Deny resources were not examined (at most {} a "
+                      "version are decided)",
+                      questions_asked_ - kMaxQuestions, kMaxQuestions));
     return found;
   }
 
@@ -122,10 +122,10 @@ private:
     if (has_mqtt_wildcard_level(filter)) {
       // One concrete filter: its topics are exactly what MQTT matching gives it. With policy
       // wildcards too, + and a last # are widened to * (a superset of what the author meant).
-      if (filter.find_first_of("*?$") == std::string_view::npos && text.substr(0, at).find_first_of("*?") == std::string_view::npos)
+      if (filter.find_first_of("*?$") == std::string_view::npos &&
+          text.substr(0, at).find_first_of("*?") == std::string_view::npos)
         intended_filter = std::string(filter);
-      else
-        topics = std::string(text.substr(0, at)) + ":topic/" + widened(filter);
+      else topics = std::string(text.substr(0, at)) + ":topic/" + widened(filter);
     }
     auto intended = breadth_.read_pattern(topics, statements_.flags(deny) & ~kStatementDeny);
     if (!intended) return;
@@ -135,14 +135,13 @@ private:
     // Each question costs automata over every statement: a version of thousands of Denies stays bounded.
     if (++questions_asked_ > kMaxQuestions) return;
     const SubscribeQuestion question{{arn.partition, arn.region, arn.account},
-                                             {{*intended}, false},
-                                             intended_filter,
-                                             languages_[0],
-                                             languages_[1],
-                                             languages_[2],
-                                             languages_[3]};
-    const SubscribeBypass bypass =
-        find_subscribe_bypass(question, {}, kDeviceNamePlaceholder, &meter_);
+                                     {{*intended}, false},
+                                     intended_filter,
+                                     languages_[0],
+                                     languages_[1],
+                                     languages_[2],
+                                     languages_[3]};
+    const SubscribeBypass bypass = find_subscribe_bypass(question, {}, kDeviceNamePlaceholder, &meter_);
     if (bypass.answer == LanguageAnswer::too_complex) {
       found.undecided_denies.emplace_back(deny_evidence(StatementEvidence::Kind::wildcard_deny, deny, first, text),
                                           bypass.reason);
@@ -194,7 +193,7 @@ private:
   bool languages_ready_ = false;
   size_t questions_asked_ = 0;
   CheckWorkBudget check_budget_;
-  WorkMeter meter_;  // the version's: every bypass question spends from it
+  WorkMeter meter_;                              // the version's: every bypass question spends from it
   std::vector<StatementLanguage> languages_[4];  // subscribe allowed/denied, receive allowed/denied
   std::vector<uint32_t> subscribe_allows_;
 };

@@ -152,8 +152,7 @@ RequestDecision RequestEvaluator::decide(std::span<const StatementRange> ranges,
     for_each_applicable(statements_, range.first, range.end, names, [&](uint32_t statement) {
       const StatementMatch match = admits(statement, thing_name);
       if (!match.admits) return;
-      if (statements_.has(statement, kStatementDeny))
-        decision.denied_by.push_back(statement);
+      if (statements_.has(statement, kStatementDeny)) decision.denied_by.push_back(statement);
       else
         decision.allowed_by.push_back({statement, statements_.has(statement, kStatementHasCondition), match.depends});
     });

@@ -370,9 +370,14 @@ std::string default_security_hub_product_arn(const AuditReport& report) {
 
 void write_asff_elements(JsonWriter& json, const ReportContext& context, bool after_others) {
   const AuditReport& report = context.report;
-  AsffAudit audit{report.account_id, report.region, std::string(aws_partition(report.region)),
-                  context.asff_product_arn.empty() ? default_security_hub_product_arn(report) : context.asff_product_arn,
-                  audit_task_id(report), format_iso8601(report.clock), report.clock};
+  AsffAudit audit{
+      report.account_id,
+      report.region,
+      std::string(aws_partition(report.region)),
+      context.asff_product_arn.empty() ? default_security_hub_product_arn(report) : context.asff_product_arn,
+      audit_task_id(report),
+      format_iso8601(report.clock),
+      report.clock};
   const std::vector<std::pair<uint32_t, uint32_t>> order = findings_in_report_order(report);
   format_chunks_in_order<JsonWriter>(
       order.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, after_others || first > 0); },

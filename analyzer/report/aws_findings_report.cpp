@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "analyzer/baseline/audit_metadata.h"
-#include "analyzer/report/drift_report.h"
 #include "analyzer/report/audit_details.h"
+#include "analyzer/report/drift_report.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/report/resource_identifier_json.h"
 #include "analyzer/util/digest.h"
@@ -80,7 +80,6 @@ void write_evidence(JsonWriter& json, const Evidence& evidence) {
   json.end_object();
 }
 
-
 void write_additional_info(JsonWriter& json, const AdditionalInfo& info) {
   if (info.empty()) return;
   json.key("additionalInfo").begin_object();
@@ -126,7 +125,8 @@ void write_finding(JsonWriter& json, const ReportContext& context, size_t run_in
   json.key("accountId").value(context.report.account_id);
   json.key("region").value(context.report.region);
   if (!context.snapshot_identity.empty()) json.key("snapshot").value(context.snapshot_identity);
-  if (!finding.suppression_description.empty()) json.key("suppressionDescription").value(finding.suppression_description);
+  if (!finding.suppression_description.empty())
+    json.key("suppressionDescription").value(finding.suppression_description);
   if (!finding.logical_name.empty()) json.key("logicalName").value(finding.logical_name);
   if (finding.location.file != SnapshotFile::count) {
     json.key("sourceLocation").begin_object();
@@ -150,7 +150,9 @@ void write_aws_finding_elements(JsonWriter& json, const ReportContext& context, 
   const std::vector<std::pair<uint32_t, uint32_t>> order = findings_in_report_order(report);
   format_chunks_in_order<JsonWriter>(
       order.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, after_others || first > 0); },
-      [&](JsonWriter& part, size_t i) { write_finding(part, context, order[i].first, order[i].second, task_id, clock); },
+      [&](JsonWriter& part, size_t i) {
+        write_finding(part, context, order[i].first, order[i].second, task_id, clock);
+      },
       [&](const JsonWriter& part) {
         json.append(part);
         return true;

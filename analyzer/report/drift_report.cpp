@@ -50,19 +50,21 @@ void write_sarif_absent_results(JsonWriter& json, const AuditReport& report, con
     json.key("locations").begin_array().begin_object();
     json.key("logicalLocations").begin_array().begin_object();
     json.key("name").value(fixed.resource.version_id.empty() ? fixed.resource.value
-                                                              : fixed.resource.value + "@" + fixed.resource.version_id);
+                                                             : fixed.resource.value + "@" + fixed.resource.version_id);
     if (!fixed.logical_name.empty()) json.key("fullyQualifiedName").value(fixed.logical_name);
     json.key("kind").value("resource");
     json.end_object().end_array();
     json.end_object().end_array();
     json.key("partialFingerprints").begin_object();
-    json.key("primaryLocationLineHash").value(fixed.fingerprint.empty() ? digest.substr(0, 16) + ":1" : fixed.fingerprint);
+    json.key("primaryLocationLineHash")
+        .value(fixed.fingerprint.empty() ? digest.substr(0, 16) + ":1" : fixed.fingerprint);
     json.end_object();
     json.key("baselineState").value("absent");
     json.key("provenance").begin_object().key("firstDetectionTimeUtc").value(format_iso8601(fixed.first_detected));
     json.end_object();
     json.key("properties").begin_object();
-    json.key("findingId").value(fixed.finding_id.empty() ? std::string(finding_id_of_digest(digest)) : fixed.finding_id);
+    json.key("findingId")
+        .value(fixed.finding_id.empty() ? std::string(finding_id_of_digest(digest)) : fixed.finding_id);
     json.key("resourceType").value(fixed.resource_type);
     json.key("resourceIdentifier").value(fixed.resource.key());
     json.key("reasonForNonComplianceCode").value(fixed.reason_code);
@@ -70,7 +72,8 @@ void write_sarif_absent_results(JsonWriter& json, const AuditReport& report, con
     json.end_object();
     if (with_suppressions) {
       json.key("suppressions").begin_array();
-      if (fixed.suppressed) json.begin_object().key("kind").value("external").key("status").value("accepted").end_object();
+      if (fixed.suppressed)
+        json.begin_object().key("kind").value("external").key("status").value("accepted").end_object();
       json.end_array();
     }
     json.end_object();
@@ -128,7 +131,8 @@ void write_json_drift(JsonWriter& json, const Drift& drift) {
 }
 
 std::string drift_text(const AuditReport& report, const Drift& drift) {
-  std::string text = wrap_for_terminal(fmt::format("Baseline: {} ({})", drift.baseline_path, drift.baseline_format), "  ");
+  std::string text =
+      wrap_for_terminal(fmt::format("Baseline: {} ({})", drift.baseline_path, drift.baseline_format), "  ");
   text += wrap_for_terminal(drift_summary(drift), "  ");
   if (drift.new_findings + drift.updated > 0) {
     text += "\nNew and updated since the baseline\n";
@@ -137,10 +141,10 @@ std::string drift_text(const AuditReport& report, const Drift& drift) {
         const FindingDrift& state = drift.of(r, f);
         if (state.state == BaselineState::unchanged) continue;
         const Finding& finding = report.runs[r].findings[f];
-        text += wrap_for_terminal(fmt::format("{} {} ({}){}", to_string(state.state), report.runs[r].check->name,
-                                              to_string(report.runs[r].check->severity),
-                                              finding.suppressed ? ", suppressed" : ""),
-                                  "    ", "  - ");
+        text += wrap_for_terminal(
+            fmt::format("{} {} ({}){}", to_string(state.state), report.runs[r].check->name,
+                        to_string(report.runs[r].check->severity), finding.suppressed ? ", suppressed" : ""),
+            "    ", "  - ");
         text += wrap_for_terminal(resource_label(finding.resource), "    ");
         text += wrap_for_terminal(finding.message, "    ");
       }
@@ -148,9 +152,9 @@ std::string drift_text(const AuditReport& report, const Drift& drift) {
   if (!drift.fixed.empty()) {
     text += "\nFixed since the baseline\n";
     for (const BaselineFinding& fixed : drift.fixed) {
-      text += wrap_for_terminal(fmt::format("{} ({}), first seen {}", fixed.check_name, fixed.severity,
-                                            format_iso8601(fixed.first_detected)),
-                                "    ", "  - ");
+      text += wrap_for_terminal(
+          fmt::format("{} ({}), first seen {}", fixed.check_name, fixed.severity, format_iso8601(fixed.first_detected)),
+          "    ", "  - ");
       text += wrap_for_terminal(resource_label(fixed.resource), "    ");
     }
   }

@@ -6,9 +6,9 @@
 #include <tuple>
 
 #include "analyzer/baseline/audit_metadata.h"
-#include "analyzer/report/drift_report.h"
 #include "analyzer/engine/check_inputs.h"
 #include "analyzer/report/audit_details.h"
+#include "analyzer/report/drift_report.h"
 #include "analyzer/report/html/organization_page.h"
 #include "analyzer/util/json_writer.h"
 #include "analyzer/util/terminal_text.h"
@@ -16,18 +16,20 @@
 namespace fleetaudit {
 
 bool OrganizationReport::input_problems() const {
-  return !failures.empty() ||
-         std::any_of(audits.begin(), audits.end(), [](const AuditedSnapshot& audit) { return audit.report.input_problems(); });
+  return !failures.empty() || std::any_of(audits.begin(), audits.end(),
+                                          [](const AuditedSnapshot& audit) { return audit.report.input_problems(); });
 }
 
 void sort_audits(OrganizationReport& organization) {
-  std::sort(organization.audits.begin(), organization.audits.end(), [](const AuditedSnapshot& a, const AuditedSnapshot& b) {
-    return std::tie(a.report.account_id, a.report.region, a.directory) <
-           std::tie(b.report.account_id, b.report.region, b.directory);
-  });
-  std::sort(organization.failures.begin(), organization.failures.end(), [](const AccountFailure& a, const AccountFailure& b) {
-    return std::tie(a.account_id, a.region, a.reason) < std::tie(b.account_id, b.region, b.reason);
-  });
+  std::sort(organization.audits.begin(), organization.audits.end(),
+            [](const AuditedSnapshot& a, const AuditedSnapshot& b) {
+              return std::tie(a.report.account_id, a.report.region, a.directory) <
+                     std::tie(b.report.account_id, b.report.region, b.directory);
+            });
+  std::sort(organization.failures.begin(), organization.failures.end(),
+            [](const AccountFailure& a, const AccountFailure& b) {
+              return std::tie(a.account_id, a.region, a.reason) < std::tie(b.account_id, b.region, b.reason);
+            });
 }
 
 std::string failure_scope(const AccountFailure& failure) {
@@ -119,12 +121,13 @@ char verdict_mark(CheckStatus status) {
 // Accounts × checks before any finding: a row per audit, a column per check (numbered below it).
 std::string overview_text(const OrganizationReport& organization, const std::vector<ReportContext>& contexts) {
   const std::vector<CheckInfo>& checks = CheckRegistry::instance().checks();
-  std::string text = fmt::format("Overview: {} snapshot{} audited, {} account{} or region{} not exported\n",
-                                 contexts.size(), contexts.size() == 1 ? "" : "s", organization.failures.size(),
-                                 organization.failures.size() == 1 ? "" : "s",
-                                 organization.failures.size() == 1 ? "" : "s");
-  text += "  (one column per check, numbered below: . compliant, X non-compliant, ! incomplete, - not run,\n"
-          "  blank disabled; open and suppressed findings)\n";
+  std::string text =
+      fmt::format("Overview: {} snapshot{} audited, {} account{} or region{} not exported\n", contexts.size(),
+                  contexts.size() == 1 ? "" : "s", organization.failures.size(),
+                  organization.failures.size() == 1 ? "" : "s", organization.failures.size() == 1 ? "" : "s");
+  text +=
+      "  (one column per check, numbered below: . compliant, X non-compliant, ! incomplete, - not run,\n"
+      "  blank disabled; open and suppressed findings)\n";
   std::string numbers;
   for (size_t i = 0; i < checks.size(); ++i) numbers += static_cast<char>('0' + (i + 1) % 10);
   text += fmt::format("  {:<28}{}  {:>6} {:>5}\n", "ACCOUNT/REGION", numbers, "open", "supp");
@@ -186,8 +189,13 @@ void write_notification(const OrganizationReport&, const std::vector<ReportConte
 }
 
 constexpr OrganizationFormat kFormats[] = {
-    {"sarif", write_sarif}, {"json", write_json},         {"text", write_text}, {"html", html::write_organization_page},
-    {"asff", write_asff},   {"ocsf", write_ocsf},         {"notification", write_notification},
+    {"sarif", write_sarif},
+    {"json", write_json},
+    {"text", write_text},
+    {"html", html::write_organization_page},
+    {"asff", write_asff},
+    {"ocsf", write_ocsf},
+    {"notification", write_notification},
 };
 
 }  // namespace

@@ -22,8 +22,8 @@ struct AuditedSnapshot {
 };
 
 struct OrganizationReport {
-  std::vector<AuditedSnapshot> audits;    // by account, region, then directory
-  std::vector<AccountFailure> failures;   // accounts (or regions) that could not be exported
+  std::vector<AuditedSnapshot> audits;   // by account, region, then directory
+  std::vector<AccountFailure> failures;  // accounts (or regions) that could not be exported
   // Some snapshot could not be read or decided, or some account was not exported (exit status 2).
   bool input_problems() const;
 };

@@ -6,7 +6,8 @@ namespace fleetaudit {
 
 void begin_sarif_log(JsonWriter& json) {
   json.begin_object();
-  json.key("$schema").value("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
+  json.key("$schema").value(
+      "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
   json.key("version").value("2.1.0");
   json.key("runs").begin_array();
 }

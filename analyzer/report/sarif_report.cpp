@@ -6,9 +6,9 @@
 
 #include "analyzer/baseline/audit_metadata.h"
 #include "analyzer/baseline/baseline.h"
-#include "analyzer/report/drift_report.h"
-#include "analyzer/report/audit_details.h"
 #include "analyzer/report/artifact_uris.h"
+#include "analyzer/report/audit_details.h"
+#include "analyzer/report/drift_report.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/report/sarif_evidence.h"
 #include "analyzer/report/sarif_limits.h"
@@ -191,8 +191,8 @@ void write_invocation(JsonWriter& json, const SarifAudit& audit, const std::vect
   if (context.sarif_max_results)
     write_left_out_notifications(json, report, audit.selection, *context.sarif_max_results, audit.uris);
   for (const Diagnostic& diagnostic : report.diagnostics.items())
-    write_notification(json, diagnostic.severity == DiagnosticSeverity::error ? "error" : "warning", diagnostic.render(),
-                       &diagnostic, {}, std::nullopt, audit.uris);
+    write_notification(json, diagnostic.severity == DiagnosticSeverity::error ? "error" : "warning",
+                       diagnostic.render(), &diagnostic, {}, std::nullopt, audit.uris);
   if (context.drift != nullptr) write_sarif_drift_notifications(json, *context.drift);
   json.end_array();
   json.key("properties").begin_object();
@@ -289,11 +289,13 @@ void write_run(JsonWriter& json, const SarifAudit& audit, std::string_view categ
 
 // The audits of many snapshots in one run: each an invocation, each result tagged with its account
 // and region, each audit's verdicts under properties.audits.
-void write_shared_run(JsonWriter& json, const std::vector<SarifAudit>& audits, const std::vector<std::string>& problems) {
+void write_shared_run(JsonWriter& json, const std::vector<SarifAudit>& audits,
+                      const std::vector<std::string>& problems) {
   json.begin_object();
   write_driver(json);
   json.key("invocations").begin_array();
-  for (size_t i = 0; i < audits.size(); ++i) write_invocation(json, audits[i], i == 0 ? problems : std::vector<std::string>());
+  for (size_t i = 0; i < audits.size(); ++i)
+    write_invocation(json, audits[i], i == 0 ? problems : std::vector<std::string>());
   json.end_array();
   std::string guids;
   for (const SarifAudit& audit : audits) guids += audit_guid(audit.context.report) + "\n";

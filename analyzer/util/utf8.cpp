@@ -10,7 +10,10 @@ size_t utf8_sequence(std::string_view text, size_t at, char32_t* code_point) {
     return 1;
   }
   // C0, C1 (always overlong) and F5-FF lead nothing.
-  const size_t length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 && lead < 0xF0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
+  const size_t length = lead >= 0xF0 && lead <= 0xF4  ? 4
+                        : lead >= 0xE0 && lead < 0xF0 ? 3
+                        : lead >= 0xC2 && lead < 0xE0 ? 2
+                                                      : 0;
   if (length == 0 || at + length > text.size()) return 0;
   char32_t value = lead & (0x7F >> length);
   for (size_t i = 1; i < length; ++i) {

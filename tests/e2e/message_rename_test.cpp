@@ -66,8 +66,8 @@ struct Rewording {
 constexpr EpochMillis kClock = 1767225600000;  // 2026-01-01T00:00:00Z
 
 // What lint says of each finding except its words: the file, rule, spans, identity, suppression.
-using Placement = std::tuple<std::string, std::string, std::string, size_t, size_t, std::vector<std::pair<size_t, size_t>>,
-                             std::string, bool>;
+using Placement = std::tuple<std::string, std::string, std::string, size_t, size_t,
+                             std::vector<std::pair<size_t, size_t>>, std::string, bool>;
 
 struct LintOutcome {
   std::vector<Placement> placements;
@@ -78,7 +78,8 @@ struct LintOutcome {
 
 LintOutcome lint_fixtures() {
   LintOutcome outcome;
-  const lint::LintRun run = lint::lint_paths({testing::source_dir() + "/fixtures/lint", testing::source_dir() + "/fixtures/lint-corpus"}, kClock);
+  const lint::LintRun run = lint::lint_paths(
+      {testing::source_dir() + "/fixtures/lint", testing::source_dir() + "/fixtures/lint-corpus"}, kClock);
   for (const lint::LintedFile& file : run.files)
     for (const lint::LintFinding& finding : file.findings) {
       std::vector<std::pair<size_t, size_t>> related;
@@ -129,9 +130,9 @@ std::string written(void (*writer)(const ReportContext&, std::FILE*), const Audi
 // Every fixture snapshot whose findings carry evidence: the policy and identity pool checks.
 std::vector<std::string> evidence_fixtures() {
   std::vector<std::string> found;
-  for (const char* check : {"iot_policy_overly_permissive_check", "iot_policy_potential_misconfiguration_check",
-                            "authenticated_cognito_role_overly_permissive_check",
-                            "unauthenticated_cognito_role_overly_permissive_check"})
+  for (const char* check :
+       {"iot_policy_overly_permissive_check", "iot_policy_potential_misconfiguration_check",
+        "authenticated_cognito_role_overly_permissive_check", "unauthenticated_cognito_role_overly_permissive_check"})
     for (const auto& entry : std::filesystem::directory_iterator(testing::source_dir() + "/fixtures/" + check))
       if (std::filesystem::exists(entry.path() / "manifest.json")) found.push_back(entry.path().string());
   found.push_back(testing::source_dir() + "/fixtures/demo");

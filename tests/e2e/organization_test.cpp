@@ -39,10 +39,12 @@ void add_demo(const TempDir& dir, const std::string& account, const std::string&
 void add_small(const TempDir& dir, const std::string& account, const std::string& region) {
   const std::string relative = "out/" + account + "/" + region;
   std::filesystem::create_directories(dir.file(relative));
-  dir.write(relative + "/manifest.json", R"({"formatVersion": 1, "exportedAt": "2026-01-01T00:00:00Z", "accountId": ")" +
-                                             account + R"(", "region": ")" + region + R"("})");
-  dir.write(relative + "/logging-v2.json", R"({"roleArn": "arn:aws:iam::)" + account +
-                                               R"(:role/log", "defaultLogLevel": "DISABLED", "disableAllLogs": false})");
+  dir.write(relative + "/manifest.json",
+            R"({"formatVersion": 1, "exportedAt": "2026-01-01T00:00:00Z", "accountId": ")" + account +
+                R"(", "region": ")" + region + R"("})");
+  dir.write(relative + "/logging-v2.json",
+            R"({"roleArn": "arn:aws:iam::)" + account +
+                R"(:role/log", "defaultLogLevel": "DISABLED", "disableAllLogs": false})");
 }
 
 std::string fmt_account(int i) { return std::to_string(400000000000LL + i); }
@@ -81,7 +83,8 @@ TEST(Organization, OneReportNamesEachAccountRegionAndTheFailedAccount) {
     for (size_t at = 0; (at = json.output.find("\"snapshot\": \"" + identity + "\"", at)) != std::string::npos; ++at)
       ++count;
     EXPECT_EQ(count, 5u) << identity;
-    EXPECT_NE(json.output.find("\"" + identity + "\": {\n      \"AUTHENTICATED_COGNITO"), std::string::npos) << identity;
+    EXPECT_NE(json.output.find("\"" + identity + "\": {\n      \"AUTHENTICATED_COGNITO"), std::string::npos)
+        << identity;
   }
   EXPECT_NE(json.output.find("\"accountId\": \"222222222222\",\n      \"region\": \"eu-west-1\""), std::string::npos);
   EXPECT_NE(json.output.find("\"333333333333 (all regions)\": {"), std::string::npos);
@@ -216,9 +219,13 @@ TEST(Organization, TwoAuditsOfOneAccountWithDifferentClocksNeedPrefer) {
   add_demo(dir, "111111111111", "eu-west-1");
   const std::string snapshot = "'" + dir.file("out/111111111111/eu-west-1") + "'";
   ASSERT_EQ(testing::run_fleetaudit("audit " + snapshot + " --format json --now 2026-12-01T00:00:00Z --output " +
-                                    dir.file("older.json")).exit_status, 1);
+                                    dir.file("older.json"))
+                .exit_status,
+            1);
   ASSERT_EQ(testing::run_fleetaudit("audit " + snapshot + " --format json --now 2026-12-02T00:00:00Z --output " +
-                                    dir.file("newer.json")).exit_status, 1);
+                                    dir.file("newer.json"))
+                .exit_status,
+            1);
   const std::string both = " '" + dir.file("older.json") + "' '" + dir.file("newer.json") + "'";
   const std::string errors = dir.file("errors.txt");
   EXPECT_EQ(testing::run_fleetaudit("merge" + both, errors).exit_status, 2);
@@ -229,7 +236,9 @@ TEST(Organization, TwoAuditsOfOneAccountWithDifferentClocksNeedPrefer) {
   CommandResult older = testing::run_fleetaudit("merge" + both + " --prefer older --format text");
   EXPECT_NE(older.output.find("Audit clock 2026-12-01T00:00:00.000Z"), std::string::npos);
   // The same report twice is the same audit, taken once.
-  EXPECT_EQ(testing::run_fleetaudit("merge '" + dir.file("older.json") + "' '" + dir.file("older.json") + "'").exit_status, 1);
+  EXPECT_EQ(
+      testing::run_fleetaudit("merge '" + dir.file("older.json") + "' '" + dir.file("older.json") + "'").exit_status,
+      1);
 }
 
 TEST(Organization, EachAccountIsMatchedWithItsOwnBaseline) {
@@ -256,16 +265,25 @@ TEST(Organization, EachAccountIsMatchedWithItsOwnBaseline) {
   EXPECT_EQ(audit(dir, "--baseline " + dir.file("both.sarif")).exit_status, 2);
   // A snapshot's audit picks its own account's audit out of an organization's report.
   EXPECT_EQ(testing::run_fleetaudit("audit '" + dir.file("out/222222222222/eu-west-1") + "' --fail-on new --baseline " +
-                                    dir.file("both.json")).exit_status, 0);
+                                    dir.file("both.json"))
+                .exit_status,
+            0);
   // merge keeps them apart the same way.
   ASSERT_EQ(testing::run_fleetaudit("audit '" + dir.file("out/222222222222/eu-west-1") + "' --format json --output " +
-                                    dir.file("job2.json")).exit_status, 1);
+                                    dir.file("job2.json"))
+                .exit_status,
+            1);
   ASSERT_EQ(testing::run_fleetaudit("audit '" + dir.file("out/111111111111/eu-west-1") + "' --format json --output " +
-                                    dir.file("job1.json")).exit_status, 1);
+                                    dir.file("job1.json"))
+                .exit_status,
+            1);
   EXPECT_EQ(testing::run_fleetaudit("merge " + dir.file("job1.json") + " " + dir.file("job2.json") +
-                                    " --fail-on new --baseline " + dir.file("first.json")).exit_status, 1);
+                                    " --fail-on new --baseline " + dir.file("first.json"))
+                .exit_status,
+            1);
   EXPECT_EQ(testing::run_fleetaudit("merge " + dir.file("job1.json") + " " + dir.file("job2.json") +
-                                    " --format text --baseline " + dir.file("first.json")).output,
+                                    " --format text --baseline " + dir.file("first.json"))
+                .output,
             text.output);
 }
 

@@ -88,9 +88,9 @@ std::vector<std::string> entries(const std::string& json) {
     for (simdjson::dom::key_value_pair field : fields) {
       std::string_view text;
       int64_t number = 0;
-      const std::string value = field.value.get(text) == simdjson::SUCCESS ? std::string(text)
+      const std::string value = field.value.get(text) == simdjson::SUCCESS     ? std::string(text)
                                 : field.value.get(number) == simdjson::SUCCESS ? std::to_string(number)
-                                                                                : "?";
+                                                                               : "?";
       line += (line.empty() ? "" : " ") + std::string(field.key) + "=" + value;
     }
     lines.push_back(line);
@@ -168,7 +168,8 @@ TEST(PlanJobs, TwoSnapshotsOfOneAccountAndRegionAreRefused) {
   const PlanRun run = plan(dir);
   EXPECT_EQ(run.status, 2);
   EXPECT_EQ(run.out, "");
-  EXPECT_NE(run.errors.find("copy/eu-west-1 are both snapshots of account 111111111111 in eu-west-1"), std::string::npos)
+  EXPECT_NE(run.errors.find("copy/eu-west-1 are both snapshots of account 111111111111 in eu-west-1"),
+            std::string::npos)
       << run.errors;
 }
 
@@ -230,12 +231,14 @@ TEST(PlanJobs, OrganizationFailuresAreNamedAndExitOne) {
                             "it has no snapshot and is not in the plan"),
             std::string::npos)
       << run.errors;
-  EXPECT_NE(run.errors.find("warning: account 333333333333 in us-east-1 failed to export (UnrecognizedClientException)"),
-            std::string::npos);
+  EXPECT_NE(
+      run.errors.find("warning: account 333333333333 in us-east-1 failed to export (UnrecognizedClientException)"),
+      std::string::npos);
   EXPECT_NE(run.errors.find("warning: 333333333333/eu-west-1: the export of account 333333333333 in eu-west-1 did "
                             "not finish"),
             std::string::npos);
-  EXPECT_EQ(run.errors.find("us-east-1 failed to export (no"), std::string::npos) << "a region without IoT is no failure";
+  EXPECT_EQ(run.errors.find("us-east-1 failed to export (no"), std::string::npos)
+      << "a region without IoT is no failure";
   EXPECT_EQ(run.errors.find("999999999999"), std::string::npos) << "a suspended account is skipped, not failed";
 }
 

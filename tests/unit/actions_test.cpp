@@ -24,9 +24,9 @@ TEST(IotActions, CatalogueIsSortedAndDistinct) {
   ASSERT_GT(names.size(), 250u);
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
   EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end());
-  EXPECT_TRUE(in_catalogue("iot:CreateThing"));             // botocore's iot model
+  EXPECT_TRUE(in_catalogue("iot:CreateThing"));                 // botocore's iot model
   EXPECT_TRUE(in_catalogue("iotjobsdata:UpdateJobExecution"));  // iot-jobs-data model
-  EXPECT_TRUE(in_catalogue("greengrass:Discover"));          // the Greengrass guides
+  EXPECT_TRUE(in_catalogue("greengrass:Discover"));             // the Greengrass guides
   EXPECT_FALSE(in_catalogue("iot:PublishRetained"));
 }
 
@@ -51,7 +51,8 @@ TEST(IotActions, DataPlaneTableIsInTheGeneratedList) {
 }
 
 TEST(IotActions, IamClassesAreInTheCatalogue) {
-  for (std::string_view action : iam::known_iot_actions()) EXPECT_TRUE(in_catalogue("iot:" + std::string(action))) << action;
+  for (std::string_view action : iam::known_iot_actions())
+    EXPECT_TRUE(in_catalogue("iot:" + std::string(action))) << action;
 }
 
 }  // namespace

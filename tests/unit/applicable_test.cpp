@@ -18,14 +18,13 @@ namespace {
 PolicyStatementTable table_of_six() {
   const std::string topic = R"("arn:aws:iot:us-east-1:123456789012:topic/a")";
   const std::string condition = R"("Condition":{"StringEquals":{"aws:SourceIp":"10.0.0.1"}})";
-  const std::string document =
-      R"({"Version":"2012-10-17","Statement":[)"
-      R"({"Effect":"Allow","Action":"iot:Publish","Resource":)" + topic + "}," +
-      R"({"Effect":"Deny","Action":"iot:Publish","Resource":)" + topic + "}," +
-      R"({"Effect":"Deny","Action":"iot:Publish","Resource":)" + topic + "," + condition + "}," +
-      R"({"Effect":"Allow","Action":"iot:Subscribe","Resource":"*",)" + condition + "}," +
-      R"({"Effect":"Allow","Action":"iot:Publish","Resource":)" + topic + "," + condition + "}," +
-      R"({"Effect":"Deny","Action":"iot:*","Resource":"*"}]})";
+  const std::string document = R"({"Version":"2012-10-17","Statement":[)"
+                               R"({"Effect":"Allow","Action":"iot:Publish","Resource":)" +
+                               topic + "}," + R"({"Effect":"Deny","Action":"iot:Publish","Resource":)" + topic + "}," +
+                               R"({"Effect":"Deny","Action":"iot:Publish","Resource":)" + topic + "," + condition +
+                               "}," + R"({"Effect":"Allow","Action":"iot:Subscribe","Resource":"*",)" + condition +
+                               "}," + R"({"Effect":"Allow","Action":"iot:Publish","Resource":)" + topic + "," +
+                               condition + "}," + R"({"Effect":"Deny","Action":"iot:*","Resource":"*"}]})";
   PolicyStatementTable table;
   EXPECT_FALSE(append_policy_document(document, 0, table));
   EXPECT_EQ(table.size(), 6u);
@@ -58,8 +57,9 @@ TEST(Applicable, TakesPartByEffectAndCondition) {
 TEST(Applicable, VisitsWithoutCollecting) {
   const PolicyStatementTable table = table_of_six();
   std::vector<uint32_t> seen;
-  for_each_applicable(table, 0, static_cast<uint32_t>(table.size()), [](uint32_t) { return true; },
-                      [&](uint32_t statement) { seen.push_back(statement); });
+  for_each_applicable(
+      table, 0, static_cast<uint32_t>(table.size()), [](uint32_t) { return true; },
+      [&](uint32_t statement) { seen.push_back(statement); });
   EXPECT_EQ(seen, (std::vector<uint32_t>{0, 1, 3, 4, 5}));
 }
 

@@ -50,7 +50,8 @@ TEST(Arn, IotResourceForms) {
 }
 
 TEST(Arn, IamAndOtherServices) {
-  EXPECT_EQ(parts_of("arn:aws:iam::123456789012:role/service/device-role"), "aws|iam||123456789012|role/service/device-role");
+  EXPECT_EQ(parts_of("arn:aws:iam::123456789012:role/service/device-role"),
+            "aws|iam||123456789012|role/service/device-role");
   EXPECT_EQ(arn_role_name("arn:aws:iam::123456789012:role/service/device-role"), "device-role");
   EXPECT_EQ(arn_role_name("arn:aws:iam::123456789012:role/plain"), "plain");
   EXPECT_FALSE(arn_role_name("arn:aws:iam::123456789012:user/plain"));
@@ -66,8 +67,9 @@ TEST(Arn, WildcardsAndVariablesInside) {
   EXPECT_EQ(parts_of("arn:aws:iot:us-east-?:123456789012:client/${iot:ClientId}"),
             "aws|iot|us-east-?|123456789012|client/${iot:ClientId}");
   // A ':' inside ${…} is the placeholder's, not a separator, in any field.
-  EXPECT_EQ(parts_of("arn:${AWS::Partition}:iot:${aws:region}:${AWS::AccountId}:thing/${iot:Connection.Thing.ThingName}"),
-            "${AWS::Partition}|iot|${aws:region}|${AWS::AccountId}|thing/${iot:Connection.Thing.ThingName}");
+  EXPECT_EQ(
+      parts_of("arn:${AWS::Partition}:iot:${aws:region}:${AWS::AccountId}:thing/${iot:Connection.Thing.ThingName}"),
+      "${AWS::Partition}|iot|${aws:region}|${AWS::AccountId}|thing/${iot:Connection.Thing.ThingName}");
   EXPECT_EQ(parts_of("arn:aws:iot:<region>:{{account}}:topic/x"), "aws|iot|<region>|{{account}}|topic/x");
   // A placeholder never closed leaves no field end.
   EXPECT_EQ(parts_of("arn:aws:iot:${aws:region:123:topic/x"), "none");
@@ -106,7 +108,8 @@ TEST(Arn, PlaceholderFields) {
   EXPECT_FALSE(ArnScope::placeholder(Field::region, ""));  // IAM's global ARNs
   EXPECT_FALSE(ArnScope::placeholder(Field::partition, "aws-cn"));
   const ArnScope own{"aws", "eu-west-1", "123456789012"};
-  EXPECT_EQ(own.with_own_fields("arn:aws:iot:REGION:ACCOUNT_ID:topic/a:b"), "arn:aws:iot:eu-west-1:123456789012:topic/a:b");
+  EXPECT_EQ(own.with_own_fields("arn:aws:iot:REGION:ACCOUNT_ID:topic/a:b"),
+            "arn:aws:iot:eu-west-1:123456789012:topic/a:b");
   EXPECT_EQ(own.with_own_fields("arn:aws:iot:us-east-1:*:topic/x"), "arn:aws:iot:us-east-1:*:topic/x");
   EXPECT_EQ(own.with_own_fields("arn:aws:s3:::REGION"), "arn:aws:s3:::REGION");
 }

@@ -22,7 +22,8 @@ TEST(LintRealInputs, PlaceholdersInAnArnDecideNothing) {
     EXPECT_FALSE(ArnScope::placeholder(Field::region, text)) << text;
   for (std::string_view text : {"<AWS_ACCOUNT_ID>", "<account-id>", "ACCOUNT_ID", "123456789", "xxxxxxxxxxxx"})
     EXPECT_TRUE(ArnScope::placeholder(Field::account, text)) << text;
-  for (std::string_view text : {"123456789012", "*", "1234*"}) EXPECT_FALSE(ArnScope::placeholder(Field::account, text));
+  for (std::string_view text : {"123456789012", "*", "1234*"})
+    EXPECT_FALSE(ArnScope::placeholder(Field::account, text));
   EXPECT_FALSE(ArnScope::placeholder(Field::partition, "aws-cn"));
   EXPECT_TRUE(ArnScope::placeholder(Field::partition, "PARTITION"));
 

@@ -11,8 +11,8 @@ TEST(PolicyVariables, CredentialsProviderVariablesAreRolePolicyOnly) {
   EXPECT_FALSE(is_known_variable("credentials-iot:ThingName"));
   EXPECT_FALSE(is_known_variable("credentials-iot:AwsCertificateId"));
   // ... while in a role alias's role it is the device's own thing or certificate.
-  for (std::string_view name : {"credentials-iot:ThingName", "CREDENTIALS-IOT:thingtypename",
-                                "credentials-iot:AwsCertificateId"}) {
+  for (std::string_view name :
+       {"credentials-iot:ThingName", "CREDENTIALS-IOT:thingtypename", "credentials-iot:AwsCertificateId"}) {
     const PolicyVariable* variable = find_variable(name);
     ASSERT_NE(variable, nullptr) << name;
     EXPECT_EQ(variable->home, VariableHome::role_policy);

@@ -61,9 +61,9 @@ TEST(Utf8, TwoByteStringsAgreeWithTheEncoder) {
 }
 
 TEST(Utf8, RejectsSurrogatesOverlongAndPastTheEnd) {
-  EXPECT_EQ(first_invalid_utf8("ok \xED\xA0\x80"), 3u);      // U+D800
-  EXPECT_EQ(first_invalid_utf8("\xE0\x80\xAF"), 0u);         // overlong '/'
-  EXPECT_EQ(first_invalid_utf8("a\xF4\x90\x80\x80"), 1u);    // U+110000
+  EXPECT_EQ(first_invalid_utf8("ok \xED\xA0\x80"), 3u);    // U+D800
+  EXPECT_EQ(first_invalid_utf8("\xE0\x80\xAF"), 0u);       // overlong '/'
+  EXPECT_EQ(first_invalid_utf8("a\xF4\x90\x80\x80"), 1u);  // U+110000
   EXPECT_EQ(first_invalid_utf8("ab\xFF"), 2u);
   EXPECT_EQ(first_invalid_utf8("caf\xC3\xA9"), std::string_view::npos);
   EXPECT_EQ(first_invalid_utf8(""), std::string_view::npos);

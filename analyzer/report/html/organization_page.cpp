@@ -23,9 +23,11 @@ std::string overview_cell(const CheckRun& run) {
                      to_string(run.status), counts);
 }
 
-void write_overview(std::string& page, const OrganizationReport& organization, const std::vector<ReportContext>& contexts) {
-  page += "<h2 id=\"overview\">Accounts and checks</h2>\n<table id=\"organization-overview\"><thead><tr>"
-          "<th scope=\"col\">Account/region</th><th scope=\"col\">Open findings</th>";
+void write_overview(std::string& page, const OrganizationReport& organization,
+                    const std::vector<ReportContext>& contexts) {
+  page +=
+      "<h2 id=\"overview\">Accounts and checks</h2>\n<table id=\"organization-overview\"><thead><tr>"
+      "<th scope=\"col\">Account/region</th><th scope=\"col\">Open findings</th>";
   for (const CheckInfo& check : CheckRegistry::instance().checks())
     page += fmt::format("<th scope=\"col\">{}</th>", breakable_name(check.name));
   page += "</tr></thead><tbody>\n";
@@ -37,10 +39,10 @@ void write_overview(std::string& page, const OrganizationReport& organization, c
     page += "</tr>\n";
   }
   for (const AccountFailure& failure : organization.failures)
-    page += fmt::format("<tr class=\"not-run\"><th scope=\"row\">{}</th><td colspan=\"{}\">not run: the account could "
-                        "not be exported: {}</td></tr>\n",
-                        escape(failure_scope(failure)), CheckRegistry::instance().checks().size() + 1,
-                        escape(failure.reason));
+    page += fmt::format(
+        "<tr class=\"not-run\"><th scope=\"row\">{}</th><td colspan=\"{}\">not run: the account could "
+        "not be exported: {}</td></tr>\n",
+        escape(failure_scope(failure)), CheckRegistry::instance().checks().size() + 1, escape(failure.reason));
   page += "</tbody></table>\n";
 }
 
@@ -49,8 +51,9 @@ void write_audit(std::string& page, const ReportContext& context, size_t index) 
   page += fmt::format("<section id=\"audit-{}\"><h2>{}</h2>\n<p>Snapshot <code>{}</code>, audit clock {} ({}).</p>\n",
                       index, escape(context.snapshot_identity), escape(context.snapshot_directory),
                       format_iso8601(report.clock), escape(report.clock_source));
-  page += "<table><thead><tr><th scope=\"col\">Check</th><th scope=\"col\">Severity</th><th scope=\"col\">Resource</th>"
-          "<th scope=\"col\">Finding</th></tr></thead><tbody>\n";
+  page +=
+      "<table><thead><tr><th scope=\"col\">Check</th><th scope=\"col\">Severity</th><th scope=\"col\">Resource</th>"
+      "<th scope=\"col\">Finding</th></tr></thead><tbody>\n";
   for (const CheckRun& run : report.runs)
     for (const Finding& finding : run.findings)
       page += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>\n", breakable_name(run.check->name),
@@ -72,14 +75,15 @@ void write_organization_page(const OrganizationReport& organization, const std::
                              std::FILE* out) {
   std::string page;
   page += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
-  page += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; base-uri 'none'; "
-          "form-action 'none'\">\n<meta name=\"viewport\" content=\"width=device-width\">\n";
+  page +=
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; base-uri 'none'; "
+      "form-action 'none'\">\n<meta name=\"viewport\" content=\"width=device-width\">\n";
   page += fmt::format("<title>fleetaudit audit of {} snapshots</title></head><body>\n", contexts.size());
-  page += fmt::format("<header><h1>fleetaudit audit of {} snapshot{}</h1><p>fleetaudit {}; {} account{} or region{} "
-                      "could not be exported.</p></header>\n<main>\n",
-                      contexts.size(), contexts.size() == 1 ? "" : "s", FLEETAUDIT_VERSION,
-                      organization.failures.size(), organization.failures.size() == 1 ? "" : "s",
-                      organization.failures.size() == 1 ? "" : "s");
+  page += fmt::format(
+      "<header><h1>fleetaudit audit of {} snapshot{}</h1><p>fleetaudit {}; {} account{} or region{} "
+      "could not be exported.</p></header>\n<main>\n",
+      contexts.size(), contexts.size() == 1 ? "" : "s", FLEETAUDIT_VERSION, organization.failures.size(),
+      organization.failures.size() == 1 ? "" : "s", organization.failures.size() == 1 ? "" : "s");
   write_overview(page, organization, contexts);
   for (size_t i = 0; i < contexts.size(); ++i) write_audit(page, contexts[i], i);
   page += "</main>\n</body></html>\n";
