@@ -7,7 +7,7 @@
 #include "analyzer/baseline/fail_on.h"
 #include "analyzer/cli/commands.h"
 #include "analyzer/cli/report_formats.h"
-#include "analyzer/lint/lint_reports.h"
+#include "analyzer/report/lint_reports.h"
 #include "analyzer/util/terminal_text.h"
 
 namespace fleetaudit {

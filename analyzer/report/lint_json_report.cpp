@@ -1,4 +1,4 @@
-#include "analyzer/lint/lint_reports.h"
+#include "analyzer/report/lint_reports.h"
 #include "analyzer/lint/utf8_text.h"
 #include "analyzer/util/json_writer.h"
 

@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "analyzer/lint/lint_reports.h"
+#include "analyzer/report/lint_reports.h"
 #include "analyzer/lint/utf8_text.h"
 #include "analyzer/report/sarif_log.h"
 #include "analyzer/report/sarif_rules.h"

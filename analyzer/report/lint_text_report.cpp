@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "analyzer/lint/lint_reports.h"
+#include "analyzer/report/lint_reports.h"
 #include "analyzer/util/terminal_text.h"
 
 namespace fleetaudit::lint {
