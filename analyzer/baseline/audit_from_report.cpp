@@ -29,7 +29,10 @@ std::optional<CheckRun> run_from(const CheckInfo& check, const BaselineCheck& st
   run.error_code = stated.error_code;
   run.input_problem = stated.input_problem;
   run.resources_evaluated = static_cast<uint64_t>(stated.resources_evaluated);
-  for (const auto& [name, value] : stated.parameters) {
+  for (const auto& parameter_value : stated.parameters) {
+    // Named, not bound: clang 14 cannot capture a structured binding in a lambda.
+    const auto& name = parameter_value.first;
+    const auto& value = parameter_value.second;
     auto declared = std::find_if(check.parameters.begin(), check.parameters.end(),
                                  [&](const CheckParameter& parameter) { return parameter.name == name; });
     if (declared == check.parameters.end()) {

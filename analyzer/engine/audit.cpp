@@ -307,7 +307,10 @@ void run_pending(std::vector<Pending>& pending, const Snapshot& snapshot, const 
 
 // Problems a check met reading its inputs, each said once in the report's diagnostics.
 void add_input_problems(const CheckResult& result, AuditReport& report) {
-  for (const auto& [file, message] : result.input_problems) {
+  for (const auto& problem : result.input_problems) {
+    // Named, not bound: clang 14 cannot capture a structured binding in a lambda.
+    const std::string& file = problem.first;
+    const std::string& message = problem.second;
     // Several checks may meet the same problem (one expired CRL, say): say it once.
     bool known = std::any_of(report.diagnostics.items().begin(), report.diagnostics.items().end(),
                              [&](const Diagnostic& d) { return d.file == file && d.message == message; });
