@@ -10,6 +10,10 @@ from .inputs import InputError, member_path, printable
 
 # SNS's limit on a message, its attributes included (names, types and values).
 MAX_MESSAGE_BYTES = 262_144
+# An organization's notification file (`fleetaudit audit DIR --format notification`) is an array of
+# one message per account and region; it is read whole, so it is bounded too.
+MAX_MESSAGES = 4096
+MAX_FILE_BYTES = 64 * 1024 * 1024
 TASK_STATUSES = ("IN_PROGRESS", "COMPLETED", "FAILED", "CANCELED")
 TASK_TYPES = ("ON_DEMAND_AUDIT_TASK", "SCHEDULED_AUDIT_TASK")
 CHECK_RUN_STATUSES = ("IN_PROGRESS", "WAITING_FOR_DATA_COLLECTION", "CANCELED", "COMPLETED_COMPLIANT",
@@ -29,14 +33,17 @@ STRING_ATTRIBUTES = ("taskStatus", "taskType", "accountId")
 NUMBER_ATTRIBUTES = ("nonCompliantChecksCount", "failedChecksCount")
 
 
-def read_notification(path):
-    """The message as an object, or InputError naming the file and the JSON path."""
+def read_notifications(path):
+    """The messages of `path`: its one object, or each of an organization's array (one per account
+    and region), each checked; else InputError naming the file and the JSON path."""
     try:
         with open(path, "rb") as file:
-            data = file.read(MAX_MESSAGE_BYTES + 1)
+            data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise InputError(f"{path}: {error.strerror}") from None
-    if len(data) > MAX_MESSAGE_BYTES:
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{path}: over {MAX_FILE_BYTES:,} bytes")
+    if len(data) > MAX_MESSAGE_BYTES and not data.lstrip().startswith(b"["):  # one message: not parsed at all
         raise InputError(f"{path}: over {MAX_MESSAGE_BYTES:,} bytes, SNS's limit on a message")
     try:
         message = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
@@ -46,10 +53,19 @@ def read_notification(path):
         raise InputError(f"{path}: nested too deeply") from None
     except ValueError as error:  # JSONDecodeError, or a number Python will not read
         raise InputError(f"{path}: not JSON: {printable(error)}") from None
-    problems = notification_problems(message)
+    messages, at = (message, "$[{}]") if isinstance(message, list) else ([message], "$")
+    if not messages or len(messages) > MAX_MESSAGES:
+        raise InputError(f"{path}: $: expected an audit-notification object, or an array of 1 to {MAX_MESSAGES:,}")
+    problems = [problem.replace("$", at.format(index), 1)
+                for index, each in enumerate(messages) for problem in notification_problems(each)]
     if problems:
         raise InputError("\n".join(f"{path}: {problem}" for problem in problems))
-    return message
+    for index, each in enumerate(messages):
+        size = message_size(message_body(each), message_attributes(each))
+        if size > MAX_MESSAGE_BYTES:
+            raise InputError(f"{path}: {at.format(index)}: the message and its attributes are {size:,} bytes, over "
+                             f"{MAX_MESSAGE_BYTES:,} bytes, SNS's limit on a message")
+    return messages
 
 
 def _refuse_constant(text):
@@ -132,13 +148,10 @@ def message_size(body, attributes):
                                     + len(value["StringValue"].encode()) for name, value in attributes.items())
 
 
-def publish_notification(calls, topic_arn, path):
-    """Publishes the notification in `path`; returns SNS's MessageId."""
-    message = read_notification(path)
-    body, attributes = message_body(message), message_attributes(message)
-    size = message_size(body, attributes)
-    if size > MAX_MESSAGE_BYTES:
-        raise InputError(f"{path}: the message and its attributes are {size:,} bytes, over SNS's "
-                         f"{MAX_MESSAGE_BYTES:,}")
-    response = calls.call("sns", "Publish", TopicArn=topic_arn, Message=body, MessageAttributes=attributes)
-    return response["MessageId"]
+def publish_notifications(calls, topic_arn, path):
+    """Publishes each notification in `path`, in order, as Device Defender sends one per account and
+    region; yields (account, SNS's MessageId). Every message is checked before any is sent."""
+    for message in read_notifications(path):
+        body, attributes = message_body(message), message_attributes(message)
+        response = calls.call("sns", "Publish", TopicArn=topic_arn, Message=body, MessageAttributes=attributes)
+        yield message.get("accountId"), response["MessageId"]

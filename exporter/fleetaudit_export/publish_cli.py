@@ -11,7 +11,7 @@ from .calls import Calls, CallFailed, PUBLISH_OPERATIONS
 from .terminal import printable
 from .export import UsageError
 from .inputs import InputError
-from .notification import publish_notification
+from .notification import publish_notifications
 from .securityhub import IMPORT_TPS, import_findings
 
 DESCRIPTION = """\
@@ -77,8 +77,10 @@ def checked_topic(topic_arn, region):
 def run(args):
     if args.command == "sns":
         calls = Calls(args.region, args.profile, args.endpoint_url, 1, operations=PUBLISH_OPERATIONS["sns"])
-        message_id = publish_notification(calls, checked_topic(args.topic_arn, calls.region), args.notification)
-        print(f"published {args.notification} to {args.topic_arn}: MessageId {message_id}")
+        topic = checked_topic(args.topic_arn, calls.region)
+        for account, message_id in publish_notifications(calls, topic, args.notification):
+            print(f"published {printable(args.notification)} (account {printable(account)}) to {args.topic_arn}: "
+                  f"MessageId {message_id}")
         return 0
     calls = Calls(args.region, args.profile, args.endpoint_url, 1, quotas={"BatchImportFindings": IMPORT_TPS},
                   operations=PUBLISH_OPERATIONS["securityhub"])

@@ -23,7 +23,7 @@ from fleetaudit_export.asff import MAX_BATCH_BYTES, MAX_FINDING_BYTES, MAX_FINDI
 from fleetaudit_export.calls import PUBLISH_OPERATIONS  # noqa: E402
 from fleetaudit_export.inputs import InputError  # noqa: E402
 from fleetaudit_export.export import UsageError  # noqa: E402
-from fleetaudit_export.notification import read_notification  # noqa: E402
+from fleetaudit_export.notification import read_notifications  # noqa: E402
 from fleetaudit_export.publish_cli import checked_topic  # noqa: E402
 from fleetaudit_export.securityhub import surveyed  # noqa: E402
 
@@ -117,7 +117,7 @@ def test_a_bad_notification_is_refused_by_path(tmp_path, change, named):
     path.write_text(json.dumps(notification(**change)))
 
     with pytest.raises(InputError) as refused:
-        read_notification(str(path))  # what the sns subcommand reads before its one call
+        read_notifications(str(path))  # what the sns subcommand reads before its one call
 
     assert f"{path}: {named}" in str(refused.value)
     assert "\u001b" not in str(refused.value)
@@ -139,16 +139,45 @@ def test_a_bad_notification_exits_2_and_sends_nothing(tmp_path, publish_stub, aw
     (b'{"accountId": "' + b"x" * 300000 + b'"}', "over 262,144 bytes"),
     (b'{"accountId": "\xff"}', "not UTF-8"),
     (b'{"taskStartTime": NaN}', "not JSON"),
-    (b"[]", "$: expected the audit-notification object"),
+    (b"[]", "$: expected an audit-notification object, or an array of 1 to 4,096"),
+    (b"[" + b"{}," * 4096 + b"{}]", "$: expected an audit-notification object, or an array of 1 to 4,096"),
 ])
 def test_a_hostile_notification_is_refused(tmp_path, content, named):
     path = tmp_path / "report.notification.json"
     path.write_bytes(content)
 
     with pytest.raises(InputError) as refused:
-        read_notification(str(path))
+        read_notifications(str(path))
 
     assert str(refused.value).startswith(f"{path}: ") and named in str(refused.value)
+
+
+def test_an_organizations_notifications_are_published_one_per_account_in_order(tmp_path, publish_stub, aws_env):
+    """`fleetaudit audit DIR --format notification` writes an array, one message per account and
+    region, as Device Defender sends one per account: each is its own Publish, in order."""
+    stub = publish_stub()
+    path = tmp_path / "organization.notification.json"
+    messages = [notification(accountId="111111111111"), notification(accountId="222222222222")]
+    path.write_text(json.dumps(messages))
+
+    result = publish(stub, aws_env, "sns", "--topic-arn", TOPIC_ARN, str(path))
+
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(sent["Message"]) for sent in stub.account.published] == messages
+    assert [sent["MessageAttributes"]["accountId"]["StringValue"] for sent in stub.account.published] == \
+        ["111111111111", "222222222222"]
+    assert "account 111111111111" in result.stdout and "account 222222222222" in result.stdout
+
+
+def test_one_bad_message_of_an_organizations_sends_none(tmp_path, publish_stub, aws_env):
+    stub = publish_stub()
+    path = tmp_path / "organization.notification.json"
+    path.write_text(json.dumps([notification(accountId="111111111111"), notification(taskStatus="DONE")]))
+
+    result = publish(stub, aws_env, "sns", "--topic-arn", TOPIC_ARN, str(path))
+
+    assert result.returncode == 2 and f"{path}: $[1].taskStatus" in result.stderr
+    assert stub.calls == []
 
 
 # ---- Security Hub ----
