@@ -6,25 +6,6 @@ namespace fleetaudit {
 
 namespace {
 
-const char* kind_name(StatementEvidence::Kind kind) {
-  switch (kind) {
-    case StatementEvidence::Kind::grants: return "grants";
-    case StatementEvidence::Kind::takes_back: return "takesBack";
-    case StatementEvidence::Kind::wildcard_deny: return "wildcardDeny";
-    case StatementEvidence::Kind::bypassed_deny: return "bypassedDeny";
-  }
-  return "";
-}
-
-const char* use_name(RoleEvidence::Use use) {
-  switch (use) {
-    case RoleEvidence::Use::authenticated: return "authenticated";
-    case RoleEvidence::Use::unauthenticated: return "unauthenticated";
-    case RoleEvidence::Use::role_mapping: return "roleMapping";
-  }
-  return "";
-}
-
 void write_logical(JsonWriter& json, const std::string& name, const char* kind) {
   json.key("logicalLocations").begin_array().begin_object();
   json.key("fullyQualifiedName").value(name).key("kind").value(kind);
@@ -40,7 +21,7 @@ void write_statement(JsonWriter& json, const Finding& finding, const StatementEv
   const std::string& policy = statement.policy.empty() ? finding.logical_name : statement.policy;
   write_logical(json, fmt::format("{}/statement/{}", policy, statement.number), "member");
   json.key("properties").begin_object();
-  json.key("evidence").value(kind_name(statement.kind));
+  json.key("evidence").value(to_string(statement.kind));
   write_optional(json, "policyName", statement.policy);
   json.key("statement").value(statement.number);
   write_optional(json, "sid", statement.sid);
@@ -55,7 +36,7 @@ void write_statement(JsonWriter& json, const Finding& finding, const StatementEv
 void write_role(JsonWriter& json, const RoleEvidence& role) {
   write_logical(json, role.role_arn, "resource");
   json.key("properties").begin_object();
-  json.key("evidence").value(use_name(role.use));
+  json.key("evidence").value(to_string(role.use));
   write_optional(json, "provider", role.provider);
   json.end_object();
 }
