@@ -78,7 +78,7 @@ int finish(OrganizationReport& organization, const Settings& settings, const Aud
     fails |= audit_fails(audit.report, audit.drift ? &*audit.drift : nullptr, settings.fail_on);
   }
   for (const AccountFailure& failure : organization.failures)
-    print_error(errors, fmt::format("{}: not audited: the account could not be exported: {}", failure_scope(failure),
+    print_error(errors, fmt::format("{}: not audited: {}", failure_scope(failure),
                                     failure.reason));
   // Nothing audited is no verdict: never a pass.
   if (organization.audits.empty()) {

@@ -14,9 +14,8 @@ namespace {
 void report_gaps(const JobPlan& plan, std::FILE* errors) {
   for (const MissingSnapshot& gap : plan.missing)
     fmt::print(errors,
-               "fleetaudit: warning: account {}{} failed to export{}; it has no snapshot and is not in the plan\n",
-               escape_control(gap.account), gap.region.empty() ? "" : " in " + escape_control(gap.region),
-               gap.reason.empty() ? "" : " (" + escape_control(gap.reason) + ")");
+               "fleetaudit: warning: {}{}: {}; it is not in the plan\n", escape_control(gap.account),
+               gap.region.empty() ? "" : " in " + escape_control(gap.region), escape_control(gap.reason));
   for (const PlannedSnapshot& snapshot : plan.snapshots)
     if (!snapshot.complete)
       fmt::print(errors,

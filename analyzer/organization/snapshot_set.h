@@ -37,7 +37,10 @@ std::optional<SnapshotSet> find_snapshots(const std::string& directory, std::str
 
 // The accounts (or regions) an organization export's organization.json records as failed; an error
 // message when it cannot be read.
-std::optional<std::string> read_organization_failures(const std::string& path, std::vector<AccountFailure>& failures);
+// `exported` (when given) receives each account and region it records as exported (complete or
+// incomplete), for the caller to check that its snapshot is there.
+std::optional<std::string> read_organization_failures(const std::string& path, std::vector<AccountFailure>& failures,
+                                                      std::vector<AccountFailure>* exported = nullptr);
 
 // The file fleetaudit-export --organization writes beside the snapshots.
 inline constexpr const char* kOrganizationFile = "organization.json";

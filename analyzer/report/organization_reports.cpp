@@ -38,8 +38,6 @@ std::string failure_scope(const AccountFailure& failure) {
 
 namespace {
 
-constexpr std::string_view kNotRunMessage = "the account could not be exported: ";
-
 // {"findings": [every audit's, each with accountId, region and snapshot], "fleetaudit": {"snapshots":
 // [each audit's metadata], "accountFailures": [...]}, "auditDetails": {"ACCOUNT/REGION": {...}}}.
 void write_json(const OrganizationReport& organization, const std::vector<ReportContext>& contexts, std::FILE* out) {
@@ -89,7 +87,7 @@ void write_json(const OrganizationReport& organization, const std::vector<Report
       json.key("checkRunStatus").value("FAILED");
       json.key("checkCompliant").value(false);
       json.key("errorCode").value(std::string(kInputInsufficient));
-      json.key("message").value(bounded_error_message(std::string(kNotRunMessage) + failure.reason));
+      json.key("message").value(bounded_error_message(failure.reason));
       json.end_object();
     }
     json.end_object();
@@ -102,7 +100,7 @@ void write_json(const OrganizationReport& organization, const std::vector<Report
 void write_sarif(const OrganizationReport& organization, const std::vector<ReportContext>& contexts, std::FILE* out) {
   std::vector<std::string> problems;
   for (const AccountFailure& failure : organization.failures)
-    problems.push_back(fmt::format("{}: not run; {}{}", failure_scope(failure), kNotRunMessage, failure.reason));
+    problems.push_back(fmt::format("{}: not run; {}", failure_scope(failure), failure.reason));
   write_sarif_of_audits(contexts, problems, out);
 }
 
@@ -144,7 +142,7 @@ std::string overview_text(const OrganizationReport& organization, const std::vec
     text += fmt::format("{}  {:>6} {:>5}\n", marks, context.report.unsuppressed_findings(), suppressed);
   }
   for (const AccountFailure& failure : organization.failures)
-    text += wrap_for_terminal(fmt::format("{}: not run, {}{}", failure_scope(failure), kNotRunMessage, failure.reason),
+    text += wrap_for_terminal(fmt::format("{}: not run, {}", failure_scope(failure), failure.reason),
                               "      ", "  ");
   text += "  Checks:\n";
   for (size_t i = 0; i < checks.size(); ++i) text += fmt::format("  {:>4} {}\n", i + 1, checks[i].name);

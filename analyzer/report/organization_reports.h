@@ -23,7 +23,9 @@ struct AuditedSnapshot {
 
 struct OrganizationReport {
   std::vector<AuditedSnapshot> audits;   // by account, region, then directory
-  std::vector<AccountFailure> failures;  // accounts (or regions) that could not be exported
+  // Accounts or regions not audited: those the export could not read, links not followed, exported
+  // regions whose snapshot is missing, snapshots that could not be read. Each reason says which.
+  std::vector<AccountFailure> failures;
   // Some snapshot could not be read or decided, or some account was not exported (exit status 2).
   bool input_problems() const;
 };

@@ -307,6 +307,29 @@ TEST(Organization, UnreadableOrganizationFileIsAnError) {
       << testing::read_file(errors);
 }
 
+// No silent gap: a linked snapshot folder (not followed) and a region organization.json says was
+// exported but that is not there are both named, not audited, and the audit exits 2.
+TEST(Organization, ALinkedFolderAndAMissingExportedRegionAreNamed) {
+  TempDir dir;
+  add_small(dir, "111111111111", "eu-west-1");
+  add_small(dir, "555555555555", "eu-west-1");
+  std::filesystem::rename(dir.file("out/555555555555"), dir.file("elsewhere"));
+  std::filesystem::create_directory_symlink(dir.file("elsewhere"), dir.file("out/555555555555"));
+  dir.write("out/organization.json", R"({"accounts": [
+  {"accountId": "111111111111", "result": "complete", "regions": [
+    {"region": "eu-west-1", "result": "complete"}, {"region": "us-east-1", "result": "complete"}]}]})");
+  const std::string errors = dir.file("errors.txt");
+  const CommandResult text = testing::run_fleetaudit("audit '" + dir.file("out") + "' --format text", errors);
+  EXPECT_EQ(text.exit_status, 2);
+  const std::string said = testing::read_file(errors);
+  EXPECT_NE(said.find("out/555555555555 (all regions): not audited: a symbolic link, not followed"),
+            std::string::npos)
+      << said;
+  EXPECT_NE(said.find("111111111111/us-east-1: not audited: organization.json says it was exported"), std::string::npos)
+      << said;
+  EXPECT_NE(text.output.find("555555555555"), std::string::npos) << text.output;  // the report names it too
+}
+
 TEST(Organization, TwoSnapshotsOfOneAccountAndRegionAreAnError) {
   TempDir dir;
   add_demo(dir, "111111111111", "eu-west-1", "a");

@@ -191,10 +191,13 @@ TEST(PlanJobs, NothingOutsideTheDirectoryIsPlannedOrRead) {
   add_snapshot(dir, "111111111111/eu-west-1", manifest("111111111111", "eu-west-1"));
   add_snapshot(outside, "555555555555/eu-west-1", manifest("555555555555", "eu-west-1"));
   add_snapshot(outside, "666666666666/eu-west-1", manifest("666666666666", "eu-west-1"));
-  // A folder that is a link leading out is not searched (as audit OUT_DIR does not).
+  // A folder that is a link leading out is not searched (as audit OUT_DIR does not), and is named:
+  // the plan is written, and its exit status says that something is left out.
   std::filesystem::create_directory_symlink(outside.path(), dir.file("elsewhere"));
   const PlanRun linked_folder = plan(dir);
-  EXPECT_EQ(linked_folder.status, 0) << linked_folder.errors;
+  EXPECT_EQ(linked_folder.status, 1) << linked_folder.errors;
+  EXPECT_NE(linked_folder.errors.find("elsewhere: a symbolic link, not followed"), std::string::npos)
+      << linked_folder.errors;
   EXPECT_EQ(entries(linked_folder.out),
             std::vector<std::string>{"account=111111111111 region=eu-west-1 snapshot=111111111111/eu-west-1"});
   // A manifest that is a link leading out is refused, and what it points at is never quoted.
@@ -227,17 +230,17 @@ TEST(PlanJobs, OrganizationFailuresAreNamedAndExitOne) {
   const PlanRun run = plan(dir);
   EXPECT_EQ(run.status, 1) << run.errors;
   EXPECT_EQ(entries(run.out).size(), 2u) << run.out;
-  EXPECT_NE(run.errors.find("warning: account 222222222222 failed to export (sts:AssumeRole: AccessDenied\\x1b[2J); "
-                            "it has no snapshot and is not in the plan"),
+  EXPECT_NE(run.errors.find("warning: 222222222222: the account could not be exported: sts:AssumeRole: "
+                            "AccessDenied\\x1b[2J; it is not in the plan"),
             std::string::npos)
       << run.errors;
   EXPECT_NE(
-      run.errors.find("warning: account 333333333333 in us-east-1 failed to export (UnrecognizedClientException)"),
+      run.errors.find("warning: 333333333333 in us-east-1: the account could not be exported: UnrecognizedClientException"),
       std::string::npos);
   EXPECT_NE(run.errors.find("warning: 333333333333/eu-west-1: the export of account 333333333333 in eu-west-1 did "
                             "not finish"),
             std::string::npos);
-  EXPECT_EQ(run.errors.find("us-east-1 failed to export (no"), std::string::npos)
+  EXPECT_EQ(run.errors.find("could not be exported: no"), std::string::npos)
       << "a region without IoT is no failure";
   EXPECT_EQ(run.errors.find("999999999999"), std::string::npos) << "a suspended account is skipped, not failed";
 }

@@ -49,8 +49,8 @@ def test_the_matrix_holds_every_exported_snapshot_and_names_the_failed_accounts(
     assert entries == exported_snapshots(exported)
     assert len(entries) == 2 * ACCOUNTS - 3  # member 3 in us-east-1 and member 4 in both regions
     assert all(entry["snapshot"] == f"{entry['account']}/{entry['region']}" for entry in matrix["include"])
-    assert f"account {member_id(4)} failed to export (" in result.stderr and "AccessDenied" in result.stderr
-    assert f"account {member_id(3)} in us-east-1 failed to export (" in result.stderr
+    assert f"{member_id(4)}: the account could not be exported: " in result.stderr and "AccessDenied" in result.stderr
+    assert f"{member_id(3)} in us-east-1: the account could not be exported: " in result.stderr
     assert "UnrecognizedClientException" in result.stderr
 
 

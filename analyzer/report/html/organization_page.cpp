@@ -40,8 +40,7 @@ void write_overview(std::string& page, const OrganizationReport& organization,
   }
   for (const AccountFailure& failure : organization.failures)
     page += fmt::format(
-        "<tr class=\"not-run\"><th scope=\"row\">{}</th><td colspan=\"{}\">not run: the account could "
-        "not be exported: {}</td></tr>\n",
+        "<tr class=\"not-run\"><th scope=\"row\">{}</th><td colspan=\"{}\">not run: {}</td></tr>\n",
         escape(failure_scope(failure)), CheckRegistry::instance().checks().size() + 1, escape(failure.reason));
   page += "</tbody></table>\n";
 }
