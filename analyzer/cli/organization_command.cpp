@@ -78,8 +78,7 @@ int finish(OrganizationReport& organization, const Settings& settings, const Aud
     fails |= audit_fails(audit.report, audit.drift ? &*audit.drift : nullptr, settings.fail_on);
   }
   for (const AccountFailure& failure : organization.failures)
-    print_error(errors, fmt::format("{}: not audited: {}", failure_scope(failure),
-                                    failure.reason));
+    print_error(errors, fmt::format("{}: not audited: {}", failure_scope(failure), failure.reason));
   // Nothing audited is no verdict: never a pass.
   if (organization.audits.empty()) {
     print_error(errors, "no snapshot was audited: none was found, or every one failed");

@@ -13,8 +13,7 @@ namespace {
 // Names on standard error what the plan leaves out or what will audit as incomplete.
 void report_gaps(const JobPlan& plan, std::FILE* errors) {
   for (const MissingSnapshot& gap : plan.missing)
-    fmt::print(errors,
-               "fleetaudit: warning: {}{}: {}; it is not in the plan\n", escape_control(gap.account),
+    fmt::print(errors, "fleetaudit: warning: {}{}: {}; it is not in the plan\n", escape_control(gap.account),
                gap.region.empty() ? "" : " in " + escape_control(gap.region), escape_control(gap.reason));
   for (const PlannedSnapshot& snapshot : plan.snapshots)
     if (!snapshot.complete)

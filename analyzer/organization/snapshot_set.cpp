@@ -107,7 +107,8 @@ std::optional<std::string> read_organization_failures(const std::string& path, s
         failures.push_back({account_id, text_of(region, "region"), kNotExported + text_of(region, "reason")});
         named_region = true;
       }
-    if (account_failed && !named_region) failures.push_back({account_id, "", kNotExported + text_of(account, "reason")});
+    if (account_failed && !named_region)
+      failures.push_back({account_id, "", kNotExported + text_of(account, "reason")});
   }
   return std::nullopt;
 }
@@ -153,8 +154,9 @@ std::optional<SnapshotSet> find_snapshots(const std::string& directory, std::str
   // Never a silent gap: a link not followed, and a region the export wrote that is not here, are
   // failures of the report (not audited, exit status 2), named.
   for (const std::string& link : search.links)
-    set.failures.push_back({base + "/" + link, "",
-                            "a symbolic link, not followed (it may lead out of the directory): audit its target on its own"});
+    set.failures.push_back(
+        {base + "/" + link, "",
+         "a symbolic link, not followed (it may lead out of the directory): audit its target on its own"});
   std::vector<AccountFailure> exported;
   if (is_regular_path(fs::path(base) / kOrganization))
     if (auto problem = read_organization_failures(base + "/" + kOrganization, set.failures, &exported)) {

@@ -142,8 +142,7 @@ std::string overview_text(const OrganizationReport& organization, const std::vec
     text += fmt::format("{}  {:>6} {:>5}\n", marks, context.report.unsuppressed_findings(), suppressed);
   }
   for (const AccountFailure& failure : organization.failures)
-    text += wrap_for_terminal(fmt::format("{}: not run, {}", failure_scope(failure), failure.reason),
-                              "      ", "  ");
+    text += wrap_for_terminal(fmt::format("{}: not run, {}", failure_scope(failure), failure.reason), "      ", "  ");
   text += "  Checks:\n";
   for (size_t i = 0; i < checks.size(); ++i) text += fmt::format("  {:>4} {}\n", i + 1, checks[i].name);
   return text;

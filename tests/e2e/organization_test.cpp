@@ -322,8 +322,7 @@ TEST(Organization, ALinkedFolderAndAMissingExportedRegionAreNamed) {
   const CommandResult text = testing::run_fleetaudit("audit '" + dir.file("out") + "' --format text", errors);
   EXPECT_EQ(text.exit_status, 2);
   const std::string said = testing::read_file(errors);
-  EXPECT_NE(said.find("out/555555555555 (all regions): not audited: a symbolic link, not followed"),
-            std::string::npos)
+  EXPECT_NE(said.find("out/555555555555 (all regions): not audited: a symbolic link, not followed"), std::string::npos)
       << said;
   EXPECT_NE(said.find("111111111111/us-east-1: not audited: organization.json says it was exported"), std::string::npos)
       << said;

@@ -234,14 +234,13 @@ TEST(PlanJobs, OrganizationFailuresAreNamedAndExitOne) {
                             "AccessDenied\\x1b[2J; it is not in the plan"),
             std::string::npos)
       << run.errors;
-  EXPECT_NE(
-      run.errors.find("warning: 333333333333 in us-east-1: the account could not be exported: UnrecognizedClientException"),
-      std::string::npos);
+  EXPECT_NE(run.errors.find(
+                "warning: 333333333333 in us-east-1: the account could not be exported: UnrecognizedClientException"),
+            std::string::npos);
   EXPECT_NE(run.errors.find("warning: 333333333333/eu-west-1: the export of account 333333333333 in eu-west-1 did "
                             "not finish"),
             std::string::npos);
-  EXPECT_EQ(run.errors.find("could not be exported: no"), std::string::npos)
-      << "a region without IoT is no failure";
+  EXPECT_EQ(run.errors.find("could not be exported: no"), std::string::npos) << "a region without IoT is no failure";
   EXPECT_EQ(run.errors.find("999999999999"), std::string::npos) << "a suspended account is skipped, not failed";
 }
 

@@ -39,9 +39,9 @@ void write_overview(std::string& page, const OrganizationReport& organization,
     page += "</tr>\n";
   }
   for (const AccountFailure& failure : organization.failures)
-    page += fmt::format(
-        "<tr class=\"not-run\"><th scope=\"row\">{}</th><td colspan=\"{}\">not run: {}</td></tr>\n",
-        escape(failure_scope(failure)), CheckRegistry::instance().checks().size() + 1, escape(failure.reason));
+    page += fmt::format("<tr class=\"not-run\"><th scope=\"row\">{}</th><td colspan=\"{}\">not run: {}</td></tr>\n",
+                        escape(failure_scope(failure)), CheckRegistry::instance().checks().size() + 1,
+                        escape(failure.reason));
   page += "</tbody></table>\n";
 }
 
