@@ -47,6 +47,7 @@ struct AsffRecord {
   std::string_view reason_code, message, severity, finding_id, logical_name, suppression;
   const AdditionalInfo* additional_info = nullptr;
   const std::vector<RelatedResource>* related = nullptr;
+  const Evidence* evidence = nullptr;  // null for a finding of the baseline that is gone
   bool suppressed = false;
   bool archived = false;            // fixed (or superseded) since the baseline
   std::string_view baseline_state;  // new, updated, unchanged, fixed; empty without --baseline
@@ -156,10 +157,53 @@ private:
   size_t count_ = 0;
 };
 
+// One evidence item as the ProductFields pairs "fleetaudit/Evidence/N/Field" (N from 1: statements,
+// then roles), named as the JSON report's evidence members, capitalized as ASFF's are ("number" is
+// "Statement" and "through" "ThroughStatement", which say what they count).
+using EvidenceFields = std::vector<std::pair<std::string, std::string>>;
+
+EvidenceFields statement_fields(const StatementEvidence& statement) {
+  EvidenceFields fields{{"Kind", to_string(statement.kind)}};
+  auto text = [&](const char* name, const std::string& value) {
+    if (!value.empty()) fields.emplace_back(name, value);
+  };
+  text("Policy", statement.policy);
+  fields.emplace_back("Statement", std::to_string(statement.number));
+  text("Sid", statement.sid);
+  text("Resource", statement.resource);
+  text("Action", statement.action);
+  text("Witness", statement.witness);
+  text("Topic", statement.topic);
+  if (statement.through != 0) fields.emplace_back("ThroughStatement", std::to_string(statement.through));
+  return fields;
+}
+
+EvidenceFields role_fields(const RoleEvidence& role) {
+  EvidenceFields fields{{"Use", to_string(role.use)}, {"RoleArn", role.role_arn}};
+  if (!role.provider.empty()) fields.emplace_back("Provider", role.provider);
+  return fields;
+}
+
 std::string capitalized(std::string_view name) {
   std::string text(name);
   if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
   return text;
+}
+
+// The typed evidence after the additional info, each item whole or not at all (up to 9 pairs): a
+// finding with many items lists those that fit in ASFF's 50 pairs and counts the rest (the JSON
+// and SARIF reports list them all), leaving a pair for RelatedResourcesNotListed.
+void write_evidence_fields(ProductFields& fields, const Evidence& evidence) {
+  std::vector<EvidenceFields> items;
+  for (const StatementEvidence& statement : evidence.statements) items.push_back(statement_fields(statement));
+  for (const RoleEvidence& role : evidence.roles) items.push_back(role_fields(role));
+  size_t listed = 0;
+  for (const EvidenceFields& item : items) {
+    if (fields.room() < item.size() + 2) break;
+    ++listed;
+    for (const auto& [name, value] : item) fields.add(fmt::format("fleetaudit/Evidence/{}/{}", listed, name), value);
+  }
+  if (listed < items.size()) fields.add("fleetaudit/EvidenceNotListed", std::to_string(items.size() - listed));
 }
 
 void write_audit_finding_fields(JsonWriter& json, const AsffAudit& audit, const AsffRecord& record) {
@@ -181,9 +225,14 @@ void write_audit_finding_fields(JsonWriter& json, const AsffAudit& audit, const 
   fields.add("TaskStartTime", std::to_string(audit.clock_millis));
   if (!record.baseline_state.empty()) fields.add("fleetaudit/BaselineState", record.baseline_state);
   if (record.suppressed && !record.suppression.empty()) fields.add("fleetaudit/SuppressionDescription", record.suppression);
+  // The additional info leaves a pair for RelatedResourcesNotListed, and one more for
+  // EvidenceNotListed when there is evidence.
+  const bool evidence = record.evidence != nullptr && !record.evidence->empty();
+  const size_t reserved = evidence ? 2 : 1;
   if (record.additional_info != nullptr)
     for (const auto& [name, value] : *record.additional_info)
-      if (fields.room() > 1) fields.add("fleetaudit/AdditionalInfo/" + name, value);
+      if (fields.room() > reserved) fields.add("fleetaudit/AdditionalInfo/" + name, value);
+  if (evidence) write_evidence_fields(fields, *record.evidence);
   const size_t related = record.related == nullptr ? 0 : record.related->size();
   if (related + 1 > kMaxResources)
     fields.add("fleetaudit/RelatedResourcesNotListed", std::to_string(related + 1 - kMaxResources));
@@ -325,6 +374,7 @@ AsffRecord record_of(const CheckRun& run, const Finding& finding, const FindingD
   record.suppression = finding.suppression_description;
   record.additional_info = &finding.additional_info;
   record.related = &finding.related;
+  record.evidence = &finding.evidence;
   record.suppressed = finding.suppressed;
   // Never after UpdatedAt, even when a baseline's clock ran ahead of this audit's.
   record.created_at = drift != nullptr ? std::min(drift->first_detected, clock) : clock;

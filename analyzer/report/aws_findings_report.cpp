@@ -7,6 +7,7 @@
 #include "analyzer/baseline/audit_metadata.h"
 #include "analyzer/report/audit_details.h"
 #include "analyzer/report/drift_report.h"
+#include "analyzer/report/evidence_json.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/report/resource_identifier_json.h"
 #include "analyzer/util/digest.h"
@@ -41,44 +42,6 @@ std::vector<std::pair<uint32_t, uint32_t>> findings_in_report_order(const AuditR
 }
 
 namespace {
-
-// What the finding rests on (finding.h's Evidence): beside the AuditFinding shape, for `merge`.
-void write_evidence(JsonWriter& json, const Evidence& evidence) {
-  json.key("evidence").begin_object();
-  if (!evidence.statements.empty()) {
-    json.key("statements").begin_array();
-    for (const StatementEvidence& statement : evidence.statements) {
-      json.begin_object();
-      json.key("kind").value(to_string(statement.kind));
-      // Only what is there: most members belong to one kind.
-      auto text = [&](const char* key, const std::string& value) {
-        if (!value.empty()) json.key(key).value(value);
-      };
-      text("policy", statement.policy);
-      json.key("number").value(static_cast<int64_t>(statement.number));
-      text("sid", statement.sid);
-      text("resource", statement.resource);
-      text("action", statement.action);
-      text("witness", statement.witness);
-      text("topic", statement.topic);
-      if (statement.through != 0) json.key("through").value(static_cast<int64_t>(statement.through));
-      json.end_object();
-    }
-    json.end_array();
-  }
-  if (!evidence.roles.empty()) {
-    json.key("roles").begin_array();
-    for (const RoleEvidence& role : evidence.roles) {
-      json.begin_object();
-      json.key("use").value(to_string(role.use));
-      json.key("roleArn").value(role.role_arn);
-      if (!role.provider.empty()) json.key("provider").value(role.provider);
-      json.end_object();
-    }
-    json.end_array();
-  }
-  json.end_object();
-}
 
 void write_additional_info(JsonWriter& json, const AdditionalInfo& info) {
   if (info.empty()) return;
@@ -134,7 +97,7 @@ void write_finding(JsonWriter& json, const ReportContext& context, size_t run_in
     json.key("offset").value(static_cast<int64_t>(finding.location.offset));
     json.end_object();
   }
-  if (!finding.evidence.empty()) write_evidence(json, finding.evidence);
+  if (!finding.evidence.empty()) write_evidence_json(json, finding.evidence);
   if (context.drift != nullptr) write_json_finding_drift(json, context.drift->of(run_index, finding_index));
   json.end_object();
 }

@@ -10,6 +10,7 @@
 #include "analyzer/baseline/drift.h"
 #include "analyzer/report/audit_details.h"
 #include "analyzer/report/aws_vocabulary.h"
+#include "analyzer/report/evidence_json.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/util/json_writer.h"
 #include "analyzer/util/ordered_chunks.h"
@@ -117,6 +118,7 @@ struct OcsfFinding {
   const ResourceIdentifier* resource = nullptr;
   const AdditionalInfo* additional_info = nullptr;
   const std::vector<RelatedResource>* related = nullptr;
+  const Evidence* evidence = nullptr;  // null for a finding of the baseline that is gone
   bool suppressed = false, fixed = false;
   int activity = kCreate;
   EpochMillis first_detected = 0;
@@ -148,6 +150,14 @@ void write_finding_event(JsonWriter& json, const OcsfAudit& audit, const OcsfFin
     for (const RelatedResource& related : *finding.related)
       write_resource(json, audit, to_string(related.type), related.identifier, {}, &related.additional_info);
   json.end_array();
+  // The statements and roles the finding rests on. Compliance Finding has no attribute for them
+  // (`evidences` belongs to Detection Finding, and its artifacts are endpoints, files, processes):
+  // they go where OCSF puts what it does not map, in the JSON report's shape.
+  if (finding.evidence != nullptr && !finding.evidence->empty()) {
+    json.key("unmapped").begin_object();
+    write_evidence_json(json, *finding.evidence);
+    json.end_object();
+  }
   json.end_object();
 }
 
@@ -204,6 +214,7 @@ OcsfFinding event_of(const CheckRun& run, const Finding& finding, const FindingD
   event.resource = &finding.resource;
   event.additional_info = &finding.additional_info;
   event.related = &finding.related;
+  event.evidence = &finding.evidence;
   event.suppressed = finding.suppressed;
   event.first_detected = drift != nullptr ? drift->first_detected : clock;
   if (drift != nullptr && drift->state != BaselineState::new_finding) event.activity = kUpdate;

@@ -135,6 +135,12 @@ TEST_F(HtmlReport, DemoRendersEveryCheckAndItsFindings) {
   EXPECT_NE(dom.find("things <b>nw-hq-lock-lobby-e</b>, <b>nw-hq-lock-lobby-w</b>, <b>nw-hq-lock-stair-2</b>"),
             std::string::npos);
   EXPECT_NE(dom.find("policy <b class=\"name\">LegacyFullAccess</b> version 1"), std::string::npos);
+  // Under each policy finding's message, the statements it rests on (tests/e2e/report_evidence_test.cpp
+  // checks every field against the structs).
+  EXPECT_EQ(count(dom, "<ul class=\"evidence\">"), 3u);
+  EXPECT_NE(dom.find("<li data-evidence=\"grants\">statement <b>1</b> grants <code>iot:Connect</code> on "
+                     "<code>arn:aws:iot:eu-west-1:123456789012:client/x</code> through <code>*</code></li>"),
+            std::string::npos);
   // Pictures: open findings per check, coloured by severity, with their counts.
   const std::string per_check = svg_of(dom, "check-chart");
   EXPECT_NE(per_check.find("data-check=\"IOT_POLICY_OVERLY_PERMISSIVE_CHECK\" data-count=\"3\""), std::string::npos);

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "analyzer/baseline/drift.h"
+#include "analyzer/report/html/evidence_list.h"
 #include "analyzer/report/html/html_text.h"
 
 namespace fleetaudit::html {
@@ -114,13 +115,14 @@ void write_check_section(std::string& page, const ReportContext& context, size_t
     const Finding& finding = run.findings[f];
     std::string state = finding.suppressed ? "suppressed" : "open";
     if (context.drift != nullptr && !finding.suppressed) state = to_string(context.drift->of(run_index, f).state);
-    page += fmt::format("<tr class=\"finding\" id=\"f{}\" data-severity=\"{}\" data-state=\"{}\"><td><span class=\"badge\">{}"
-                        "</span></td><td class=\"resource\">{}</td><td>{}</td><td>{}</td><td><ul class=\"details\">{}{}</ul>"
-                        "</td></tr>\n",
-                        row, severity, state, state, resource_cell(finding.resource, context.snapshot),
-                        breakable_name(finding.reason_code), capped_text(finding.message, kTextShown),
-                        info_list(finding.additional_info, context.report.clock),
-                        related_list(finding, anchors, context.snapshot, context.report.clock));
+    page += fmt::format(
+        "<tr class=\"finding\" id=\"f{}\" data-severity=\"{}\" data-state=\"{}\"><td><span class=\"badge\">{}"
+        "</span></td><td class=\"resource\">{}</td><td>{}</td><td>{}{}</td><td><ul class=\"details\">{}{}</ul>"
+        "</td></tr>\n",
+        row, severity, state, state, resource_cell(finding.resource, context.snapshot),
+        breakable_name(finding.reason_code), capped_text(finding.message, kTextShown), evidence_list(finding.evidence),
+        info_list(finding.additional_info, context.report.clock),
+        related_list(finding, anchors, context.snapshot, context.report.clock));
   }
   page += "</tbody></table>\n";
   if (shown < run.findings.size())
