@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <string>
 
-#include "analyzer/iam/iot_action_classes.h"
 #include "analyzer/policy/data_plane_breadth.h"
 #include "analyzer/util/ascii.h"
 
@@ -48,11 +47,6 @@ TEST(IotActions, DataPlaneTableIsInTheGeneratedList) {
   ASSERT_GE(data_plane_actions().size(), kDataPlaneActionCount);
   for (const DataPlaneActionFacts& action : data_plane_actions()) EXPECT_TRUE(in_catalogue(action.name)) << action.name;
   EXPECT_EQ(action_name(DataPlaneAction::subscribe), data_plane_actions()[4].name);
-}
-
-TEST(IotActions, IamClassesAreInTheCatalogue) {
-  for (std::string_view action : iam::known_iot_actions())
-    EXPECT_TRUE(in_catalogue("iot:" + std::string(action))) << action;
 }
 
 }  // namespace
