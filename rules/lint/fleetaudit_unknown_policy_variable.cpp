@@ -46,6 +46,31 @@ void run(const LintRule& rule, const PolicyInput& policy, const IacFile& /*file*
   }
 }
 
+// The help's list of variables, made from the one table (policy_variables.h) so that it names
+// exactly what the rule accepts, with the table's meanings.
+std::string variable_line(const policy::PolicyVariable& variable) {
+  // A family's row is its prefix: "iot:Certificate." is shown as ${iot:Certificate.…}.
+  const std::string name = !variable.prefix               ? std::string(variable.name)
+                           : variable.name.ends_with('[') ? fmt::format("{}NAME]", variable.name)
+                                                          : fmt::format("{}…", variable.name);
+  return fmt::format("- `${{{}}}`: {}\n", name, variable.meaning);
+}
+
+const std::string& help_text() {
+  static const std::string text = [] {
+    std::string in_iot_policies, elsewhere;
+    for (const policy::PolicyVariable& variable : policy::policy_variables())
+      (variable.home == policy::VariableHome::role_policy ? elsewhere : in_iot_policies) += variable_line(variable);
+    return fmt::format(
+        "Known in IoT policies (names are compared case-insensitively):\n{}\nReported in an IoT policy although AWS "
+        "defines them, because only the IAM policies of the role a role alias names resolve them:\n{}\nIn a "
+        "CloudFormation Fn::Sub, write ${{!iot:…}} so that CloudFormation leaves the variable to IoT.\n\nFix: use "
+        "the variable's documented name; the finding suggests the closest.",
+        in_iot_policies, elsewhere);
+  }();
+  return text;
+}
+
 // The metadata is laid out by hand (prose, one field a line): clang-format leaves it be.
 // clang-format off
 const RegisterLintRule registration({
@@ -61,11 +86,7 @@ const RegisterLintRule registration({
                 "A misspelt variable such as ${iot:Connection.ThingName} never resolves (names are compared "
                 "case-insensitively, so only the spelling matters): the resource or condition it is in matches "
                 "nothing, so an Allow grants nothing and a Deny denies nothing.",
-            .help = "Known: iot:ClientId, iot:Connection.Thing.ThingName, ThingTypeName, IsAttached, "
-                    "Attributes[NAME], iot:Certificate.* fields, iot:DomainName, iot:LastWillTopic, the aws: global "
-                    "keys IoT supports, the cognito-identity.amazonaws.com: keys, and the escapes ${*} ${?} ${$}. "
-                    "In a CloudFormation Fn::Sub, write ${!iot:…} so that CloudFormation leaves the variable to IoT. "
-                    "Fix: use the variable's documented name; the finding suggests the closest.",
+            .help = help_text(),
             .help_uri = "https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-variables.html",
             .parameters = {},
             .required_inputs = {},

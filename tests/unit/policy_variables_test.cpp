@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "analyzer/lint/lint_rule.h"
+
 namespace fleetaudit::policy {
 namespace {
 
@@ -41,6 +45,25 @@ TEST(PolicyVariables, KnownNamesForSuggestions) {
   EXPECT_EQ(names[3], "iot:ClientId");
   for (std::string_view name : names) EXPECT_TRUE(is_known_variable(name)) << name;
   for (const PolicyVariable& variable : policy_variables()) EXPECT_FALSE(variable.meaning.empty()) << variable.name;
+}
+
+// FLEETAUDIT_UNKNOWN_POLICY_VARIABLE's help lists the table, row by row with its meaning, the
+// role-policy-only rows apart: a row added to the table appears in the help without a word written.
+TEST(PolicyVariables, TheUnknownVariableRulesHelpIsMadeFromTheTable) {
+  const lint::LintRule* rule = lint::LintRuleRegistry::instance().find("FLEETAUDIT_UNKNOWN_POLICY_VARIABLE");
+  ASSERT_NE(rule, nullptr);
+  const std::string help(rule->info.help);
+  const size_t role_only = help.find("only the IAM policies of the role a role alias names");
+  ASSERT_NE(role_only, std::string::npos) << help;
+  size_t lines = 0;
+  for (size_t at = help.find("\n- `${"); at != std::string::npos; at = help.find("\n- `${", at + 1)) ++lines;
+  EXPECT_EQ(lines, policy_variables().size()) << help;
+  for (const PolicyVariable& variable : policy_variables()) {
+    const size_t at = help.find("- `${" + std::string(variable.name));
+    ASSERT_NE(at, std::string::npos) << variable.name;
+    EXPECT_EQ(help.find(std::string(variable.meaning), at) - help.find("`: ", at), 3u) << variable.name;
+    EXPECT_EQ(at > role_only, variable.home == VariableHome::role_policy) << variable.name;
+  }
 }
 
 }  // namespace
