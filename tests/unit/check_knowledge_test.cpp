@@ -8,6 +8,7 @@
 #include "analyzer/engine/check.h"
 #include "analyzer/lint/lint_run.h"
 #include "analyzer/mitigate/allowed_actions.h"
+#include "tests/lint_templates.h"
 
 namespace fleetaudit {
 namespace {
@@ -53,14 +54,8 @@ TEST(CheckKnowledge, AwsChecksAcceptTheActionsOfTheirResourceType) {
             allowed_mitigation_actions("IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK"));
 }
 
-constexpr const char* kWildcardPolicyTemplate =
-    "Resources:\n"
-    "  P:\n"
-    "    Type: AWS::IoT::Policy\n"
-    "    Properties:\n"
-    "      PolicyDocument:\n"
-    "        Version: '2012-10-17'\n"
-    "        Statement: {Effect: Allow, Action: 'iot:*', Resource: '*'}\n";
+const std::string kWildcardPolicyTemplate =
+    testing::yaml_policy_template(testing::yaml_policy_document("{Effect: Allow, Action: 'iot:*', Resource: '*'}"));
 
 size_t findings_of(const lint::LintedFile& linted, std::string_view check) {
   return std::count_if(linted.findings.begin(), linted.findings.end(),

@@ -10,6 +10,7 @@
 #include "analyzer/lint/lint_inputs.h"
 #include "analyzer/lint/lint_run.h"
 #include "analyzer/lint/policy_statements.h"
+#include "tests/lint_templates.h"
 #include "tests/test_support.h"
 
 namespace fleetaudit::lint {
@@ -25,13 +26,10 @@ const Node& first_resource(const IacFile& file, size_t statement = 0) {
 
 TEST(LintReaders, BlockScalarJsonUnderSubIsLocatedToTheCharacter) {
   const IacFile file = read_iac_text(
-      "Resources:\n"
-      "  P:\n"
-      "    Type: AWS::IoT::Policy\n"
-      "    Properties:\n"
-      "      PolicyDocument: !Sub |\n"
-      "        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"iot:Connect\",\n"
-      "          \"Resource\": \"arn:aws:iot:${AWS::Region}:${AWS::AccountId}:client/${!iot:ClientId}\"}]}\n",
+      testing::yaml_policy_template(
+          " !Sub |\n"
+          "        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"iot:Connect\",\n"
+          "          \"Resource\": \"arn:aws:iot:${AWS::Region}:${AWS::AccountId}:client/${!iot:ClientId}\"}]}\n"),
       "t.yaml");
   ASSERT_TRUE(file.problems.empty()) << file.problems[0].render();
   ASSERT_EQ(file.policies.size(), 1u);
@@ -56,16 +54,10 @@ TEST(LintReaders, JsonStringInsideJsonMapsThroughEscapes) {
 }
 
 TEST(LintReaders, YamlQuotedScalarsKeepPositions) {
-  const IacFile file = read_iac_text(
-      "Resources:\n"
-      "  P:\n"
-      "    Type: AWS::IoT::Policy\n"
-      "    Properties:\n"
-      "      PolicyDocument:\n"
-      "        Version: '2012-10-17'\n"
-      "        Statement:\n"
-      "          - {Effect: Allow, Action: \"iot:\\x50ublish\", Resource: 'arn:aws:iot:r:1:topic/it''s/*'}\n",
-      "t.yml");
+  const IacFile file = read_iac_text(testing::yaml_policy_template(testing::yaml_policy_document(
+                                         "\n          - {Effect: Allow, Action: \"iot:\\x50ublish\", "
+                                         "Resource: 'arn:aws:iot:r:1:topic/it''s/*'}")),
+                                     "t.yml");
   ASSERT_TRUE(file.problems.empty()) << file.problems[0].render();
   const Node& resource = first_resource(file);
   EXPECT_EQ(resource.text, "arn:aws:iot:r:1:topic/it's/*");
