@@ -16,6 +16,7 @@
 #include "analyzer/lint/lint_run.h"
 #include "analyzer/load/snapshot_loader.h"
 #include "analyzer/report/reporters.h"
+#include "tests/report_support.h"
 #include "tests/test_support.h"
 
 namespace fleetaudit {
@@ -115,31 +116,6 @@ TEST(MessageRename, LintSpansDoNotMove) {
   EXPECT_GE(reworded_messages, plain.policy_findings + plain.pool_findings);
 }
 
-std::string written(void (*writer)(const ReportContext&, std::FILE*), const AuditReport& report) {
-  ReportContext context{report, "snapshot", false, nullptr, std::nullopt, {}, nullptr, {}, nullptr};
-  char* data = nullptr;
-  size_t size = 0;
-  std::FILE* out = open_memstream(&data, &size);
-  writer(context, out);
-  std::fclose(out);
-  std::string text(data, size);
-  std::free(data);
-  return text;
-}
-
-// Every fixture snapshot whose findings carry evidence: the policy and identity pool checks.
-std::vector<std::string> evidence_fixtures() {
-  std::vector<std::string> found;
-  for (const char* check :
-       {"iot_policy_overly_permissive_check", "iot_policy_potential_misconfiguration_check",
-        "authenticated_cognito_role_overly_permissive_check", "unauthenticated_cognito_role_overly_permissive_check"})
-    for (const auto& entry : std::filesystem::directory_iterator(testing::source_dir() + "/fixtures/" + check))
-      if (std::filesystem::exists(entry.path() / "manifest.json")) found.push_back(entry.path().string());
-  found.push_back(testing::source_dir() + "/fixtures/demo");
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
 AuditReport audit(const Snapshot& snapshot) {
   Diagnostics diagnostics;
   AuditOptions options;
@@ -155,7 +131,7 @@ std::string without_messages(const std::string& sarif) {
 TEST(MessageRename, SarifLocationsAndBaselineMatchingDoNotMove) {
   testing::TempDir dir;
   size_t with_evidence = 0, findings = 0;
-  for (const std::string& directory : evidence_fixtures()) {
+  for (const std::string& directory : testing::evidence_fixtures()) {
     SCOPED_TRACE(directory);
     auto snapshot = std::make_unique<Snapshot>();
     Diagnostics diagnostics;
@@ -171,14 +147,14 @@ TEST(MessageRename, SarifLocationsAndBaselineMatchingDoNotMove) {
         ++findings;
         with_evidence += !finding.evidence.empty();
       }
-    const std::string plain_sarif = written(write_sarif, plain);
-    const std::string other_sarif = written(write_sarif, other);
+    const std::string plain_sarif = testing::written(write_sarif, plain);
+    const std::string other_sarif = testing::written(write_sarif, other);
     if (plain.unsuppressed_findings() > 0) {
       EXPECT_NE(plain_sarif, other_sarif);  // the words did change
     }
     EXPECT_EQ(without_messages(plain_sarif), without_messages(other_sarif));
     // A baseline written in the other words matches every finding of this audit, in both formats.
-    dir.write("other.json", written(write_aws_findings, other));
+    dir.write("other.json", testing::written(write_aws_findings, other));
     dir.write("other.sarif", other_sarif);
     for (const char* name : {"other.json", "other.sarif"}) {
       std::string error;

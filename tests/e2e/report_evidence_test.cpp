@@ -14,25 +14,13 @@
 #include "analyzer/report/html/evidence_list.h"
 #include "analyzer/report/html/html_text.h"
 #include "analyzer/report/reporters.h"
+#include "tests/report_support.h"
 #include "tests/test_support.h"
 
 namespace fleetaudit {
 namespace {
 
 constexpr EpochMillis kClock = 1767225600000;  // 2026-01-01T00:00:00Z
-
-std::string written(void (*writer)(const ReportContext&, std::FILE*), const AuditReport& report,
-                    const Snapshot& snapshot) {
-  ReportContext context{report, "snapshot", false, nullptr, std::nullopt, {}, nullptr, {}, &snapshot};
-  char* data = nullptr;
-  size_t size = 0;
-  std::FILE* out = open_memstream(&data, &size);
-  writer(context, out);
-  std::fclose(out);
-  std::string text(data, size);
-  std::free(data);
-  return text;
-}
 
 // A rewrite of every message and additional-info value, and one that also piles hostile evidence
 // onto each finding that has some (more than ASFF's 50 pairs and the page's list can hold).
@@ -91,18 +79,6 @@ std::string with_sids(const std::string& directory, testing::TempDir& work) {
     std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
   }
   return copy;
-}
-
-// The fixtures whose findings carry evidence: policy grants and Denies, pool roles.
-std::vector<std::string> evidence_fixtures() {
-  std::vector<std::string> found;
-  for (const char* check :
-       {"iot_policy_overly_permissive_check", "iot_policy_potential_misconfiguration_check",
-        "authenticated_cognito_role_overly_permissive_check", "unauthenticated_cognito_role_overly_permissive_check"})
-    for (const auto& entry : std::filesystem::directory_iterator(testing::source_dir() + "/fixtures/" + check))
-      if (std::filesystem::exists(entry.path() / "manifest.json")) found.push_back(entry.path().string());
-  std::sort(found.begin(), found.end());
-  return found;
 }
 
 using Fields = std::map<std::string, std::string>;
@@ -201,8 +177,9 @@ void check_fixture(const std::string& directory, Counts& counts) {
   ASSERT_FALSE(load_snapshot(directory, *snapshot, diagnostics));
   const AuditReport plain = audit(*snapshot);
   const AuditReport other = audit(*snapshot, &reword);
-  const std::string asff = written(write_asff, plain, *snapshot), ocsf = written(write_ocsf, plain, *snapshot);
-  const std::string html = written(write_html, plain, *snapshot);
+  const std::string asff = testing::written(write_asff, plain, snapshot.get()),
+                    ocsf = testing::written(write_ocsf, plain, snapshot.get());
+  const std::string html = testing::written(write_html, plain, snapshot.get());
   const auto asff_fields = asff_evidence(asff);
   const auto ocsf_entries = ocsf_evidence(ocsf);
   const std::vector<std::string> lists = html_evidence(html);
@@ -241,17 +218,17 @@ void check_fixture(const std::string& directory, Counts& counts) {
   EXPECT_EQ(list, lists.size()) << "one evidence list per finding that has evidence";
   // The other words change the messages and nothing of the evidence, in any of the three.
   if (counts.findings > findings_before) {
-    EXPECT_NE(written(write_ocsf, other, *snapshot), ocsf);
+    EXPECT_NE(testing::written(write_ocsf, other, snapshot.get()), ocsf);
   }
-  EXPECT_EQ(asff_evidence(written(write_asff, other, *snapshot)), asff_fields);
-  EXPECT_EQ(ocsf_evidence(written(write_ocsf, other, *snapshot)), ocsf_entries);
-  EXPECT_EQ(html_evidence(written(write_html, other, *snapshot)), lists);
+  EXPECT_EQ(asff_evidence(testing::written(write_asff, other, snapshot.get())), asff_fields);
+  EXPECT_EQ(ocsf_evidence(testing::written(write_ocsf, other, snapshot.get())), ocsf_entries);
+  EXPECT_EQ(html_evidence(testing::written(write_html, other, snapshot.get())), lists);
 }
 
 TEST(ReportEvidence, HtmlAsffAndOcsfCarryTheStructsAndIgnoreTheWords) {
   Counts counts;
   testing::TempDir work;
-  for (const std::string& directory : evidence_fixtures()) {
+  for (const std::string& directory : testing::evidence_fixtures()) {
     check_fixture(directory, counts);
     check_fixture(with_sids(directory, work), counts);
   }
@@ -269,7 +246,7 @@ TEST(ReportEvidence, MuchHostileEvidenceStaysBoundedAndInert) {
   ASSERT_FALSE(load_snapshot(directory, *snapshot, diagnostics));
   const AuditReport piled = audit(*snapshot, &pile_evidence);
   size_t findings = 0;
-  for (const auto& [id, fields] : asff_evidence(written(write_asff, piled, *snapshot))) {
+  for (const auto& [id, fields] : asff_evidence(testing::written(write_asff, piled, snapshot.get()))) {
     if (fields.empty()) continue;
     ++findings;
     const auto not_listed = fields.find("fleetaudit/EvidenceNotListed");
@@ -277,7 +254,7 @@ TEST(ReportEvidence, MuchHostileEvidenceStaysBoundedAndInert) {
     EXPECT_GE(std::stoul(not_listed->second), kPiled / 2) << id;
   }
   EXPECT_GE(findings, 3u);
-  const std::vector<std::string> lists = html_evidence(written(write_html, piled, *snapshot));
+  const std::vector<std::string> lists = html_evidence(testing::written(write_html, piled, snapshot.get()));
   ASSERT_EQ(lists.size(), findings);
   for (const std::string& list : lists) {
     EXPECT_EQ(list.find("<script>"), std::string::npos) << list;
