@@ -10,6 +10,7 @@
 #include "analyzer/baseline/drift.h"
 #include "analyzer/report/audit_details.h"
 #include "analyzer/report/aws_vocabulary.h"
+#include "analyzer/report/evidence_json.h"
 #include "analyzer/report/reporters.h"
 #include "analyzer/util/digest.h"
 #include "analyzer/util/json_writer.h"
@@ -157,51 +158,28 @@ private:
   size_t count_ = 0;
 };
 
-// One evidence item as the ProductFields pairs "fleetaudit/Evidence/N/Field" (N from 1: statements,
-// then roles), named as the JSON report's evidence members, capitalized as ASFF's are ("number" is
-// "Statement" and "through" "ThroughStatement", which say what they count).
-using EvidenceFields = std::vector<std::pair<std::string, std::string>>;
-
-EvidenceFields statement_fields(const StatementEvidence& statement) {
-  EvidenceFields fields{{"Kind", to_string(statement.kind)}};
-  auto text = [&](const char* name, const std::string& value) {
-    if (!value.empty()) fields.emplace_back(name, value);
-  };
-  text("Policy", statement.policy);
-  fields.emplace_back("Statement", std::to_string(statement.number));
-  text("Sid", statement.sid);
-  text("Resource", statement.resource);
-  text("Action", statement.action);
-  text("Witness", statement.witness);
-  text("Topic", statement.topic);
-  if (statement.through != 0) fields.emplace_back("ThroughStatement", std::to_string(statement.through));
-  return fields;
-}
-
-EvidenceFields role_fields(const RoleEvidence& role) {
-  EvidenceFields fields{{"Use", to_string(role.use)}, {"RoleArn", role.role_arn}};
-  if (!role.provider.empty()) fields.emplace_back("Provider", role.provider);
-  return fields;
-}
-
 std::string capitalized(std::string_view name) {
   std::string text(name);
   if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
   return text;
 }
 
-// The typed evidence after the additional info, each item whole or not at all (up to 9 pairs): a
-// finding with many items lists those that fit in ASFF's 50 pairs and counts the rest (the JSON
-// and SARIF reports list them all), leaving a pair for RelatedResourcesNotListed.
+// The typed evidence after the additional info, as "fleetaudit/Evidence/N/Member" pairs (N from 1:
+// statements, then roles; the members named as evidence_json.h names them for ASFF), each item
+// whole or not at all (up to 9 pairs): a finding with many items lists those that fit in ASFF's 50
+// pairs and counts the rest (the JSON and SARIF reports list them all), leaving a pair for
+// RelatedResourcesNotListed.
 void write_evidence_fields(ProductFields& fields, const Evidence& evidence) {
-  std::vector<EvidenceFields> items;
-  for (const StatementEvidence& statement : evidence.statements) items.push_back(statement_fields(statement));
-  for (const RoleEvidence& role : evidence.roles) items.push_back(role_fields(role));
+  std::vector<EvidenceMembers> items;
+  for (const StatementEvidence& statement : evidence.statements) items.emplace_back(statement);
+  for (const RoleEvidence& role : evidence.roles) items.emplace_back(role);
   size_t listed = 0;
-  for (const EvidenceFields& item : items) {
+  for (const EvidenceMembers& item : items) {
     if (fields.room() < item.size() + 2) break;
     ++listed;
-    for (const auto& [name, value] : item) fields.add(fmt::format("fleetaudit/Evidence/{}/{}", listed, name), value);
+    for (const EvidenceMember& member : item)
+      fields.add(fmt::format("fleetaudit/Evidence/{}/{}", listed, member.field_name),
+                 member.is_number ? std::to_string(member.number) : std::string(member.text));
   }
   if (listed < items.size()) fields.add("fleetaudit/EvidenceNotListed", std::to_string(items.size() - listed));
 }
