@@ -2,6 +2,7 @@
 // What the certificate checks share: naming a device or CA certificate row as a finding's resource.
 #include <fmt/format.h>
 
+#include <charconv>
 #include <iterator>
 #include <optional>
 #include <span>
@@ -71,8 +72,9 @@ inline void fill_certificate_row(const RowFindings& rows, const FindingRow& row,
 inline void set_single_info(AdditionalInfo& info, std::string_view key, int64_t value) {
   info.resize(1);
   info[0].first.assign(key);
-  info[0].second.clear();
-  fmt::format_to(std::back_inserter(info[0].second), "{}", value);
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  info[0].second.assign(digits, end);
 }
 
 // Rows over a certificate table, worded by `expand` (which calls fill_certificate_row first).
@@ -115,14 +117,17 @@ inline void word_expiring(const RowFindings& rows, const FindingRow& row, Findin
   const EpochMillis not_after = table.not_after[row.row];
   const EpochMillis now = rows.values[0];
   auto out = std::back_inserter(into.message);
+  thread_local std::string date;  // no allocation per finding
+  date.clear();
+  append_iso8601(date, not_after);
   if (not_after <= now)
     fmt::format_to(out, "{} certificate {} ({}) expired on {}, {} day(s) before the audit.",
-                   kind == Kind::ca ? "CA" : "Device", into.resource.value, to_string(table.status[row.row]),
-                   format_iso8601(not_after), whole_days(now - not_after));
+                   kind == Kind::ca ? "CA" : "Device", into.resource.value, to_string(table.status[row.row]), date,
+                   whole_days(now - not_after));
   else
     fmt::format_to(out, "{} certificate {} ({}) expires on {}, in {} day(s) (threshold {} days).",
-                   kind == Kind::ca ? "CA" : "Device", into.resource.value, to_string(table.status[row.row]),
-                   format_iso8601(not_after), whole_days(not_after - now), rows.values[1]);
+                   kind == Kind::ca ? "CA" : "Device", into.resource.value, to_string(table.status[row.row]), date,
+                   whole_days(not_after - now), rows.values[1]);
   set_single_info(into.additional_info, "EXPIRATION_TIME", not_after);
 }
 

@@ -14,9 +14,12 @@ void word(const RowFindings& rows, const FindingRow& row, Finding& into) {
   const CertificateTable& table = rows.snapshot->certificates;
   const EpochMillis created = table.creation_date[row.row];
   const EpochMillis now = rows.values[0];
+  thread_local std::string date;  // no allocation per finding
+  date.clear();
+  append_iso8601(date, created);
   fmt::format_to(std::back_inserter(into.message),
                  "Device certificate {} ({}) was registered on {}, {} day(s) before the audit (threshold {} days).",
-                 into.resource.value, to_string(table.status[row.row]), format_iso8601(created),
+                 into.resource.value, to_string(table.status[row.row]), date,
                  whole_days(now - created), rows.values[1]);
   set_single_info(into.additional_info, "CREATION_TIME", created);
 }

@@ -40,15 +40,40 @@ bool AuditReport::input_problems() const {
 
 size_t CheckRun::non_compliant_resources() const { return findings.distinct_resources(); }
 
-std::string finding_identity(const CheckInfo& check, const Finding& finding) {
-  std::string identity = std::string(check.name) + "\n" + finding.resource.key();
+namespace {
+
+void append_identity(std::string& out, const CheckInfo& check, const Finding& finding) {
+  out += check.name;
+  out += '\n';
+  out += finding.resource.member_name();
+  out += '=';
+  out += finding.resource.value;
+  if (finding.resource.kind == ResourceIdentifier::Kind::policy_version) {
+    out += '@';
+    out += finding.resource.version_id;
+  }
   // A check with several reason codes may report one resource once per code.
-  if (check.reason_codes.size() > 1) identity += "\n" + finding.reason_code;
+  if (check.reason_codes.size() > 1) {
+    out += '\n';
+    out += finding.reason_code;
+  }
+}
+
+}  // namespace
+
+std::string finding_identity(const CheckInfo& check, const Finding& finding) {
+  std::string identity;
+  append_identity(identity, check, finding);
   return identity;
 }
 
 std::string finding_id(const CheckInfo& check, const Finding& finding) {
-  return std::string(finding_id_of_digest(sha256_hex(finding_identity(check, finding))));
+  thread_local std::string identity;  // reports take one id per finding: no allocation for it
+  identity.clear();
+  append_identity(identity, check, finding);
+  std::string digest = sha256_hex(identity);
+  digest.resize(finding_id_of_digest(digest).size());
+  return digest;
 }
 
 namespace {

@@ -8,8 +8,13 @@ void assign_certificate_arn(std::string& out, const Snapshot& snapshot, std::str
   std::string_view region = snapshot.text(snapshot.manifest.region);
   std::string_view account = snapshot.text(snapshot.manifest.account_id);
   out.clear();
-  if (!region.empty() && !account.empty())
-    fmt::format_to(std::back_inserter(out), "arn:aws:iot:{}:{}:{}/", region, account, ca ? "cacert" : "cert");
+  if (!region.empty() && !account.empty()) {
+    out += "arn:aws:iot:";
+    out += region;
+    out += ':';
+    out += account;
+    out += ca ? ":cacert/" : ":cert/";
+  }
   out += certificate_id;
 }
 
