@@ -18,7 +18,7 @@ const RegisterCheck registration({
     .aliases = {},
     .severity = Severity::medium,
     .resource_type = ResourceType::ca_certificate,
-    .reason_codes = {"CERTIFICATE_APPROACHING_EXPIRATION", "CERTIFICATE_PAST_EXPIRATION"},
+    .reason_codes = {std::begin(certificate_rules::kExpiringReasonCodes), std::end(certificate_rules::kExpiringReasonCodes)},
     .short_description = "A CA certificate in use expires within 30 days or has expired.",
     .full_description =
         "A CA certificate in status ACTIVE whose validity.notAfter is at or before the audit clock plus 30 days "

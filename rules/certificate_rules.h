@@ -2,7 +2,10 @@
 // What the certificate checks share: naming a device or CA certificate row as a finding's resource.
 #include <fmt/format.h>
 
+#include <charconv>
+#include <iterator>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +40,55 @@ inline Finding finding_for(const Snapshot& snapshot, Kind kind, uint32_t row, st
   return finding;
 }
 
+// Findings held as rows of a certificate table (engine/findings.h), for the checks that fail many
+// certificates. `words` sets the message and additionalInfo; everything else is the row's.
+inline std::string_view certificate_row_id(const RowFindings& rows, uint32_t row) {
+  const Snapshot& snapshot = *rows.snapshot;
+  return snapshot.text(table_of(snapshot, static_cast<Kind>(rows.table)).certificate_id[row]);
+}
+
+// What finding_for sets, for a row, into `into` (its strings reused).
+inline void fill_certificate_row(const RowFindings& rows, const FindingRow& row, Finding& into) {
+  const Kind kind = static_cast<Kind>(rows.table);
+  const Snapshot& snapshot = *rows.snapshot;
+  const CertificateTable& table = table_of(snapshot, kind);
+  const std::string_view id = snapshot.text(table.certificate_id[row.row]);
+  into.resource_type = kind == Kind::ca ? ResourceType::ca_certificate : ResourceType::device_certificate;
+  into.resource.kind =
+      kind == Kind::ca ? ResourceIdentifier::Kind::ca_certificate_id : ResourceIdentifier::Kind::device_certificate_id;
+  into.resource.value.assign(id);
+  into.resource.version_id.clear();
+  into.reason_code.assign(rows.reason_code(row));
+  into.message.clear();
+  into.related.clear();
+  into.location = {kind == Kind::ca ? SnapshotFile::ca_certificates : SnapshotFile::certificates,
+                   table.source[row.row]};
+  assign_certificate_arn(into.logical_name, snapshot, id, kind == Kind::ca);
+  into.evidence.statements.clear();
+  into.evidence.roles.clear();
+}
+
+// Sets `info` to one entry, reusing its strings.
+inline void set_single_info(AdditionalInfo& info, std::string_view key, int64_t value) {
+  info.resize(1);
+  info[0].first.assign(key);
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  info[0].second.assign(digits, end);
+}
+
+// Rows over a certificate table, worded by `expand` (which calls fill_certificate_row first).
+inline RowFindings certificate_rows(const CheckContext& context, Kind kind,
+                                    std::span<const std::string_view> reason_codes, RowFindings::Expand expand) {
+  RowFindings rows;
+  rows.expand = expand;
+  rows.resource_value = certificate_row_id;
+  rows.reason_codes = reason_codes;
+  rows.snapshot = &context.snapshot;
+  rows.table = static_cast<int32_t>(kind);
+  return rows;
+}
+
 // The rows `matches` holds for: a first sweep of the columns, so that a check with many findings
 // reserves them at once instead of growing their vector (fresh pages each time) as it goes.
 template <typename Predicate>
@@ -53,36 +105,47 @@ inline int64_t whole_days(EpochMillis span) { return span / kMillisPerDay; }
 // approaching expiration; at or before now it is past expiration. Both bounds are inclusive: a
 // certificate whose notAfter is exactly the audit clock is no longer valid (RFC 5280 makes notAfter
 // the last valid instant, and the clock has reached it), and "within N days" includes day N.
+// The expiry checks' reason codes, as rows index them.
+inline constexpr std::string_view kExpiringReasonCodes[] = {"CERTIFICATE_APPROACHING_EXPIRATION",
+                                                            "CERTIFICATE_PAST_EXPIRATION"};
+
+// The words of an expiring row (values: the clock, the threshold).
+inline void word_expiring(const RowFindings& rows, const FindingRow& row, Finding& into) {
+  fill_certificate_row(rows, row, into);
+  const Kind kind = static_cast<Kind>(rows.table);
+  const CertificateTable& table = table_of(*rows.snapshot, kind);
+  const EpochMillis not_after = table.not_after[row.row];
+  const EpochMillis now = rows.values[0];
+  auto out = std::back_inserter(into.message);
+  thread_local std::string date;  // no allocation per finding
+  date.clear();
+  append_iso8601(date, not_after);
+  if (not_after <= now)
+    fmt::format_to(out, "{} certificate {} ({}) expired on {}, {} day(s) before the audit.",
+                   kind == Kind::ca ? "CA" : "Device", into.resource.value, to_string(table.status[row.row]), date,
+                   whole_days(now - not_after));
+  else
+    fmt::format_to(out, "{} certificate {} ({}) expires on {}, in {} day(s) (threshold {} days).",
+                   kind == Kind::ca ? "CA" : "Device", into.resource.value, to_string(table.status[row.row]), date,
+                   whole_days(not_after - now), rows.values[1]);
+  set_single_info(into.additional_info, "EXPIRATION_TIME", not_after);
+}
+
 inline CheckResult run_expiring(const CheckContext& context, Kind kind, int64_t threshold_days) {
-  const Snapshot& snapshot = context.snapshot;
-  const CertificateTable& table = table_of(snapshot, kind);
+  const CertificateTable& table = table_of(context.snapshot, kind);
   const EpochMillis horizon = context.now + threshold_days * kMillisPerDay;
-  auto expiring = [&](uint32_t row) {
-    const EpochMillis not_after = table.not_after[row];
-    return is_in_use(table.status[row]) && not_after != kMissingTime && not_after <= horizon;
-  };
+  RowFindings rows = certificate_rows(context, kind, kExpiringReasonCodes, word_expiring);
+  rows.values[0] = context.now;
+  rows.values[1] = threshold_days;
   CheckResult result;
-  result.findings.reserve(count_rows(table, expiring));
   for (uint32_t row = 0; row < table.size(); ++row) {
     if (!is_in_use(table.status[row])) continue;
     ++result.resources_evaluated;
-    if (!expiring(row)) continue;
     const EpochMillis not_after = table.not_after[row];
-    const bool past = not_after <= context.now;
-    std::string_view id = snapshot.text(table.certificate_id[row]);
-    std::string message =
-        past ? fmt::format("{} certificate {} ({}) expired on {}, {} day(s) before the audit.",
-                           kind == Kind::ca ? "CA" : "Device", id, to_string(table.status[row]),
-                           format_iso8601(not_after), whole_days(context.now - not_after))
-             : fmt::format("{} certificate {} ({}) expires on {}, in {} day(s) (threshold {} days).",
-                           kind == Kind::ca ? "CA" : "Device", id, to_string(table.status[row]),
-                           format_iso8601(not_after), whole_days(not_after - context.now), threshold_days);
-    Finding finding = finding_for(snapshot, kind, row,
-                                  past ? "CERTIFICATE_PAST_EXPIRATION" : "CERTIFICATE_APPROACHING_EXPIRATION",
-                                  std::move(message));
-    finding.additional_info = {{"EXPIRATION_TIME", std::to_string(not_after)}};
-    result.findings.push_back(std::move(finding));
+    if (not_after == kMissingTime || not_after > horizon) continue;
+    rows.rows.push_back({.row = row, .reason = static_cast<uint8_t>(not_after <= context.now ? 1 : 0)});
   }
+  result.findings.set_rows(std::move(rows));
   return result;
 }
 

@@ -5,35 +5,44 @@ namespace fleetaudit {
 namespace {
 
 constexpr std::string_view kThreshold = "CERT_AGE_THRESHOLD_IN_DAYS";
+constexpr std::string_view kReasonCodes[] = {"CERTIFICATE_PAST_AGE_THRESHOLD"};
+
+// The words of an aged row, written when a report reads it (values: the clock, the threshold).
+void word(const RowFindings& rows, const FindingRow& row, Finding& into) {
+  using namespace certificate_rules;
+  fill_certificate_row(rows, row, into);
+  const CertificateTable& table = rows.snapshot->certificates;
+  const EpochMillis created = table.creation_date[row.row];
+  const EpochMillis now = rows.values[0];
+  thread_local std::string date;  // no allocation per finding
+  date.clear();
+  append_iso8601(date, created);
+  fmt::format_to(std::back_inserter(into.message),
+                 "Device certificate {} ({}) was registered on {}, {} day(s) before the audit (threshold {} days).",
+                 into.resource.value, to_string(table.status[row.row]), date,
+                 whole_days(now - created), rows.values[1]);
+  set_single_info(into.additional_info, "CREATION_TIME", created);
+}
 
 // Age counts from creationDate (when AWS IoT registered the certificate), not validity.notBefore:
 // AWS speaks of how long the certificate "has been active", and registration is when it could be.
 // Aged when creationDate + threshold <= now (a certificate exactly the threshold old is reported).
 CheckResult run(const CheckContext& context) {
   using namespace certificate_rules;
-  const Snapshot& snapshot = context.snapshot;
-  const CertificateTable& table = snapshot.certificates;
+  const CertificateTable& table = context.snapshot.certificates;
   const int64_t threshold_days = context.parameter(kThreshold);
   const EpochMillis oldest_allowed = context.now - threshold_days * kMillisPerDay;
-  auto aged = [&](uint32_t row) {
-    const EpochMillis created = table.creation_date[row];
-    return is_in_use(table.status[row]) && created != kMissingTime && created <= oldest_allowed;
-  };
+  RowFindings rows = certificate_rows(context, Kind::device, kReasonCodes, word);
+  rows.values[0] = context.now;
+  rows.values[1] = threshold_days;
   CheckResult result;
-  result.findings.reserve(count_rows(table, aged));
   for (uint32_t row = 0; row < table.size(); ++row) {
     if (!is_in_use(table.status[row])) continue;
     ++result.resources_evaluated;
-    if (!aged(row)) continue;
     const EpochMillis created = table.creation_date[row];
-    Finding finding = finding_for(
-        snapshot, Kind::device, row, "CERTIFICATE_PAST_AGE_THRESHOLD",
-        fmt::format("Device certificate {} ({}) was registered on {}, {} day(s) before the audit (threshold {} days).",
-                    snapshot.text(table.certificate_id[row]), to_string(table.status[row]), format_iso8601(created),
-                    whole_days(context.now - created), threshold_days));
-    finding.additional_info = {{"CREATION_TIME", std::to_string(created)}};
-    result.findings.push_back(std::move(finding));
+    if (created != kMissingTime && created <= oldest_allowed) rows.rows.push_back({.row = row});
   }
+  result.findings.set_rows(std::move(rows));
   return result;
 }
 
@@ -44,7 +53,7 @@ const RegisterCheck registration({
     .aliases = {},
     .severity = Severity::low,
     .resource_type = ResourceType::device_certificate,
-    .reason_codes = {"CERTIFICATE_PAST_AGE_THRESHOLD"},
+    .reason_codes = {std::begin(kReasonCodes), std::end(kReasonCodes)},
     .short_description = "A device certificate in use is older than the age threshold.",
     .full_description =
         "A certificate in status ACTIVE or PENDING_TRANSFER registered CERT_AGE_THRESHOLD_IN_DAYS or more days "

@@ -17,7 +17,7 @@ const RegisterCheck registration({
     .aliases = {},
     .severity = Severity::medium,
     .resource_type = ResourceType::device_certificate,
-    .reason_codes = {"CERTIFICATE_APPROACHING_EXPIRATION", "CERTIFICATE_PAST_EXPIRATION"},
+    .reason_codes = {std::begin(certificate_rules::kExpiringReasonCodes), std::end(certificate_rules::kExpiringReasonCodes)},
     .short_description = "A device certificate in use expires within the threshold or has expired.",
     .full_description =
         "A certificate in status ACTIVE or PENDING_TRANSFER whose validity.notAfter is at or before the audit "

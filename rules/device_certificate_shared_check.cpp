@@ -28,7 +28,7 @@ Finding& finding_for(CheckResult& result, std::unordered_map<std::string, size_t
     finding.logical_name = certificate_arn(snapshot, id);
     result.findings.push_back(std::move(finding));
   }
-  return result.findings[it->second];
+  return result.findings.whole()[it->second];
 }
 
 // The runtime half: sessions of one certificate that overlap while using different client ids.

@@ -103,6 +103,58 @@ private:
   std::vector<Entry> entries_;
 };
 
+constexpr std::string_view kReasonCodes[] = {"FLEETAUDIT_PUBLIC_KEY_IN_SEVERAL_CERTIFICATES"};
+
+// A finding's related range (findings.h) holds, in this check's layout: the count of its
+// certificates, their rows in ascending order, then its things' names (distinct string ids).
+void word(const RowFindings& rows, const FindingRow& row, Finding& into) {
+  certificate_rules::fill_certificate_row(rows, row, into);
+  const Snapshot& snapshot = *rows.snapshot;
+  const CertificateTable& table = snapshot.certificates;
+  const uint32_t* related = rows.related.data() + row.related_begin;
+  const uint32_t certificates = related[0];
+  const uint32_t things = row.related_end - row.related_begin - 1 - certificates;
+  // Sorted here, as a report reads the finding: the check itself only groups rows.
+  thread_local SortedTexts certificate_ids, thing_texts;
+  thread_local std::vector<std::pair<StringId, uint32_t>> items;
+  items.clear();
+  for (uint32_t i = 0; i < certificates; ++i) items.emplace_back(table.certificate_id[related[1 + i]], related[1 + i]);
+  certificate_ids.assign(snapshot, items);
+  items.clear();
+  for (uint32_t i = 0; i < things; ++i) items.emplace_back(related[1 + certificates + i], 0);
+  thing_texts.assign(snapshot, items);
+  const std::vector<std::string_view> ids = certificate_ids.texts(), thing_names = thing_texts.texts();
+  fmt::format_to(std::back_inserter(into.message), "One public key is in {} certificates in use ({}), attached to {}.",
+                 ids.size(), join_names(ids, kNamesInMessage),
+                 thing_names.empty()
+                     ? std::string("no thing")
+                     : fmt::format("{} things: {}", thing_names.size(), join_names(thing_names, kNamesInMessage)));
+  into.additional_info = {{"CERTIFICATE_COUNT", std::to_string(ids.size())},
+                          {"CERTIFICATE_IDS", join_names(ids, SIZE_MAX)},
+                          {"THING_NAMES", join_names(thing_names, SIZE_MAX)}};
+  into.related.resize(certificates - 1);
+  size_t at = 0;
+  for (uint32_t i = 0; i < certificates; ++i) {
+    const uint32_t other = related[1 + i];
+    if (other == row.row) continue;
+    RelatedResource& entry = into.related[at++];
+    entry.type = ResourceType::device_certificate;
+    entry.identifier.kind = ResourceIdentifier::Kind::device_certificate_id;
+    entry.identifier.value.assign(snapshot.text(table.certificate_id[other]));
+    entry.identifier.version_id.clear();
+    entry.additional_info.clear();
+  }
+}
+
+// The finding's resource: its certificate whose id sorts first.
+uint32_t first_by_id(const Snapshot& snapshot, const std::vector<uint32_t>& rows) {
+  const CertificateTable& table = snapshot.certificates;
+  return *std::min_element(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+    const int c = snapshot.text(table.certificate_id[a]).compare(snapshot.text(table.certificate_id[b]));
+    return c != 0 ? c < 0 : a < b;
+  });
+}
+
 CheckResult run(const CheckContext& context) {
   const Snapshot& snapshot = context.snapshot;
   const CertificateTable& table = snapshot.certificates;
@@ -111,17 +163,20 @@ CheckResult run(const CheckContext& context) {
   const std::vector<KeyedRow> by_key = rows_sorted_by_key(table);
   result.resources_evaluated = by_key.size();
   const bool have_things = snapshot.things_by_certificate.offsets.size() == table.size() + 1;
-  SortedTexts certificate_ids, thing_texts;
+  RowFindings findings =
+      certificate_rules::certificate_rows(context, certificate_rules::Kind::device, kReasonCodes, word);
+  std::vector<uint32_t> rows;
+  std::vector<StringId> things;
   for (size_t begin = 0, end; begin < by_key.size(); begin = end) {
     end = begin + 1;
     while (end < by_key.size() && by_key[end].first == by_key[begin].first) ++end;
     if (end - begin < 2) continue;
     const x509::Digest16& key = table.facts[by_key[begin].second].public_key_digest;
-    std::vector<uint32_t> rows;
+    rows.clear();
     for (size_t i = begin; i < end; ++i)
       if (table.facts[by_key[i].second].public_key_digest == key) rows.push_back(by_key[i].second);
     if (rows.size() < 2) continue;
-    std::vector<StringId> things;
+    things.clear();
     if (have_things)
       for (uint32_t row : rows)
         for (StringId thing : snapshot.things_by_certificate.of(row)) things.push_back(thing);
@@ -129,36 +184,14 @@ CheckResult run(const CheckContext& context) {
     things.erase(std::unique(things.begin(), things.end()), things.end());
     // One device renewing its certificate with the same key is no clone.
     if (things.size() == 1) continue;
-    std::vector<std::pair<StringId, uint32_t>> items;
-    items.reserve(std::max(rows.size(), things.size()));
-    for (uint32_t row : rows) items.emplace_back(table.certificate_id[row], row);
-    certificate_ids.assign(snapshot, items);
-    items.clear();
-    for (StringId thing : things) items.emplace_back(thing, 0);
-    thing_texts.assign(snapshot, items);
-    const std::vector<std::string_view> ids = certificate_ids.texts(), thing_names = thing_texts.texts();
-    const uint32_t first_row = certificate_ids.first_row();
-    Finding finding = certificate_rules::finding_for(
-        snapshot, certificate_rules::Kind::device, first_row, "FLEETAUDIT_PUBLIC_KEY_IN_SEVERAL_CERTIFICATES",
-        fmt::format("One public key is in {} certificates in use ({}), attached to {}.", ids.size(),
-                    join_names(ids, kNamesInMessage),
-                    thing_names.empty() ? std::string("no thing")
-                                        : fmt::format("{} things: {}", thing_names.size(),
-                                                      join_names(thing_names, kNamesInMessage))));
-    finding.additional_info = {{"CERTIFICATE_COUNT", std::to_string(ids.size())},
-                               {"CERTIFICATE_IDS", join_names(ids, SIZE_MAX)},
-                               {"THING_NAMES", join_names(thing_names, SIZE_MAX)}};
-    finding.related.reserve(rows.size() - 1);
-    for (uint32_t row : rows) {
-      if (row == first_row) continue;
-      finding.related.push_back({ResourceType::device_certificate,
-                                 {ResourceIdentifier::Kind::device_certificate_id,
-                                  std::string(snapshot.text(table.certificate_id[row])),
-                                  {}},
-                                 {}});
-    }
-    result.findings.push_back(std::move(finding));
+    FindingRow finding{.row = first_by_id(snapshot, rows), .related_begin = static_cast<uint32_t>(findings.related.size())};
+    findings.related.push_back(static_cast<uint32_t>(rows.size()));
+    findings.related.insert(findings.related.end(), rows.begin(), rows.end());
+    for (StringId thing : things) findings.related.push_back(thing);
+    finding.related_end = static_cast<uint32_t>(findings.related.size());
+    findings.rows.push_back(finding);
   }
+  result.findings.set_rows(std::move(findings));
   return result;
 }
 
@@ -169,7 +202,7 @@ const RegisterCheck registration({
     .aliases = {},
     .severity = Severity::critical,
     .resource_type = ResourceType::device_certificate,
-    .reason_codes = {"FLEETAUDIT_PUBLIC_KEY_IN_SEVERAL_CERTIFICATES"},
+    .reason_codes = {std::begin(kReasonCodes), std::end(kReasonCodes)},
     .short_description = "One public key appears in several device certificates in use.",
     .full_description =
         "fleetaudit's own check, not an AWS Device Defender check. Two or more certificates in status ACTIVE or "

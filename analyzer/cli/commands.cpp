@@ -286,7 +286,8 @@ int run_audit_command(const AuditCommandOptions& options, std::FILE* standard_ou
     return run_organization_audit(options, *prepared, standard_output, errors);
   PhaseTimings timings;
   if (options.timings) prepared->audit_options.timings = &timings;
-  std::unique_ptr<Snapshot> snapshot;
+  std::unique_ptr<Snapshot> snapshot;  // kept to the end: the report's findings may be rows of it
+  prepared->audit_options.findings_may_refer_to_snapshot = true;
   std::optional<AuditedSnapshot> audit =
       audit_snapshot(options.snapshot_directory, prepared->audit_options, snapshot, errors);
   if (!audit) return kUsageOrInputError;

@@ -29,8 +29,7 @@ const char* to_string(CheckStatus status) {
 
 size_t AuditReport::unsuppressed_findings() const {
   size_t count = 0;
-  for (const CheckRun& run : runs)
-    for (const Finding& finding : run.findings) count += finding.suppressed ? 0 : 1;
+  for (const CheckRun& run : runs) count += run.findings.unsuppressed();
   return count;
 }
 
@@ -39,23 +38,42 @@ bool AuditReport::input_problems() const {
          std::any_of(runs.begin(), runs.end(), [](const CheckRun& run) { return run.input_problem; });
 }
 
-size_t CheckRun::non_compliant_resources() const {
-  size_t distinct = 0;
-  // Findings are sorted by resource key, so equal resources are adjacent.
-  for (size_t i = 0; i < findings.size(); ++i)
-    if (i == 0 || compare_keys(findings[i].resource, findings[i - 1].resource) != 0) ++distinct;
-  return distinct;
+size_t CheckRun::non_compliant_resources() const { return findings.distinct_resources(); }
+
+namespace {
+
+void append_identity(std::string& out, const CheckInfo& check, const Finding& finding) {
+  out += check.name;
+  out += '\n';
+  out += finding.resource.member_name();
+  out += '=';
+  out += finding.resource.value;
+  if (finding.resource.kind == ResourceIdentifier::Kind::policy_version) {
+    out += '@';
+    out += finding.resource.version_id;
+  }
+  // A check with several reason codes may report one resource once per code.
+  if (check.reason_codes.size() > 1) {
+    out += '\n';
+    out += finding.reason_code;
+  }
 }
 
+}  // namespace
+
 std::string finding_identity(const CheckInfo& check, const Finding& finding) {
-  std::string identity = std::string(check.name) + "\n" + finding.resource.key();
-  // A check with several reason codes may report one resource once per code.
-  if (check.reason_codes.size() > 1) identity += "\n" + finding.reason_code;
+  std::string identity;
+  append_identity(identity, check, finding);
   return identity;
 }
 
 std::string finding_id(const CheckInfo& check, const Finding& finding) {
-  return std::string(finding_id_of_digest(sha256_hex(finding_identity(check, finding))));
+  thread_local std::string identity;  // reports take one id per finding: no allocation for it
+  identity.clear();
+  append_identity(identity, check, finding);
+  std::string digest = sha256_hex(identity);
+  digest.resize(finding_id_of_digest(digest).size());
+  return digest;
 }
 
 namespace {
@@ -113,71 +131,42 @@ ActiveSuppressions activate_suppressions(const std::vector<const AuditSuppressio
   return active;
 }
 
-// By resource key, then reason code. An order of indexes is sorted, then the findings moved once.
-// The first eight bytes of what follows "member=" in a key, big-endian, zero-padded: for keys with
-// the same member, a difference here orders them as the key strings would (a shorter text's zero
-// padding sorts before any character), so most comparisons never touch the strings.
-uint64_t key_head(const ResourceIdentifier& id) {
-  char bytes[8] = {};
-  size_t n = std::min<size_t>(8, id.value.size());
-  std::memcpy(bytes, id.value.data(), n);
-  if (id.kind == ResourceIdentifier::Kind::policy_version && n < 8) {
-    bytes[n++] = '@';
-    const size_t more = std::min<size_t>(8 - n, id.version_id.size());
-    std::memcpy(bytes + n, id.version_id.data(), more);
-  }
-  uint64_t head = 0;
-  for (char byte : bytes) head = head << 8 | static_cast<unsigned char>(byte);
-  return head;
-}
-
 }  // namespace
-
-std::vector<Finding> sorted_by_resource(std::vector<Finding> findings) {
-  // The kind is kept beside the head: a comparison that reads only the entries stays in cache,
-  // where reading the findings themselves was a cache miss per comparison (seconds at 500k).
-  struct Entry {
-    uint64_t head;
-    uint32_t index;
-    ResourceIdentifier::Kind kind;
-  };
-  std::vector<Entry> order(findings.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = {key_head(findings[i].resource), i, findings[i].resource.kind};
-  std::sort(order.begin(), order.end(), [&](const Entry& a, const Entry& b) {
-    if (a.kind == b.kind && a.head != b.head) return a.head < b.head;
-    const ResourceIdentifier& left = findings[a.index].resource;
-    const ResourceIdentifier& right = findings[b.index].resource;
-    const int c = compare_keys(left, right);
-    return c != 0 ? c < 0 : findings[a.index].reason_code < findings[b.index].reason_code;
-  });
-  // Moved into place cycle by cycle, not copied into a second vector: that one was fresh memory,
-  // a page fault every fifteen findings.
-  for (uint32_t start = 0; start < order.size(); ++start) {
-    if (order[start].index == start) continue;
-    Finding held = std::move(findings[start]);
-    uint32_t at = start;
-    while (order[at].index != start) {
-      const uint32_t from = order[at].index;
-      findings[at] = std::move(findings[from]);
-      order[at].index = at;  // placed
-      at = from;
-    }
-    findings[at] = std::move(held);
-    order[at].index = at;
-  }
-  return findings;
-}
 
 namespace {
 
+// The suppression matching a finding of `run` (its index in active.all), or -1.
+int matching_suppression(ActiveSuppressions& active, const CheckRun& run, const ResourceIdentifier& resource) {
+  auto it = active.by_key.find(std::string(run.check->name) + "\n" + resource.key());
+  if (it == active.by_key.end()) return -1;
+  active.matched[it->second] = true;
+  return static_cast<int>(it->second);
+}
+
 void apply_suppressions(ActiveSuppressions& active, CheckRun& run) {
   if (active.by_key.empty()) return;
-  for (Finding& finding : run.findings) {
-    auto it = active.by_key.find(std::string(run.check->name) + "\n" + finding.resource.key());
-    if (it == active.by_key.end()) continue;
+  // A row names its suppression in 16 bits; more suppressions than that: the findings are held whole.
+  if (active.all.size() >= UINT16_MAX) run.findings.hold();
+  if (RowFindings* rows = run.findings.rows()) {
+    std::vector<uint16_t> position(active.all.size(), 0);  // 1 + where rows->suppressions holds it
+    Finding scratch;
+    for (size_t i = 0; i < rows->rows.size(); ++i) {
+      const int match = matching_suppression(active, run, run.findings.view(i, scratch).resource);
+      if (match < 0) continue;
+      if (position[match] == 0) {
+        rows->suppressions.push_back(active.all[match]->description);
+        position[match] = static_cast<uint16_t>(rows->suppressions.size());
+      }
+      rows->rows[i].suppression = position[match];
+      ++run.suppressed_findings;
+    }
+    return;
+  }
+  for (Finding& finding : run.findings.whole()) {
+    const int match = matching_suppression(active, run, finding.resource);
+    if (match < 0) continue;
     finding.suppressed = true;
-    finding.suppression_description = active.all[it->second]->description;
-    active.matched[it->second] = true;
+    finding.suppression_description = active.all[match]->description;
     ++run.suppressed_findings;
   }
 }
@@ -377,6 +366,8 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
   for (Pending& job : pending) settle(job, report, active, options.timings);
   note_unmatched_suppressions(active, report);
   report.diagnostics.sort();
+  if (!options.findings_may_refer_to_snapshot)
+    for (CheckRun& run : report.runs) run.findings.hold();
   return report;
 }
 

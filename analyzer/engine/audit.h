@@ -21,7 +21,7 @@ struct CheckRun {
   std::string not_run_reason;  // why it was not run, disabled, or is incomplete
   std::string error_code;      // auditDetails errorCode, for not run, disabled and incomplete
   bool input_problem = false;  // incomplete, or not run because an input could not be read
-  std::vector<Finding> findings;  // sorted by resource key
+  Findings findings;  // sorted by resource key
   uint64_t resources_evaluated = 0;
   size_t suppressed_findings = 0;
   std::vector<std::pair<std::string_view, int64_t>> parameters;
@@ -37,6 +37,10 @@ struct AuditOptions {
   std::vector<AuditSuppression> suppressions;    // --suppressions; added to the snapshot's
   std::string weak_key_blocklists;               // --weak-key-blocklists; empty: the shipped sample
   PhaseTimings* timings = nullptr;               // when set, each check's run time is recorded
+  // The caller keeps the snapshot for as long as the report: the checks that fail many resources
+  // may keep their findings as rows of its tables (findings.h), worded as reports read them.
+  // Otherwise every finding is held whole, and the snapshot may be freed once the audit returns.
+  bool findings_may_refer_to_snapshot = false;
 };
 
 struct AuditReport {
@@ -72,9 +76,6 @@ bool pems_needed(const AuditConfiguration* configuration);
 
 // Runs every registered check. `diagnostics` (from loading) are carried into the report.
 AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Diagnostics diagnostics);
-
-// Findings ordered by resource key, then reason code: the order of every report.
-std::vector<Finding> sorted_by_resource(std::vector<Finding> findings);
 
 // What makes a finding itself: the check, the resource, and the reason code when the check has several.
 std::string finding_identity(const CheckInfo& check, const Finding& finding);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analyzer/engine/finding.h"
+#include "analyzer/engine/findings.h"
 #include "analyzer/tables/snapshot.h"
 #include "analyzer/x509/weak_key_blocklist.h"
 
@@ -35,7 +36,7 @@ struct CheckContext {
 };
 
 struct CheckResult {
-  std::vector<Finding> findings;
+  Findings findings;
   uint64_t resources_evaluated = 0;
   // Set when the check could not be decided from this snapshot (said as "not run: why").
   std::optional<std::string> not_run_reason;

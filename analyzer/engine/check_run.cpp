@@ -73,8 +73,8 @@ CheckResult run_check(const CheckRun& run, const Snapshot& snapshot, EpochMillis
                       const x509::WeakKeyBlocklist& weak_keys) {
   CheckContext context{snapshot, clock, run.parameters, weak_keys};
   CheckResult result = run.check->run(context);
-  apply_wording_rewrite(result.findings);  // a test's rewording of every message (finding.h)
-  if (!result.not_run_reason) result.findings = sorted_by_resource(std::move(result.findings));
+  for (Finding& finding : result.findings.whole()) apply_wording_rewrite(finding);  // a test's (finding.h)
+  if (!result.not_run_reason) result.findings.sort();
   return result;
 }
 
@@ -91,7 +91,7 @@ void settle_check_run(CheckRun& run, CheckResult& result, const std::function<vo
   }
   run.findings = std::move(result.findings);
   if (suppress) suppress(run);
-  bool open = std::any_of(run.findings.begin(), run.findings.end(), [](const Finding& f) { return !f.suppressed; });
+  const bool open = run.findings.unsuppressed() > 0;
   run.status = open ? CheckStatus::non_compliant : CheckStatus::compliant;
   // Records it could not see, or problems met while evaluating: its silence proves nothing.
   for (const auto& problem : result.input_problems)

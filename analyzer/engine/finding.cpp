@@ -149,10 +149,9 @@ std::atomic<WordingRewrite> wording_rewrite{nullptr};
 
 void set_wording_rewrite_for_tests(WordingRewrite rewrite) { wording_rewrite = rewrite; }
 
-void apply_wording_rewrite(std::vector<Finding>& findings) {
+void apply_wording_rewrite(Finding& finding) {
   const WordingRewrite rewrite = wording_rewrite.load(std::memory_order_relaxed);
-  if (rewrite == nullptr) return;
-  for (Finding& finding : findings) rewrite(finding);
+  if (rewrite != nullptr) rewrite(finding);
 }
 
 const char* to_string(StatementEvidence::Kind kind) {

@@ -140,6 +140,6 @@ struct Finding {
 // reads a check's English back. Null (the default): the words stand.
 using WordingRewrite = void (*)(Finding& finding);
 void set_wording_rewrite_for_tests(WordingRewrite rewrite);
-void apply_wording_rewrite(std::vector<Finding>& findings);
+void apply_wording_rewrite(Finding& finding);
 
 }  // namespace fleetaudit

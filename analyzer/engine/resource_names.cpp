@@ -4,18 +4,30 @@
 
 namespace fleetaudit {
 
-std::string certificate_arn(const Snapshot& snapshot, std::string_view certificate_id) {
+void assign_certificate_arn(std::string& out, const Snapshot& snapshot, std::string_view certificate_id, bool ca) {
   std::string_view region = snapshot.text(snapshot.manifest.region);
   std::string_view account = snapshot.text(snapshot.manifest.account_id);
-  if (region.empty() || account.empty()) return std::string(certificate_id);
-  return fmt::format("arn:aws:iot:{}:{}:cert/{}", region, account, certificate_id);
+  out.clear();
+  if (!region.empty() && !account.empty()) {
+    out += "arn:aws:iot:";
+    out += region;
+    out += ':';
+    out += account;
+    out += ca ? ":cacert/" : ":cert/";
+  }
+  out += certificate_id;
+}
+
+std::string certificate_arn(const Snapshot& snapshot, std::string_view certificate_id) {
+  std::string arn;
+  assign_certificate_arn(arn, snapshot, certificate_id, false);
+  return arn;
 }
 
 std::string ca_certificate_arn(const Snapshot& snapshot, std::string_view certificate_id) {
-  std::string_view region = snapshot.text(snapshot.manifest.region);
-  std::string_view account = snapshot.text(snapshot.manifest.account_id);
-  if (region.empty() || account.empty()) return std::string(certificate_id);
-  return fmt::format("arn:aws:iot:{}:{}:cacert/{}", region, account, certificate_id);
+  std::string arn;
+  assign_certificate_arn(arn, snapshot, certificate_id, true);
+  return arn;
 }
 
 std::string join_names(const std::vector<std::string_view>& names, size_t limit) {

@@ -181,7 +181,7 @@ void run_template_checks(IacFile& file, const AuditConfiguration* configuration,
     if (!prepare_check_run(*check, built.snapshot, configuration, "the template", run)) continue;
     CheckResult result = run_check(run, built.snapshot, now, weak_keys().blocklist);
     report_what_was_not_decided(file, *check, result);
-    for (Finding& finding : result.findings) {
+    for (const Finding& finding : result.findings) {
       LintFinding lint;
       lint.check = check;
       lint.reason_code = finding.reason_code;

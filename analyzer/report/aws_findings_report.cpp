@@ -54,7 +54,8 @@ void write_additional_info(JsonWriter& json, const AdditionalInfo& info) {
 void write_finding(JsonWriter& json, const ReportContext& context, size_t run_index, size_t finding_index,
                    const std::string& task_id, const std::string& clock) {
   const CheckRun& run = context.report.runs[run_index];
-  const Finding& finding = run.findings[finding_index];
+  thread_local Finding scratch;  // a row's words, reused by each finding this thread writes
+  const Finding& finding = run.findings.view(finding_index, scratch);
   json.begin_object();
   json.key("findingId").value(finding_id(*run.check, finding));
   json.key("taskId").value(task_id);

@@ -12,7 +12,7 @@ SarifSelection select_sarif_results(const AuditReport& report, bool omit_suppres
   const size_t runs = report.runs.size();
   std::vector<size_t> wanted(runs, 0);
   for (size_t i = 0; i < runs; ++i)
-    for (const Finding& finding : report.runs[i].findings) wanted[i] += finding.suppressed && omit_suppressed ? 0 : 1;
+    wanted[i] = omit_suppressed ? report.runs[i].findings.unsuppressed() : report.runs[i].findings.size();
 
   // Runs by importance: severity (critical first), then name (the registry's order).
   std::vector<size_t> by_importance(runs);
@@ -35,10 +35,10 @@ SarifSelection select_sarif_results(const AuditReport& report, bool omit_suppres
     selection.left_out_total += selection.left_out[i];
     size_t taken = 0;
     // Findings are sorted by resource, so the first ones kept are the first resources.
-    for (const Finding& finding : report.runs[i].findings) {
-      if (taken == kept[i]) break;
-      if (finding.suppressed && omit_suppressed) continue;
-      selection.results.push_back({i, &finding});
+    const Findings& findings = report.runs[i].findings;
+    for (size_t f = 0; f < findings.size() && taken < kept[i]; ++f) {
+      if (findings.suppressed(f) && omit_suppressed) continue;
+      selection.results.push_back({i, f});
       ++taken;
     }
   }

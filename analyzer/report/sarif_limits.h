@@ -19,8 +19,8 @@ constexpr size_t kGitHubMaxRunsPerFile = 20;
 constexpr uint64_t kGitHubMaxGzipBytes = 10'000'000;
 
 struct SarifResultRef {
-  size_t rule_index;  // into report.runs
-  const Finding* finding;
+  size_t rule_index;     // into report.runs
+  size_t finding_index;  // into that run's findings
 };
 
 struct SarifSelection {

@@ -140,10 +140,9 @@ void warn_over_github_limits(Diagnostics* warnings, size_t results, std::optiona
 }
 
 // A finding's drift, when there is a baseline.
-const FindingDrift* result_drift(const ReportContext& context, size_t run_index, const Finding* finding) {
+const FindingDrift* result_drift(const ReportContext& context, size_t run_index, size_t finding_index) {
   if (context.drift == nullptr) return nullptr;
-  const CheckRun& run = context.report.runs[run_index];
-  return &context.drift->of(run_index, static_cast<size_t>(finding - run.findings.data()));
+  return &context.drift->of(run_index, finding_index);
 }
 
 // What one audit's part of a SARIF log is written from.
@@ -216,9 +215,12 @@ void write_results(JsonWriter& json, const SarifAudit& audit, bool tagged, bool&
   format_chunks_in_order<JsonWriter>(
       results.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, before || first > 0); },
       [&](JsonWriter& part, size_t i) {
-        write_result(part, report.runs[results[i].rule_index], results[i].rule_index, *results[i].finding,
+        thread_local Finding scratch;  // a row's words, reused by each finding this thread writes
+        const CheckRun& run = report.runs[results[i].rule_index];
+        write_result(part, run, results[i].rule_index, run.findings.view(results[i].finding_index, scratch),
                      audit.positions, audit.uris, audit.with_suppressions,
-                     result_drift(context, results[i].rule_index, results[i].finding), tagged ? &report : nullptr);
+                     result_drift(context, results[i].rule_index, results[i].finding_index),
+                     tagged ? &report : nullptr);
       },
       [&](const JsonWriter& part) {
         json.append(part);

@@ -116,7 +116,10 @@ void write_text(const ReportContext& context, std::FILE* out) {
     bool written = true;
     format_chunks_in_order<std::string>(
         run.findings.size(), [](std::string& part, size_t) { part.clear(); },
-        [&](std::string& part, size_t i) { append_finding(part, run.findings[i]); },
+        [&](std::string& part, size_t i) {
+          thread_local Finding scratch;  // a row's words, reused by each finding this thread writes
+          append_finding(part, run.findings.view(i, scratch));
+        },
         [&](const std::string& part) { return written = fwrite(part.data(), 1, part.size(), out) == part.size(); });
     if (!written) return;
   }

@@ -100,6 +100,12 @@ std::optional<EpochMillis> epoch_seconds_to_millis(double seconds) {
 }
 
 std::string format_iso8601(EpochMillis millis) {
+  std::string text;
+  append_iso8601(text, millis);
+  return text;
+}
+
+void append_iso8601(std::string& out, EpochMillis millis) {
   int64_t seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000;
   int64_t milli_part = millis - seconds * 1000;
   int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
@@ -115,9 +121,11 @@ std::string format_iso8601(EpochMillis millis) {
   const unsigned day = day_of_year - (153 * mp + 2) / 5 + 1;
   const unsigned month = mp < 10 ? mp + 3 : mp - 9;
   year += month <= 2;
-  if (year < 0 || year > 9999)
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, month, day, second_of_day / 3600,
-                       second_of_day / 60 % 60, second_of_day % 60, milli_part);
+  if (year < 0 || year > 9999) {
+    fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, month, day,
+                   second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60, milli_part);
+    return;
+  }
   // Written digit by digit: reports format one of these per certificate finding.
   char text[] = "0000-00-00T00:00:00.000Z";
   auto put = [&text](size_t end, int64_t value, int digits) {
@@ -130,7 +138,7 @@ std::string format_iso8601(EpochMillis millis) {
   put(16, second_of_day / 60 % 60, 2);
   put(19, second_of_day % 60, 2);
   put(23, milli_part, 3);
-  return std::string(text, sizeof text - 1);
+  out.append(text, sizeof text - 1);
 }
 
 }  // namespace fleetaudit

@@ -16,6 +16,8 @@ std::optional<EpochMillis> parse_iso8601(std::string_view text);
 std::optional<EpochMillis> epoch_seconds_to_millis(double seconds);
 // "2026-06-01T00:00:00.000Z": the form every report writes.
 std::string format_iso8601(EpochMillis millis);
+// The same, appended to `out`.
+void append_iso8601(std::string& out, EpochMillis millis);
 
 inline constexpr EpochMillis kMillisPerDay = 86'400'000;
 

@@ -118,11 +118,11 @@ TEST(SarifGitHub, MaxResultsKeepsTheMostSevereAndCountsWhatWasLeftOut) {
 
   // Within a check, the first resources are kept.
   const SarifSelection selection = select_sarif_results(report, false, 150);
-  const Finding* first_aged = nullptr;
+  std::optional<Finding> first_aged;
   for (const SarifResultRef& result : selection.results)
-    if (report.runs[result.rule_index].check->name == "DEVICE_CERTIFICATE_AGE_CHECK" && first_aged == nullptr)
-      first_aged = result.finding;
-  ASSERT_NE(first_aged, nullptr);
+    if (report.runs[result.rule_index].check->name == "DEVICE_CERTIFICATE_AGE_CHECK" && !first_aged)
+      first_aged = report.runs[result.rule_index].findings[result.finding_index];
+  ASSERT_TRUE(first_aged.has_value());
   EXPECT_EQ(first_aged->resource.value, fmt::format("{:064x}", 0));
 }
 

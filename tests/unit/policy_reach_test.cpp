@@ -19,7 +19,7 @@ std::vector<Finding> permissive_findings(const std::string& fixture) {
   EXPECT_FALSE(load_snapshot(testing::source_dir() + "/fixtures/" + fixture, *snapshot, diagnostics));
   AuditReport report = run_audit(*snapshot, AuditOptions{}, std::move(diagnostics));
   for (const CheckRun& run : report.runs)
-    if (run.check->name == "IOT_POLICY_OVERLY_PERMISSIVE_CHECK") return run.findings;
+    if (run.check->name == "IOT_POLICY_OVERLY_PERMISSIVE_CHECK") return run.findings.copied();
   return {};
 }
 
