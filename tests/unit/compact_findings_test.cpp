@@ -2,8 +2,6 @@
 // in every format, suppressed or not, and still after the rows are held and the snapshot freed.
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -11,6 +9,7 @@
 #include "analyzer/engine/audit.h"
 #include "analyzer/load/snapshot_loader.h"
 #include "analyzer/report/reporters.h"
+#include "tests/report_support.h"
 #include "tests/test_support.h"
 
 #ifdef FLEETAUDIT_FLEETGEN
@@ -40,18 +39,6 @@ AuditReport audit(const Snapshot& snapshot, bool rows, std::vector<AuditSuppress
   return run_audit(snapshot, options, Diagnostics{});
 }
 
-std::string written(const AuditReportFormat& format, const AuditReport& report, const Snapshot& snapshot) {
-  ReportContext context{report, "snapshot", false, nullptr, std::nullopt, {}, nullptr, {}, &snapshot};
-  char* data = nullptr;
-  size_t size = 0;
-  std::FILE* out = open_memstream(&data, &size);
-  format.write(context, out);
-  std::fclose(out);
-  std::string text(data, size);
-  std::free(data);
-  return text;
-}
-
 const CheckRun& run_of(const AuditReport& report, std::string_view check) {
   for (const CheckRun& run : report.runs)
     if (run.check->name == check) return run;
@@ -62,7 +49,8 @@ const CheckRun& run_of(const AuditReport& report, std::string_view check) {
 // Every format, rows against whole findings, byte for byte.
 void expect_same_reports(const AuditReport& rows, const AuditReport& whole, const Snapshot& snapshot) {
   for (const AuditReportFormat& format : audit_report_formats())
-    EXPECT_EQ(written(format, rows, snapshot), written(format, whole, snapshot)) << format.name;
+    EXPECT_EQ(testing::written(format.write, rows, &snapshot), testing::written(format.write, whole, &snapshot))
+        << format.name;
 }
 
 TEST(CompactFindings, RowsWriteWhatWholeFindingsWriteInEveryFormat) {
