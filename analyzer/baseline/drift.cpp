@@ -93,11 +93,12 @@ Drift compute_drift(const AuditReport& report, const Baseline& baseline) {
   // First the same version (unchanged), then what is left: another version of a known finding is
   // updated (taking a baseline finding not matched yet, if one is left), the rest new.
   std::vector<std::pair<size_t, size_t>> pending;
+  Finding scratch;  // a finding held as a row, worded
   for (size_t r = 0; r < report.runs.size(); ++r) {
     const CheckRun& run = report.runs[r];
     drift.by_run[r].resize(run.findings.size());
     for (size_t f = 0; f < run.findings.size(); ++f) {
-      const Finding& finding = run.findings[f];
+      const Finding& finding = run.findings.view(f, scratch);
       FindingDrift& state = drift.by_run[r][f];
       state.first_detected = report.clock;
       auto it = baseline_by_key.find(match_key(run.check->name, finding.resource, finding.reason_code));
@@ -116,7 +117,8 @@ Drift compute_drift(const AuditReport& report, const Baseline& baseline) {
   for (const auto& [r, f] : pending) {
     const CheckRun& run = report.runs[r];
     FindingDrift& state = drift.by_run[r][f];
-    auto it = baseline_by_key.find(match_key(run.check->name, run.findings[f].resource, run.findings[f].reason_code));
+    const Finding& finding = run.findings.view(f, scratch);
+    auto it = baseline_by_key.find(match_key(run.check->name, finding.resource, finding.reason_code));
     if (it == baseline_by_key.end()) continue;  // new
     state.state = BaselineState::updated;
     state.first_detected = baseline.findings[it->second.front()].first_detected;

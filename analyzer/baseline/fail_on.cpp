@@ -21,7 +21,7 @@ bool audit_fails(const AuditReport& report, const Drift* drift, const FailOn& fa
     // Severity enumerators run from critical (0) down to low.
     if (fail_on.kind == FailOn::Kind::severity && run.check->severity > fail_on.at_least) continue;
     for (size_t f = 0; f < run.findings.size(); ++f) {
-      if (run.findings[f].suppressed) continue;
+      if (run.findings.suppressed(f)) continue;
       if (fail_on.kind != FailOn::Kind::new_findings) return true;
       if (drift != nullptr && drift->of(r, f).state != BaselineState::unchanged) return true;
     }

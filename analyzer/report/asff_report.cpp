@@ -411,7 +411,8 @@ void write_asff_elements(JsonWriter& json, const ReportContext& context, bool af
       order.size(), [&](JsonWriter& part, size_t first) { part.continue_from(json, after_others || first > 0); },
       [&](JsonWriter& part, size_t i) {
         const CheckRun& run = report.runs[order[i].first];
-        const Finding& finding = run.findings[order[i].second];
+        thread_local Finding scratch;  // a row's words, reused by each finding this thread writes
+        const Finding& finding = run.findings.view(order[i].second, scratch);
         const FindingDrift* drift = context.drift ? &context.drift->of(order[i].first, order[i].second) : nullptr;
         AsffRecord record = record_of(run, finding, drift, report.clock);
         const std::string id = finding_id(*run.check, finding);

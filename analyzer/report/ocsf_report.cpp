@@ -257,7 +257,8 @@ void write_ocsf(const ReportContext& context, std::FILE* out) {
       order.size(), [](Chunk& chunk, size_t) { chunk.text.clear(); },
       [&](Chunk& chunk, size_t i) {
         const CheckRun& run = report.runs[order[i].first];
-        const Finding& finding = run.findings[order[i].second];
+        thread_local Finding scratch;  // a row's words, reused by each finding this thread writes
+        const Finding& finding = run.findings.view(order[i].second, scratch);
         const FindingDrift* drift = context.drift ? &context.drift->of(order[i].first, order[i].second) : nullptr;
         OcsfFinding event = event_of(run, finding, drift, report.clock);
         const std::string id = finding_id(*run.check, finding);

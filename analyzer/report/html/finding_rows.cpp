@@ -111,8 +111,9 @@ void write_check_section(std::string& page, const ReportContext& context, size_t
           "<col class=\"c-message\"><col class=\"c-details\"></colgroup><thead><tr><th scope=\"col\">State</th><th scope=\"col\">Resource</th><th scope=\"col\">Reason</th>"
           "<th scope=\"col\">What it allows / why</th><th scope=\"col\">Details and related resources</th></tr></thead><tbody>\n";
   const size_t shown = shown_of(run);
+  Finding scratch;  // a finding held as a row, worded
   for (size_t f = 0; f < shown; ++f, ++row) {
-    const Finding& finding = run.findings[f];
+    const Finding& finding = run.findings.view(f, scratch);
     std::string state = finding.suppressed ? "suppressed" : "open";
     if (context.drift != nullptr && !finding.suppressed) state = to_string(context.drift->of(run_index, f).state);
     page += fmt::format(
