@@ -47,6 +47,12 @@ inline std::string_view certificate_row_id(const RowFindings& rows, uint32_t row
   return snapshot.text(table_of(snapshot, static_cast<Kind>(rows.table)).certificate_id[row]);
 }
 
+inline SourceLocation certificate_row_location(const RowFindings& rows, uint32_t row) {
+  const Kind kind = static_cast<Kind>(rows.table);
+  return {kind == Kind::ca ? SnapshotFile::ca_certificates : SnapshotFile::certificates,
+          table_of(*rows.snapshot, kind).source[row]};
+}
+
 // What finding_for sets, for a row, into `into` (its strings reused).
 inline void fill_certificate_row(const RowFindings& rows, const FindingRow& row, Finding& into) {
   const Kind kind = static_cast<Kind>(rows.table);
@@ -61,8 +67,7 @@ inline void fill_certificate_row(const RowFindings& rows, const FindingRow& row,
   into.reason_code.assign(rows.reason_code(row));
   into.message.clear();
   into.related.clear();
-  into.location = {kind == Kind::ca ? SnapshotFile::ca_certificates : SnapshotFile::certificates,
-                   table.source[row.row]};
+  into.location = certificate_row_location(rows, row.row);
   assign_certificate_arn(into.logical_name, snapshot, id, kind == Kind::ca);
   into.evidence.statements.clear();
   into.evidence.roles.clear();
@@ -83,6 +88,7 @@ inline RowFindings certificate_rows(const CheckContext& context, Kind kind,
   RowFindings rows;
   rows.expand = expand;
   rows.resource_value = certificate_row_id;
+  rows.locate = certificate_row_location;
   rows.reason_codes = reason_codes;
   rows.snapshot = &context.snapshot;
   rows.table = static_cast<int32_t>(kind);

@@ -67,11 +67,15 @@ std::string finding_identity(const CheckInfo& check, const Finding& finding) {
   return identity;
 }
 
-std::string finding_id(const CheckInfo& check, const Finding& finding) {
-  thread_local std::string identity;  // reports take one id per finding: no allocation for it
+std::string finding_identity_digest(const CheckInfo& check, const Finding& finding) {
+  thread_local std::string identity;  // reports take one per finding: no allocation for it
   identity.clear();
   append_identity(identity, check, finding);
-  std::string digest = sha256_hex(identity);
+  return sha256_hex(identity);
+}
+
+std::string finding_id(const CheckInfo& check, const Finding& finding) {
+  std::string digest = finding_identity_digest(check, finding);
   digest.resize(finding_id_of_digest(digest).size());
   return digest;
 }

@@ -81,6 +81,8 @@ AuditReport run_audit(const Snapshot& snapshot, const AuditOptions& options, Dia
 std::string finding_identity(const CheckInfo& check, const Finding& finding);
 // A stable id for a finding: the same check and resource give the same id in every run.
 std::string finding_id(const CheckInfo& check, const Finding& finding);
+// sha256_hex(finding_identity(…)), the identity built in a reused buffer (reports take one a finding).
+std::string finding_identity_digest(const CheckInfo& check, const Finding& finding);
 // The same id, cut from sha256_hex(finding_identity(…)) by a caller that needs that digest anyway.
 inline std::string_view finding_id_of_digest(std::string_view identity_digest) { return identity_digest.substr(0, 32); }
 

@@ -115,6 +115,10 @@ std::vector<Finding> Findings::copied() const {
   return all;
 }
 
+SourceLocation Findings::location(size_t index) const {
+  return rows_.snapshot ? rows_.locate(rows_, rows_.rows[index].row) : whole_[index].location;
+}
+
 bool Findings::suppressed(size_t index) const {
   return rows_.snapshot ? rows_.rows[index].suppression != 0 : whole_[index].suppressed;
 }

@@ -30,9 +30,12 @@ struct RowFindings {
   using Expand = void (*)(const RowFindings& rows, const FindingRow& row, Finding& into);
   // A row's resource identifier value; every row of one check has the same identifier kind.
   using ResourceValue = std::string_view (*)(const RowFindings& rows, uint32_t row);
+  // Where a row's record is in the snapshot, without wording the finding (SARIF's regions).
+  using Locate = SourceLocation (*)(const RowFindings& rows, uint32_t row);
 
   Expand expand = nullptr;
   ResourceValue resource_value = nullptr;
+  Locate locate = nullptr;
   std::span<const std::string_view> reason_codes;  // the check's, which rows index
   const Snapshot* snapshot = nullptr;
   int64_t values[2] = {0, 0};  // the check's constants for its words (a clock, a threshold)
@@ -71,6 +74,7 @@ class Findings {
   Finding operator[](size_t index) const;
   std::vector<Finding> copied() const;  // every finding, whole
   bool suppressed(size_t index) const;
+  SourceLocation location(size_t index) const;
   size_t unsuppressed() const;
   // Distinct resources: findings are in resource order, so equal resources are adjacent.
   size_t distinct_resources() const;

@@ -4,7 +4,6 @@
 
 #include "analyzer/report/reporters.h"
 #include "analyzer/report/resource_identifier_json.h"
-#include "analyzer/util/digest.h"
 
 namespace fleetaudit {
 
@@ -40,7 +39,7 @@ void write_sarif_absent_results(JsonWriter& json, const AuditReport& report, con
     Finding as_found{};
     as_found.resource = fixed.resource;
     as_found.reason_code = fixed.reason_code;
-    const std::string digest = sha256_hex(finding_identity(*check, as_found));
+    const std::string digest = finding_identity_digest(*check, as_found);
     json.begin_object();
     json.key("ruleId").value(check->name);
     json.key("ruleIndex").value(rule_index);

@@ -15,7 +15,6 @@
 #include "analyzer/report/sarif_log.h"
 #include "analyzer/report/sarif_rules.h"
 #include "analyzer/report/source_positions.h"
-#include "analyzer/util/digest.h"
 #include "analyzer/util/json_writer.h"
 #include "analyzer/util/ordered_chunks.h"
 
@@ -84,7 +83,7 @@ void write_result(JsonWriter& json, const CheckRun& run, size_t rule_index, cons
   write_sarif_evidence(json, finding);
   // Identity from the check and the resource, never the line: a re-exported snapshot keeps its alerts.
   // The fingerprint and the finding id are both cut from this one digest.
-  const std::string digest = sha256_hex(finding_identity(*run.check, finding));
+  const std::string digest = finding_identity_digest(*run.check, finding);
   json.key("partialFingerprints").begin_object();
   json.key("primaryLocationLineHash").value(digest.substr(0, 16) + ":1");
   json.end_object();

@@ -70,9 +70,9 @@ SourcePositions locate_findings(const std::string& snapshot_directory, const Aud
                                 unsigned stretches_wanted) {
   SourcePositions positions;
   for (const CheckRun& run : report.runs)
-    for (const Finding& finding : run.findings)
-      if (finding.location.file != SnapshotFile::count)
-        positions.where_.emplace_back(finding.location.file, finding.location.offset);
+    for (size_t i = 0; i < run.findings.size(); ++i)
+      if (const SourceLocation location = run.findings.location(i); location.file != SnapshotFile::count)
+        positions.where_.emplace_back(location.file, location.offset);
   std::sort(positions.where_.begin(), positions.where_.end());
   positions.where_.erase(std::unique(positions.where_.begin(), positions.where_.end()), positions.where_.end());
   positions.position_.assign(positions.where_.size(), TextPosition{0, 0});  // line 0: not located

@@ -205,8 +205,7 @@ void write_findings_charts(std::string& page, const AuditReport& report, const s
   std::vector<std::pair<size_t, uint64_t>> by_check;  // run, open findings
   for (size_t index : order) {
     const CheckRun& run = report.runs[index];
-    uint64_t open = 0;
-    for (const Finding& finding : run.findings) open += finding.suppressed ? 0 : 1;
+    const uint64_t open = run.findings.unsuppressed();
     by_severity[static_cast<size_t>(run.check->severity)] += open;
     if (open > 0) by_check.emplace_back(index, open);
   }
