@@ -238,7 +238,7 @@ void rule_pass(benchmark::State& state, const CheckInfo* check) {
 // them, as `fleetaudit audit` does; otherwise every finding is held whole.
 AuditReport audit_for_writers(bool rows) {
   AuditOptions options;
-  options.now = 1767225600000;  // 2026-01-01
+  options.now = 1767225600000;                    // 2026-01-01
   options.findings_may_refer_to_snapshot = rows;  // bench_fleet() lives as long as the process
   return run_audit(bench_fleet(), options, Diagnostics{});
 }

@@ -19,8 +19,8 @@ void word(const RowFindings& rows, const FindingRow& row, Finding& into) {
   append_iso8601(date, created);
   fmt::format_to(std::back_inserter(into.message),
                  "Device certificate {} ({}) was registered on {}, {} day(s) before the audit (threshold {} days).",
-                 into.resource.value, to_string(table.status[row.row]), date,
-                 whole_days(now - created), rows.values[1]);
+                 into.resource.value, to_string(table.status[row.row]), date, whole_days(now - created),
+                 rows.values[1]);
   set_single_info(into.additional_info, "CREATION_TIME", created);
 }
 

@@ -184,7 +184,8 @@ CheckResult run(const CheckContext& context) {
     things.erase(std::unique(things.begin(), things.end()), things.end());
     // One device renewing its certificate with the same key is no clone.
     if (things.size() == 1) continue;
-    FindingRow finding{.row = first_by_id(snapshot, rows), .related_begin = static_cast<uint32_t>(findings.related.size())};
+    FindingRow finding{.row = first_by_id(snapshot, rows),
+                       .related_begin = static_cast<uint32_t>(findings.related.size())};
     findings.related.push_back(static_cast<uint32_t>(rows.size()));
     findings.related.insert(findings.related.end(), rows.begin(), rows.end());
     for (StringId thing : things) findings.related.push_back(thing);

@@ -470,10 +470,15 @@ int run_mitigate_command(const MitigateCommandOptions& options, std::FILE* stand
 
 namespace {
 
+constexpr AccessFormat kAccessFormats[] = {
+    {"text", "", access::write_thing_text, access::write_resource_text},
+    {"json", "", access::write_thing_json, access::write_resource_json},
+};
+
 // The bad-argument cases of `access`; nullopt when the options make one question.
 std::optional<std::string> access_usage_problem(const AccessCommandOptions& options) {
-  if (options.format != "text" && options.format != "json")
-    return fmt::format("unknown --format {}; use text or json", options.format);
+  if (format_named(access_formats(), options.format) == nullptr)
+    return fmt::format("unknown --format {}; use {}", options.format, described_formats(access_formats()));
   if (!options.thing.empty() && (!options.action.empty() || !options.resource.empty()))
     return "--thing cannot be combined with --action or --resource: ask about a thing, or about an action on a resource";
   if (options.thing.empty() && options.action.empty() && options.resource.empty())
@@ -492,6 +497,8 @@ std::optional<std::string> access_usage_problem(const AccessCommandOptions& opti
 }
 
 }  // namespace
+
+std::span<const AccessFormat> access_formats() { return kAccessFormats; }
 
 int run_access_command(const AccessCommandOptions& options, std::FILE* standard_output, std::FILE* errors) {
   if (auto problem = access_usage_problem(options)) {
@@ -515,7 +522,7 @@ int run_access_command(const AccessCommandOptions& options, std::FILE* standard_
     return kUsageOrInputError;
   }
   const policy::PolicyReach reach = policy::compute_policy_reach(*snapshot);
-  const bool json = options.format == "json";
+  const AccessFormat& format = *format_named(access_formats(), options.format);
   if (!options.thing.empty()) {
     const auto permissions = access::what_thing_may(*snapshot, reach, options.thing);
     if (!permissions) {
@@ -524,13 +531,11 @@ int run_access_command(const AccessCommandOptions& options, std::FILE* standard_
                                       escape_control(options.thing)));
       return kUsageOrInputError;
     }
-    if (json) access::write_thing_json(*snapshot, *permissions, standard_output);
-    else access::write_thing_text(*snapshot, *permissions, standard_output);
+    format.write_thing(*snapshot, *permissions, standard_output);
   } else {
     const policy::DataPlaneAction action = *policy::data_plane_action_named(options.action);
     const access::ResourceAccess access = access::who_may(*snapshot, reach, action, options.resource);
-    if (json) access::write_resource_json(*snapshot, action, options.resource, access, standard_output);
-    else access::write_resource_text(*snapshot, action, options.resource, access, standard_output);
+    format.write_resource(*snapshot, action, options.resource, access, standard_output);
   }
   std::optional<OutputFile> none;
   return finish_output(none, {}, "", standard_output, errors) ? kCompliant : kUsageOrInputError;

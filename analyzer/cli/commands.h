@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/access/access_report.h"
 #include "analyzer/util/output_file.h"
 #include "analyzer/util/time.h"
 
@@ -97,8 +98,17 @@ struct AccessCommandOptions {
   std::string thing;     // --thing: a device's effective permissions
   std::string action;    // --action with --resource: who may perform it there
   std::string resource;
-  std::string format = "text";  // text | json
+  std::string format = "text";  // one of access_formats()
 };
+// `access`'s answers, a row a format: what --help, validation and dispatch read.
+struct AccessFormat {
+  std::string_view name;
+  std::string_view description;
+  void (*write_thing)(const Snapshot&, const access::ThingPermissions&, std::FILE*);
+  void (*write_resource)(const Snapshot&, policy::DataPlaneAction, const std::string&, const access::ResourceAccess&,
+                         std::FILE*);
+};
+std::span<const AccessFormat> access_formats();
 // Runs `fleetaudit access`: prints the answer; exit status 0, or 2 on bad arguments or input.
 int run_access_command(const AccessCommandOptions& options, std::FILE* standard_output, std::FILE* errors);
 

@@ -1,4 +1,5 @@
 // fleetaudit: an offline AWS IoT Device Defender audit of an exported fleet snapshot.
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include "analyzer/cli/plan_jobs_command.h"
 #include "analyzer/cli/report_formats.h"
 #include "analyzer/load/byte_source.h"
+#include "analyzer/report/organization_reports.h"
 
 namespace {
 
@@ -90,8 +92,9 @@ CLI::App* add_merge_command(CLI::App& app, MergeCommandOptions& merge) {
                    "organization export's organization.json, to name the accounts it could not export")
       ->required();
   merge_command
-      ->add_option("--format", merge.format, "Report format: json, sarif, text, html, asff, ocsf or notification")
-      ->check(CLI::IsMember({"json", "sarif", "text", "html", "asff", "ocsf", "notification"}))
+      ->add_option("--format", merge.format,
+                   fmt::format("Report format: {}", fmt::join(format_names(organization_formats()), ", ")))
+      ->check(CLI::IsMember(format_names(organization_formats())))
       ->capture_default_str();
   merge_command->add_option("--output", merge.output_path,
                             "Write the report to FILE instead of standard output (never over an input)");
@@ -161,8 +164,8 @@ CLI::App* add_access_command(CLI::App& app, AccessCommandOptions& access) {
                              "client/ID, topicfilter/FILTER, thing/NAME); prints every certificate (with its thing), "
                              "Cognito identity pool role and role-alias role that may perform the action on it, with "
                              "the allowing statement");
-  access_command->add_option("--format", access.format, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
+  access_command->add_option("--format", access.format, "Output format: " + described_formats(access_formats()))
+      ->check(CLI::IsMember(format_names(access_formats())))
       ->capture_default_str();
   access_command->footer(
       "Give --thing, or --action with --resource. A Deny in any policy reaching the certificate (directly or through "

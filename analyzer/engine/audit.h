@@ -21,7 +21,7 @@ struct CheckRun {
   std::string not_run_reason;  // why it was not run, disabled, or is incomplete
   std::string error_code;      // auditDetails errorCode, for not run, disabled and incomplete
   bool input_problem = false;  // incomplete, or not run because an input could not be read
-  Findings findings;  // sorted by resource key
+  Findings findings;           // sorted by resource key
   uint64_t resources_evaluated = 0;
   size_t suppressed_findings = 0;
   std::vector<std::pair<std::string_view, int64_t>> parameters;

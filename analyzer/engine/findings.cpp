@@ -24,7 +24,6 @@ uint64_t key_head(const ResourceIdentifier& id) {
   return head;
 }
 
-
 // A row's key head: its value's first eight bytes, as key_head (rows never name policy versions).
 uint64_t value_head(std::string_view value) {
   char bytes[8] = {};
@@ -42,8 +41,7 @@ void sort_rows(RowFindings& rows) {
     uint32_t index;
   };
   std::vector<Entry> order(rows.rows.size());
-  for (uint32_t i = 0; i < order.size(); ++i)
-    order[i] = {value_head(rows.resource_value(rows, rows.rows[i].row)), i};
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = {value_head(rows.resource_value(rows, rows.rows[i].row)), i};
   std::sort(order.begin(), order.end(), [&](const Entry& a, const Entry& b) {
     if (a.head != b.head) return a.head < b.head;
     const FindingRow& left = rows.rows[a.index];

@@ -51,7 +51,7 @@ struct RowFindings {
 std::vector<Finding> sorted_by_resource(std::vector<Finding> findings);
 
 class Findings {
- public:
+public:
   Findings() = default;
   Findings(std::vector<Finding> whole) : whole_(std::move(whole)) {}
 
@@ -85,7 +85,7 @@ class Findings {
   void sort();
 
   class Iterator {
-   public:
+  public:
     using iterator_category = std::input_iterator_tag;
     using value_type = Finding;
     using difference_type = std::ptrdiff_t;
@@ -100,7 +100,7 @@ class Findings {
     }
     bool operator==(const Iterator& other) const { return index_ == other.index_; }
 
-   private:
+  private:
     const Findings* findings_;
     size_t index_;
     mutable Finding scratch_;
@@ -108,7 +108,7 @@ class Findings {
   Iterator begin() const { return {this, 0}; }
   Iterator end() const { return {this, size()}; }
 
- private:
+private:
   std::vector<Finding> whole_;
   RowFindings rows_;
 };

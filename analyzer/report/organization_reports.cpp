@@ -197,6 +197,8 @@ constexpr OrganizationFormat kFormats[] = {
 
 }  // namespace
 
+std::span<const OrganizationFormat> organization_formats() { return kFormats; }
+
 const OrganizationFormat* organization_format_named(std::string_view name) {
   for (const OrganizationFormat& format : kFormats)
     if (format.name == name) return &format;

@@ -4,6 +4,7 @@
 // was found, and names the accounts that could not be exported as not run.
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,8 @@ struct OrganizationFormat {
   std::string_view name;
   void (*write)(const OrganizationReport&, const std::vector<ReportContext>&, std::FILE*);
 };
+// The table `merge` and `audit DIR` dispatch on, and `merge --help` and its validation read.
+std::span<const OrganizationFormat> organization_formats();
 // nullptr for a format an organization's report is not written in.
 const OrganizationFormat* organization_format_named(std::string_view name);
 // The names of the formats, for messages.
