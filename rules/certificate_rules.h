@@ -41,7 +41,7 @@ inline Finding finding_for(const Snapshot& snapshot, Kind kind, uint32_t row, st
 }
 
 // Findings held as rows of a certificate table (engine/findings.h), for the checks that fail many
-// certificates. `words` sets the message and additionalInfo; everything else is the row's.
+// certificates. The check's Expand sets the message and additionalInfo; everything else is the row's.
 inline std::string_view certificate_row_id(const RowFindings& rows, uint32_t row) {
   const Snapshot& snapshot = *rows.snapshot;
   return snapshot.text(table_of(snapshot, static_cast<Kind>(rows.table)).certificate_id[row]);
@@ -95,22 +95,9 @@ inline RowFindings certificate_rows(const CheckContext& context, Kind kind,
   return rows;
 }
 
-// The rows `matches` holds for: a first sweep of the columns, so that a check with many findings
-// reserves them at once instead of growing their vector (fresh pages each time) as it goes.
-template <typename Predicate>
-size_t count_rows(const CertificateTable& table, Predicate matches) {
-  size_t count = 0;
-  for (uint32_t row = 0; row < table.size(); ++row) count += matches(row) ? 1 : 0;
-  return count;
-}
-
 // Whole days, rounded down, for messages.
 inline int64_t whole_days(EpochMillis span) { return span / kMillisPerDay; }
 
-// The expiry checks: a certificate in use whose notAfter is at or before now + threshold is
-// approaching expiration; at or before now it is past expiration. Both bounds are inclusive: a
-// certificate whose notAfter is exactly the audit clock is no longer valid (RFC 5280 makes notAfter
-// the last valid instant, and the clock has reached it), and "within N days" includes day N.
 // The expiry checks' reason codes, as rows index them.
 inline constexpr std::string_view kExpiringReasonCodes[] = {"CERTIFICATE_APPROACHING_EXPIRATION",
                                                             "CERTIFICATE_PAST_EXPIRATION"};
@@ -137,6 +124,10 @@ inline void word_expiring(const RowFindings& rows, const FindingRow& row, Findin
   set_single_info(into.additional_info, "EXPIRATION_TIME", not_after);
 }
 
+// The expiry checks: a certificate in use whose notAfter is at or before now + threshold is
+// approaching expiration; at or before now it is past expiration. Both bounds are inclusive: a
+// certificate whose notAfter is exactly the audit clock is no longer valid (RFC 5280 makes notAfter
+// the last valid instant, and the clock has reached it), and "within N days" includes day N.
 inline CheckResult run_expiring(const CheckContext& context, Kind kind, int64_t threshold_days) {
   const CertificateTable& table = table_of(context.snapshot, kind);
   const EpochMillis horizon = context.now + threshold_days * kMillisPerDay;

@@ -6,31 +6,26 @@
 namespace fleetaudit {
 namespace {
 
-// By resource key, then reason code. An order of indexes is sorted, then the findings moved once.
-// The first eight bytes of what follows "member=" in a key, big-endian, zero-padded: for keys with
+// Sorting by resource key, then reason code, compares heads first: the first eight bytes of what follows "member=" in a key, big-endian, zero-padded: for keys with
 // the same member, a difference here orders them as the key strings would (a shorter text's zero
 // padding sorts before any character), so most comparisons never touch the strings.
-uint64_t key_head(const ResourceIdentifier& id) {
-  char bytes[8] = {};
-  size_t n = std::min<size_t>(8, id.value.size());
-  std::memcpy(bytes, id.value.data(), n);
-  if (id.kind == ResourceIdentifier::Kind::policy_version && n < 8) {
-    bytes[n++] = '@';
-    const size_t more = std::min<size_t>(8 - n, id.version_id.size());
-    std::memcpy(bytes + n, id.version_id.data(), more);
-  }
-  uint64_t head = 0;
-  for (char byte : bytes) head = head << 8 | static_cast<unsigned char>(byte);
-  return head;
-}
-
-// A row's key head: its value's first eight bytes, as key_head (rows never name policy versions).
 uint64_t value_head(std::string_view value) {
   char bytes[8] = {};
   std::memcpy(bytes, value.data(), std::min<size_t>(8, value.size()));
   uint64_t head = 0;
   for (char byte : bytes) head = head << 8 | static_cast<unsigned char>(byte);
   return head;
+}
+
+// The same for a whole finding's identifier: a policy version's key goes on with "@version".
+uint64_t key_head(const ResourceIdentifier& id) {
+  if (id.kind != ResourceIdentifier::Kind::policy_version || id.value.size() >= 8) return value_head(id.value);
+  char bytes[8] = {};
+  size_t n = id.value.size();
+  std::memcpy(bytes, id.value.data(), n);
+  bytes[n++] = '@';
+  std::memcpy(bytes + n, id.version_id.data(), std::min<size_t>(8 - n, id.version_id.size()));
+  return value_head(std::string_view(bytes, 8));
 }
 
 // Rows in report order: by resource value (one identifier kind, so as their keys order), then
