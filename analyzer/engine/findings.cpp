@@ -6,9 +6,9 @@
 namespace fleetaudit {
 namespace {
 
-// Sorting by resource key, then reason code, compares heads first: the first eight bytes of what follows "member=" in a key, big-endian, zero-padded: for keys with
-// the same member, a difference here orders them as the key strings would (a shorter text's zero
-// padding sorts before any character), so most comparisons never touch the strings.
+// Sorting by resource key, then reason code, compares heads first: the first eight bytes of what follows "member=" in a
+// key, big-endian, zero-padded: for keys with the same member, a difference here orders them as the key strings would
+// (a shorter text's zero padding sorts before any character), so most comparisons never touch the strings.
 uint64_t value_head(std::string_view value) {
   char bytes[8] = {};
   std::memcpy(bytes, value.data(), std::min<size_t>(8, value.size()));
